@@ -1,0 +1,221 @@
+"""The ``begroot.toml`` schema: what a budget project is and how to read its files.
+
+Each setting is declared once, with its default and a description; ``docs/project-format.md``
+documents the same fields and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import Problems
+
+CONFIG_NAME = "begroot.toml"
+
+Kind = Literal["lasten", "baten"]
+Column = Literal["realisatie", "begroting", "begroting_na_wijziging", "meerjarenraming"]
+EditionKind = Literal["begroting", "voorjaarsnota", "najaarsnota", "jaarstukken"]
+
+#: Raw values that mean lasten or baten, compared case-insensitively (extendable per source).
+DEFAULT_KIND_VALUES: dict[str, str] = {
+    "lasten": "lasten", "last": "lasten", "l": "lasten", "uitgaven": "lasten",
+    "expenditure": "lasten", "toevoeging": "lasten", "toevoegingen": "lasten",
+    "baten": "baten", "baat": "baten", "b": "baten", "inkomsten": "baten",
+    "revenue": "baten", "onttrekking": "baten", "onttrekkingen": "baten",
+}
+
+#: Raw values that name a BBV column (kolom), compared case-insensitively.
+DEFAULT_COLUMN_VALUES: dict[str, str] = {
+    "realisatie": "realisatie", "rekening": "realisatie", "werkelijk": "realisatie",
+    "begroting": "begroting", "primitief": "begroting", "begroting primitief": "begroting",
+    "primitieve begroting": "begroting",
+    "begroting na wijziging": "begroting_na_wijziging", "na wijziging": "begroting_na_wijziging",
+    "begroting_na_wijziging": "begroting_na_wijziging", "gewijzigd": "begroting_na_wijziging",
+    "meerjarenraming": "meerjarenraming", "raming": "meerjarenraming",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organisation(_Strict):
+    name: str = Field(description="Name shown on every page, e.g. 'Gemeente Groningen'.")
+    cbs_code: str | None = Field(None, description="CBS code, e.g. 'GM0014'.", pattern=r"^(GM|PV|WS|GR)\d{4}$")
+    kind: Literal["gemeente", "provincie", "waterschap", "gemeenschappelijke regeling"] = Field(
+        "gemeente", description="Kind of organisation; selects the Iv3 reference lists.")
+    inhabitants: dict[int, int] = Field(
+        default_factory=dict, description="Inhabitants per year, for per-inhabitant figures.")
+    email: str | None = Field(None, description="Contact address shown in the colophon.")
+
+
+class Site(_Strict):
+    language: Literal["nl", "en"] = Field("nl", description="Language of the site's interface.")
+    unit: int = Field(1000, description="Display unit in euros: 1000 shows amounts 'x € 1.000'.")
+    title: str | None = Field(None, description="Site title; defaults to the organisation name.")
+    base_url: str = Field("/", description="Path the site is served under, e.g. '/begroting/'.")
+    colophon: str | None = Field(None, description="Extra Markdown shown on the colophon page.")
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, v: int) -> int:
+        if v not in (1, 1000, 1_000_000):
+            raise ValueError("unit must be 1, 1000 or 1000000")
+        return v
+
+
+class Theme(_Strict):
+    primary_color: str = Field("#01689b", pattern=r"^#[0-9a-fA-F]{6}$",
+                               description="Main colour (links, chart bars), as #rrggbb.")
+    logo: str | None = Field(None, description="Logo file (SVG or PNG), relative to the project.")
+
+
+class AmountColumn(_Strict):
+    """One amount column of a wide file and what its numbers are.
+
+    ``kind = "saldo"`` marks a saldo column: it is not read as lines but checked, row by row,
+    to equal baten minus lasten.
+    """
+
+    kind: Literal["lasten", "baten", "saldo"] | None = None
+    year: int | None = None
+    column: Column | None = None
+
+
+class FinanceColumns(_Strict):
+    """Header names in the finance file; leave out what the file does not have."""
+
+    programme: str | None = None
+    taakveld: str | None = None
+    categorie: str | None = None
+    kind: str | None = None
+    year: str | None = None
+    column: str | None = None
+    amount: str | None = None
+    description: str | None = None
+
+
+class FinanceConstants(_Strict):
+    """Values that hold for every row of the file (e.g. an Iv3 file has no year column)."""
+
+    programme: str | None = None
+    kind: Kind | None = None
+    year: int | None = None
+    column: Column | None = None
+
+
+class FinanceSource(_Strict):
+    file: str = Field(description="CSV or XLSX file, relative to the edition folder.")
+    sheet: str | None = Field(None, description="XLSX sheet; default the first visible one.")
+    layout: Literal["long", "wide"] = Field("long", description="long: one amount per row; wide: several amount columns.")
+    unit: int = Field(1, description="Euros per unit in the file: 1000 if the file is in thousands.")
+    decimal: Literal["auto", ",", "."] = Field("auto", description="Decimal separator of amounts.")
+    delimiter: str = Field("auto", description="CSV field separator: auto, ';', ',' or a tab.")
+    encoding: str = Field("auto", description="CSV encoding: auto (UTF-8, UTF-8 with BOM or cp1252) or a codec name.")
+    header_row: int = Field(1, ge=1, description="Row number of the header row.")
+    filter: dict[str, str | list[str]] = Field(default_factory=dict, description="Keep only rows whose column has this value.")
+    columns: FinanceColumns = Field(default_factory=FinanceColumns)
+    constants: FinanceConstants = Field(default_factory=FinanceConstants)
+    amounts: dict[str, AmountColumn] = Field(default_factory=dict, description="Wide layout: amount column header -> what it holds.")
+    kind_values: dict[str, Kind] = Field(default_factory=dict, description="Extra raw values for lasten/baten.")
+    column_values: dict[str, Column] = Field(default_factory=dict, description="Extra raw values for the BBV column.")
+    signed: bool = Field(False, description="No kind column: positive amounts are lasten, negative are baten.")
+    exported_at: dt.datetime | None = Field(None, description="When the file was exported.")
+
+    @model_validator(mode="after")
+    def _layout(self) -> "FinanceSource":
+        if self.layout == "long" and not self.columns.amount:
+            raise ValueError("a long file needs columns.amount (the header of the amount column)")
+        if self.layout == "wide" and not self.amounts:
+            raise ValueError("a wide file needs [amounts]: each amount column header and what it holds")
+        if not self.columns.taakveld and not self.columns.programme and not self.constants.programme:
+            raise ValueError("name columns.taakveld or columns.programme: each line needs a taakveld or a programme")
+        return self
+
+
+class ExpectedTotals(_Strict):
+    """Totals stated by the controller (e.g. from the council document); the check compares."""
+
+    lasten: Decimal | None = None
+    baten: Decimal | None = None
+    unit: int = Field(1000, description="Unit of these totals in euros.")
+
+
+class Edition(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Folder and URL name, e.g. 'begroting-2024'.")
+    kind: EditionKind = "begroting"
+    year: int = Field(ge=1990, le=2100)
+    title: str | None = None
+    folder: str | None = Field(None, description="Folder of the edition; defaults to the id.")
+    exported_at: dt.datetime | None = Field(None, description="Export time shown on every page.")
+    programmes: str = Field("programmas.csv", description="Programme list, in the edition folder.")
+    texts: str = Field("teksten", description="Folder with Markdown and Word texts.")
+    indicators: str | None = Field("indicatoren.csv", description="Indicators CSV (optional file).")
+    finance: list[FinanceSource] = Field(default_factory=list)
+    expected: ExpectedTotals | None = Field(None, description="Totals the site must reconcile to.")
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"{self.kind.capitalize()} {self.year}"
+
+    @property
+    def dirname(self) -> str:
+        return self.folder or self.id
+
+
+class Config(_Strict):
+    organisation: Organisation
+    site: Site = Field(default_factory=Site)
+    theme: Theme = Field(default_factory=Theme)
+    editions: list[Edition] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_editions(self) -> "Config":
+        seen: set[str] = set()
+        for e in self.editions:
+            if e.id in seen:
+                raise ValueError(f"edition id '{e.id}' is used twice")
+            seen.add(e.id)
+        return self
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_config(project: Path, problems: Problems) -> Config | None:
+    """Read and validate ``begroot.toml``; add every problem found, return None on errors."""
+    path = project / CONFIG_NAME
+    if not path.is_file():
+        problems.error(f"no {CONFIG_NAME} in {project}", file=CONFIG_NAME, code="config-missing",
+                       hint="run 'begroot init DIR' for a ready example project")
+        return None
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        problems.error("the file is not UTF-8 text", file=CONFIG_NAME, code="config-encoding",
+                       hint="save begroot.toml as UTF-8")
+        return None
+    except tomllib.TOMLDecodeError as exc:
+        problems.error(f"not valid TOML: {exc}", file=CONFIG_NAME, code="config-toml")
+        return None
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            where = _loc(err["loc"])
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown setting"
+            problems.error(f"{where}: {msg}" if where else msg, file=CONFIG_NAME, code="config-invalid",
+                           hint="see docs/project-format.md for every setting")
+        return None

@@ -1,0 +1,124 @@
+"""Problems found in a budget project, and the project's own exception types.
+
+Every finding is a :class:`Problem` that knows where it was found (file, row, column) and how to
+fix it. Readers and checks collect problems instead of stopping at the first one; only the CLI
+turns them into output and exit codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from itertools import groupby
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding. ``row`` is numbered as a spreadsheet shows it (the header is row 1)."""
+
+    severity: Severity
+    file: str | None
+    row: int | None
+    column: str | None
+    message: str
+    hint: str | None = None
+    code: str = "generic"
+
+    def location(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f'column "{self.column}"')
+        return ", ".join(parts)
+
+    def format(self) -> str:
+        """One line: ``error: file, row 3, column "Bedrag": message (hint: ...)``."""
+        where = self.location()
+        text = f"{self.severity.value}: {where + ': ' if where else ''}{self.message}"
+        if self.hint:
+            text += f" Hint: {self.hint}"
+        return text
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems with helpers for severity and grouping."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def error(self, message: str, *, file=None, row=None, column=None, hint=None, code="generic"):
+        self.add(Problem(Severity.ERROR, file, row, column, message, hint, code))
+
+    def warning(self, message: str, *, file=None, row=None, column=None, hint=None, code="generic"):
+        self.add(Problem(Severity.WARNING, file, row, column, message, hint, code))
+
+    def extend(self, other: "Problems | list[Problem]") -> None:
+        self.items.extend(other.items if isinstance(other, Problems) else other)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity is Severity.WARNING]
+
+    def has_errors(self, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def grouped_lines(problems: list[Problem], limit: int = 3) -> list[str]:
+    """Format problems, collapsing runs of the same problem in the same file and column.
+
+    Problems with the same severity, code, file and column are one group; a group larger than
+    ``limit + 1`` prints its first ``limit`` members and one summary line, so 5,000 bad rows
+    print four lines, not 5,000.
+    """
+
+    def key(p: Problem):
+        return (p.severity.value, p.code, p.file or "", p.column or "")
+
+    ordered = sorted(problems, key=lambda p: (key(p), p.row or 0))
+    lines: list[str] = []
+    for _, group_iter in groupby(ordered, key=key):
+        group = list(group_iter)
+        if len(group) <= limit + 1:
+            lines.extend(p.format() for p in group)
+            continue
+        lines.extend(p.format() for p in group[:limit])
+        rest = group[limit:]
+        rows = [p.row for p in rest if p.row is not None]
+        span = f" (rows {min(rows)}–{max(rows)})" if rows else ""
+        lines.append(f"{rest[0].severity.value}: … and {len(rest)} more of the same problem in "
+                     f"{rest[0].location()}{span}")
+    return lines
+
+
+class BegrootError(Exception):
+    """An error the user can fix; the CLI prints it without a traceback and exits with 1."""
+
+
+class ProjectInvalid(BegrootError):
+    """Raised when checking found errors; carries every problem found."""
+
+    def __init__(self, problems: Problems):
+        self.problems = problems
+        n = len(problems.errors)
+        super().__init__(f"{n} error{'s' if n != 1 else ''} found")

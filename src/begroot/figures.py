@@ -1,0 +1,189 @@
+"""All arithmetic of the site in one place: totals, saldo, shares, roll-ups, reconciliation.
+
+Sums run in Polars over exact integer cents; results are handed on as ``Decimal`` euros.
+Nothing here formats: presentation belongs to :mod:`begroot.render.format`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import polars as pl
+
+from .model import EditionData
+
+Period = tuple[int, str]  # (year, column)
+
+COLUMN_ORDER = ["realisatie", "begroting", "begroting_na_wijziging", "meerjarenraming"]
+MAIN_COLUMN = {
+    "begroting": "begroting",
+    "voorjaarsnota": "begroting_na_wijziging",
+    "najaarsnota": "begroting_na_wijziging",
+    "jaarstukken": "realisatie",
+}
+ZERO = Decimal(0)
+
+
+def cents_to_euros(cents: int) -> Decimal:
+    """Exact: 123456 cents -> Decimal('1234.56')."""
+    return Decimal(int(cents)).scaleb(-2)
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """Lasten and baten in euros (exact); saldo follows BBV: baten minus lasten."""
+
+    lasten: Decimal = ZERO
+    baten: Decimal = ZERO
+
+    @property
+    def saldo(self) -> Decimal:
+        return self.baten - self.lasten
+
+    def __add__(self, other: "Amounts") -> "Amounts":
+        return Amounts(self.lasten + other.lasten, self.baten + other.baten)
+
+    @property
+    def is_zero(self) -> bool:
+        return self.lasten == 0 and self.baten == 0
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal | None:
+    """Exact fraction part/whole (None when the whole is zero)."""
+    if whole == 0:
+        return None
+    return part / whole
+
+
+def period_key(p: Period) -> tuple[int, int]:
+    col = COLUMN_ORDER.index(p[1]) if p[1] in COLUMN_ORDER else len(COLUMN_ORDER)
+    return (p[0], col)
+
+
+@dataclass
+class EditionFigures:
+    edition_id: str
+    main: Period
+    periods: list[Period]
+    total: dict[Period, Amounts]
+    programmes: dict[str, dict[Period, Amounts]]          # rolled up: parents include children
+    taakvelden: dict[str, dict[Period, Amounts]]
+    programme_taakvelden: dict[str, dict[str, Amounts]]   # main period, rolled up
+    export_total: dict[Period, Amounts]
+    unassigned: dict[Period, Amounts] = field(default_factory=dict)
+
+    def of(self, code: str, period: Period | None = None) -> Amounts:
+        return self.programmes.get(code, {}).get(period or self.main, Amounts())
+
+    def grand(self, period: Period | None = None) -> Amounts:
+        return self.total.get(period or self.main, Amounts())
+
+    def share_lasten(self, code: str) -> Decimal | None:
+        return share(self.of(code).lasten, self.grand().lasten)
+
+    def share_baten(self, code: str) -> Decimal | None:
+        return share(self.of(code).baten, self.grand().baten)
+
+    def periods_of(self, code: str) -> list[Period]:
+        """Periods in which a programme has any amount, in BBV order."""
+        have = self.programmes.get(code, {})
+        return [p for p in self.periods if p in have and not have[p].is_zero]
+
+    def reconciles(self) -> bool:
+        """True when the site's totals equal the sum of every line read."""
+        return self.total == self.export_total
+
+
+def _sum_by(lines: pl.DataFrame, keys: list[str]) -> dict[tuple, Amounts]:
+    if lines.is_empty():
+        return {}
+    grouped = (
+        lines.group_by(keys + ["kind"])
+        .agg(pl.col("cents").sum())
+        .sort(keys + ["kind"])
+    )
+    out: dict[tuple, Amounts] = {}
+    for row in grouped.iter_rows(named=True):
+        key = tuple(row[k] for k in keys)
+        value = cents_to_euros(row["cents"])
+        current = out.get(key, Amounts())
+        if row["kind"] == "lasten":
+            out[key] = Amounts(current.lasten + value, current.baten)
+        else:
+            out[key] = Amounts(current.lasten, current.baten + value)
+    return out
+
+
+def _main_period(edition: EditionData, periods: list[Period]) -> Period:
+    wanted = (edition.config.year, MAIN_COLUMN[edition.config.kind])
+    if wanted in periods or not periods:
+        return wanted
+    same_year = [p for p in periods if p[0] == edition.config.year]
+    return (same_year or periods)[0]
+
+
+def compute(edition: EditionData) -> EditionFigures:
+    """Compute every figure of one edition."""
+    lines = edition.lines
+    by_prog = _sum_by(lines, ["programme", "year", "column"])
+    by_tv = _sum_by(lines, ["taakveld", "year", "column"])
+    by_period = _sum_by(lines, ["year", "column"])
+    by_prog_tv = _sum_by(lines, ["programme", "taakveld", "year", "column"])
+
+    periods = sorted({(y, c) for (y, c) in by_period}, key=period_key)
+    main = _main_period(edition, periods)
+
+    # Roll up: every programme's figures include its descendants'.
+    parent_of = {p.code: p.parent for p in edition.programmes.values()}
+    programmes: dict[str, dict[Period, Amounts]] = {code: {} for code in edition.programmes}
+    programme_taakvelden: dict[str, dict[str, Amounts]] = {code: {} for code in edition.programmes}
+    unassigned: dict[Period, Amounts] = {}
+    for (code, year, column), amounts in by_prog.items():
+        if code not in programmes:
+            unassigned[(year, column)] = unassigned.get((year, column), Amounts()) + amounts
+            continue
+        node: str | None = code
+        while node is not None:
+            bucket = programmes[node]
+            bucket[(year, column)] = bucket.get((year, column), Amounts()) + amounts
+            node = parent_of.get(node)
+    for (code, tv, year, column), amounts in by_prog_tv.items():
+        if (year, column) != main or code not in programmes:
+            continue
+        node = code
+        while node is not None:
+            bucket = programme_taakvelden[node]
+            bucket[tv] = bucket.get(tv, Amounts()) + amounts
+            node = parent_of.get(node)
+
+    # The site's totals: the sum over top-level programmes and overviews.
+    total: dict[Period, Amounts] = {}
+    for top in edition.top_level():
+        for period, amounts in programmes[top.code].items():
+            total[period] = total.get(period, Amounts()) + amounts
+
+    taakvelden: dict[str, dict[Period, Amounts]] = {}
+    for (tv, year, column), amounts in by_tv.items():
+        if tv is None:
+            continue
+        taakvelden.setdefault(tv, {})[(year, column)] = amounts
+
+    export_total = {(y, c): a for (y, c), a in by_period.items()}
+    return EditionFigures(
+        edition_id=edition.id,
+        main=main,
+        periods=periods,
+        total=total,
+        programmes=programmes,
+        taakvelden=taakvelden,
+        programme_taakvelden=programme_taakvelden,
+        export_total=export_total,
+        unassigned=unassigned,
+    )
+
+
+def per_inhabitant(amount: Decimal, inhabitants: int | None) -> Decimal | None:
+    if not inhabitants:
+        return None
+    return amount / Decimal(inhabitants)

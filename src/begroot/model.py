@@ -1,0 +1,157 @@
+"""The typed budget: what a checked project holds, ready for figures and pages.
+
+Finance lines stay in one Polars frame per edition (they can number in the millions); the
+amount column holds exact integer euro cents (``Int64``), never floats. Everything else is
+small and kept as plain dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from .config import Config, Edition
+
+#: Columns of an edition's finance frame, with their Polars types.
+LINE_SCHEMA: dict[str, pl.DataType] = {
+    "programme": pl.String,   # lowest-level programme code the line is booked on
+    "taakveld": pl.String,    # Iv3 taakveld code, e.g. "6.71a" (may be null if the file has none)
+    "categorie": pl.String,   # Iv3 economische categorie, e.g. "3.4.1" (optional)
+    "kind": pl.String,        # "lasten" or "baten"
+    "year": pl.Int32,         # jaarschijf
+    "column": pl.String,      # realisatie | begroting | begroting_na_wijziging | meerjarenraming
+    "cents": pl.Int64,        # exact amount in euro cents
+    "file": pl.String,        # source file, relative to the project
+    "row": pl.Int64,          # source row as a spreadsheet shows it
+}
+
+SECTION_TITLES = {
+    "nl": {
+        "inleiding": "Inleiding",
+        "doelstelling": "Doelstelling",
+        "ontwikkelingen": "Ontwikkelingen",
+        "wat-willen-we-bereiken": "Wat willen we bereiken?",
+        "wat-gaan-we-daarvoor-doen": "Wat gaan we daarvoor doen?",
+        "wat-mag-het-kosten": "Wat mag het kosten?",
+        "toelichting": "Toelichting",
+    },
+    "en": {
+        "inleiding": "Introduction",
+        "doelstelling": "Objective",
+        "ontwikkelingen": "Developments",
+        "wat-willen-we-bereiken": "What do we want to achieve?",
+        "wat-gaan-we-daarvoor-doen": "What will we do for it?",
+        "wat-mag-het-kosten": "What may it cost?",
+        "toelichting": "Explanation",
+    },
+}
+#: Order of the known sections on a page; free sections follow in file order.
+SECTION_ORDER = list(SECTION_TITLES["nl"])
+
+
+def slugify(text: str) -> str:
+    """ASCII slug for URLs: 'Vitaal en Sociaal' -> 'vitaal-en-sociaal'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
+    return text or "x"
+
+
+@dataclass
+class Programme:
+    code: str
+    title: str
+    parent: str | None = None
+    order: int = 0
+    kind: str = "programma"            # "programma" or "overzicht" (a BBV overview)
+    taakvelden: tuple[str, ...] = ()   # patterns such as "6.*", "0.61" from programmas.csv
+    children: list[str] = field(default_factory=list)
+    source_row: int | None = None
+
+    @property
+    def slug(self) -> str:
+        return f"{slugify(self.code)}-{slugify(self.title)}"
+
+    @property
+    def is_overview(self) -> bool:
+        return self.kind == "overzicht"
+
+
+@dataclass
+class Text:
+    programme: str | None   # None: a text for the edition as a whole
+    section: str            # slug: doelstelling, ontwikkelingen, ... or a free slug
+    title: str
+    html: str               # sanitised HTML
+    source: str             # file, relative to the project
+    order: int = 0
+
+
+@dataclass
+class Indicator:
+    programme: str
+    name: str
+    unit: str
+    year: int
+    value: Decimal
+    source: str
+    bbv: bool = False
+    origin: str = ""
+
+
+@dataclass
+class SourceFile:
+    """What was read from one finance file (shown in the colophon)."""
+
+    file: str
+    rows: int                # data rows read (after the header)
+    lines: int               # finance lines kept
+    exported_at: dt.datetime | None
+
+
+@dataclass
+class EditionData:
+    config: Edition
+    programmes: dict[str, Programme]   # in display order; parents before their children
+    lines: pl.DataFrame                # LINE_SCHEMA
+    texts: list[Text]
+    indicators: list[Indicator]
+    sources: list[SourceFile]
+    exported_at: dt.datetime | None
+
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+    def top_level(self) -> list[Programme]:
+        return [p for p in self.programmes.values() if p.parent is None]
+
+    def texts_for(self, code: str | None) -> list[Text]:
+        found = [t for t in self.texts if t.programme == code]
+
+        def rank(t: Text):
+            known = SECTION_ORDER.index(t.section) if t.section in SECTION_ORDER else len(SECTION_ORDER)
+            return (known, t.order, t.source)
+
+        return sorted(found, key=rank)
+
+
+@dataclass
+class Budget:
+    """A whole checked project."""
+
+    root: Path
+    config: Config
+    editions: list[EditionData]
+
+    def edition(self, edition_id: str) -> EditionData:
+        for e in self.editions:
+            if e.id == edition_id:
+                return e
+        raise KeyError(edition_id)
+

@@ -1,0 +1,234 @@
+"""Load a budget project: read every file, check everything, and build the typed budget.
+
+All problems are collected before anything stops (like a compiler): the user sees every
+error of a broken export at once, each with file, row, column and a hint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from . import reference
+from .config import Config, Edition, load_config
+from .errors import Problems
+from .figures import EditionFigures, compute
+from .model import LINE_SCHEMA, Budget, EditionData, Programme, SourceFile
+from .read.finance import read_finance
+from .read.indicators import read_indicators
+from .read.programmes import match_taakveld, read_programmes, specificity
+from .read.texts import read_texts
+
+MAX_ROWS_LISTED = 10  # rows named in one reconciliation message
+
+
+@dataclass
+class Loaded:
+    budget: Budget | None
+    problems: Problems
+    figures: dict[str, EditionFigures]
+
+
+def source_date_epoch() -> dt.datetime | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value and value.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc).replace(tzinfo=None)
+    return None
+
+
+def _depth(programmes: dict[str, Programme], code: str) -> int:
+    depth, node = 0, programmes[code].parent
+    while node is not None:
+        depth, node = depth + 1, programmes[node].parent
+    return depth
+
+
+def assign_programmes(lines: pl.DataFrame, programmes: dict[str, Programme], edition: Edition,
+                      problems: Problems) -> pl.DataFrame:
+    """Give lines without a programme the programme whose taakvelden include the line's taakveld."""
+    todo = lines.filter(pl.col("programme").is_null() & pl.col("taakveld").is_not_null())
+    if todo.is_empty():
+        return lines
+    mapping: dict[str, str] = {}
+    for tv in sorted(todo["taakveld"].unique().to_list(), key=reference.sort_key):
+        candidates = []
+        for prog in programmes.values():
+            for pattern in prog.taakvelden:
+                if match_taakveld(tv, pattern):
+                    candidates.append((specificity(pattern), _depth(programmes, prog.code), prog.code))
+        if not candidates:
+            continue
+        candidates.sort(reverse=True)
+        best = candidates[0]
+        rivals = [c for c in candidates[1:] if c[:2] == best[:2] and c[2] != best[2]]
+        if rivals:
+            problems.error(
+                f"taakveld {tv} falls under programme {best[2]} and programme {rivals[0][2]} equally",
+                file=f"{edition.dirname}/{edition.programmes}", column="taakvelden", code="taakveld-ambiguous",
+                hint="name the taakveld exactly in one programme, or use a narrower pattern")
+        mapping[tv] = best[2]
+    return lines.with_columns(
+        pl.when(pl.col("programme").is_null())
+        .then(pl.col("taakveld").replace_strict(mapping, default=None, return_dtype=pl.String))
+        .otherwise(pl.col("programme"))
+        .alias("programme")
+    )
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:MAX_ROWS_LISTED])
+    more = len(rows) - MAX_ROWS_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: Edition,
+                config: Config, problems: Problems) -> None:
+    """Rules over the finance lines of one edition."""
+    ref_year = reference.reference_year(edition.year)
+    known_tv = reference.taakvelden(edition.year)
+
+    # Unknown programme codes in the export.
+    bad = lines.filter(pl.col("programme").is_not_null() & ~pl.col("programme").is_in(list(programmes)))
+    for code, group in _groups(bad, "programme"):
+        for file, row in group.select("file", "row").iter_rows():
+            problems.error(f"programme {code} is not in the programme list", file=file, row=row,
+                           column="programme", code="unknown-programme",
+                           hint=f"add programme {code} to {edition.dirname}/{edition.programmes} or correct the code")
+
+    # Lines no programme takes: the site would not add up to the export.
+    orphans = lines.filter(pl.col("programme").is_null())
+    for tv, group in _groups(orphans, "taakveld"):
+        rows = group["row"].to_list()
+        file = group["file"][0]
+        label = f"taakveld {tv}" if tv else "lines without a taakveld"
+        problems.error(
+            f"{label} (rows {_rows_text(rows)}) belongs to no programme, so the site's totals would not "
+            f"reconcile with the export", file=file, code="unassigned",
+            hint=f"add {tv or 'a programme code'} to the taakvelden of a programme in "
+                 f"{edition.dirname}/{edition.programmes}")
+
+    # Iv3 taakvelden known for the edition's year.
+    have_tv = lines.filter(pl.col("taakveld").is_not_null())
+    unknown = have_tv.filter(~pl.col("taakveld").is_in(list(known_tv)))
+    for file, row, tv in unknown.select("file", "row", "taakveld").iter_rows():
+        problems.error(f"taakveld {tv} does not exist in the Iv3 list of {ref_year}", file=file, row=row,
+                       column="taakveld", code="unknown-taakveld",
+                       hint=f"use a taakveld of the Iv3 {ref_year} list (see /taakvelden/ or the CBS Iv3 definitions)")
+    groups = have_tv.filter(pl.col("taakveld").is_in([c for c, v in known_tv.items() if not v.leaf])
+                            & (pl.col("cents") != 0))
+    for file, row, tv in groups.select("file", "row", "taakveld").iter_rows():
+        subs = [c for c, v in known_tv.items() if v.parent == tv]
+        problems.warning(f"amount booked on taakveld {tv}, which is a group in {ref_year}", file=file, row=row,
+                         column="taakveld", code="group-taakveld",
+                         hint=f"book it on one of {', '.join(subs[:6])}" if subs else None)
+
+    # Iv3 categorieën, where the export has them.
+    for kind in ("lasten", "baten"):
+        known_cat = reference.categorieen(edition.year, kind)
+        bad_cat = lines.filter((pl.col("kind") == kind) & pl.col("categorie").is_not_null()
+                               & ~pl.col("categorie").is_in(list(known_cat)))
+        for file, row, cat in bad_cat.select("file", "row", "categorie").iter_rows():
+            problems.error(f"categorie {cat} is not an Iv3 {kind} categorie of {ref_year}", file=file, row=row,
+                           column="categorie", code="unknown-categorie",
+                           hint="use an economische categorie from the Iv3 list for that year")
+
+    _ = config
+
+
+def _groups(frame: pl.DataFrame, key: str):
+    if frame.is_empty():
+        return []
+    values = frame[key].unique(maintain_order=True).to_list()
+    return [(v, frame.filter(pl.col(key).is_null() if v is None else pl.col(key) == v)) for v in values]
+
+
+def check_expected_totals(edition: Edition, figures: EditionFigures, unit: int, problems: Problems) -> None:
+    """The totals the controller states in begroot.toml must equal the site's totals."""
+    if edition.expected is None:
+        return
+    got = figures.grand()
+    for kind in ("lasten", "baten"):
+        want = getattr(edition.expected, kind)
+        if want is None:
+            continue
+        have = getattr(got, kind)
+        want_euros = Decimal(want) * edition.expected.unit
+        if have != want_euros:
+            diff = have - want_euros
+            problems.error(
+                f"total {kind} of {edition.id} is {have / edition.expected.unit:f} (x {edition.expected.unit}), "
+                f"but begroot.toml expects {want}: a difference of {diff / edition.expected.unit:f}",
+                file="begroot.toml", column=f"editions.{edition.id}.expected.{kind}", code="total-mismatch",
+                hint="find the missing or extra lines in the export, or correct the expected total")
+
+
+def _exported_at(edition: Edition, sources: list[SourceFile], files: list[Path]) -> dt.datetime | None:
+    if edition.exported_at:
+        return edition.exported_at.replace(tzinfo=None)
+    known = [s.exported_at for s in sources if s.exported_at]
+    if known:
+        return max(k.replace(tzinfo=None) for k in known)
+    # Fall back to the finance files' modification time, clamped for reproducible builds.
+    times = [dt.datetime.fromtimestamp(p.stat().st_mtime) for p in files if p.exists()]
+    if not times:
+        return None
+    latest = max(times).replace(microsecond=0)
+    epoch = source_date_epoch()
+    return min(latest, epoch) if epoch else latest
+
+
+def load_edition(root: Path, config: Config, edition: Edition, problems: Problems) -> EditionData | None:
+    folder = root / edition.dirname
+    if not folder.is_dir():
+        problems.error(f"the folder of edition {edition.id} does not exist", file=edition.dirname,
+                       code="edition-folder", hint=f"create {edition.dirname}/ or set folder in begroot.toml")
+        return None
+    programmes = read_programmes(root, edition, problems)
+    default_decimal = "," if config.site.language == "nl" else "."
+    frames, sources, files = [], [], []
+    if not edition.finance:
+        problems.warning(f"edition {edition.id} has no finance files", file="begroot.toml",
+                         code="no-finance", hint="add an [[editions.finance]] table")
+    for source in edition.finance:
+        result = read_finance(root, edition, source, problems, default_decimal)
+        files.append(folder / source.file)
+        if result is None:
+            continue
+        frames.append(result.lines)
+        sources.append(SourceFile(file=f"{edition.dirname}/{source.file}", rows=result.rows,
+                                  lines=result.lines.height, exported_at=result.exported_at))
+    lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
+    lines = assign_programmes(lines, programmes, edition, problems)
+    check_lines(lines, programmes, edition, config, problems)
+    codes = set(programmes)
+    texts = read_texts(root, edition, codes, problems, config.site.language)
+    indicators = read_indicators(root, edition, codes, problems, default_decimal)
+    return EditionData(config=edition, programmes=programmes, lines=lines, texts=texts,
+                       indicators=indicators, sources=sources,
+                       exported_at=_exported_at(edition, sources, files))
+
+
+def load_project(root: Path) -> Loaded:
+    """Read and check a whole project; ``budget`` is None when it cannot be built."""
+    problems = Problems()
+    config = load_config(root, problems)
+    if config is None:
+        return Loaded(None, problems, {})
+    editions = []
+    for edition in config.editions:
+        data = load_edition(root, config, edition, problems)
+        if data is not None:
+            editions.append(data)
+    figures = {e.id: compute(e) for e in editions}
+    for e in editions:
+        check_expected_totals(e.config, figures[e.id], config.site.unit, problems)
+        if not figures[e.id].reconciles() and not problems.errors:
+            problems.error(f"the totals of {e.id} do not reconcile with the export", code="reconcile",
+                           hint="report this as a bug in begroot")
+    budget = Budget(root=root, config=config, editions=editions)
+    return Loaded(budget, problems, figures)

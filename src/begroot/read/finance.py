@@ -1,0 +1,247 @@
+"""Turn a finance export (any layout, described by a column mapping) into finance lines.
+
+The result follows :data:`begroot.model.LINE_SCHEMA`. Programme codes may still be missing here
+(an Iv3 file only has taakvelden); :mod:`begroot.project` assigns them through the programme list.
+Every value that cannot be used becomes a problem with its file, row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from ..config import DEFAULT_COLUMN_VALUES, DEFAULT_KIND_VALUES, Edition, FinanceSource
+from ..errors import Problems
+from ..model import LINE_SCHEMA
+from . import numbers
+from .tables import ROW, Table, TableError, read_table
+
+#: A taakveld code at the start of a cell: "6.71a", or "0.10 Mutaties reserves".
+TAAKVELD_RE = r"^\s*(\d{1,2}\.\d{1,3}[a-z]?)(?:\s|$|[-–:])"
+#: An economische categorie code at the start of a cell: "3.4.1", "1.1 Salarissen".
+CATEGORIE_RE = r"^\s*(\d(?:\.\d{1,2}){0,3}[a-z]?)(?:\s|$|[-–:])"
+
+AMOUNT_MESSAGES = {
+    numbers.INVALID: ("'{value}' is not a number",
+                      "write amounts as 1.234,56 or 1234.56, without letters"),
+    numbers.EXPONENT: ("'{value}' is written in exponent notation",
+                       "format the column as a plain number in the spreadsheet before exporting"),
+    numbers.TOO_PRECISE: ("'{value}' is more precise than one cent",
+                          "round amounts to cents, or check the unit set for this file"),
+    numbers.TOO_LARGE: ("'{value}' is too large to be an amount",
+                        "check the unit set for this file and the number itself"),
+}
+
+
+@dataclass
+class FinanceResult:
+    lines: pl.DataFrame
+    rows: int
+    exported_at: dt.datetime | None
+
+
+def _missing_columns(table: Table, wanted: list[str], problems: Problems) -> bool:
+    missing = [c for c in wanted if c not in table.header]
+    for name in missing:
+        problems.error(
+            f'column "{name}" not found; the file has the columns: {", ".join(table.header)}',
+            file=table.file, row=table.header_row, code="missing-column",
+            hint="correct the column name in begroot.toml or in the file's header row",
+        )
+    return bool(missing)
+
+
+def _report(problems: Problems, table: Table, frame: pl.DataFrame, column: str, message: str,
+            hint: str, code: str, value_col: str = "value") -> None:
+    for row, value in frame.select(ROW, value_col).iter_rows():
+        problems.error(message.format(value=value), file=table.file, row=row, column=column,
+                       hint=hint, code=code)
+
+
+def _map_values(expr: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
+    lowered = expr.str.strip_chars().str.to_lowercase()
+    return lowered.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+def read_finance(project: Path, edition: Edition, source: FinanceSource, problems: Problems,
+                 default_decimal: str = ",") -> FinanceResult | None:
+    """Read one finance source of an edition into lines; None when it could not be read at all."""
+    rel = f"{edition.dirname}/{source.file}"
+    path = project / edition.dirname / source.file
+    try:
+        table = read_table(path, rel, sheet=source.sheet, delimiter=source.delimiter,
+                           encoding=source.encoding, header_row=source.header_row)
+    except TableError as exc:
+        problems.error(exc.message, file=exc.file, row=exc.row, hint=exc.hint, code="unreadable")
+        return None
+
+    cols = source.columns
+    mapped = {k: v for k, v in cols.model_dump().items() if v}
+    wanted = list(mapped.values()) + list(source.filter) + list(source.amounts)
+    if _missing_columns(table, list(dict.fromkeys(wanted)), problems):
+        return None
+
+    data = table.data
+    rows_read = data.height
+    for name, allowed in source.filter.items():
+        values = [allowed] if isinstance(allowed, str) else list(allowed)
+        data = data.filter(pl.col(name).str.strip_chars().is_in(values))
+    if source.filter and data.height == 0:
+        problems.error(
+            "no row matches the filter " + ", ".join(f"{k} = {v!r}" for k, v in source.filter.items()),
+            file=rel, code="filter-empty", hint="check the filter values in begroot.toml")
+        return None
+
+    # Amount columns: one (long) or several (wide, unpivoted to long).
+    if source.layout == "long":
+        parts = [(cols.amount, data, {})]
+    else:
+        parts = [(header, data, spec.model_dump(exclude_none=True)) for header, spec in source.amounts.items()]
+
+    kind_values = {**DEFAULT_KIND_VALUES, **{k.lower(): v for k, v in source.kind_values.items()}}
+    column_values = {**DEFAULT_COLUMN_VALUES, **{k.lower(): v for k, v in source.column_values.items()}}
+    default_column = {"jaarstukken": "realisatie"}.get(edition.kind, "begroting")
+    if edition.kind in ("voorjaarsnota", "najaarsnota"):
+        default_column = "begroting_na_wijziging"
+
+    frames: list[pl.DataFrame] = []
+    saldo_checks: list[str] = []
+    for header, part, spec in parts:
+        if spec.get("kind") == "saldo":
+            saldo_checks.append(header)
+            continue
+        numeric = header in table.numeric_columns
+        decimal = "." if numeric else source.decimal
+        if decimal == "auto":
+            decimal = numbers.detect_decimal(part[header], default_decimal)
+        parsed = numbers.parse_amounts(part[header], decimal=decimal, unit=source.unit)
+        part = part.with_columns(parsed["cents"].alias("cents"), parsed["status"].alias("status"),
+                                 pl.col(header).alias("value"))
+        for status, (message, hint) in AMOUNT_MESSAGES.items():
+            bad = part.filter(pl.col("status") == status)
+            if bad.height:
+                _report(problems, table, bad, header, message, hint, f"amount-{status}")
+        part = part.filter(pl.col("status").is_null())
+
+        exprs: dict[str, pl.Expr] = {}
+        # kind
+        if "kind" in spec:
+            exprs["kind"] = pl.lit(spec["kind"])
+        elif cols.kind:
+            exprs["kind"] = _map_values(pl.col(cols.kind), kind_values)
+        elif source.constants.kind:
+            exprs["kind"] = pl.lit(source.constants.kind)
+        elif source.signed:
+            exprs["kind"] = pl.when(pl.col("cents") < 0).then(pl.lit("baten")).otherwise(pl.lit("lasten"))
+        else:
+            problems.error(f'cannot tell lasten from baten for the amounts in column "{header}"',
+                           file=rel, column=header, code="no-kind",
+                           hint="map a kind column, set constants.kind, set kind per amount column, or signed = true")
+            return None
+        # year
+        if "year" in spec:
+            exprs["year"] = pl.lit(spec["year"])
+        elif cols.year:
+            exprs["year"] = pl.col(cols.year).str.strip_chars().str.extract(r"^(\d{4})(?:\.0)?$", 1).cast(pl.Int32, strict=False)
+        else:
+            exprs["year"] = pl.lit(source.constants.year or edition.year)
+        # BBV column
+        if "column" in spec:
+            exprs["column"] = pl.lit(spec["column"])
+        elif cols.column:
+            exprs["column"] = _map_values(pl.col(cols.column), column_values)
+        else:
+            exprs["column"] = pl.lit(source.constants.column or default_column)
+        # codes
+        exprs["taakveld"] = (pl.col(cols.taakveld).str.extract(TAAKVELD_RE, 1).str.to_lowercase()
+                             if cols.taakveld else pl.lit(None, dtype=pl.String))
+        exprs["categorie"] = (pl.col(cols.categorie).str.extract(CATEGORIE_RE, 1)
+                              if cols.categorie else pl.lit(None, dtype=pl.String))
+        if cols.programme:
+            exprs["programme"] = pl.col(cols.programme).str.strip_chars().str.replace(r"\.0$", "")
+        else:
+            exprs["programme"] = pl.lit(source.constants.programme, dtype=pl.String)
+        part = part.with_columns(**{k: v for k, v in exprs.items()})
+        if source.signed and not cols.kind and "kind" not in spec and not source.constants.kind:
+            part = part.with_columns(pl.col("cents").abs())
+
+        # Values that could not be mapped.
+        checks = [
+            ("kind", cols.kind, "'{value}' is not lasten or baten",
+             "use Lasten/Baten (or L/B), or add the value to kind_values in begroot.toml", "bad-kind"),
+            ("year", cols.year, "'{value}' is not a year", "write the year as four digits, e.g. 2024", "bad-year"),
+            ("column", cols.column, "'{value}' is not a known BBV column",
+             "use realisatie, begroting, begroting na wijziging or meerjarenraming, or add it to column_values",
+             "bad-column"),
+            ("taakveld", cols.taakveld, "'{value}' does not start with a taakveld code",
+             "write the Iv3 taakveld code first, e.g. '6.1' or '6.1 Samenkracht en burgerparticipatie'",
+             "bad-taakveld-format"),
+            ("categorie", cols.categorie, "'{value}' does not start with a categorie code",
+             "write the Iv3 categorie code first, e.g. '3.4.1'", "bad-categorie-format"),
+            ("programme", cols.programme, "the programme code is empty",
+             "fill in the programme code of every line", "empty-programme"),
+        ]
+        for field, header_name, message, hint, code in checks:
+            if not header_name or (field in spec):
+                continue
+            if field in ("categorie",):
+                bad = part.filter(pl.col(field).is_null() & pl.col(header_name).str.strip_chars().ne(""))
+            elif field == "programme":
+                bad = part.filter(pl.col(field).is_null() | (pl.col(field) == ""))
+            else:
+                bad = part.filter(pl.col(field).is_null())
+            if bad.height:
+                bad = bad.with_columns(pl.col(header_name).fill_null("").alias("value"))
+                _report(problems, table, bad, header_name, message, hint, code)
+                part = part.filter(~pl.col(ROW).is_in(bad[ROW].implode()))
+
+        frames.append(part.select(
+            pl.col("programme"), pl.col("taakveld"), pl.col("categorie"), pl.col("kind"),
+            pl.col("year").cast(pl.Int32), pl.col("column"), pl.col("cents"),
+            pl.lit(rel).alias("file"), pl.col(ROW).alias("row"),
+        ))
+
+    if saldo_checks:
+        _check_saldo(table, data, source, saldo_checks, default_decimal, problems)
+
+    lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
+    lines = lines.cast(LINE_SCHEMA)  # type: ignore[arg-type]
+    exported = source.exported_at or table.modified
+    return FinanceResult(lines=lines, rows=rows_read, exported_at=exported)
+
+
+def _check_saldo(table: Table, data: pl.DataFrame, source: FinanceSource, saldo_cols: list[str],
+                 default_decimal: str, problems: Problems) -> None:
+    """Wide files with a saldo column: each row's saldo must equal baten minus lasten."""
+    kinds = {h: s.kind for h, s in source.amounts.items() if s.kind in ("lasten", "baten")}
+    if not any(k == "lasten" for k in kinds.values()) or not any(k == "baten" for k in kinds.values()):
+        return
+
+    def cents(header: str) -> pl.Series:
+        dec = "." if header in table.numeric_columns else source.decimal
+        if dec == "auto":
+            dec = numbers.detect_decimal(data[header], default_decimal)
+        parsed = numbers.parse_amounts(data[header], decimal=dec, unit=source.unit)
+        return parsed["cents"]
+
+    lasten = sum((cents(h).fill_null(0) for h, k in kinds.items() if k == "lasten"), pl.Series([0] * data.height))
+    baten = sum((cents(h).fill_null(0) for h, k in kinds.items() if k == "baten"), pl.Series([0] * data.height))
+    for header in saldo_cols:
+        saldo = cents(header)
+        frame = pl.DataFrame({ROW: data[ROW], "saldo": saldo, "expected": baten - lasten, "value": data[header]})
+        bad = frame.filter(pl.col("saldo").is_not_null() & (pl.col("saldo") != pl.col("expected")))
+        for row, value, expected in bad.select(ROW, "value", "expected").iter_rows():
+            problems.error(
+                f"saldo {value} is not baten minus lasten ({_euros(expected, source.unit)})",
+                file=table.file, row=row, column=header, code="saldo-mismatch",
+                hint="correct the saldo or the lasten and baten of this row")
+
+
+def _euros(cents: int, unit: int) -> str:
+    from decimal import Decimal
+    value = Decimal(cents).scaleb(-2) / unit
+    return format(value.normalize(), "f")
+

@@ -1,0 +1,81 @@
+"""Read an edition's indicators CSV/XLSX.
+
+Columns (Dutch or English): ``programma``, ``naam``, ``eenheid``, ``jaar``, ``waarde``, ``bron``
+and optionally ``bbv`` (ja/nee: a BBV-verplichte beleidsindicator).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import Edition
+from ..errors import Problems
+from ..model import Indicator
+from .numbers import parse_number
+from .tables import ROW, TableError, read_table
+
+COLUMNS = {
+    "programme": ["programma", "programme", "program"],
+    "name": ["naam", "indicator", "name"],
+    "unit": ["eenheid", "unit"],
+    "year": ["jaar", "year"],
+    "value": ["waarde", "value"],
+    "source": ["bron", "source"],
+    "bbv": ["bbv", "verplicht"],
+}
+REQUIRED = ["programme", "name", "unit", "year", "value"]
+YES = {"ja", "j", "yes", "y", "1", "true", "x"}
+
+
+def read_indicators(project: Path, edition: Edition, programme_codes: set[str], problems: Problems,
+                    default_decimal: str = ",") -> list[Indicator]:
+    if not edition.indicators:
+        return []
+    path = project / edition.dirname / edition.indicators
+    if not path.exists():
+        return []
+    rel = f"{edition.dirname}/{edition.indicators}"
+    try:
+        table = read_table(path, rel)
+    except TableError as exc:
+        problems.error(exc.message, file=exc.file, hint=exc.hint, code="indicators-unreadable")
+        return []
+    lowered = {h.strip().lower(): h for h in table.header}
+    cols = {key: next((lowered[a] for a in aliases if a in lowered), None) for key, aliases in COLUMNS.items()}
+    missing = [COLUMNS[k][0] for k in REQUIRED if cols[k] is None]
+    if missing:
+        for name in missing:
+            problems.error(f'column "{name}" not found; the file has the columns: {", ".join(table.header)}',
+                           file=rel, row=1, code="missing-column",
+                           hint="indicators need the columns programma;naam;eenheid;jaar;waarde;bron")
+        return []
+    out: list[Indicator] = []
+    for rec in table.data.iter_rows(named=True):
+        row = rec[ROW]
+        get = lambda k: (rec.get(cols[k]) or "").strip() if cols[k] else ""  # noqa: E731
+        if not any(get(k) for k in REQUIRED):
+            continue
+        code = get("programme")
+        if code not in programme_codes:
+            problems.error(f"programme {code or '(empty)'} is not in the programme list", file=rel, row=row,
+                           column=cols["programme"], code="indicator-unknown-programme",
+                           hint="use the code of a programme in programmas.csv")
+            continue
+        if not get("unit"):
+            problems.error(f"indicator '{get('name')}' has no unit", file=rel, row=row, column=cols["unit"],
+                           code="indicator-unit", hint="fill in a unit such as %, aantal or € per inwoner")
+            continue
+        year_text = get("year")
+        if not (year_text.isdigit() and len(year_text) == 4):
+            problems.error(f"'{year_text}' is not a year", file=rel, row=row, column=cols["year"],
+                           code="bad-year", hint="write the year as four digits, e.g. 2024")
+            continue
+        value = parse_number(get("value"), default_decimal)
+        if value is None:
+            problems.error(f"'{get('value')}' is not a number", file=rel, row=row, column=cols["value"],
+                           code="indicator-value", hint="write the value as a number, e.g. 12,5")
+            continue
+        out.append(Indicator(programme=code, name=get("name"), unit=get("unit"), year=int(year_text),
+                             value=value, source=get("source"), bbv=get("bbv").lower() in YES,
+                             origin=f"{rel}, row {row}"))
+    return out

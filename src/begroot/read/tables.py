@@ -1,0 +1,232 @@
+"""Read a CSV or XLSX file into a table of strings that remembers where each cell came from.
+
+Every cell is kept as text; typing (amounts, years, codes) happens later with the column
+mapping, so that a bad value can be reported with its file, row and column. Rows are numbered
+as a spreadsheet shows them: the header is row ``header_row`` (1 by default) and the first data
+row is the next one; blank lines keep their number.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from ..errors import BegrootError
+
+ROW = "__row"  # name of the row-number column added to every table
+
+#: Separators tried when the delimiter is "auto", in order of preference on a tie.
+DELIMITERS = [";", ",", "\t", "|"]
+
+
+class TableError(BegrootError):
+    """A file that cannot be read as a table at all."""
+
+    def __init__(self, file: str, message: str, hint: str | None = None, row: int | None = None):
+        self.file, self.message, self.hint, self.row = file, message, hint, row
+        super().__init__(f"{file}: {message}")
+
+
+@dataclass
+class Table:
+    file: str                      # path relative to the project, for messages
+    header: list[str]              # column names as in the file (made unique)
+    data: pl.DataFrame             # all columns pl.String, plus ROW (Int64)
+    header_row: int = 1
+    sheet: str | None = None
+    numeric_columns: set[str] = field(default_factory=set)  # XLSX columns holding only numbers
+    modified: dt.datetime | None = None                     # export time found in the file
+
+
+def decode(raw: bytes, encoding: str, file: str) -> str:
+    """Decode bytes: 'auto' understands BOMs, UTF-16 from Excel, UTF-8 and cp1252."""
+    if encoding != "auto":
+        try:
+            return raw.decode(encoding)
+        except LookupError:
+            raise TableError(file, f"unknown encoding '{encoding}'", "use auto, utf-8 or cp1252") from None
+        except UnicodeDecodeError as exc:
+            raise TableError(file, f"the file is not valid {encoding} (byte {exc.start})",
+                             "set encoding = \"auto\" or save the file as UTF-8") from None
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise TableError(file, "the file starts like UTF-16 but is not valid UTF-16") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise TableError(file, f"the file is neither UTF-8 nor cp1252 text (byte {exc.start})",
+                         "save the file as CSV UTF-8") from None
+
+
+def _count_outside_quotes(line: str, sep: str) -> int:
+    count, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == sep and not quoted:
+            count += 1
+    return count
+
+
+def sniff_delimiter(text: str, header_row: int) -> str:
+    """Pick the separator that splits the header row (and the rows after it) most consistently."""
+    lines = [ln for ln in text.splitlines()[header_row - 1: header_row + 20] if ln.strip()]
+    if not lines:
+        return ";"
+    best, best_score = ";", (0, 0)
+    for sep in DELIMITERS:
+        counts = [_count_outside_quotes(ln, sep) for ln in lines]
+        head = counts[0]
+        if head == 0:
+            continue
+        consistent = sum(1 for c in counts if c == head)
+        score = (consistent, head)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def unique_header(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        name = (name or "").strip() or f"kolom {i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def read_csv(path: Path, file: str, *, delimiter: str = "auto", encoding: str = "auto",
+             header_row: int = 1) -> Table:
+    raw = path.read_bytes()
+    text = decode(raw, encoding, file)
+    if not text.strip():
+        raise TableError(file, "the file is empty", "export the data again")
+    sep = sniff_delimiter(text, header_row) if delimiter == "auto" else delimiter
+    if sep in ("\\t", "tab"):
+        sep = "\t"
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=sep,
+            has_header=False,
+            infer_schema=False,
+            skip_rows=header_row - 1,
+            quote_char='"',
+        )
+    except pl.exceptions.PolarsError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise TableError(file, f"cannot be read as CSV with separator '{sep}': {first}",
+                         "check that every row has the same number of fields as the header") from None
+    if frame.height == 0:
+        raise TableError(file, f"no header row at row {header_row}")
+    header = unique_header([v if v is not None else "" for v in frame.row(0)])
+    data = frame.slice(1)
+    data.columns = header
+    data = data.with_columns(
+        pl.int_range(header_row + 1, header_row + 1 + data.height, dtype=pl.Int64).alias(ROW)
+    )
+    return Table(file=file, header=header, data=data, header_row=header_row)
+
+
+def _cell_text(value) -> str | None:
+    """A cell's value as text; numbers in their shortest exact decimal form."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: int = 1) -> Table:
+    """Read one sheet of an XLSX workbook (cached values of formulas)."""
+    import openpyxl  # imported here: only XLSX projects pay for it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TableError(file, f"cannot be opened as an Excel workbook ({type(exc).__name__})",
+                         "save it again as .xlsx from Excel, or export CSV") from None
+    try:
+        if sheet is None:
+            visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+            if not visible:
+                raise TableError(file, "the workbook has no visible sheet")
+            ws = visible[0]
+        elif sheet in book.sheetnames:
+            ws = book[sheet]
+        else:
+            raise TableError(file, f"no sheet named '{sheet}'; the workbook has: {', '.join(book.sheetnames)}",
+                             "set sheet to one of these names")
+        rows = list(ws.iter_rows(min_row=header_row, values_only=True))
+        modified = book.properties.modified
+    finally:
+        book.close()
+    if not rows:
+        raise TableError(file, f"sheet '{ws.title}' has no header row at row {header_row}")
+    width = max(len(r) for r in rows)
+    header = unique_header([_cell_text(v) or "" for v in rows[0]] + [""] * (width - len(rows[0])))
+    columns: dict[str, list[str | None]] = {name: [] for name in header}
+    numeric = {name: True for name in header}
+    any_value = {name: False for name in header}
+    for r in rows[1:]:
+        for i, name in enumerate(header):
+            value = r[i] if i < len(r) else None
+            columns[name].append(_cell_text(value))
+            if value is not None and value != "":
+                any_value[name] = True
+                if not isinstance(value, (int, float)) or isinstance(value, bool):
+                    numeric[name] = False
+    data = pl.DataFrame({name: pl.Series(name, vals, dtype=pl.String) for name, vals in columns.items()})
+    data = data.with_columns(
+        pl.int_range(header_row + 1, header_row + 1 + data.height, dtype=pl.Int64).alias(ROW)
+    )
+    return Table(
+        file=file, header=header, data=data, header_row=header_row, sheet=ws.title,
+        numeric_columns={n for n in header if numeric[n] and any_value[n]},
+        modified=modified if isinstance(modified, dt.datetime) else None,
+    )
+
+
+def read_table(path: Path, file: str, *, sheet: str | None = None, delimiter: str = "auto",
+               encoding: str = "auto", header_row: int = 1) -> Table:
+    """Read a CSV/TXT/TSV or XLSX file by its extension."""
+    if not path.is_file():
+        raise TableError(file, "file not found", "check the file name in begroot.toml")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, file, sheet=sheet, header_row=header_row)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return read_csv(path, file, delimiter=delimiter, encoding=encoding, header_row=header_row)
+    if suffix == ".xls":
+        raise TableError(file, "old Excel .xls files are not supported", "save the file as .xlsx or CSV")
+    raise TableError(file, f"unknown file type '{suffix}'", "use .csv or .xlsx")

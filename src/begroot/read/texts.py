@@ -1,0 +1,164 @@
+"""Read the texts of an edition: Markdown with front matter and Word ``.docx``, as sanitised HTML.
+
+A text belongs to a programme and a section. Markdown says so in its front matter::
+
+    ---
+    programma: "3"
+    sectie: ontwikkelingen
+    titel: Ontwikkelingen      # optional; known sections have a title already
+    ---
+
+Without front matter, and for Word files, the file name says it: ``3-ontwikkelingen.md``,
+``3.1-doelstelling.docx``; ``inleiding.md`` (no code) is a text for the edition as a whole.
+All HTML passes an allowlist sanitiser (nh3): scripts, event handlers, styles and links to
+``javascript:`` are removed; images must be local; external links get ``rel="noopener noreferrer"``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nh3
+import yaml
+
+from ..config import Edition
+from ..errors import Problems
+from ..model import SECTION_TITLES, Text, slugify
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup",
+    "ul", "ol", "li", "blockquote", "code", "pre", "a", "abbr", "img", "figure", "figcaption",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "dl", "dt", "dd", "span",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+    "span": {"lang"},
+    "p": {"lang"},
+}
+FILENAME_RE = re.compile(r"^(?P<code>\d+(?:\.\d+)*[a-z]?)?[-_ ]?(?P<section>[^.]*)$")
+FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
+
+
+def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
+    if tag == "img" and attr == "src" and (re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) or value.startswith("//")):
+        return None  # images from another host (or data: URLs) are not loaded
+    return value
+
+
+def sanitise(html: str) -> str:
+    """Allowlist sanitising; links keep only http(s)/mailto/tel and relative URLs."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+        attribute_filter=_filter_attribute,
+        strip_comments=True,
+    )
+
+
+def shift_headings(html: str, top: int = 3) -> str:
+    """Texts sit under the page's h1 and the section's h2: their h1 becomes h3, and so on."""
+    def repl(match: re.Match) -> str:
+        level = min(6, int(match.group(2)) + top - 1)
+        return f"<{match.group(1)}h{level}"
+    return re.sub(r"<(/?)h([1-6])", repl, html)
+
+
+def markdown_to_html(source: str) -> str:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
+    return md.render(source)
+
+
+def docx_to_html(path: Path) -> tuple[str, list[str]]:
+    import mammoth
+
+    with path.open("rb") as fh:
+        result = mammoth.convert_to_html(fh)
+    messages = [m.message for m in result.messages if m.type == "error"]
+    html = result.value
+    # Word tables have no header cells: the first row of each table becomes th scope=col.
+    html = re.sub(r"<table>\s*<tr>(.*?)</tr>", _first_row_to_th, html, flags=re.S)
+    return html, messages
+
+
+def _first_row_to_th(match: re.Match) -> str:
+    row = re.sub(r"<td>(?:<p>)?(.*?)(?:</p>)?</td>", r'<th scope="col">\1</th>', match.group(1), flags=re.S)
+    return f"<table><thead><tr>{row}</tr></thead><tbody>"
+
+
+def read_texts(project: Path, edition: Edition, programme_codes: set[str], problems: Problems,
+               language: str = "nl") -> list[Text]:
+    folder = project / edition.dirname / edition.texts
+    if not folder.is_dir():
+        return []
+    titles = SECTION_TITLES[language]
+    texts: list[Text] = []
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".md", ".markdown", ".docx"))
+    for order, path in enumerate(files):
+        rel = path.relative_to(project).as_posix()
+        meta: dict = {}
+        if path.suffix.lower() == ".docx":
+            try:
+                html, messages = docx_to_html(path)
+            except Exception as exc:  # mammoth raises many types on broken files
+                problems.error(f"cannot be read as a Word document ({type(exc).__name__})", file=rel,
+                               code="docx-unreadable", hint="open and save it again in Word as .docx")
+                continue
+            for m in messages:
+                problems.warning(f"Word conversion: {m}", file=rel, code="docx-message")
+        else:
+            try:
+                source = path.read_text(encoding="utf-8-sig")
+            except UnicodeDecodeError:
+                problems.error("the file is not UTF-8 text", file=rel, code="text-encoding",
+                               hint="save the Markdown file as UTF-8")
+                continue
+            fm = FRONT_MATTER_RE.match(source)
+            if fm:
+                try:
+                    meta = yaml.safe_load(fm.group(1)) or {}
+                except yaml.YAMLError as exc:
+                    line = getattr(getattr(exc, "problem_mark", None), "line", None)
+                    problems.error(f"the front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
+                                   file=rel, row=(line + 2) if line is not None else None,
+                                   code="front-matter", hint="write it as 'key: value' lines between two '---' lines")
+                    continue
+                if not isinstance(meta, dict):
+                    problems.error("the front matter is not a list of 'key: value' lines", file=rel, row=2,
+                                   code="front-matter")
+                    continue
+                source = source[fm.end():]
+            html = markdown_to_html(source)
+
+        name = FILENAME_RE.match(path.stem)
+        code = meta.get("programma", meta.get("programme"))
+        section = meta.get("sectie", meta.get("section"))
+        if code is None and name and name.group("code"):
+            code = name.group("code")
+        if section is None and name:
+            section = name.group("section") or None
+        code = str(code).strip() if code is not None and str(code).strip() else None
+        section = slugify(str(section)) if section else "toelichting"
+        title = str(meta.get("titel", meta.get("title", ""))).strip() or titles.get(
+            section, section.replace("-", " ").capitalize())
+
+        if code is not None and code not in programme_codes:
+            problems.error(f"this text is for programme {code}, which is not in the programme list",
+                           file=rel, code="text-unknown-programme",
+                           hint="correct 'programma' in the front matter or the file name, or add the programme")
+            continue
+        order_value = meta.get("volgorde", meta.get("order", order))
+        texts.append(Text(programme=code, section=section, title=title,
+                          html=sanitise(shift_headings(html)), source=rel,
+                          order=order_value if isinstance(order_value, int) else order))
+    return texts
