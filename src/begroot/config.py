@@ -196,7 +196,7 @@ def load_config(project: Path, problems: Problems) -> Config | None:
     """Read and validate ``begroot.toml``; add every problem found, return None on errors."""
     path = project / CONFIG_NAME
     if not path.is_file():
-        problems.error(f"no {CONFIG_NAME} in {project}", file=CONFIG_NAME, code="config-missing",
+        problems.error("file not found", file=str(path), code="config-missing",
                        hint="run 'begroot init DIR' for a ready example project")
         return None
     try:

@@ -40,11 +40,11 @@ class Problem:
         return ", ".join(parts)
 
     def format(self) -> str:
-        """One line: ``error: file, row 3, column "Bedrag": message (hint: ...)``."""
+        """One line: ``error: file, row 3, column "Bedrag": message — hint: ...``."""
         where = self.location()
         text = f"{self.severity.value}: {where + ': ' if where else ''}{self.message}"
         if self.hint:
-            text += f" Hint: {self.hint}"
+            text += f" — hint: {self.hint}"
         return text
 
 
@@ -106,8 +106,10 @@ def grouped_lines(problems: list[Problem], limit: int = 3) -> list[str]:
         rest = group[limit:]
         rows = [p.row for p in rest if p.row is not None]
         span = f" (rows {min(rows)}–{max(rows)})" if rows else ""
-        lines.append(f"{rest[0].severity.value}: … and {len(rest)} more of the same problem in "
-                     f"{rest[0].location()}{span}")
+        first = rest[0]
+        where = ", ".join(x for x in (first.file, f'column "{first.column}"' if first.column else None) if x)
+        lines.append(f"{first.severity.value}: … and {len(rest)} more of the same problem"
+                     f"{' in ' + where if where else ''}{span}")
     return lines
 
 

@@ -87,8 +87,17 @@ def _rows_text(rows: list[int]) -> str:
 
 
 def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: Edition,
-                config: Config, problems: Problems) -> None:
-    """Rules over the finance lines of one edition."""
+                problems: Problems, headers: dict[str, dict[str, str]] | None = None) -> None:
+    """Rules over the finance lines of one edition.
+
+    ``headers`` maps each source file to {field: header name}, so that messages name the
+    column as the file calls it.
+    """
+    headers = headers or {}
+
+    def col(file: str, field: str) -> str:
+        return headers.get(file, {}).get(field, field)
+
     ref_year = reference.reference_year(edition.year)
     known_tv = reference.taakvelden(edition.year)
 
@@ -97,7 +106,7 @@ def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: 
     for code, group in _groups(bad, "programme"):
         for file, row in group.select("file", "row").iter_rows():
             problems.error(f"programme {code} is not in the programme list", file=file, row=row,
-                           column="programme", code="unknown-programme",
+                           column=col(file, "programme"), code="unknown-programme",
                            hint=f"add programme {code} to {edition.dirname}/{edition.programmes} or correct the code")
 
     # Lines no programme takes: the site would not add up to the export.
@@ -117,14 +126,14 @@ def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: 
     unknown = have_tv.filter(~pl.col("taakveld").is_in(list(known_tv)))
     for file, row, tv in unknown.select("file", "row", "taakveld").iter_rows():
         problems.error(f"taakveld {tv} does not exist in the Iv3 list of {ref_year}", file=file, row=row,
-                       column="taakveld", code="unknown-taakveld",
+                       column=col(file, "taakveld"), code="unknown-taakveld",
                        hint=f"use a taakveld of the Iv3 {ref_year} list (see /taakvelden/ or the CBS Iv3 definitions)")
     groups = have_tv.filter(pl.col("taakveld").is_in([c for c, v in known_tv.items() if not v.leaf])
                             & (pl.col("cents") != 0))
     for file, row, tv in groups.select("file", "row", "taakveld").iter_rows():
         subs = [c for c, v in known_tv.items() if v.parent == tv]
         problems.warning(f"amount booked on taakveld {tv}, which is a group in {ref_year}", file=file, row=row,
-                         column="taakveld", code="group-taakveld",
+                         column=col(file, "taakveld"), code="group-taakveld",
                          hint=f"book it on one of {', '.join(subs[:6])}" if subs else None)
 
     # Iv3 categorieën, where the export has them.
@@ -134,10 +143,9 @@ def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: 
                                & ~pl.col("categorie").is_in(list(known_cat)))
         for file, row, cat in bad_cat.select("file", "row", "categorie").iter_rows():
             problems.error(f"categorie {cat} is not an Iv3 {kind} categorie of {ref_year}", file=file, row=row,
-                           column="categorie", code="unknown-categorie",
+                           column=col(file, "categorie"), code="unknown-categorie",
                            hint="use an economische categorie from the Iv3 list for that year")
 
-    _ = config
 
 
 def _groups(frame: pl.DataFrame, key: str):
@@ -190,7 +198,7 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
         return None
     programmes = read_programmes(root, edition, problems)
     default_decimal = "," if config.site.language == "nl" else "."
-    frames, sources, files = [], [], []
+    frames, sources, files, headers = [], [], [], {}
     if not edition.finance:
         problems.warning(f"edition {edition.id} has no finance files", file="begroot.toml",
                          code="no-finance", hint="add an [[editions.finance]] table")
@@ -200,11 +208,12 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
         if result is None:
             continue
         frames.append(result.lines)
+        headers[f"{edition.dirname}/{source.file}"] = result.headers
         sources.append(SourceFile(file=f"{edition.dirname}/{source.file}", rows=result.rows,
                                   lines=result.lines.height, exported_at=result.exported_at))
     lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
     lines = assign_programmes(lines, programmes, edition, problems)
-    check_lines(lines, programmes, edition, config, problems)
+    check_lines(lines, programmes, edition, problems, headers)
     codes = set(programmes)
     texts = read_texts(root, edition, codes, problems, config.site.language)
     indicators = read_indicators(root, edition, codes, problems, default_decimal)

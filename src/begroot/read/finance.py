@@ -17,7 +17,7 @@ from ..config import DEFAULT_COLUMN_VALUES, DEFAULT_KIND_VALUES, Edition, Financ
 from ..errors import Problems
 from ..model import LINE_SCHEMA
 from . import numbers
-from .tables import ROW, Table, TableError, read_table
+from .tables import NUMERIC, ROW, Table, TableError, read_table
 
 #: A taakveld code at the start of a cell: "6.71a", or "0.10 Mutaties reserves".
 TAAKVELD_RE = r"^\s*(\d{1,2}\.\d{1,3}[a-z]?)(?:\s|$|[-–:])"
@@ -41,6 +41,7 @@ class FinanceResult:
     lines: pl.DataFrame
     rows: int
     exported_at: dt.datetime | None
+    headers: dict[str, str]  # field of LINE_SCHEMA -> header name in the file, for messages
 
 
 def _missing_columns(table: Table, wanted: list[str], problems: Problems) -> bool:
@@ -113,11 +114,7 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
         if spec.get("kind") == "saldo":
             saldo_checks.append(header)
             continue
-        numeric = header in table.numeric_columns
-        decimal = "." if numeric else source.decimal
-        if decimal == "auto":
-            decimal = numbers.detect_decimal(part[header], default_decimal)
-        parsed = numbers.parse_amounts(part[header], decimal=decimal, unit=source.unit)
+        parsed = _parse_column(table, part, header, source, default_decimal)
         part = part.with_columns(parsed["cents"].alias("cents"), parsed["status"].alias("status"),
                                  pl.col(header).alias("value"))
         for status, (message, hint) in AMOUNT_MESSAGES.items():
@@ -210,7 +207,28 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
     lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
     lines = lines.cast(LINE_SCHEMA)  # type: ignore[arg-type]
     exported = source.exported_at or table.modified
-    return FinanceResult(lines=lines, rows=rows_read, exported_at=exported)
+    return FinanceResult(lines=lines, rows=rows_read, exported_at=exported, headers=mapped)
+
+
+def _parse_column(table: Table, data: pl.DataFrame, header: str, source: FinanceSource,
+                  default_decimal: str) -> pl.DataFrame:
+    """Parse one amount column; XLSX number cells are always read with a decimal point."""
+    if header in table.numeric_columns:
+        return numbers.parse_amounts(data[header], decimal=".", unit=source.unit)
+    if header in table.mixed_columns:
+        is_number = data[NUMERIC + header]
+        texts = data[header].zip_with(~is_number, pl.Series([None] * data.height, dtype=pl.String))
+        decimal = source.decimal if source.decimal != "auto" else numbers.detect_decimal(texts, default_decimal)
+        as_text = numbers.parse_amounts(data[header], decimal=decimal, unit=source.unit)
+        as_number = numbers.parse_amounts(data[header], decimal=".", unit=source.unit)
+        return pl.DataFrame({
+            "cents": as_number["cents"].zip_with(is_number, as_text["cents"]),
+            "status": as_number["status"].zip_with(is_number, as_text["status"]),
+        })
+    decimal = source.decimal
+    if decimal == "auto":
+        decimal = numbers.detect_decimal(data[header], default_decimal)
+    return numbers.parse_amounts(data[header], decimal=decimal, unit=source.unit)
 
 
 def _check_saldo(table: Table, data: pl.DataFrame, source: FinanceSource, saldo_cols: list[str],
@@ -221,11 +239,7 @@ def _check_saldo(table: Table, data: pl.DataFrame, source: FinanceSource, saldo_
         return
 
     def cents(header: str) -> pl.Series:
-        dec = "." if header in table.numeric_columns else source.decimal
-        if dec == "auto":
-            dec = numbers.detect_decimal(data[header], default_decimal)
-        parsed = numbers.parse_amounts(data[header], decimal=dec, unit=source.unit)
-        return parsed["cents"]
+        return _parse_column(table, data, header, source, default_decimal)["cents"]
 
     lasten = sum((cents(h).fill_null(0) for h, k in kinds.items() if k == "lasten"), pl.Series([0] * data.height))
     baten = sum((cents(h).fill_null(0) for h, k in kinds.items() if k == "baten"), pl.Series([0] * data.height))

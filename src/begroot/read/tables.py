@@ -20,6 +20,7 @@ import polars as pl
 from ..errors import BegrootError
 
 ROW = "__row"  # name of the row-number column added to every table
+NUMERIC = "__numeric__"  # prefix of XLSX columns that flag which cells held numbers
 
 #: Separators tried when the delimiter is "auto", in order of preference on a tie.
 DELIMITERS = [";", ",", "\t", "|"]
@@ -41,6 +42,7 @@ class Table:
     header_row: int = 1
     sheet: str | None = None
     numeric_columns: set[str] = field(default_factory=set)  # XLSX columns holding only numbers
+    mixed_columns: set[str] = field(default_factory=set)    # XLSX columns with numbers and text
     modified: dt.datetime | None = None                     # export time found in the file
 
 
@@ -196,23 +198,27 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
     width = max(len(r) for r in rows)
     header = unique_header([_cell_text(v) or "" for v in rows[0]] + [""] * (width - len(rows[0])))
     columns: dict[str, list[str | None]] = {name: [] for name in header}
-    numeric = {name: True for name in header}
-    any_value = {name: False for name in header}
+    is_number: dict[str, list[bool]] = {name: [] for name in header}
     for r in rows[1:]:
         for i, name in enumerate(header):
             value = r[i] if i < len(r) else None
             columns[name].append(_cell_text(value))
-            if value is not None and value != "":
-                any_value[name] = True
-                if not isinstance(value, (int, float)) or isinstance(value, bool):
-                    numeric[name] = False
+            is_number[name].append(isinstance(value, (int, float)) and not isinstance(value, bool))
+    numeric, mixed = set(), set()
+    for name in header:
+        texts = [v is not None and v != "" and not n for v, n in zip(columns[name], is_number[name])]
+        if any(is_number[name]):
+            (mixed if any(texts) else numeric).add(name)
     data = pl.DataFrame({name: pl.Series(name, vals, dtype=pl.String) for name, vals in columns.items()})
+    if mixed:
+        data = data.with_columns(
+            [pl.Series(NUMERIC + name, is_number[name], dtype=pl.Boolean) for name in sorted(mixed)])
     data = data.with_columns(
         pl.int_range(header_row + 1, header_row + 1 + data.height, dtype=pl.Int64).alias(ROW)
     )
     return Table(
         file=file, header=header, data=data, header_row=header_row, sheet=ws.title,
-        numeric_columns={n for n in header if numeric[n] and any_value[n]},
+        numeric_columns=numeric, mixed_columns=mixed,
         modified=modified if isinstance(modified, dt.datetime) else None,
     )
 

@@ -1,0 +1,26 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   install begroot in .venv, build the bundled demo budget and serve it
+#   make test   install begroot with its test dependencies and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP_QUIET ?= -q
+
+.PHONY: install demo test clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_QUIET) --upgrade pip
+	$(PY) -m pip install $(PIP_QUIET) -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(VENV)/bin/begroot demo
+
+test: install
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) site .pytest_cache

@@ -1,0 +1,111 @@
+"""``begroot build``: check a project, render the site aside, then swap it in.
+
+A failed build never leaves a half-written site: pages are written into a temporary folder
+beside OUT, and only when everything succeeded is OUT replaced by it (two renames).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .errors import BegrootError, Problems, ProjectInvalid
+from .project import Loaded, load_project, source_date_epoch
+
+#: A file in every built site's root; OUT is only replaced when it holds one (or is empty).
+MARKER = ".begroot-site"
+
+Step = Callable[[str], "object"]
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    pages: int
+    problems: Problems
+    loaded: Loaded
+
+
+def build_time() -> dt.datetime:
+    """The build's timestamp: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    return source_date_epoch() or dt.datetime.now().replace(microsecond=0)
+
+
+def _check_out(project: Path, out: Path) -> None:
+    project, out_res = project.resolve(), out.resolve()
+    if out_res == project or out_res in project.parents:
+        raise BegrootError(f"the output folder {out} contains the project itself; choose another --out")
+    if out.exists() and not out.is_dir():
+        raise BegrootError(f"{out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise BegrootError(
+            f"{out} is not empty and was not made by begroot; it will not be replaced. "
+            "Choose an empty or new folder for --out")
+
+
+def swap_in(tmp: Path, out: Path) -> None:
+    """Replace OUT by the finished TMP folder with renames on the same file system."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        out.rename(old)
+    try:
+        tmp.rename(out)
+    except OSError:
+        if old is not None:
+            old.rename(out)  # put the previous site back
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def colophon_html(markdown_text: str | None) -> str:
+    if not markdown_text:
+        return ""
+    from .read.texts import markdown_to_html, sanitise, shift_headings
+    return sanitise(shift_headings(markdown_to_html(markdown_text)))
+
+
+def build(project: Path, out: Path, *, strict: bool = False, step: Step | None = None) -> BuildResult:
+    """Check the project and build its site into ``out``; raise ProjectInvalid on errors."""
+    from .render import render_site
+
+    step = step or (lambda name: nullcontext())
+    project = project.resolve()
+    with step("Reading and checking"):
+        loaded = load_project(project)
+    if loaded.budget is None or loaded.problems.has_errors(strict):
+        raise ProjectInvalid(loaded.problems)
+    _check_out(project, out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        with step("Writing pages"):
+            pages = render_site(
+                loaded.budget, loaded.figures, tmp, build_time=build_time(),
+                warnings=loaded.problems.warnings,
+                colophon_html=colophon_html(loaded.budget.config.site.colophon),
+            )
+            logo = loaded.budget.config.theme.logo
+            if logo:
+                src = project / logo
+                if src.is_file():
+                    (tmp / "static").mkdir(exist_ok=True)
+                    shutil.copyfile(src, tmp / "static" / src.name)
+            (tmp / MARKER).write_text("This folder was written by begroot build.\n", encoding="utf-8")
+            os.chmod(tmp, 0o755)
+        with step("Publishing"):
+            swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildResult(out=out, pages=len([p for p in pages if p.name == "index.html"]),
+                       problems=loaded.problems, loaded=loaded)

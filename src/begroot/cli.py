@@ -1,0 +1,219 @@
+"""The ``begroot`` command. Thin: it calls the library and turns its errors into exit codes.
+
+Exit codes: 0 success, 1 problems in the project (or another error the user can fix),
+2 wrong usage (unknown option, missing argument).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .errors import BegrootError, Problems, ProjectInvalid, Severity, grouped_lines
+
+app = typer.Typer(
+    help="begroot: turn a municipality's budget export and texts into an accessible website.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+class State:
+    quiet = False
+    verbose = False
+
+
+def demo_project() -> Path:
+    """The bundled demo project inside the installed package."""
+    return Path(str(resources.files("begroot") / "demo" / "project"))
+
+
+def _print_problems(problems: Problems, strict: bool = False) -> None:
+    shown = problems.items if not State.quiet else problems.errors + (problems.warnings if strict else [])
+    for line in grouped_lines(shown, limit=50 if State.verbose else 3):
+        style = "red" if line.startswith(Severity.ERROR.value) else "yellow"
+        err.print(line, style=style, markup=False)
+
+
+def _summary(problems: Problems) -> str:
+    e, w = len(problems.errors), len(problems.warnings)
+    return f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
+
+
+@contextmanager
+def _step(name: str):
+    """Show progress for one step of a long job (on stderr, not with --quiet)."""
+    if State.quiet:
+        yield
+        return
+    start = time.perf_counter()
+    with err.status(f"{name}…", spinner="dots"):
+        yield
+    if State.verbose:
+        err.print(f"{name}: {time.perf_counter() - start:.2f} s", style="dim")
+
+
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail (timings, every problem).")]
+
+
+@app.callback()
+def _main(quiet: QuietOpt = False, verbose: VerboseOpt = False,
+          version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False) -> None:
+    State.quiet, State.verbose = quiet, verbose
+    if version:
+        out.print(f"begroot {__version__}")
+        raise typer.Exit(0)
+
+
+ProjectArg = Annotated[Path, typer.Argument(help="The budget project folder (with begroot.toml).",
+                                            file_okay=False, dir_okay=True)]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+
+
+@app.command()
+def init(directory: Annotated[Path, typer.Argument(help="Folder to write the example project into.")],
+         force: Annotated[bool, typer.Option("--force", "-f", help="Write into a non-empty folder.")] = False) -> None:
+    """Write the bundled demo budget project into DIRECTORY, as a starting point to edit."""
+    if directory.exists() and not directory.is_dir():
+        raise BegrootError(f"{directory} exists and is not a folder")
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        raise BegrootError(f"{directory} is not empty; use --force to write into it anyway")
+    shutil.copytree(demo_project(), directory, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "__init__.py"))
+    if not State.quiet:
+        out.print(f"Wrote the demo budget project to {directory}")
+        out.print(f"Next: begroot check {directory}  and  begroot build {directory} --out site")
+
+
+@app.command()
+def check(project: ProjectArg, strict: StrictOpt = False) -> None:
+    """Read and check a project; print every problem. Exit 1 when there are errors."""
+    from .project import load_project
+
+    with _step("Reading and checking"):
+        loaded = load_project(project)
+    _print_problems(loaded.problems, strict)
+    if loaded.problems.has_errors(strict):
+        err.print(f"Check failed: {_summary(loaded.problems)}.", style="bold red")
+        raise typer.Exit(1)
+    if not State.quiet:
+        lines = sum(e.lines.height for e in loaded.budget.editions) if loaded.budget else 0
+        out.print(f"Check passed: {_summary(loaded.problems)} ({lines} finance lines).")
+
+
+@app.command()
+def build(project: ProjectArg,
+          out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the site into.")] = Path("site"),
+          strict: StrictOpt = False) -> None:
+    """Check a project, then build its website into OUT."""
+    from .build import build as do_build
+
+    start = time.perf_counter()
+    result = do_build(project, out_dir, strict=strict, step=_step)
+    _print_problems(result.problems, strict)
+    if not State.quiet:
+        out.print(f"Built {result.pages} pages into {out_dir} in {time.perf_counter() - start:.2f} s "
+                  f"({_summary(result.problems)}).")
+
+
+def _serve(project: Path, host: str, port: int, watch: bool = True) -> None:
+    from .build import build as do_build
+    from .serve import Reloader, make_server, watch_and_rebuild
+
+    workdir = Path(tempfile.mkdtemp(prefix="begroot-serve-"))
+    site = workdir / "site"
+
+    def rebuild() -> bool:
+        try:
+            start = time.perf_counter()
+            result = do_build(project, site, step=_step)
+            _print_problems(result.problems)
+            if not State.quiet:
+                err.print(f"Rebuilt in {time.perf_counter() - start:.2f} s", style="green")
+            return True
+        except ProjectInvalid as exc:
+            _print_problems(exc.problems)
+            err.print("Build failed; still serving the previous site.", style="bold red")
+            return False
+
+    if not rebuild():
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise typer.Exit(1)
+    reloader = Reloader()
+    try:
+        server = make_server(site, host, port, reloader)
+    except OSError as exc:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise BegrootError(f"cannot listen on {host}:{port}: {exc.strerror}; try another --port") from None
+    stop = threading.Event()
+    if watch:
+        threading.Thread(target=watch_and_rebuild, args=(project, rebuild, reloader, stop, [workdir]),
+                         daemon=True).start()
+    out.print(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        reloader.close()
+        server.server_close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
+PortOpt = Annotated[int, typer.Option("--port", "-p", help="Port to listen on.", min=1, max=65535)]
+
+
+@app.command()
+def serve(project: ProjectArg, host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+    """Build, serve on http://127.0.0.1:8000, rebuild when a file changes and reload the page."""
+    _serve(project, host, port)
+
+
+@app.command()
+def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+    """Build the bundled demo budget (Groningen, begroting 2024) and serve it."""
+    _serve(demo_project(), host, port, watch=False)
+
+
+def main() -> None:
+    """Entry point: run the app; user errors exit 1 without a traceback."""
+    try:
+        app()
+    except ProjectInvalid as exc:
+        _print_problems(exc.problems)
+        err.print(f"Build failed: {_summary(exc.problems)}. Nothing was written.", style="bold red")
+        sys.exit(1)
+    except BegrootError as exc:
+        err.print(f"error: {exc}", style="red", markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last resort: never show a traceback unless asked
+        if State.verbose:
+            err.print_exception()
+        else:
+            err.print(f"internal error: {type(exc).__name__}: {exc}. Run with --verbose for details and "
+                      "please report it.", style="red", markup=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""``begroot serve``: build, serve on localhost, rebuild on change and reload the open page.
+
+Only the built site is served (the standard library's handler refuses paths outside it). HTML
+responses get a small script that listens on ``/__begroot/events`` (server-sent events) and
+reloads the page after a successful rebuild; the files on disk never contain it.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+
+EVENTS = "/__begroot/events"
+RELOAD_SCRIPT = (
+    "<script>(function(){var s=new EventSource('" + EVENTS + "');"
+    "s.onmessage=function(){location.reload();};})();</script>"
+).encode()
+
+
+class Reloader:
+    """A version counter that wakes every waiting browser when the site was rebuilt."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self._cond = threading.Condition()
+        self.closed = False
+
+    def bump(self) -> None:
+        with self._cond:
+            self.version += 1
+            self._cond.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        with self._cond:
+            self._cond.wait_for(lambda: self.version != seen or self.closed, timeout=timeout)
+            return self.version
+
+    def close(self) -> None:
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+
+
+class Handler(SimpleHTTPRequestHandler):
+    reloader: Reloader
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        pass  # keep the terminal for build messages
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        if self.path.split("?")[0] == EVENTS:
+            return self._events()
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().do_GET()  # the stdlib redirects to the slash form
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            body = path.read_bytes().replace(b"</body>", RELOAD_SCRIPT + b"</body>", 1)
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+        return super().do_GET()
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = self.reloader.version
+        try:
+            while not self.reloader.closed:
+                now = self.reloader.wait(seen, timeout=15)
+                if now != seen:
+                    seen = now
+                    self.wfile.write(b"data: reload\n\n")
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def make_server(site: Path, host: str, port: int, reloader: Reloader) -> ThreadingHTTPServer:
+    handler = type("BoundHandler", (Handler,), {"reloader": reloader})
+    factory = functools.partial(handler, directory=str(site))
+    server = ThreadingHTTPServer((host, port), factory)
+    server.daemon_threads = True
+    return server
+
+
+def watch_and_rebuild(project: Path, rebuild: Callable[[], bool], reloader: Reloader,
+                      stop: threading.Event, ignore: list[Path]) -> None:
+    """Rebuild whenever a file in the project changes (ignoring the output folder)."""
+    from watchfiles import watch
+
+    ignored = [p.resolve() for p in ignore]
+
+    def interesting(_change, path: str) -> bool:
+        p = Path(path).resolve()
+        if any(part.startswith(".") for part in p.relative_to(project.resolve()).parts):
+            return False
+        return not any(p == i or i in p.parents for i in ignored)
+
+    for _changes in watch(project, watch_filter=interesting, stop_event=stop, debounce=150, step=50):
+        if rebuild():
+            reloader.bump()

@@ -1,0 +1,93 @@
+"""Shared fixtures: small projects written on the fly, the demo, and the shared data folder."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from begroot.cli import demo_project
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+PROGRAMMES_CSV = """code;naam;hoofdprogramma;taakvelden;soort
+1;Veiligheid;;1.*;programma
+2;Sociaal;;;programma
+2.1;Onderwijs;2;4.*;programma
+2.2;Zorg;2;6.*;programma
+AD;Algemene dekkingsmiddelen;;0.5 0.61-0.64 0.7;overzicht
+OH;Overhead;;0.4;overzicht
+"""
+
+BASE_TOML = """
+[organisation]
+name = "Gemeente Voorbeeld"
+cbs_code = "GM0999"
+
+[[editions]]
+id = "begroting-2024"
+year = 2024
+exported_at = 2023-10-01T12:00:00
+"""
+
+LONG_SOURCE = """
+[[editions.finance]]
+file = "financien.csv"
+[editions.finance.columns]
+taakveld = "Taakveld"
+kind = "Soort"
+amount = "Bedrag"
+"""
+
+
+def write_project(root: Path, *, toml: str = BASE_TOML + LONG_SOURCE, finance: str | bytes | None = None,
+                  programmes: str = PROGRAMMES_CSV, files: dict[str, str | bytes] | None = None) -> Path:
+    """Write a small project; text is dedented, bytes are written as they are."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "begroot.toml").write_text(textwrap.dedent(toml), encoding="utf-8")
+    edition = root / "begroting-2024"
+    edition.mkdir(exist_ok=True)
+    (edition / "programmas.csv").write_text(programmes, encoding="utf-8")
+    if finance is not None:
+        data = finance if isinstance(finance, bytes) else textwrap.dedent(finance).lstrip("\n").encode("utf-8")
+        (edition / "financien.csv").write_bytes(data)
+    for name, content in (files or {}).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+GOOD_FINANCE = """\
+Taakveld;Soort;Bedrag
+1.1 Crisisbeheersing en brandweer;Lasten;1.000,50
+1.2;Baten;200
+4.2;Lasten;3.000
+6.1;Lasten;2.500
+6.1;Baten;500
+0.4 Overhead;Lasten;700
+0.61;Baten;4.000
+"""
+
+
+@pytest.fixture
+def good_project(tmp_path: Path) -> Path:
+    return write_project(tmp_path / "project", finance=GOOD_FINANCE)
+
+
+@pytest.fixture(scope="session")
+def demo_dir() -> Path:
+    return demo_project()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    data = SHARED / "data"
+    if not data.is_dir():
+        pytest.skip(f"../shared/data is not present next to the project ({data}); real-data tests need it")
+    return data

@@ -1,0 +1,249 @@
+"""Readers and checks on small projects; every message is asserted verbatim."""
+
+from decimal import Decimal
+
+from begroot.errors import grouped_lines
+from begroot.project import load_project
+
+from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, PROGRAMMES_CSV, write_project
+
+
+def messages(root):
+    return [p.format() for p in load_project(root).problems]
+
+
+def test_good_project_has_no_problems_and_adds_up(good_project):
+    loaded = load_project(good_project)
+    assert loaded.problems.items == []
+    fig = loaded.figures["begroting-2024"]
+    assert fig.grand().lasten == Decimal("7200.50")
+    assert fig.grand().baten == Decimal("4700")
+    assert fig.grand().saldo == Decimal("-2500.50")
+    assert fig.of("2").lasten == Decimal("5500")  # rolled up from 2.1 and 2.2
+    assert fig.of("2.2").baten == Decimal("500")
+    assert fig.share_lasten("2") == Decimal("5500") / Decimal("7200.50")
+    assert fig.reconciles()
+
+
+def test_non_numeric_amount(tmp_path):
+    root = write_project(tmp_path, finance=GOOD_FINANCE.replace("3.000", "3.000x"))
+    assert messages(root) == [
+        'error: begroting-2024/financien.csv, row 4, column "Bedrag": \'3.000x\' is not a number'
+        " — hint: write amounts as 1.234,56 or 1234.56, without letters"
+    ]
+
+
+def test_unknown_taakveld(tmp_path):
+    root = write_project(tmp_path, finance=GOOD_FINANCE.replace("6.1;Baten", "6.71a;Baten").replace(
+        "4.2;Lasten", "4.9;Lasten"))
+    msgs = messages(root)
+    assert 'error: begroting-2024/financien.csv, row 4, column "Taakveld": taakveld 4.9 does not exist in the ' \
+           "Iv3 list of 2024 — hint: use a taakveld of the Iv3 2024 list (see /taakvelden/ or the CBS Iv3 " \
+           "definitions)" in msgs
+    assert len(msgs) == 1  # 6.71a exists in 2024
+
+
+def test_taakveld_of_another_year(tmp_path):
+    toml = (BASE_TOML + LONG_SOURCE).replace("year = 2024", "year = 2025")
+    root = write_project(tmp_path, toml=toml, finance=GOOD_FINANCE.replace("6.1;Baten", "6.71a;Baten"))
+    assert messages(root) == [
+        'error: begroting-2024/financien.csv, row 6, column "Taakveld": taakveld 6.71a does not exist in the '
+        "Iv3 list of 2025 — hint: use a taakveld of the Iv3 2025 list (see /taakvelden/ or the CBS Iv3 definitions)"
+    ]
+
+
+def test_missing_column(tmp_path):
+    root = write_project(tmp_path, finance=GOOD_FINANCE.replace("Bedrag", "Waarde"))
+    assert messages(root) == [
+        'error: begroting-2024/financien.csv, row 1: column "Bedrag" not found; the file has the columns: '
+        "Taakveld, Soort, Waarde — hint: correct the column name in begroot.toml or in the file's header row"
+    ]
+
+
+def test_duplicate_programme(tmp_path):
+    root = write_project(tmp_path, finance=GOOD_FINANCE, programmes=PROGRAMMES_CSV + "2.1;Nog eens;2;;programma\n")
+    assert messages(root) == [
+        'error: begroting-2024/programmas.csv, row 8, column "code": programme 2.1 is listed twice (first in row 4)'
+        " — hint: give each programme its own code, or remove the duplicate row"
+    ]
+
+
+def test_text_for_a_programme_that_does_not_exist(tmp_path):
+    root = write_project(tmp_path, finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/9-doelstelling.md": "Tekst.\n",
+        "begroting-2024/teksten/intro.md": "---\nprogramma: '7'\nsectie: inleiding\n---\nTekst.\n",
+    })
+    assert messages(root) == [
+        "error: begroting-2024/teksten/9-doelstelling.md: this text is for programme 9, which is not in the "
+        "programme list — hint: correct 'programma' in the front matter or the file name, or add the programme",
+        "error: begroting-2024/teksten/intro.md: this text is for programme 7, which is not in the programme "
+        "list — hint: correct 'programma' in the front matter or the file name, or add the programme",
+    ]
+
+
+def test_taakveld_that_no_programme_takes(tmp_path):
+    root = write_project(tmp_path, finance=GOOD_FINANCE + "7.2;Lasten;10\n7.2;Baten;12\n")
+    assert messages(root) == [
+        "error: begroting-2024/financien.csv: taakveld 7.2 (rows 9, 10) belongs to no programme, so the site's "
+        "totals would not reconcile with the export — hint: add 7.2 to the taakvelden of a programme in "
+        "begroting-2024/programmas.csv"
+    ]
+
+
+def test_total_that_does_not_reconcile_with_the_stated_total(tmp_path):
+    toml = BASE_TOML + "\n[editions.expected]\nlasten = 7.2\nbaten = 4.7\nunit = 1000\n" + LONG_SOURCE
+    root = write_project(tmp_path, toml=toml, finance=GOOD_FINANCE)
+    assert messages(root) == [
+        'error: begroot.toml, column "editions.begroting-2024.expected.lasten": total lasten of begroting-2024 is '
+        "7.2005 (x 1000), but begroot.toml expects 7.2: a difference of 0.0005 — hint: find the missing or "
+        "extra lines in the export, or correct the expected total"
+    ]
+
+
+def test_saldo_column_must_be_baten_minus_lasten(tmp_path):
+    toml = BASE_TOML + """
+[[editions.finance]]
+file = "financien.csv"
+layout = "wide"
+[editions.finance.columns]
+taakveld = "Taakveld"
+[editions.finance.amounts]
+Lasten = { kind = "lasten" }
+Baten = { kind = "baten" }
+Saldo = { kind = "saldo" }
+"""
+    finance = "Taakveld;Lasten;Baten;Saldo\n1.1;100;40;-60\n6.1;10;5;5\n"
+    root = write_project(tmp_path, toml=toml, finance=finance)
+    assert messages(root) == [
+        'error: begroting-2024/financien.csv, row 3, column "Saldo": saldo 5 is not baten minus lasten (-5)'
+        " — hint: correct the saldo or the lasten and baten of this row"
+    ]
+
+
+def test_5000_bad_rows_print_four_lines(tmp_path):
+    finance = "Taakveld;Soort;Bedrag\n" + "6.1;Lasten;x\n" * 5000
+    root = write_project(tmp_path, finance=finance)
+    problems = load_project(root).problems
+    assert len(problems.errors) == 5000
+    lines = grouped_lines(problems.items)
+    assert len(lines) == 4
+    assert lines[3] == ('error: … and 4997 more of the same problem in begroting-2024/financien.csv, '
+                        'column "Bedrag" (rows 5–5001)')
+
+
+def test_unknown_kind_year_and_categorie_values(tmp_path):
+    toml = BASE_TOML + """
+[[editions.finance]]
+file = "financien.csv"
+[editions.finance.columns]
+taakveld = "Taakveld"
+categorie = "Categorie"
+kind = "Soort"
+year = "Jaar"
+amount = "Bedrag"
+"""
+    finance = ("Taakveld;Categorie;Soort;Jaar;Bedrag\n6.1;3.4.1;L;2024;10\n6.1;3.4.1;Q;2024;10\n"
+               "6.1;3.4.1;B;twintig;10\n6.1;9.9;L;2024;10\n")
+    root = write_project(tmp_path, toml=toml, finance=finance)
+    assert messages(root) == [
+        "error: begroting-2024/financien.csv, row 3, column \"Soort\": 'Q' is not lasten or baten — hint: use "
+        "Lasten/Baten (or L/B), or add the value to kind_values in begroot.toml",
+        "error: begroting-2024/financien.csv, row 4, column \"Jaar\": 'twintig' is not a year — hint: write the "
+        "year as four digits, e.g. 2024",
+        'error: begroting-2024/financien.csv, row 5, column "Categorie": categorie 9.9 is not an Iv3 lasten '
+        "categorie of 2024 — hint: use an economische categorie from the Iv3 list for that year",
+    ]
+
+
+def test_config_errors_name_the_setting(tmp_path):
+    toml = BASE_TOML.replace('cbs_code = "GM0999"', 'cbs_code = "GM0999"\ncolour = "red"') + """
+[[editions.finance]]
+file = "financien.csv"
+layout = "diagonal"
+"""
+    root = write_project(tmp_path, toml=toml, finance=GOOD_FINANCE)
+    assert messages(root) == [
+        "error: begroot.toml: organisation.colour: unknown setting — hint: see docs/project-format.md for every "
+        "setting",
+        "error: begroot.toml: editions[0].finance[0].layout: Input should be 'long' or 'wide' — hint: see "
+        "docs/project-format.md for every setting",
+    ]
+
+
+def test_iv3_style_file_with_filter_code_name_column_and_english_decimals(tmp_path):
+    toml = BASE_TOML + """
+[[editions.finance]]
+file = "iv3.csv"
+layout = "wide"
+unit = 1000
+filter = { Gemeenten = "Voorbeeld" }
+[editions.finance.columns]
+taakveld = "Taakveld"
+[editions.finance.amounts]
+Lasten = { kind = "lasten" }
+Baten = { kind = "baten" }
+"""
+    iv3 = ("Gemeenten;Taakveld;Baten;Lasten\nAnders;1.1 Crisisbeheersing;1.0;999.0\n"
+           "Voorbeeld;1.1 Crisisbeheersing en brandweer;17.0;24727.0\n"
+           "Voorbeeld;6.1 Samenkracht en burgerparticipatie;7724.5;23540.0\n")
+    root = write_project(tmp_path, toml=toml, files={"begroting-2024/iv3.csv": iv3})
+    loaded = load_project(root)
+    assert loaded.problems.items == []
+    fig = loaded.figures["begroting-2024"]
+    assert fig.grand().lasten == Decimal("48267000")
+    assert fig.grand().baten == Decimal("7741500")
+
+
+def test_long_file_with_years_columns_and_signed_amounts(tmp_path):
+    toml = BASE_TOML + """
+[[editions.finance]]
+file = "grootboek.csv"
+signed = true
+[editions.finance.columns]
+programme = "Programma"
+year = "Jaar"
+column = "Kolom"
+amount = "Bedrag"
+"""
+    ledger = ("Programma,Jaar,Kolom,Bedrag\n1,2024,Begroting,\"1,000.00\"\n1,2024,Begroting,-250.25\n"
+              "2.1,2025,Meerjarenraming,300\n2.1,2022,Realisatie,(40)\n")
+    root = write_project(tmp_path, toml=toml, files={"begroting-2024/grootboek.csv": ledger})
+    loaded = load_project(root)
+    assert loaded.problems.items == []
+    fig = loaded.figures["begroting-2024"]
+    assert fig.periods == [(2022, "realisatie"), (2024, "begroting"), (2025, "meerjarenraming")]
+    assert fig.of("1").lasten == Decimal("1000.00") and fig.of("1").baten == Decimal("250.25")
+    assert fig.of("2", (2025, "meerjarenraming")).lasten == Decimal("300")
+    assert fig.of("2", (2022, "realisatie")).baten == Decimal("40")
+
+
+def test_xlsx_finance_file(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.append(["Taakveld", "Soort", "Bedrag"])
+    ws.append(["6.1", "Lasten", 1234.56])
+    ws.append(["0.4", "Baten", "2.000,25"])
+    ws.append(["1.2", "Lasten", "twee"])
+    toml = (BASE_TOML + LONG_SOURCE).replace('"financien.csv"', '"financien.xlsx"')
+    root = write_project(tmp_path, toml=toml)
+    book.save(root / "begroting-2024" / "financien.xlsx")
+    loaded = load_project(root)
+    assert [p.format() for p in loaded.problems] == [
+        'error: begroting-2024/financien.xlsx, row 4, column "Bedrag": \'twee\' is not a number — hint: write '
+        "amounts as 1.234,56 or 1234.56, without letters"
+    ]
+    fig = loaded.figures["begroting-2024"]
+    assert fig.grand().lasten == Decimal("1234.56")
+    assert fig.grand().baten == Decimal("2000.25")
+
+
+def test_group_taakveld_with_an_amount_is_a_warning(tmp_path):
+    root = write_project(tmp_path, finance=GOOD_FINANCE + "6.71;Lasten;5\n")
+    problems = load_project(root).problems
+    assert [p.format() for p in problems] == [
+        'warning: begroting-2024/financien.csv, row 9, column "Taakveld": amount booked on taakveld 6.71, which is '
+        "a group in 2024 — hint: book it on one of 6.71a, 6.71b, 6.71c, 6.71d"
+    ]
+    assert not problems.has_errors() and problems.has_errors(strict=True)

@@ -1,0 +1,91 @@
+import codecs
+
+import pytest
+
+from begroot.read.tables import TableError, read_csv, read_table, sniff_delimiter
+
+ROWS = "Taakveld;Omschrijving;Bedrag\n0.1;Bestuur en één;1.234,5\n\n0.2;\"Burger;zaken\";5\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_csv_encodings_are_detected(tmp_path, encoding):
+    path = tmp_path / "f.csv"
+    path.write_bytes(ROWS.encode(encoding))
+    table = read_csv(path, "f.csv")
+    assert table.header == ["Taakveld", "Omschrijving", "Bedrag"]
+    assert table.data["Omschrijving"].to_list() == ["Bestuur en één", None, "Burger;zaken"]
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(ROWS, encoding="utf-8")
+    table = read_csv(path, "f.csv")
+    # header is row 1; the blank line keeps its number
+    assert table.data["__row"].to_list() == [2, 3, 4]
+
+
+def test_header_row_can_be_lower_down(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("Export van 11-07-2023\n\n" + ROWS, encoding="utf-8")
+    table = read_csv(path, "f.csv", header_row=3)
+    assert table.header[0] == "Taakveld"
+    assert table.data["__row"].to_list()[0] == 4
+
+
+@pytest.mark.parametrize("text, sep", [
+    ("a;b;c\n1,5;2;3\n", ";"), ("a,b,c\n1,2,3\n", ","), ("a\tb\n1\t2\n", "\t"), ('"a;x",b\n1,2\n', ","),
+])
+def test_delimiter_sniffing(text, sep):
+    assert sniff_delimiter(text, 1) == sep
+
+
+def test_duplicate_and_empty_header_names_are_made_unique(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("Bedrag;;Bedrag\n1;2;3\n", encoding="utf-8")
+    assert read_csv(path, "f.csv").header == ["Bedrag", "kolom 2", "Bedrag (2)"]
+
+
+def test_empty_and_missing_files_raise_table_errors(tmp_path):
+    (tmp_path / "e.csv").write_bytes(codecs.BOM_UTF8)
+    with pytest.raises(TableError) as exc:
+        read_table(tmp_path / "e.csv", "e.csv")
+    assert str(exc.value) == "e.csv: the file is empty"
+    with pytest.raises(TableError) as exc:
+        read_table(tmp_path / "x.csv", "x.csv")
+    assert str(exc.value) == "x.csv: file not found"
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf")
+    with pytest.raises(TableError) as exc:
+        read_table(tmp_path / "old.xls", "old.xls")
+    assert exc.value.message == "old Excel .xls files are not supported"
+
+
+def test_xlsx_numbers_and_text_cells(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    hidden = book.active
+    hidden.title = "Verborgen"
+    hidden.sheet_state = "hidden"
+    ws = book.create_sheet("Data")
+    ws.append(["Taakveld", "Bedrag", "Tekst"])
+    ws.append(["6.1", 1234.5, "1.234,50"])
+    ws.append(["6.2", 0.1, None])
+    ws.append(["6.3", 7, "x"])
+    path = tmp_path / "f.xlsx"
+    book.save(path)
+    table = read_table(path, "f.xlsx")
+    assert table.sheet == "Data"  # the first *visible* sheet
+    assert table.data["Bedrag"].to_list() == ["1234.5", "0.1", "7"]
+    assert table.numeric_columns == {"Bedrag"}
+    assert table.data["__row"].to_list() == [2, 3, 4]
+    with pytest.raises(TableError) as exc:
+        read_table(path, "f.xlsx", sheet="Nope")
+    assert exc.value.message == "no sheet named 'Nope'; the workbook has: Verborgen, Data"
+
+
+def test_broken_xlsx_is_reported(tmp_path):
+    path = tmp_path / "kapot.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(TableError) as exc:
+        read_table(path, "kapot.xlsx")
+    assert exc.value.message.startswith("cannot be opened as an Excel workbook")
