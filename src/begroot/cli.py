@@ -113,8 +113,24 @@ def check(project: ProjectArg, strict: StrictOpt = False) -> None:
         err.print(f"Check failed: {_summary(loaded.problems)}.", style="bold red")
         raise typer.Exit(1)
     if not State.quiet:
-        lines = sum(e.lines.height for e in loaded.budget.editions) if loaded.budget else 0
-        out.print(f"Check passed: {_summary(loaded.problems)} ({lines} finance lines).")
+        _print_reconciliation(loaded)
+        out.print(f"Check passed: {_summary(loaded.problems)}.")
+
+
+def _print_reconciliation(loaded) -> None:
+    """Per edition: lines read, the site's totals, and whether they equal the export's sums."""
+    from babel.numbers import format_decimal
+
+    if loaded.budget is None:
+        return
+    for edition in loaded.budget.editions:
+        fig = loaded.figures[edition.id]
+        grand = fig.grand()
+        same = fig.reconciles()
+        money = lambda v: format_decimal(v, format="#,##0.00", locale="nl_NL")  # noqa: E731
+        out.print(f"{edition.id}: {edition.lines.height} finance lines; {fig.main[1]} {fig.main[0]}: "
+                  f"lasten € {money(grand.lasten)}, baten € {money(grand.baten)}, saldo € {money(grand.saldo)}; "
+                  + ("equal to the sums of the export." if same else "NOT equal to the sums of the export."))
 
 
 @app.command()

@@ -225,10 +225,7 @@ def _parse_column(table: Table, data: pl.DataFrame, header: str, source: Finance
             "cents": as_number["cents"].zip_with(is_number, as_text["cents"]),
             "status": as_number["status"].zip_with(is_number, as_text["status"]),
         })
-    decimal = source.decimal
-    if decimal == "auto":
-        decimal = numbers.detect_decimal(data[header], default_decimal)
-    return numbers.parse_amounts(data[header], decimal=decimal, unit=source.unit)
+    return numbers.parse_amounts(data[header], decimal=source.decimal, unit=source.unit, default=default_decimal)
 
 
 def _check_saldo(table: Table, data: pl.DataFrame, source: FinanceSource, saldo_cols: list[str],

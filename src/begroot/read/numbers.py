@@ -62,7 +62,10 @@ def detect_decimal(raw: pl.Series, default: str = ",") -> str:
     other than exactly three digits is a decimal separator; repeated groups of three are
     thousands separators; anything still ambiguous ("1.234") follows ``default`` (the locale).
     """
-    t = _bodies(raw)["t"]
+    return _detect(_bodies(raw)["t"], default)
+
+
+def _detect(t: pl.Series, default: str) -> str:
     if t.str.contains(r"\.\d*,\d*$").any():
         return ","
     if t.str.contains(r",\d*\.\d*$").any():
@@ -78,19 +81,23 @@ def detect_decimal(raw: pl.Series, default: str = ",") -> str:
     return default
 
 
-def parse_amounts(raw: pl.Series, *, decimal: str, unit: int = 1) -> pl.DataFrame:
+def parse_amounts(raw: pl.Series, *, decimal: str, unit: int = 1, default: str = ",") -> pl.DataFrame:
     """Parse a column of amount texts.
 
     Returns a frame with ``cents`` (Int64, exact; null where there is no amount) and
     ``status`` (null when fine, else one of the status constants). ``unit`` is the number of
-    euros one unit in the file stands for (1000 for a file in thousands).
+    euros one unit in the file stands for (1000 for a file in thousands). ``decimal="auto"``
+    detects the separator from the values (see :func:`detect_decimal`), falling back to
+    ``default``.
     """
+    df = _bodies(raw)
+    if decimal == "auto":
+        decimal = _detect(df["t"], default)
     if decimal not in _PATTERN:
         raise ValueError(f"decimal must be ',' or '.', not {decimal!r}")
     thousands = "." if decimal == "," else ","
     scale = unit * 100  # cents per unit
     scale_digits = len(str(scale)) - 1
-    df = _bodies(raw)
     valid = pl.col("t").str.contains(_PATTERN[decimal])
     plain = pl.col("t").str.replace_all(thousands, "", literal=True)
     df = df.with_columns(
@@ -130,9 +137,8 @@ def parse_number(text: str, decimal: str = ",") -> "Decimal | None":
     from decimal import Decimal
 
     series = pl.Series([text], dtype=pl.String)
-    dec = detect_decimal(series, decimal)
     # unit 10,000 makes "cents" millionths, so six decimals stay exact
-    parsed = parse_amounts(series, decimal=dec, unit=10_000)
+    parsed = parse_amounts(series, decimal="auto", unit=10_000, default=decimal)
     micro, status = parsed["cents"][0], parsed["status"][0]
     if status is not None or micro is None:
         return None

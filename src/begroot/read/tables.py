@@ -86,7 +86,8 @@ def _count_outside_quotes(line: str, sep: str) -> int:
 
 def sniff_delimiter(text: str, header_row: int) -> str:
     """Pick the separator that splits the header row (and the rows after it) most consistently."""
-    lines = [ln for ln in text.splitlines()[header_row - 1: header_row + 20] if ln.strip()]
+    head = text[: 1 << 16] if header_row < 100 else text  # enough for the header and 20 rows
+    lines = [ln for ln in head.splitlines()[header_row - 1: header_row + 20] if ln.strip()]
     if not lines:
         return ";"
     best, best_score = ";", (0, 0)
