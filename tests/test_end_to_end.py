@@ -58,7 +58,9 @@ def demo_site(tmp_path_factory) -> Path:
 
 
 def programme_page(site: Path, code: str) -> Path:
-    found = sorted((site / "begroting-2024" / "programma").glob(f"{code}-*/index.html"))
+    prefix = code.replace(".", "-") + "-"
+    found = sorted(p for p in (site / "begroting-2024" / "programma").glob(f"{prefix}*/index.html")
+                   if not re.match(r"\d", p.parent.name[len(prefix):]))
     assert found, f"no page for programme {code}"
     return found[0]
 

@@ -1,0 +1,291 @@
+"""Render the site: one folder with an ``index.html`` per page, relative links, no other host.
+
+The page list and every URL are made here, in one place; templates only lay out what they get.
+Amounts are formatted through :mod:`begroot.render.format` (Babel), charts are inline SVG from
+:mod:`begroot.render.charts`, and each chart's numbers are also in a table on the same page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import shutil
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from .. import reference
+from ..errors import Problem
+from ..figures import Amounts, EditionFigures, Period, per_inhabitant
+from ..model import Budget, EditionData, Programme
+from . import charts
+from . import format as fmt
+from .strings import strings
+
+
+@functools.cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("begroot.render", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+@dataclass
+class Page:
+    path: str                 # folder path relative to the site root, "" for the home page
+    template: str
+    context: dict
+    title: str
+    edition: EditionData | None = None
+    crumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, path) above this page
+
+    @property
+    def depth(self) -> int:
+        return len([p for p in self.path.split("/") if p])
+
+
+def programme_path(edition: EditionData, programme: Programme) -> str:
+    return f"{edition.id}/programma/{programme.slug}"
+
+
+def period_label(period: Period, language: str) -> str:
+    year, column = period
+    return strings(language)[f"period_{column}"].format(year=year)
+
+
+class Renderer:
+    """Collects the pages of a budget and writes them."""
+
+    def __init__(self, budget: Budget, figures: dict[str, EditionFigures], *, build_time: dt.datetime,
+                 warnings: list[Problem], colophon_html: str = ""):
+        self.budget = budget
+        self.figures = figures
+        self.build_time = build_time
+        self.warnings = warnings
+        self.colophon_html = colophon_html
+        self.config = budget.config
+        self.language = budget.config.site.language
+        self.t = strings(self.language)
+        self.unit = budget.config.site.unit
+        self.unit_label = fmt.unit_label(self.unit, self.language)
+
+    # formatting shortcuts used by templates
+    def money(self, euros: Decimal | None) -> str:
+        return fmt.money(euros, self.unit, self.language)
+
+    def pct(self, fraction: Decimal | None) -> str:
+        return fmt.pct(fraction, self.language)
+
+    def number(self, value: Decimal | int) -> str:
+        return fmt.number(value, self.language)
+
+    def site_title(self) -> str:
+        return self.config.site.title or self.config.organisation.name
+
+    def editions_sorted(self) -> list[EditionData]:
+        return sorted(self.budget.editions, key=lambda e: (e.config.year, e.config.kind, e.id), reverse=True)
+
+    # ----------------------------------------------------------------------------- page list
+    def pages(self) -> list[Page]:
+        pages = [self.home_page(), self.about_page()]
+        for edition in self.editions_sorted():
+            pages.append(self.edition_page(edition))
+            pages.append(self.taakvelden_page(edition))
+            for programme in edition.programmes.values():
+                pages.append(self.programme_page(edition, programme))
+        return pages
+
+    def home_page(self) -> Page:
+        rows = []
+        for edition in self.editions_sorted():
+            fig = self.figures[edition.id]
+            rows.append({"edition": edition, "path": edition.id, "period": period_label(fig.main, self.language),
+                         "amounts": fig.grand()})
+        return Page("", "home.html", {"rows": rows}, self.site_title())
+
+    def about_page(self) -> Page:
+        editions = [{"edition": e, "sources": e.sources} for e in self.editions_sorted()]
+        return Page("over", "about.html", {
+            "editions": editions, "warnings": [w.format() for w in self.warnings],
+            "colophon_html": self.colophon_html,
+        }, self.t["colophon"], crumbs=[(self.t["home"], "")])
+
+    def _programme_rows(self, edition: EditionData, programmes: list[Programme]) -> list[dict]:
+        fig = self.figures[edition.id]
+        return [{
+            "programme": p, "path": programme_path(edition, p), "amounts": fig.of(p.code),
+            "share_lasten": fig.share_lasten(p.code), "share_baten": fig.share_baten(p.code),
+            "label": self.programme_label(p, edition),
+        } for p in programmes]
+
+    def programme_label(self, p: Programme, edition: EditionData) -> str:
+        if p.is_overview:
+            return p.title
+        key = "deelprogramma_title" if p.parent else "programme_title"
+        return self.t[key].format(code=p.code, title=p.title)
+
+    def edition_page(self, edition: EditionData) -> Page:
+        fig = self.figures[edition.id]
+        tops = edition.top_level()
+        programmes = self._programme_rows(edition, [p for p in tops if not p.is_overview])
+        overviews = self._programme_rows(edition, [p for p in tops if p.is_overview])
+        period = period_label(fig.main, self.language)
+        all_rows = sorted(programmes + overviews, key=lambda r: r["amounts"].lasten, reverse=True)
+        biggest = all_rows[0] if all_rows else None
+        bars = [charts.Bar(r["programme"].title if r["programme"].is_overview else f'{r["programme"].code}. {r["programme"].title}',
+                           r["share_lasten"] or Decimal(0), self.pct(r["share_lasten"]))
+                for r in programmes + overviews]
+        chart = charts.bar_list(
+            "aandeel", self.t["chart_share_title"].format(period=period),
+            self.t["chart_share_summary"].format(name=biggest["programme"].title, share=self.pct(biggest["share_lasten"]))
+            if biggest else "", bars) if bars else None
+        inhabitants = self.config.organisation.inhabitants.get(edition.config.year)
+        grand = fig.grand()
+        per_head = {
+            "lasten": fmt.euro(per_inhabitant(grand.lasten, inhabitants), self.language),
+            "baten": fmt.euro(per_inhabitant(grand.baten, inhabitants), self.language),
+        } if inhabitants else None
+        return Page(edition.id, "edition.html", {
+            "fig": fig, "grand": grand, "period": period, "programmes": programmes, "overviews": overviews,
+            "chart": chart, "texts": edition.texts_for(None), "inhabitants": inhabitants, "per_head": per_head,
+            "compact": {k: fmt.compact(getattr(grand, k), self.language) for k in ("lasten", "baten")},
+        }, f"{edition.config.display_title} {self.t['at_a_glance']}", edition=edition,
+            crumbs=[(self.t["home"], "")])
+
+    def taakvelden_page(self, edition: EditionData) -> Page:
+        fig = self.figures[edition.id]
+        known = reference.taakvelden(edition.config.year)
+        by_tv: dict[str, list[str]] = {}
+        lines = edition.lines
+        if not lines.is_empty():
+            for tv, prog in lines.select("taakveld", "programme").unique().sort(["taakveld", "programme"]).iter_rows():
+                if tv is not None and prog is not None:
+                    by_tv.setdefault(tv, []).append(prog)
+        groups: dict[str, dict] = {}
+        for code in sorted(fig.taakvelden, key=reference.sort_key):
+            amounts = fig.taakvelden[code].get(fig.main, Amounts())
+            main = code.split(".")[0]
+            group = groups.setdefault(main, {
+                "main": main, "name": reference.main_group_name(edition.config.year, main, sentence_case=True)
+                if main in {c.main for c in known.values()} else main, "rows": [], "total": Amounts()})
+            progs = [edition.programmes[c] for c in by_tv.get(code, []) if c in edition.programmes]
+            group["rows"].append({
+                "code": code, "name": known[code].name if code in known else "", "amounts": amounts,
+                "programmes": [{"label": p.code if not p.is_overview else p.title,
+                                "title": p.title, "path": programme_path(edition, p)} for p in progs],
+            })
+            group["total"] = group["total"] + amounts
+        return Page(f"{edition.id}/taakvelden", "taakvelden.html", {
+            "fig": fig, "groups": list(groups.values()), "grand": fig.grand(),
+            "period": period_label(fig.main, self.language),
+        }, self.t["taakvelden_title"].format(edition=edition.config.display_title), edition=edition,
+            crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
+
+    def programme_page(self, edition: EditionData, programme: Programme) -> Page:
+        fig = self.figures[edition.id]
+        periods = fig.periods_of(programme.code) or [fig.main]
+        own = fig.programmes.get(programme.code, {})
+        table = [{"period": p, "label": period_label(p, self.language), "amounts": own.get(p, Amounts())}
+                 for p in periods]
+        main_amounts = fig.of(programme.code)
+        period = period_label(fig.main, self.language)
+        chart = charts.paired_columns(
+            "lbs", self.t["chart_periods_title"].format(name=programme.title),
+            self.t["chart_periods_summary"].format(name=programme.title, lasten=self.money(main_amounts.lasten),
+                                                   baten=self.money(main_amounts.baten), period=period,
+                                                   unit=self.unit_label),
+            [row["label"] for row in table],
+            [(self.t["lasten"], [r["amounts"].lasten for r in table], [self.money(r["amounts"].lasten) for r in table]),
+             (self.t["baten"], [r["amounts"].baten for r in table], [self.money(r["amounts"].baten) for r in table])],
+        )
+        children = self._programme_rows(edition, [edition.programmes[c] for c in programme.children])
+        known = reference.taakvelden(edition.config.year)
+        taakvelden = [{"code": tv, "name": known[tv].name if tv in known else "", "amounts": a}
+                      for tv, a in sorted(fig.programme_taakvelden.get(programme.code, {}).items(),
+                                          key=lambda kv: reference.sort_key(kv[0] or ""))
+                      if tv is not None]
+        crumbs = [(self.t["home"], ""), (edition.config.display_title, edition.id)]
+        ancestors = []
+        node = programme.parent
+        while node is not None:
+            ancestors.append(edition.programmes[node])
+            node = edition.programmes[node].parent
+        for anc in reversed(ancestors):
+            crumbs.append((self.programme_label(anc, edition), programme_path(edition, anc)))
+        indicators = sorted((i for i in edition.indicators if i.programme == programme.code),
+                            key=lambda i: (i.name, i.year))
+        return Page(programme_path(edition, programme), "programme.html", {
+            "programme": programme, "fig": fig, "table": table, "chart": chart, "children": children,
+            "taakvelden": taakvelden, "texts": edition.texts_for(programme.code), "indicators": indicators,
+            "main": main_amounts, "period": period,
+            "share_lasten": fig.share_lasten(programme.code), "share_baten": fig.share_baten(programme.code),
+            "parent": edition.programmes[programme.parent] if programme.parent else None,
+            "parent_path": programme_path(edition, edition.programmes[programme.parent]) if programme.parent else None,
+        }, self.programme_label(programme, edition), edition=edition, crumbs=crumbs)
+
+    # ----------------------------------------------------------------------------- writing
+    def stamp(self, page: Page) -> str:
+        built = fmt.stamp(self.build_time)
+        if page.edition is not None:
+            exported = page.edition.exported_at
+        else:
+            known = [e.exported_at for e in self.budget.editions if e.exported_at]
+            exported = max(known) if known else None
+        if exported is None:
+            return self.t["stamp_unknown"].format(built=built)
+        return self.t["stamp"].format(built=built, exported=fmt.stamp(exported))
+
+    def render(self, page: Page) -> str:
+        root = "../" * page.depth
+        template = environment().get_template(page.template)
+        return template.render(
+            page=page, root=root, t=self.t, lang=self.language, site_title=self.site_title(),
+            organisation=self.config.organisation, all_editions=self.editions_sorted(), theme=self.config.theme,
+            unit_label=self.unit_label, money=self.money, pct=self.pct, stamp=self.stamp(page),
+            build_iso=fmt.iso(self.build_time), url=lambda path: root + (path + "/" if path else ""),
+            logo=Path(self.config.theme.logo).name if self.config.theme.logo else None,
+            number=self.number, fmt_stamp=fmt.stamp, build_time=self.build_time,
+            **page.context,
+        )
+
+    def write(self, out: Path) -> list[Path]:
+        out.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        seen: dict[str, str] = {}
+        for page in self.pages():
+            if page.path in seen:
+                raise RuntimeError(f"two pages would be written to /{page.path}/: '{seen[page.path]}' and "
+                                   f"'{page.title}'; give them different codes or titles")
+            seen[page.path] = page.title
+            target = out / page.path / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(self.render(page), encoding="utf-8")
+            written.append(target)
+        static = out / "static"
+        static.mkdir(exist_ok=True)
+        css = resources.files("begroot.render") / "static" / "begroot.css"
+        with resources.as_file(css) as css_path:
+            shutil.copyfile(css_path, static / "begroot.css")
+        written.append(static / "begroot.css")
+        return written
+
+
+def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *, build_time: dt.datetime,
+                warnings: list[Problem], colophon_html: str = "") -> list[Path]:
+    """Write every page of the site into ``out``; returns the files written."""
+    renderer = Renderer(budget, figures, build_time=build_time, warnings=warnings, colophon_html=colophon_html)
+    return renderer.write(out)
+
+
+def page_urls(budget: Budget, figures: dict[str, EditionFigures]) -> list[str]:
+    renderer = Renderer(budget, figures, build_time=dt.datetime(2000, 1, 1), warnings=[])
+    return ["/" + (p.path + "/" if p.path else "") for p in renderer.pages()]

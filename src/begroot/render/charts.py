@@ -1,0 +1,102 @@
+"""Charts as inline SVG, drawn at build time: no JavaScript, no fonts or files from elsewhere.
+
+Each chart is an ``<svg role="img">`` with its own ``<title>`` and ``<desc>`` (a one-sentence
+summary); the page puts the same numbers in a table next to it. Labels and values are written
+in the chart, and the second series is hatched, so nothing depends on colour alone. Colours come
+from CSS custom properties of the site's stylesheet, so dark mode and themes apply. The output
+is deterministic: the same figures give the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+WIDTH = 400          # viewBox width: scaled to the container, close to 1:1 on a phone
+ROW = 40             # height of one labelled bar in a bar list
+BAR = 14
+VALUE_ROOM = 76      # room right of the longest bar for its value label
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Decimal          # what sets the bar's length (any unit)
+    text: str               # the value as shown next to the bar, e.g. "60,0 %"
+
+
+def _num(x: float | int | Decimal) -> str:
+    """Coordinates with at most one decimal, without trailing zeros (stable output)."""
+    q = Decimal(str(x)).quantize(Decimal("0.1"))
+    s = format(q, "f").rstrip("0").rstrip(".")
+    return s if s not in ("-0", "") else "0"
+
+
+def _frame(chart_id: str, title: str, summary: str, height: int, body: str) -> Markup:
+    return Markup(
+        f'<svg class="chart" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
+        f'viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg" focusable="false">'
+        f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(summary)}</desc>'
+        f"{body}</svg>"
+    )
+
+
+def bar_list(chart_id: str, title: str, summary: str, bars: list[Bar]) -> Markup:
+    """Horizontal bars, each with its label above and its value beside it."""
+    top = max((b.value for b in bars), default=Decimal(0))
+    scale = (WIDTH - VALUE_ROOM) / top if top > 0 else Decimal(0)
+    parts = []
+    for i, bar in enumerate(bars):
+        y = i * ROW
+        length = max(Decimal(0), bar.value) * Decimal(scale)
+        parts.append(
+            f'<g class="bar-row"><text class="chart-label" x="0" y="{_num(y + 13)}">{escape(bar.label)}</text>'
+            f'<rect class="bar bar-1" x="0" y="{_num(y + 18)}" width="{_num(length)}" height="{BAR}" rx="2"/>'
+            f'<text class="chart-value" x="{_num(length + 6)}" y="{_num(y + 30)}">{escape(bar.text)}</text></g>'
+        )
+    height = max(ROW, len(bars) * ROW)
+    return _frame(chart_id, title, summary, height, "".join(parts))
+
+
+def paired_columns(chart_id: str, title: str, summary: str, groups: list[str],
+                   series: list[tuple[str, list[Decimal], list[str]]]) -> Markup:
+    """Vertical columns per group (a period), one per series (lasten, baten), with a legend.
+
+    ``series`` holds (name, values, value texts). The second series is hatched.
+    """
+    height, legend_h, label_h, value_h = 220, 26, 34, 16
+    plot_top, plot_bottom = legend_h + value_h, height - label_h
+    top = max((v for _, values, _ in series for v in values), default=Decimal(0))
+    scale = (plot_bottom - plot_top) / top if top > 0 else Decimal(0)
+    n_series = max(1, len(series))
+    group_w = WIDTH / max(1, len(groups))
+    col_w = min(40, (group_w - 16) / n_series)
+    defs = ('<defs><pattern id="{0}-hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
+            'patternTransform="rotate(45)"><rect class="bar-2" width="6" height="6"/>'
+            '<line class="hatch" x1="0" y1="0" x2="0" y2="6" stroke-width="3"/></pattern></defs>').format(chart_id)
+    parts = [defs]
+    # legend: a swatch and the series name, so colour is never the only cue
+    x = 0
+    for s, (name, _, _) in enumerate(series):
+        fill = f'class="bar bar-1"' if s == 0 else f'fill="url(#{chart_id}-hatch)" class="bar-outline"'
+        parts.append(f'<rect {fill} x="{_num(x)}" y="4" width="14" height="14"/>'
+                     f'<text class="chart-label" x="{_num(x + 20)}" y="16">{escape(name)}</text>')
+        x += 30 + 8 * len(name)
+    for g, group in enumerate(groups):
+        gx = g * group_w + (group_w - col_w * n_series) / 2
+        for s, (name, values, texts) in enumerate(series):
+            value = max(Decimal(0), values[g])
+            h = Decimal(value) * Decimal(scale)
+            cx = gx + s * col_w
+            y = plot_bottom - h
+            fill = 'class="bar bar-1"' if s == 0 else f'fill="url(#{chart_id}-hatch)" class="bar-outline"'
+            parts.append(f'<rect {fill} x="{_num(cx + 1)}" y="{_num(y)}" width="{_num(col_w - 2)}" '
+                         f'height="{_num(h)}"><title>{escape(name)} {escape(group)}: {escape(texts[g])}</title></rect>')
+            parts.append(f'<text class="chart-value small" x="{_num(cx + col_w / 2)}" y="{_num(y - 4)}" '
+                         f'text-anchor="middle">{escape(texts[g])}</text>')
+        parts.append(f'<text class="chart-label" x="{_num(g * group_w + group_w / 2)}" y="{_num(height - 12)}" '
+                     f'text-anchor="middle">{escape(group)}</text>')
+    parts.append(f'<line class="axis" x1="0" y1="{plot_bottom}" x2="{WIDTH}" y2="{plot_bottom}"/>')
+    return _frame(chart_id, title, summary, height, "".join(parts))
