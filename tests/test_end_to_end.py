@@ -251,3 +251,26 @@ def test_makefile_and_ci_run_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make demo" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_page_is_valid_html5(demo_site):
+    import html5lib
+
+    for page in pages(demo_site):
+        parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+        parser.parse(page.read_text(encoding="utf-8"))  # raises on any parse error
+
+
+def test_charts_have_a_text_alternative_and_a_table(demo_site):
+    for page in pages(demo_site):
+        soup = soup_of(page)
+        for svg in soup.find_all("svg"):
+            assert svg.get("role") == "img", page
+            ids = svg.get("aria-labelledby").split()
+            assert svg.find("title")["id"] == ids[0] and svg.find("desc")["id"] == ids[1]
+            assert text_of(svg.find("desc")), page
+            figure = svg.find_parent("figure")
+            assert figure is not None and figure.find_next("table") is not None, page
+        for table in soup.find_all("table"):
+            assert table.find("caption") is not None, page
+            assert all(th.get("scope") for th in table.find_all("th")), page
