@@ -81,6 +81,12 @@ def _main(quiet: QuietOpt = False, verbose: VerboseOpt = False,
         raise typer.Exit(0)
 
 
+def _levels(quiet: bool, verbose: bool) -> None:
+    """Options given after the command add to those given before it."""
+    State.quiet = State.quiet or quiet
+    State.verbose = State.verbose or verbose
+
+
 ProjectArg = Annotated[Path, typer.Argument(help="The budget project folder (with begroot.toml).",
                                             file_okay=False, dir_okay=True)]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
@@ -88,8 +94,10 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as err
 
 @app.command()
 def init(directory: Annotated[Path, typer.Argument(help="Folder to write the example project into.")],
-         force: Annotated[bool, typer.Option("--force", "-f", help="Write into a non-empty folder.")] = False) -> None:
+         force: Annotated[bool, typer.Option("--force", "-f", help="Write into a non-empty folder.")] = False,
+         quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Write the bundled demo budget project into DIRECTORY, as a starting point to edit."""
+    _levels(quiet, verbose)
     if directory.exists() and not directory.is_dir():
         raise BegrootError(f"{directory} exists and is not a folder")
     if directory.is_dir() and any(directory.iterdir()) and not force:
@@ -102,8 +110,9 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write the exa
 
 
 @app.command()
-def check(project: ProjectArg, strict: StrictOpt = False) -> None:
+def check(project: ProjectArg, strict: StrictOpt = False, quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Read and check a project; print every problem. Exit 1 when there are errors."""
+    _levels(quiet, verbose)
     from .project import load_project
 
     with _step("Reading and checking"):
@@ -136,8 +145,9 @@ def _print_reconciliation(loaded) -> None:
 @app.command()
 def build(project: ProjectArg,
           out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the site into.")] = Path("site"),
-          strict: StrictOpt = False) -> None:
+          strict: StrictOpt = False, quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Check a project, then build its website into OUT."""
+    _levels(quiet, verbose)
     from .build import build as do_build
 
     start = time.perf_counter()
@@ -198,14 +208,18 @@ PortOpt = Annotated[int, typer.Option("--port", "-p", help="Port to listen on.",
 
 
 @app.command()
-def serve(project: ProjectArg, host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+def serve(project: ProjectArg, host: HostOpt = "127.0.0.1", port: PortOpt = 8000,
+          quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Build, serve on http://127.0.0.1:8000, rebuild when a file changes and reload the page."""
+    _levels(quiet, verbose)
     _serve(project, host, port)
 
 
 @app.command()
-def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, quiet: QuietOpt = False,
+         verbose: VerboseOpt = False) -> None:
     """Build the bundled demo budget (Groningen, begroting 2024) and serve it."""
+    _levels(quiet, verbose)
     _serve(demo_project(), host, port, watch=False)
 
 
