@@ -1,0 +1,66 @@
+"""Browser tests: Debian's Chromium driven through Playwright (never a downloaded browser).
+
+The demo is built once, served on a loopback port, and every page type is visited. Without
+/usr/bin/chromium the tests are skipped with a reason, except in CI (CI=true), where
+.ci/run installs Chromium and a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("BEGROOT_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+        "--disable-sync", "--disable-gpu"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium); browser tests skipped")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory):
+    from begroot.build import build
+    from begroot.cli import demo_project
+
+    site = tmp_path_factory.mktemp("browser") / "site"
+    build(demo_project(), site)
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    shutil.rmtree(site, ignore_errors=True)
+
+
+PAGE_TYPES = {
+    "home": "/",
+    "edition": "/begroting-2024/",
+    "programme": "/begroting-2024/programma/3-vitaal-en-sociaal/",
+    "deelprogramma": "/begroting-2024/programma/3-3-sociaal-domein/",
+    "overview": "/begroting-2024/programma/oh-overhead/",
+    "taakvelden": "/begroting-2024/taakvelden/",
+    "over": "/over/",
+}
