@@ -165,13 +165,17 @@ def _serve(project: Path, host: str, port: int, watch: bool = True) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="begroot-serve-"))
     site = workdir / "site"
 
+    builds = [0]
+
     def rebuild() -> bool:
         try:
             start = time.perf_counter()
             result = do_build(project, site, step=_step)
             _print_problems(result.problems)
             if not State.quiet:
-                err.print(f"Rebuilt in {time.perf_counter() - start:.2f} s", style="green")
+                word = "Rebuilt" if builds[0] else "Built"
+                err.print(f"{word} in {time.perf_counter() - start:.2f} s", style="green")
+            builds[0] += 1
             return True
         except ProjectInvalid as exc:
             _print_problems(exc.problems)
