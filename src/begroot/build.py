@@ -21,6 +21,9 @@ from .project import Loaded, load_project, source_date_epoch
 #: A file in every built site's root; OUT is only replaced when it holds one (or is empty).
 MARKER = ".begroot-site"
 
+#: Findings meant for the writers, not for the public colophon page.
+PRIVATE_CODES = {"readability"}
+
 Step = Callable[[str], "object"]
 
 
@@ -91,7 +94,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
         with step("Writing pages"):
             pages = render_site(
                 loaded.budget, loaded.figures, tmp, build_time=build_time(),
-                warnings=loaded.problems.warnings,
+                warnings=[w for w in loaded.problems.warnings if w.code not in PRIVATE_CODES],
                 colophon_html=colophon_html(loaded.budget.config.site.colophon),
             )
             logo = loaded.budget.config.theme.logo

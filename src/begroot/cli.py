@@ -110,7 +110,10 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write the exa
 
 
 @app.command()
-def check(project: ProjectArg, strict: StrictOpt = False, quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
+def check(project: ProjectArg, strict: StrictOpt = False,
+          report: Annotated[Optional[Path], typer.Option(
+              "--report", help="Write a readability report for the writers (HTML) to this file.")] = None,
+          quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Read and check a project; print every problem. Exit 1 when there are errors."""
     _levels(quiet, verbose)
     from .project import load_project
@@ -118,6 +121,12 @@ def check(project: ProjectArg, strict: StrictOpt = False, quiet: QuietOpt = Fals
     with _step("Reading and checking"):
         loaded = load_project(project)
     _print_problems(loaded.problems, strict)
+    if report is not None and loaded.budget is not None:
+        from .render.report import write_report
+
+        write_report(loaded, report)
+        if not State.quiet:
+            out.print(f"Wrote the readability report to {report}")
     if loaded.problems.has_errors(strict):
         err.print(f"Check failed: {_summary(loaded.problems)}.", style="bold red")
         raise typer.Exit(1)

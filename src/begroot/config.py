@@ -76,6 +76,24 @@ class Theme(_Strict):
     logo: str | None = Field(None, description="Logo file (SVG or PNG), relative to the project.")
 
 
+class Readability(_Strict):
+    """Language level checks of the texts (Flesch-Douma), for writers."""
+
+    enabled: bool = Field(True, description="Score every text section.")
+    min_score: int = Field(60, description="Flesch-Douma below this is reported (60: about B1).")
+    max_sentence_words: int = Field(20, ge=5, description="Sentences with more words are listed.")
+    long_word_syllables: int = Field(6, ge=3, description="Words with this many syllables or more are listed.")
+
+
+class Accessibility(_Strict):
+    """The accessibility statement (toegankelijkheidsverklaring) at /over/toegankelijkheid/."""
+
+    status: Literal["A", "B", "C", "D", "E"] = Field(
+        "C", description="A: voldoet volledig, B: gedeeltelijk, C: eerste maatregelen, D: geen, E: niet ingediend.")
+    audited: str | None = Field(None, description="Who audited the site manually and when, if anyone did.")
+    contact: str | None = Field(None, description="Where to report an accessibility problem (defaults to the e-mail).")
+
+
 class AmountColumn(_Strict):
     """One amount column of a wide file and what its numbers are.
 
@@ -173,6 +191,8 @@ class Config(_Strict):
     organisation: Organisation
     site: Site = Field(default_factory=Site)
     theme: Theme = Field(default_factory=Theme)
+    readability: Readability = Field(default_factory=Readability)
+    accessibility: Accessibility = Field(default_factory=Accessibility)
     editions: list[Edition] = Field(min_length=1)
 
     @model_validator(mode="after")

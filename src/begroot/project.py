@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +32,7 @@ class Loaded:
     budget: Budget | None
     problems: Problems
     figures: dict[str, EditionFigures]
+    readability: list = field(default_factory=list)  # readability.Score per text section
 
 
 def source_date_epoch() -> dt.datetime | None:
@@ -233,6 +234,12 @@ def load_project(root: Path) -> Loaded:
         data = load_edition(root, config, edition, problems)
         if data is not None:
             editions.append(data)
+    scores = []
+    if config.readability.enabled:
+        from .readability import check_readability
+
+        for e in editions:
+            scores.extend(check_readability(e.texts, config.readability, problems))
     figures = {e.id: compute(e) for e in editions}
     for e in editions:
         check_expected_totals(e.config, figures[e.id], config.site.unit, problems)
@@ -240,4 +247,4 @@ def load_project(root: Path) -> Loaded:
             problems.error(f"the totals of {e.id} do not reconcile with the export", code="reconcile",
                            hint="report this as a bug in begroot")
     budget = Budget(root=root, config=config, editions=editions)
-    return Loaded(budget, problems, figures)
+    return Loaded(budget, problems, figures, scores)

@@ -1,0 +1,63 @@
+import pytest
+
+from begroot.config import Readability
+from begroot.errors import Problems
+from begroot.model import Text
+from begroot.readability import check_readability, score_text, sentences_of, syllables
+
+
+def text(html: str, source: str = "begroting-2024/teksten/3-doelstelling.md") -> Text:
+    return Text(programme="3", section="doelstelling", title="Doelstelling", html=html, source=source)
+
+
+def test_flesch_douma_by_hand():
+    s = score_text(text("<p>De kat zit op de mat. Hij slaapt.</p>"), Readability())
+    assert (s.sentences, s.words, s.syllables) == (2, 8, 8)
+    assert s.flesch_douma == pytest.approx(206.835 - 0.93 * 4 - 77 * 1)
+
+
+def test_dutch_syllables():
+    assert syllables("onroerendezaakbelasting") == 8
+    assert syllables("gemeente") == 3
+
+
+def test_list_items_are_sentences_of_their_own():
+    assert sentences_of("<ul><li>Een punt</li><li>Nog een punt</li></ul><p>Zin een. Zin twee!</p>") == [
+        "Een punt", "Nog een punt", "Zin een.", "Zin twee!"]
+
+
+def test_long_sentences_and_words_are_listed_and_reported():
+    long = " ".join(["gemeentelijke"] * 25) + "."
+    settings = Readability(min_score=60, max_sentence_words=20, long_word_syllables=6)
+    problems = Problems()
+    [s] = check_readability([text(f"<p>{long} De onroerendezaakbelasting stijgt.</p>")], settings, problems)
+    assert s.long_sentences == [(25, long)]
+    assert s.long_words == [(8, "onroerendezaakbelasting")]
+    assert [p.format() for p in problems] == [
+        f"warning: begroting-2024/teksten/3-doelstelling.md: section 'Doelstelling' scores {s.flesch_douma:.0f} on "
+        "Flesch-Douma, below 60 (language level B1): 1 sentence over 20 words, 1 word of 6+ syllables — hint: "
+        "write shorter sentences and shorter words; 'begroot check --report report.html' lists them"
+    ]
+
+
+def test_easy_text_passes():
+    problems = Problems()
+    check_readability([text("<p>We maken de stad schoon. Dat doen we samen.</p>")], Readability(), problems)
+    assert problems.items == []
+
+
+def test_report_and_colophon(tmp_path, demo_dir):
+    from begroot.build import build
+    from begroot.project import load_project
+    from begroot.render.report import write_report
+
+    loaded = load_project(demo_dir)
+    assert any(p.code == "readability" for p in loaded.problems.warnings)
+    write_report(loaded, tmp_path / "report.html")
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((tmp_path / "report.html").read_text(encoding="utf-8"), "html.parser")
+    assert len(soup.find("tbody").find_all("tr")) == len(loaded.readability) == 25
+    build(demo_dir, tmp_path / "site")
+    over = (tmp_path / "site" / "over" / "index.html").read_text(encoding="utf-8")
+    assert "Flesch-Douma" not in over  # writers' feedback is not published
