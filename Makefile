@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP_QUIET ?= -q
 
-.PHONY: install demo test clean
+.PHONY: install demo test screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: install
 
 test: install
 	$(PY) -m pytest
+
+# every page type at 390 and 1280 px, light and dark, into screenshots/ (needs /usr/bin/chromium)
+screenshots: install
+	$(PY) tools/screenshots.py --out screenshots
 
 clean:
 	rm -rf $(VENV) site .pytest_cache

@@ -92,17 +92,23 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         with step("Writing pages"):
+            audit: list = []
             pages = render_site(
                 loaded.budget, loaded.figures, tmp, build_time=build_time(),
                 warnings=[w for w in loaded.problems.warnings if w.code not in PRIVATE_CODES],
-                colophon_html=colophon_html(loaded.budget.config.site.colophon),
+                colophon_html=colophon_html(loaded.budget.config.site.colophon), audit=audit,
             )
-            logo = loaded.budget.config.theme.logo
-            if logo:
-                src = project / logo
-                if src.is_file():
-                    (tmp / "static").mkdir(exist_ok=True)
-                    shutil.copyfile(src, tmp / "static" / src.name)
+            for page, check, detail in audit:
+                loaded.problems.warning(f"accessibility check '{check}' fails on this page: {detail}",
+                                        file=page, code="accessibility",
+                                        hint="see /over/toegankelijkheid/; a heading level in a text is the writer's to fix")
+            theme = loaded.budget.config.theme
+            for asset in ([theme.logo] if theme.logo else []) + theme.fonts:
+                src = project / asset
+                if not src.is_file():
+                    raise BegrootError(f"theme file {asset} (in begroot.toml) does not exist")
+                (tmp / "static").mkdir(exist_ok=True)
+                shutil.copyfile(src, tmp / "static" / src.name)
             (tmp / MARKER).write_text("This folder was written by begroot build.\n", encoding="utf-8")
             os.chmod(tmp, 0o755)
         with step("Publishing"):

@@ -74,6 +74,10 @@ class Theme(_Strict):
     primary_color: str = Field("#01689b", pattern=r"^#[0-9a-fA-F]{6}$",
                                description="Main colour (links, chart bars), as #rrggbb.")
     logo: str | None = Field(None, description="Logo file (SVG or PNG), relative to the project.")
+    font_family: str | None = Field(None, description="Name of the house font, e.g. 'Rijksoverheid Sans'.")
+    fonts: list[str] = Field(default_factory=list,
+                             description="Font files (.woff2, .woff, .ttf, .otf) shipped with the site, relative to "
+                                         "the project; add '-bold' or '-italic' to a file name for those styles.")
 
 
 class Readability(_Strict):

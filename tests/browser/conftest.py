@@ -63,4 +63,5 @@ PAGE_TYPES = {
     "overview": "/begroting-2024/programma/oh-overhead/",
     "taakvelden": "/begroting-2024/taakvelden/",
     "over": "/over/",
+    "statement": "/over/toegankelijkheid/",
 }

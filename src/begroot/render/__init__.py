@@ -22,6 +22,7 @@ from ..errors import Problem
 from ..figures import Amounts, EditionFigures, Period, per_inhabitant
 from ..model import Budget, EditionData, Programme
 from . import charts
+from .audit import AuditResult
 from . import format as fmt
 from .strings import strings
 
@@ -87,6 +88,20 @@ class Renderer:
 
     def number(self, value: Decimal | int) -> str:
         return fmt.number(value, self.language)
+
+    @functools.cached_property
+    def _font_faces(self) -> list[dict]:
+        kinds = {".woff2": "woff2", ".woff": "woff", ".ttf": "truetype", ".otf": "opentype"}
+        faces = []
+        for name in self.config.theme.fonts:
+            path = Path(name)
+            stem = path.stem.lower()
+            faces.append({"file": path.name, "format": kinds.get(path.suffix.lower(), "woff2"),
+                          "weight": 700 if "bold" in stem else 400, "style": "italic" if "italic" in stem else "normal"})
+        return faces
+
+    def font_faces(self) -> list[dict]:
+        return self._font_faces
 
     def site_title(self) -> str:
         return self.config.site.title or self.config.organisation.name
@@ -253,22 +268,43 @@ class Renderer:
             unit_label=self.unit_label, money=self.money, pct=self.pct, stamp=self.stamp(page),
             build_iso=fmt.iso(self.build_time), url=lambda path: root + (path + "/" if path else ""),
             logo=Path(self.config.theme.logo).name if self.config.theme.logo else None,
-            number=self.number, fmt_stamp=fmt.stamp, build_time=self.build_time,
+            number=self.number, fmt_stamp=fmt.stamp, build_time=self.build_time, font_faces=self.font_faces(),
             **page.context,
         )
+
+    def statement_page(self, result: AuditResult) -> Page:
+        settings = self.config.accessibility
+        return Page("over/toegankelijkheid", "statement.html", {
+            "status": settings.status, "audited": settings.audited,
+            "contact": settings.contact or self.config.organisation.email,
+            "audit_rows": result.rows(self.language), "audit_pages": result.pages, "audit_passed": result.passed,
+            "date": self.build_time.date(),
+        }, self.t["statement"], crumbs=[(self.t["home"], ""), (self.t["colophon"], "over")])
 
     def write(self, out: Path) -> list[Path]:
         out.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
         seen: dict[str, str] = {}
+        rendered: list[tuple[Page, str]] = []
+        self.audit = AuditResult()
         for page in self.pages():
             if page.path in seen:
                 raise RuntimeError(f"two pages would be written to /{page.path}/: '{seen[page.path]}' and "
                                    f"'{page.title}'; give them different codes or titles")
             seen[page.path] = page.title
+            html = self.render(page)
+            self.audit.add("/" + (page.path + "/" if page.path else ""), html)
+            rendered.append((page, html))
+        # The statement reports the audit of every page, itself included (its layout does not
+        # depend on the results, so a draft of it is audited first).
+        draft = self.render(self.statement_page(self.audit))
+        self.audit.add("/over/toegankelijkheid/", draft)
+        statement = self.statement_page(self.audit)
+        rendered.append((statement, self.render(statement)))
+        for page, html in rendered:
             target = out / page.path / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(self.render(page), encoding="utf-8")
+            target.write_text(html, encoding="utf-8")
             written.append(target)
         static = out / "static"
         static.mkdir(exist_ok=True)
@@ -280,10 +316,18 @@ class Renderer:
 
 
 def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *, build_time: dt.datetime,
-                warnings: list[Problem], colophon_html: str = "") -> list[Path]:
-    """Write every page of the site into ``out``; returns the files written."""
+                warnings: list[Problem], colophon_html: str = "", audit: list | None = None) -> list[Path]:
+    """Write every page of the site into ``out``; returns the files written.
+
+    When ``audit`` is a list, the accessibility failures found in the pages are appended to it
+    as (page, check, detail).
+    """
     renderer = Renderer(budget, figures, build_time=build_time, warnings=warnings, colophon_html=colophon_html)
-    return renderer.write(out)
+    written = renderer.write(out)
+    if audit is not None:
+        for key, items in sorted(renderer.audit.failures.items()):
+            audit.extend((page, key, detail) for page, detail in items)
+    return written
 
 
 def page_urls(budget: Budget, figures: dict[str, EditionFigures]) -> list[str]:

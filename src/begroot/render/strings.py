@@ -78,6 +78,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "programme_title": "Programma {code}: {title}",
         "deelprogramma_title": "Deelprogramma {code}: {title}",
         "part_of": "Onderdeel van {name}",
+        "statement": "Toegankelijkheidsverklaring",
+        "statement_link": "Toegankelijkheid",
     },
     "en": {
         "skip": "Skip to content",
@@ -154,6 +156,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "programme_title": "Programme {code}: {title}",
         "deelprogramma_title": "Sub-programme {code}: {title}",
         "part_of": "Part of {name}",
+        "statement": "Accessibility statement",
+        "statement_link": "Accessibility",
     },
 }
 

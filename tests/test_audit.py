@@ -1,0 +1,87 @@
+"""Build-time accessibility checks and the accessibility statement they feed."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from begroot.build import build
+from begroot.render.audit import audit_page
+
+from .conftest import GOOD_FINANCE, write_project
+
+GOOD = """<!DOCTYPE html><html lang="nl"><head><title>T</title></head><body>
+<a class="skip-link" href="#inhoud">Naar de inhoud</a><header><nav><a href="/">Home</a></nav></header>
+<main id="inhoud"><h1>Kop</h1><h2>Sub</h2><figure><svg role="img" aria-labelledby="c-t c-d"><title id="c-t">t</title>
+<desc id="c-d">d</desc></svg></figure><table><caption>c</caption><tr><th scope="col">a</th></tr></table>
+<img src="x.png" alt=""></main><footer>f</footer></body></html>"""
+
+
+def test_a_good_page_passes():
+    assert audit_page(GOOD) == []
+
+
+@pytest.mark.parametrize("change, key", [
+    (('lang="nl"', ""), "lang"),
+    (("<title>T</title>", "<title></title>"), "title"),
+    (("<h2>Sub</h2>", "<h1>Nog een</h1>"), "h1"),
+    (("<h2>Sub</h2>", "<h4>Sub</h4>"), "headings"),
+    (('alt=""', ""), "img-alt"),
+    (('<svg role="img"', "<svg"), "charts"),
+    (('aria-labelledby="c-t c-d"', 'aria-labelledby="c-t"'), "charts"),
+    (("<caption>c</caption>", ""), "tables"),
+    (('<th scope="col">', "<th>"), "tables"),
+    (('<a href="/">Home</a>', '<a href="/"></a>'), "links"),
+    (('<h1>Kop</h1>', '<h1 id="c-t">Kop</h1>'), "ids"),
+    (('href="#inhoud"', 'href="#nergens"'), "skip"),
+    (("<footer>f</footer>", ""), "landmarks"),
+    (('src="x.png"', 'src="https://cdn.example/x.png"'), "local"),
+])
+def test_each_check_can_fail(change, key):
+    assert key in {k for k, _ in audit_page(GOOD.replace(*change))}
+
+
+def test_statement_lists_the_checks_and_a_writer_caused_problem(tmp_path):
+    project = write_project(tmp_path / "p", finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-doelstelling.md": "Tekst.\n\n### Te diepe kop\n\nMeer tekst.\n"})
+    result = build(project, tmp_path / "site")
+    warnings = [p.format() for p in result.problems.warnings if p.code == "accessibility"]
+    assert warnings == [
+        "warning: /begroting-2024/programma/1-veiligheid/: accessibility check 'headings' fails on this page: h2 is "
+        "followed by h5 — hint: see /over/toegankelijkheid/; a heading level in a text is the writer's to fix"]
+    soup = BeautifulSoup((tmp_path / "site" / "over" / "toegankelijkheid" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    assert soup.find("h1").get_text() == "Toegankelijkheidsverklaring"
+    rows = {r.find("th").get_text(): r.find_all("td")[-1].get_text() for r in soup.find("tbody").find_all("tr")}
+    assert rows["Kopniveaus slaan geen niveau over"] == "Niet in orde op 1 plek(ken)"
+    assert rows["De taal van elke pagina is opgegeven"] == "In orde"
+    assert "Gemeente Voorbeeld" in soup.get_text()
+    assert "C – eerste maatregelen genomen" in " ".join(soup.get_text().split())
+
+
+def test_demo_passes_every_build_time_check(tmp_path, demo_dir):
+    result = build(demo_dir, tmp_path / "site")
+    assert [p for p in result.problems.warnings if p.code == "accessibility"] == []
+
+
+def test_theme_logo_colour_and_shipped_fonts(tmp_path):
+    from .conftest import BASE_TOML, LONG_SOURCE
+
+    toml = BASE_TOML.replace('[[editions]]', '''[theme]
+primary_color = "#8b0000"
+logo = "huisstijl/logo.svg"
+font_family = "Stadsletter"
+fonts = ["huisstijl/stadsletter.woff2", "huisstijl/stadsletter-bold.woff2"]
+
+[[editions]]''') + LONG_SOURCE
+    project = write_project(tmp_path / "p", toml=toml, finance=GOOD_FINANCE, files={
+        "huisstijl/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+        "huisstijl/stadsletter.woff2": b"wOF2fake", "huisstijl/stadsletter-bold.woff2": b"wOF2fake"})
+    build(project, tmp_path / "site")
+    site = tmp_path / "site"
+    assert (site / "static" / "logo.svg").is_file() and (site / "static" / "stadsletter-bold.woff2").is_file()
+    html = (site / "begroting-2024" / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("img", class_="logo")["src"] == "../static/logo.svg"
+    style = soup.find("style").get_text()
+    assert '--begroot-primary: #8b0000' in style
+    assert 'url("../static/stadsletter-bold.woff2") format("woff2"); font-weight: 700' in style
+    assert '--font-body: "Stadsletter"' in style
