@@ -61,3 +61,16 @@ def test_report_and_colophon(tmp_path, demo_dir):
     build(demo_dir, tmp_path / "site")
     over = (tmp_path / "site" / "over" / "index.html").read_text(encoding="utf-8")
     assert "Flesch-Douma" not in over  # writers' feedback is not published
+
+
+def test_known_dutch_paragraph():
+    # "De gemeente maakt elk jaar een begroting. Daarin staat wat we willen doen en wat het kost."
+    # sentence 1: de(1) ge-meen-te(3) maakt(1) elk(1) jaar(1) een(1) be-gro-ting(3)      = 7 words, 11 syllables
+    # sentence 2: daar-in(2) staat(1) wat(1) we(1) wil-len(2) doen(1) en(1) wat(1) het(1) kost(1)
+    #                                                                                = 10 words, 12 syllables
+    # 2 sentences, 17 words, 23 syllables:
+    # 206.835 - 0.93 * (17 / 2) - 77 * (23 / 17) = 206.835 - 7.905 - 104.1765 = 94.75 (rounded)
+    s = score_text(text("<p>De gemeente maakt elk jaar een begroting. Daarin staat wat we willen doen en wat het "
+                        "kost.</p>"), Readability())
+    assert (s.sentences, s.words, s.syllables) == (2, 17, 23)
+    assert round(s.flesch_douma, 2) == 94.75
