@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP_QUIET ?= -q
 
-.PHONY: install demo test screenshots clean
+.PHONY: install demo test bench screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ demo: install
 
 test: install
 	$(PY) -m pytest
+
+# benchmarks with MkDocs, Hugo and pandas side by side; writes docs/performance.md
+bench: install
+	$(PY) -m pip install $(PIP_QUIET) -e '.[test,bench]'
+	$(PY) -m benchmarks
 
 # every page type at 390 and 1280 px, light and dark, into screenshots/ (needs /usr/bin/chromium)
 screenshots: install
