@@ -11,7 +11,7 @@ from pathlib import Path
 from ..config import Edition
 from ..errors import Problems
 from ..model import Indicator
-from .numbers import parse_number
+from .numbers import parse_numbers
 from .tables import ROW, TableError, read_table
 
 COLUMNS = {
@@ -49,8 +49,10 @@ def read_indicators(project: Path, edition: Edition, programme_codes: set[str], 
                            file=rel, row=1, code="missing-column",
                            hint="indicators need the columns programma;naam;eenheid;jaar;waarde;bron")
         return []
+    # all values parsed at once (exact, six decimals kept)
+    parsed = parse_numbers(table.data[cols["value"]], default_decimal)
     out: list[Indicator] = []
-    for rec in table.data.iter_rows(named=True):
+    for rec, value in zip(table.data.iter_rows(named=True), parsed):
         row = rec[ROW]
         get = lambda k: (rec.get(cols[k]) or "").strip() if cols[k] else ""  # noqa: E731
         if not any(get(k) for k in REQUIRED):
@@ -70,7 +72,6 @@ def read_indicators(project: Path, edition: Edition, programme_codes: set[str], 
             problems.error(f"'{year_text}' is not a year", file=rel, row=row, column=cols["year"],
                            code="bad-year", hint="write the year as four digits, e.g. 2024")
             continue
-        value = parse_number(get("value"), default_decimal)
         if value is None:
             problems.error(f"'{get('value')}' is not a number", file=rel, row=row, column=cols["value"],
                            code="indicator-value", hint="write the value as a number, e.g. 12,5")

@@ -132,14 +132,30 @@ def parse_amounts(raw: pl.Series, *, decimal: str, unit: int = 1, default: str =
     return df.select(cents.cast(pl.Int64).alias("cents"), pl.col("status"))
 
 
-def parse_number(text: str, decimal: str = ",") -> "Decimal | None":
-    """Parse one number (an indicator value) exactly; None when it is not a number."""
+def parse_numbers(raw: pl.Series, decimal: str = ",") -> "list[Decimal | None]":
+    """Parse a column of plain numbers (indicator values) exactly; None where not a number.
+
+    Each value decides its own separator (indicator columns mix units), ambiguous ones follow
+    ``decimal``.
+    """
     from decimal import Decimal
 
-    series = pl.Series([text], dtype=pl.String)
+    frame = _bodies(raw)
+    has_comma_decimal = frame["t"].str.contains(r",\d*$") & ~frame["t"].str.contains(r"^\d{1,3}(,\d{3})+$")
+    has_point_decimal = frame["t"].str.contains(r"\.\d*$") & ~frame["t"].str.contains(r"^\d{1,3}(\.\d{3})+$")
     # unit 10,000 makes "cents" millionths, so six decimals stay exact
-    parsed = parse_amounts(series, decimal="auto", unit=10_000, default=decimal)
-    micro, status = parsed["cents"][0], parsed["status"][0]
-    if status is not None or micro is None:
-        return None
-    return Decimal(micro).scaleb(-FRACTION_DIGITS).normalize()
+    as_comma = parse_amounts(raw, decimal=",", unit=10_000)
+    as_point = parse_amounts(raw, decimal=".", unit=10_000)
+    use_point = has_point_decimal | (~has_comma_decimal & (decimal == "."))
+    out: list[Decimal | None] = []
+    for point, c_val, c_st, p_val, p_st in zip(use_point.to_list(), as_comma["cents"], as_comma["status"],
+                                               as_point["cents"], as_point["status"]):
+        micro, status = (p_val, p_st) if point else (c_val, c_st)
+        out.append(None if status is not None or micro is None
+                   else Decimal(micro).scaleb(-FRACTION_DIGITS).normalize())
+    return out
+
+
+def parse_number(text: str, decimal: str = ",") -> "Decimal | None":
+    """Parse one number exactly; None when it is not a number."""
+    return parse_numbers(pl.Series([text], dtype=pl.String), decimal)[0]

@@ -16,6 +16,7 @@ All HTML passes an allowlist sanitiser (nh3): scripts, event handlers, styles an
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -72,11 +73,19 @@ def shift_headings(html: str, top: int = 3) -> str:
     return re.sub(r"<(/?)h([1-6])", repl, html)
 
 
-def markdown_to_html(source: str) -> str:
+@functools.cache
+def _markdown():
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
-    return md.render(source)
+    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
+
+
+def markdown_to_html(source: str) -> str:
+    return _markdown().render(source)
+
+
+# libyaml's loader when PyYAML was built with it (several times faster), else the pure one
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def docx_to_html(path: Path) -> tuple[str, list[str]]:
@@ -126,7 +135,7 @@ def read_texts(project: Path, edition: Edition, programme_codes: set[str], probl
             fm = FRONT_MATTER_RE.match(source)
             if fm:
                 try:
-                    meta = yaml.safe_load(fm.group(1)) or {}
+                    meta = yaml.load(fm.group(1), Loader=YAML_LOADER) or {}
                 except yaml.YAMLError as exc:
                     line = getattr(getattr(exc, "problem_mark", None), "line", None)
                     problems.error(f"the front matter is not valid YAML: {getattr(exc, 'problem', exc)}",

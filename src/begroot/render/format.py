@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_compact_currency, format_decimal
+from functools import cache
+
+from babel import Locale
+from babel.numbers import format_compact_currency, format_decimal, parse_pattern
 
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 DASH = "–"
@@ -17,6 +20,21 @@ DASH = "–"
 
 def _locale(language: str) -> str:
     return LOCALES.get(language, language)
+
+
+@cache
+def _babel_locale(language: str) -> Locale:
+    return Locale.parse(_locale(language))
+
+
+@cache
+def _pattern(pattern: str):
+    return parse_pattern(pattern)
+
+
+def _apply(pattern: str, value: Decimal, language: str) -> str:
+    """Babel's formatting with the pattern parsed once (pages format tens of thousands of numbers)."""
+    return _pattern(pattern).apply(value, _babel_locale(language))
 
 
 def rounded(euros: Decimal, unit: int) -> Decimal:
@@ -31,7 +49,7 @@ def money(euros: Decimal | None, unit: int = 1000, language: str = "nl") -> str:
     value = rounded(euros, unit)
     if value == 0:
         value = Decimal(0)  # never "-0"
-    return format_decimal(value, format="#,##0;-#,##0", locale=_locale(language))
+    return _apply("#,##0;-#,##0", value, language)
 
 
 def pct(fraction: Decimal | None, language: str = "nl") -> str:
@@ -39,7 +57,7 @@ def pct(fraction: Decimal | None, language: str = "nl") -> str:
     if fraction is None:
         return DASH
     value = (fraction * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return format_decimal(value, format="#,##0.0", locale=_locale(language)) + " %"
+    return _apply("#,##0.0", value, language) + " %"
 
 
 def unit_label(unit: int, language: str = "nl") -> str:
