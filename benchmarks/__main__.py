@@ -65,16 +65,17 @@ print(json.dumps({"wall": wall, "lines": len(df), "rss_kb": resource.getrusage(r
 REBUILD = r"""
 import json, sys, time
 from pathlib import Path
-from begroot.build import build
+from begroot.build import BuildState, build
 project, out, text, runs = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
-build(project, out)          # the first build of a serve session
+state = BuildState()         # what begroot serve keeps between rebuilds
+build(project, out, state=state)          # the first build of a serve session
 original = text.read_text(encoding="utf-8")
 times = []
 try:
     for i in range(runs):
         text.write_text(original + f"\n\nBewerking {i}.\n", encoding="utf-8")
         start = time.perf_counter()
-        build(project, out)
+        build(project, out, state=state)
         times.append(time.perf_counter() - start)
 finally:
     text.write_text(original, encoding="utf-8")

@@ -11,12 +11,13 @@ import os
 import shutil
 import tempfile
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .errors import BegrootError, Problems, ProjectInvalid
-from .project import Loaded, load_project, source_date_epoch
+from .project import LoadCache, Loaded, load_project, source_date_epoch
+from .render.state import RenderState
 
 #: A file in every built site's root; OUT is only replaced when it holds one (or is empty).
 MARKER = ".begroot-site"
@@ -28,9 +29,20 @@ Step = Callable[[str], "object"]
 
 
 @dataclass
+class BuildState:
+    """Kept by ``begroot serve`` between rebuilds into the same folder: the read cache and the
+    state of the pages written, so that an edit re-reads and re-renders only what it touches."""
+
+    cache: LoadCache = field(default_factory=LoadCache)
+    render: RenderState = field(default_factory=RenderState)
+    out: Path | None = None
+
+
+@dataclass
 class BuildResult:
     out: Path
-    pages: int
+    pages: int            # pages in the site
+    written: int          # pages written by this build (fewer than pages in an incremental rebuild)
     problems: Problems
     loaded: Loaded
 
@@ -77,19 +89,29 @@ def colophon_html(markdown_text: str | None) -> str:
     return sanitise(shift_headings(markdown_to_html(markdown_text)))
 
 
-def build(project: Path, out: Path, *, strict: bool = False, step: Step | None = None) -> BuildResult:
-    """Check the project and build its site into ``out``; raise ProjectInvalid on errors."""
+def build(project: Path, out: Path, *, strict: bool = False, step: Step | None = None,
+          state: BuildState | None = None) -> BuildResult:
+    """Check the project and build its site into ``out``; raise ProjectInvalid on errors.
+
+    A build writes into a temporary folder and swaps it in. With a ``state`` from the previous
+    build into the same ``out`` (as ``begroot serve`` keeps), unchanged inputs are not read again
+    and only the pages whose inputs changed are rewritten, each replaced atomically.
+    """
     from .render import render_site
 
     step = step or (lambda name: nullcontext())
     project = project.resolve()
     with step("Reading and checking"):
-        loaded = load_project(project)
+        loaded = load_project(project, cache=state.cache if state is not None else None)
     if loaded.budget is None or loaded.problems.has_errors(strict):
         raise ProjectInvalid(loaded.problems)
     _check_out(project, out)
+    incremental = state is not None and state.out == out.resolve() and (out / MARKER).exists()
+    if state is not None and not incremental:
+        state.render = RenderState()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = out if incremental else Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    render_state = state.render if state is not None else RenderState()
     try:
         with step("Writing pages"):
             audit: list = []
@@ -97,6 +119,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                 loaded.budget, loaded.figures, tmp, build_time=build_time(),
                 warnings=[w for w in loaded.problems.warnings if w.code not in PRIVATE_CODES],
                 colophon_html=colophon_html(loaded.budget.config.site.colophon), audit=audit,
+                state=render_state,
             )
             for page, check, detail in audit:
                 loaded.problems.warning(f"accessibility check '{check}' fails on this page: {detail}",
@@ -111,10 +134,17 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                 shutil.copyfile(src, tmp / "static" / src.name)
             (tmp / MARKER).write_text("This folder was written by begroot build.\n", encoding="utf-8")
             os.chmod(tmp, 0o755)
-        with step("Publishing"):
-            swap_in(tmp, out)
+        if not incremental:
+            with step("Publishing"):
+                swap_in(tmp, out)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not incremental:
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif state is not None:
+            state.out = None  # the folder may be partly updated: the next build starts afresh
         raise
-    return BuildResult(out=out, pages=len([p for p in pages if p.name == "index.html"]),
+    if state is not None:
+        state.out = out.resolve()
+    return BuildResult(out=out, pages=len(render_state.pages) + 1,  # + the accessibility statement
+                       written=len([p for p in pages if p.name == "index.html"]),
                        problems=loaded.problems, loaded=loaded)

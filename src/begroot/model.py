@@ -123,6 +123,7 @@ class EditionData:
     indicators: list[Indicator]
     sources: list[SourceFile]
     exported_at: dt.datetime | None
+    version: str = ""                  # changes when the edition's data files change
 
     @property
     def id(self) -> str:

@@ -7,6 +7,7 @@ error of a broken export at once, each with file, row, column and a hint.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,38 @@ from .read.programmes import match_taakveld, read_programmes, specificity
 from .read.texts import read_texts
 
 MAX_ROWS_LISTED = 10  # rows named in one reconciliation message
+
+
+@dataclass
+class LoadCache:
+    """What ``begroot serve`` keeps between rebuilds: unchanged files are not read again.
+
+    An edition's finance, programme and indicator files are one unit (their lines, checks and
+    figures depend on each other); each text file is a unit of its own.
+    """
+
+    editions: dict = field(default_factory=dict)     # edition id -> (key, EditionCore)
+    texts: dict = field(default_factory=dict)        # text file identity -> (Text | None, Problems)
+    readability: dict = field(default_factory=dict)  # (source, html, settings) -> Score
+
+
+@dataclass
+class EditionCore:
+    programmes: dict
+    lines: pl.DataFrame
+    indicators: list
+    sources: list[SourceFile]
+    exported_at: dt.datetime | None
+    problems: Problems
+    figures: EditionFigures | None = None
+
+
+def file_identity(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+        return (path.as_posix(), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return (path.as_posix(), None, None)
 
 
 @dataclass
@@ -191,12 +224,36 @@ def _exported_at(edition: Edition, sources: list[SourceFile], files: list[Path])
     return min(latest, epoch) if epoch else latest
 
 
-def load_edition(root: Path, config: Config, edition: Edition, problems: Problems) -> EditionData | None:
+def load_edition(root: Path, config: Config, edition: Edition, problems: Problems,
+                 cache: LoadCache | None = None) -> EditionData | None:
     folder = root / edition.dirname
     if not folder.is_dir():
         problems.error(f"the folder of edition {edition.id} does not exist", file=edition.dirname,
                        code="edition-folder", hint=f"create {edition.dirname}/ or set folder in begroot.toml")
         return None
+    inputs = [folder / edition.programmes] + [folder / f.file for f in edition.finance]
+    if edition.indicators:
+        inputs.append(folder / edition.indicators)
+    key = (edition.model_dump_json(), config.site.language, tuple(file_identity(p) for p in inputs))
+    cached = cache.editions.get(edition.id) if cache is not None else None
+    if cached is not None and cached[0] == key:
+        core = cached[1]
+    else:
+        core = _load_core(root, config, edition)
+        if cache is not None:
+            cache.editions[edition.id] = (key, core)
+    problems.extend(core.problems)
+    texts = read_texts(root, edition, set(core.programmes), problems, config.site.language,
+                       cache=cache.texts if cache is not None else None)
+    return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=texts,
+                       indicators=core.indicators, sources=core.sources, exported_at=core.exported_at,
+                       version=hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16])
+
+
+def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
+    """Everything of an edition but its texts: programmes, finance lines and their checks, indicators."""
+    problems = Problems()
+    folder = root / edition.dirname
     programmes = read_programmes(root, edition, problems)
     default_decimal = "," if config.site.language == "nl" else "."
     frames, sources, files, headers = [], [], [], {}
@@ -215,23 +272,24 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
     lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
     lines = assign_programmes(lines, programmes, edition, problems)
     check_lines(lines, programmes, edition, problems, headers)
-    codes = set(programmes)
-    texts = read_texts(root, edition, codes, problems, config.site.language)
-    indicators = read_indicators(root, edition, codes, problems, default_decimal)
-    return EditionData(config=edition, programmes=programmes, lines=lines, texts=texts,
-                       indicators=indicators, sources=sources,
-                       exported_at=_exported_at(edition, sources, files))
+    indicators = read_indicators(root, edition, set(programmes), problems, default_decimal)
+    return EditionCore(programmes=programmes, lines=lines, indicators=indicators, sources=sources,
+                       exported_at=_exported_at(edition, sources, files), problems=problems)
 
 
-def load_project(root: Path) -> Loaded:
-    """Read and check a whole project; ``budget`` is None when it cannot be built."""
+def load_project(root: Path, cache: LoadCache | None = None) -> Loaded:
+    """Read and check a whole project; ``budget`` is None when it cannot be built.
+
+    With a ``cache`` (kept by ``begroot serve`` between rebuilds) unchanged files are not read
+    or checked again.
+    """
     problems = Problems()
     config = load_config(root, problems)
     if config is None:
         return Loaded(None, problems, {})
     editions = []
     for edition in config.editions:
-        data = load_edition(root, config, edition, problems)
+        data = load_edition(root, config, edition, problems, cache)
         if data is not None:
             editions.append(data)
     scores = []
@@ -239,8 +297,17 @@ def load_project(root: Path) -> Loaded:
         from .readability import check_readability
 
         for e in editions:
-            scores.extend(check_readability(e.texts, config.readability, problems))
-    figures = {e.id: compute(e) for e in editions}
+            scores.extend(check_readability(e.texts, config.readability, problems,
+                                            cache=cache.readability if cache is not None else None))
+    figures = {}
+    for e in editions:
+        core = cache.editions[e.id][1] if cache is not None and e.id in cache.editions else None
+        if core is not None and core.figures is not None:
+            figures[e.id] = core.figures
+        else:
+            figures[e.id] = compute(e)
+            if core is not None:
+                core.figures = figures[e.id]
     for e in editions:
         check_expected_totals(e.config, figures[e.id], config.site.unit, problems)
         if not figures[e.id].reconciles() and not problems.errors:

@@ -107,9 +107,18 @@ def score_text(text: Text, settings: Readability) -> Score:
     return result
 
 
-def check_readability(texts: list[Text], settings: Readability, problems: Problems) -> list[Score]:
+def check_readability(texts: list[Text], settings: Readability, problems: Problems,
+                      cache: dict | None = None) -> list[Score]:
     """Score every text; texts below the configured level become warnings for their writers."""
-    scores = [score_text(t, settings) for t in texts]
+    scores = []
+    for t in texts:
+        key = (t.source, t.title, t.html, settings)
+        if cache is not None and key in cache:
+            scores.append(cache[key])
+            continue
+        scores.append(score_text(t, settings))
+        if cache is not None:
+            cache[key] = scores[-1]
     for s in scores:
         fd = s.flesch_douma
         if fd is None or fd >= settings.min_score:

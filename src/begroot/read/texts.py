@@ -105,69 +105,91 @@ def _first_row_to_th(match: re.Match) -> str:
     return f"<table><thead><tr>{row}</tr></thead><tbody>"
 
 
-def read_texts(project: Path, edition: Edition, programme_codes: set[str], problems: Problems,
-               language: str = "nl") -> list[Text]:
+def text_files(project: Path, edition: Edition) -> list[Path]:
+    """The text files of an edition, in a stable order."""
     folder = project / edition.dirname / edition.texts
     if not folder.is_dir():
         return []
-    titles = SECTION_TITLES[language]
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".md", ".markdown", ".docx"))
+
+
+def read_texts(project: Path, edition: Edition, programme_codes: set[str], problems: Problems,
+               language: str = "nl", cache: dict | None = None) -> list[Text]:
+    """Read every text of an edition. ``cache`` (kept by ``begroot serve``) maps a file's
+    identity (path, modification time, size) to what reading it gave, so an edit re-reads one file."""
     texts: list[Text] = []
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".md", ".markdown", ".docx"))
-    for order, path in enumerate(files):
-        rel = path.relative_to(project).as_posix()
-        meta: dict = {}
-        if path.suffix.lower() == ".docx":
-            try:
-                html, messages = docx_to_html(path)
-            except Exception as exc:  # mammoth raises many types on broken files
-                problems.error(f"cannot be read as a Word document ({type(exc).__name__})", file=rel,
-                               code="docx-unreadable", hint="open and save it again in Word as .docx")
-                continue
-            for m in messages:
-                problems.warning(f"Word conversion: {m}", file=rel, code="docx-message")
+    for order, path in enumerate(text_files(project, edition)):
+        stat = path.stat()
+        key = (path.as_posix(), stat.st_mtime_ns, stat.st_size, order, language, frozenset(programme_codes))
+        if cache is not None and key in cache:
+            text, found = cache[key]
         else:
-            try:
-                source = path.read_text(encoding="utf-8-sig")
-            except UnicodeDecodeError:
-                problems.error("the file is not UTF-8 text", file=rel, code="text-encoding",
-                               hint="save the Markdown file as UTF-8")
-                continue
-            fm = FRONT_MATTER_RE.match(source)
-            if fm:
-                try:
-                    meta = yaml.load(fm.group(1), Loader=YAML_LOADER) or {}
-                except yaml.YAMLError as exc:
-                    line = getattr(getattr(exc, "problem_mark", None), "line", None)
-                    problems.error(f"the front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
-                                   file=rel, row=(line + 2) if line is not None else None,
-                                   code="front-matter", hint="write it as 'key: value' lines between two '---' lines")
-                    continue
-                if not isinstance(meta, dict):
-                    problems.error("the front matter is not a list of 'key: value' lines", file=rel, row=2,
-                                   code="front-matter")
-                    continue
-                source = source[fm.end():]
-            html = markdown_to_html(source)
-
-        name = FILENAME_RE.match(path.stem)
-        code = meta.get("programma", meta.get("programme"))
-        section = meta.get("sectie", meta.get("section"))
-        if code is None and name and name.group("code"):
-            code = name.group("code")
-        if section is None and name:
-            section = name.group("section") or None
-        code = str(code).strip() if code is not None and str(code).strip() else None
-        section = slugify(str(section)) if section else "toelichting"
-        title = str(meta.get("titel", meta.get("title", ""))).strip() or titles.get(
-            section, section.replace("-", " ").capitalize())
-
-        if code is not None and code not in programme_codes:
-            problems.error(f"this text is for programme {code}, which is not in the programme list",
-                           file=rel, code="text-unknown-programme",
-                           hint="correct 'programma' in the front matter or the file name, or add the programme")
-            continue
-        order_value = meta.get("volgorde", meta.get("order", order))
-        texts.append(Text(programme=code, section=section, title=title,
-                          html=sanitise(shift_headings(html)), source=rel,
-                          order=order_value if isinstance(order_value, int) else order))
+            found = Problems()
+            text = read_text_file(project, path, order, programme_codes, found, language)
+            if cache is not None:
+                cache[key] = (text, found)
+        problems.extend(found)
+        if text is not None:
+            texts.append(text)
     return texts
+
+
+def read_text_file(project: Path, path: Path, order: int, programme_codes: set[str], problems: Problems,
+                   language: str = "nl") -> Text | None:
+    """Read one Markdown or Word text; None (with a problem) when it cannot be used."""
+    titles = SECTION_TITLES[language]
+    rel = path.relative_to(project).as_posix()
+    meta: dict = {}
+    if path.suffix.lower() == ".docx":
+        try:
+            html, messages = docx_to_html(path)
+        except Exception as exc:  # mammoth raises many types on broken files
+            problems.error(f"cannot be read as a Word document ({type(exc).__name__})", file=rel,
+                           code="docx-unreadable", hint="open and save it again in Word as .docx")
+            return None
+        for m in messages:
+            problems.warning(f"Word conversion: {m}", file=rel, code="docx-message")
+    else:
+        try:
+            source = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            problems.error("the file is not UTF-8 text", file=rel, code="text-encoding",
+                           hint="save the Markdown file as UTF-8")
+            return None
+        fm = FRONT_MATTER_RE.match(source)
+        if fm:
+            try:
+                meta = yaml.load(fm.group(1), Loader=YAML_LOADER) or {}
+            except yaml.YAMLError as exc:
+                line = getattr(getattr(exc, "problem_mark", None), "line", None)
+                problems.error(f"the front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
+                               file=rel, row=(line + 2) if line is not None else None,
+                               code="front-matter", hint="write it as 'key: value' lines between two '---' lines")
+                return None
+            if not isinstance(meta, dict):
+                problems.error("the front matter is not a list of 'key: value' lines", file=rel, row=2,
+                               code="front-matter")
+                return None
+            source = source[fm.end():]
+        html = markdown_to_html(source)
+
+    name = FILENAME_RE.match(path.stem)
+    code = meta.get("programma", meta.get("programme"))
+    section = meta.get("sectie", meta.get("section"))
+    if code is None and name and name.group("code"):
+        code = name.group("code")
+    if section is None and name:
+        section = name.group("section") or None
+    code = str(code).strip() if code is not None and str(code).strip() else None
+    section = slugify(str(section)) if section else "toelichting"
+    title = str(meta.get("titel", meta.get("title", ""))).strip() or titles.get(
+        section, section.replace("-", " ").capitalize())
+
+    if code is not None and code not in programme_codes:
+        problems.error(f"this text is for programme {code}, which is not in the programme list",
+                       file=rel, code="text-unknown-programme",
+                       hint="correct 'programma' in the front matter or the file name, or add the programme")
+        return None
+    order_value = meta.get("volgorde", meta.get("order", order))
+    return Text(programme=code, section=section, title=title, html=sanitise(shift_headings(html)), source=rel,
+                order=order_value if isinstance(order_value, int) else order)

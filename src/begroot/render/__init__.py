@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import os
 import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -23,6 +26,7 @@ from ..figures import Amounts, EditionFigures, Period, per_inhabitant
 from ..model import Budget, EditionData, Programme
 from . import charts
 from .audit import AuditResult
+from .state import RenderState
 from . import format as fmt
 from .strings import strings
 
@@ -52,6 +56,21 @@ class Page:
     @property
     def depth(self) -> int:
         return len([p for p in self.path.split("/") if p])
+
+
+@dataclass
+class PageSpec:
+    path: str
+    deps: str | None           # None: always rendered (pages that list warnings or audit results)
+    make: Callable[[], Page]
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _texts_key(texts) -> tuple:
+    return tuple((t.source, t.section, t.title, t.order, t.html) for t in texts)
 
 
 def programme_path(edition: EditionData, programme: Programme) -> str:
@@ -110,14 +129,29 @@ class Renderer:
         return sorted(self.budget.editions, key=lambda e: (e.config.year, e.config.kind, e.id), reverse=True)
 
     # ----------------------------------------------------------------------------- page list
-    def pages(self) -> list[Page]:
-        pages = [self.home_page(), self.about_page()]
+    def page_specs(self) -> list[PageSpec]:
+        """Every page with what it depends on, built only when needed.
+
+        A page's dependencies are the site as a whole (configuration, the list of editions and
+        their data), its edition's data, and the texts it shows. Under ``begroot serve`` a page
+        whose dependencies did not change is not rendered again.
+        """
+        site = _digest(self.config.model_dump_json(), [(e.id, e.version) for e in self.budget.editions])
+        specs = [PageSpec("", site, self.home_page), PageSpec("over", None, self.about_page)]
         for edition in self.editions_sorted():
-            pages.append(self.edition_page(edition))
-            pages.append(self.taakvelden_page(edition))
+            base = (site, edition.version)
+            specs.append(PageSpec(edition.id, _digest(base, _texts_key(edition.texts_for(None))),
+                                  functools.partial(self.edition_page, edition)))
+            specs.append(PageSpec(f"{edition.id}/taakvelden", _digest(base),
+                                  functools.partial(self.taakvelden_page, edition)))
             for programme in edition.programmes.values():
-                pages.append(self.programme_page(edition, programme))
-        return pages
+                specs.append(PageSpec(programme_path(edition, programme),
+                                      _digest(base, _texts_key(edition.texts_for(programme.code))),
+                                      functools.partial(self.programme_page, edition, programme)))
+        return specs
+
+    def pages(self) -> list[Page]:
+        return [spec.make() for spec in self.page_specs()]
 
     def home_page(self) -> Page:
         rows = []
@@ -281,31 +315,49 @@ class Renderer:
             "date": self.build_time.date(),
         }, self.t["statement"], crumbs=[(self.t["home"], ""), (self.t["colophon"], "over")])
 
-    def write(self, out: Path) -> list[Path]:
+    def write(self, out: Path, previous: RenderState | None = None) -> list[Path]:
+        """Write the site into ``out``. With ``previous`` (the state of the last build into the
+        same folder), pages whose dependencies did not change are left as they are."""
         out.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
-        seen: dict[str, str] = {}
-        rendered: list[tuple[Page, str]] = []
+        seen: set[str] = set()
+        rendered: list[tuple[str, str]] = []
         self.audit = AuditResult()
-        for page in self.pages():
-            if page.path in seen:
-                raise RuntimeError(f"two pages would be written to /{page.path}/: '{seen[page.path]}' and "
-                                   f"'{page.title}'; give them different codes or titles")
-            seen[page.path] = page.title
-            html = self.render(page)
-            self.audit.add("/" + (page.path + "/" if page.path else ""), html)
-            rendered.append((page, html))
+        self.state = RenderState()
+        old = previous.pages if previous is not None else {}
+        for spec in self.page_specs():
+            if spec.path in seen:
+                raise RuntimeError(f"two pages would be written to /{spec.path}/; give the programmes "
+                                   "different codes or titles")
+            seen.add(spec.path)
+            url = "/" + (spec.path + "/" if spec.path else "")
+            kept = old.get(spec.path)
+            if spec.deps is not None and kept is not None and kept[0] == spec.deps \
+                    and (out / spec.path / "index.html").exists():
+                self.audit.add_known(url, kept[1])
+                self.state.pages[spec.path] = kept
+                continue
+            html = self.render(spec.make())
+            failures = self.audit.add(url, html)
+            self.state.pages[spec.path] = (spec.deps, failures)
+            rendered.append((spec.path, html))
         # The statement reports the audit of every page, itself included (its layout does not
         # depend on the results, so a draft of it is audited first).
         draft = self.render(self.statement_page(self.audit))
         self.audit.add("/over/toegankelijkheid/", draft)
         statement = self.statement_page(self.audit)
-        rendered.append((statement, self.render(statement)))
-        for page, html in rendered:
-            target = out / page.path / "index.html"
+        rendered.append((statement.path, self.render(statement)))
+        for path, html in rendered:
+            target = out / path / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
+            tmp = target.with_name(".index.html.tmp")
+            tmp.write_text(html, encoding="utf-8")
+            os.replace(tmp, target)  # readers never see a half-written page
             written.append(target)
+        for path in set(old) - seen:  # pages that no longer exist (a programme was removed)
+            stale = out / path / "index.html"
+            if stale.exists():
+                stale.unlink()
         static = out / "static"
         static.mkdir(exist_ok=True)
         css = resources.files("begroot.render") / "static" / "begroot.css"
@@ -316,14 +368,18 @@ class Renderer:
 
 
 def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *, build_time: dt.datetime,
-                warnings: list[Problem], colophon_html: str = "", audit: list | None = None) -> list[Path]:
+                warnings: list[Problem], colophon_html: str = "", audit: list | None = None,
+                state: RenderState | None = None) -> list[Path]:
     """Write every page of the site into ``out``; returns the files written.
 
     When ``audit`` is a list, the accessibility failures found in the pages are appended to it
-    as (page, check, detail).
+    as (page, check, detail). ``state`` (kept by ``begroot serve``) is the state of the previous
+    build into ``out``; it is updated in place, and unchanged pages are not written again.
     """
     renderer = Renderer(budget, figures, build_time=build_time, warnings=warnings, colophon_html=colophon_html)
-    written = renderer.write(out)
+    written = renderer.write(out, previous=state)
+    if state is not None:
+        state.pages = renderer.state.pages
     if audit is not None:
         for key, items in sorted(renderer.audit.failures.items()):
             audit.extend((page, key, detail) for page, detail in items)

@@ -132,9 +132,15 @@ class AuditResult:
     pages: int = 0
     failures: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # key -> [(page, detail)]
 
-    def add(self, page: str, html: str) -> None:
+    def add(self, page: str, html: str) -> list[tuple[str, str]]:
+        found = audit_page(html)
+        self.add_known(page, found)
+        return found
+
+    def add_known(self, page: str, found: list[tuple[str, str]]) -> None:
+        """Count a page whose failures are already known (it was not rendered again)."""
         self.pages += 1
-        for key, detail in audit_page(html):
+        for key, detail in found:
             self.failures.setdefault(key, []).append((page, detail))
 
     def rows(self, language: str) -> list[dict]:

@@ -1,0 +1,67 @@
+"""Rebuilds under serve re-read and re-render only what changed, and end up identical to a full build."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from begroot.build import BuildState, build
+
+from .conftest import GOOD_FINANCE, PROGRAMMES_CSV, write_project
+
+
+def digest(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    return write_project(tmp_path / "p", finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-doelstelling.md": "Eerste tekst.\n",
+        "begroting-2024/teksten/2.1-doelstelling.md": "Onderwijs.\n"})
+
+
+def test_text_edit_rewrites_only_its_page_and_matches_a_full_build(project, tmp_path):
+    state, site = BuildState(), tmp_path / "site"
+    build(project, site, state=state)
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("index.html")}
+    (project / "begroting-2024" / "teksten" / "1-doelstelling.md").write_text("Tweede tekst.\n", encoding="utf-8")
+    result = build(project, site, state=state)
+    changed = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html")
+                     if p.stat().st_mtime_ns != before[p])
+    # the programme page, plus the two pages that are always written (colophon, statement)
+    assert changed == ["begroting-2024/programma/1-veiligheid/index.html", "over/index.html",
+                       "over/toegankelijkheid/index.html"]
+    assert "Tweede tekst." in (site / "begroting-2024/programma/1-veiligheid/index.html").read_text(encoding="utf-8")
+    assert result.pages == len(before)
+    build(project, tmp_path / "full")
+    assert digest(site) == digest(tmp_path / "full")
+
+
+def test_finance_edit_and_removed_programme(project, tmp_path):
+    state, site = BuildState(), tmp_path / "site"
+    build(project, site, state=state)
+    (project / "begroting-2024" / "financien.csv").write_text(GOOD_FINANCE.replace("2.500", "2.600"), encoding="utf-8")
+    (project / "begroting-2024" / "programmas.csv").write_text(
+        PROGRAMMES_CSV.replace("OH;Overhead;;0.4;overzicht\n", "OH;Overhead en ondersteuning;;0.4;overzicht\n"),
+        encoding="utf-8")
+    build(project, site, state=state)
+    assert not (site / "begroting-2024/programma/oh-overhead/index.html").exists()
+    assert (site / "begroting-2024/programma/oh-overhead-en-ondersteuning/index.html").exists()
+    build(project, tmp_path / "full")
+    assert digest(site) == digest(tmp_path / "full")
+
+
+def test_unchanged_inputs_are_not_read_again(project, tmp_path, monkeypatch):
+    state, site = BuildState(), tmp_path / "site"
+    build(project, site, state=state)
+    import begroot.project as project_module
+
+    calls = []
+    original = project_module._load_core
+    monkeypatch.setattr(project_module, "_load_core", lambda *a: calls.append(a) or original(*a))
+    (project / "begroting-2024" / "teksten" / "1-doelstelling.md").write_text("Derde.\n", encoding="utf-8")
+    build(project, site, state=state)
+    assert calls == []  # only the text was read again
