@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,7 +24,7 @@ from .model import LINE_SCHEMA, Budget, EditionData, Programme, SourceFile
 from .read.finance import read_finance
 from .read.indicators import read_indicators
 from .read.programmes import match_taakveld, read_programmes, specificity
-from .read.texts import read_texts
+from .read.texts import keep_known_programmes, read_all_texts, read_texts
 
 MAX_ROWS_LISTED = 10  # rows named in one reconciliation message
 
@@ -225,7 +226,8 @@ def _exported_at(edition: Edition, sources: list[SourceFile], files: list[Path])
 
 
 def load_edition(root: Path, config: Config, edition: Edition, problems: Problems,
-                 cache: LoadCache | None = None) -> EditionData | None:
+                 cache: LoadCache | None = None, texts: Future | None = None) -> EditionData | None:
+    """Load one edition. ``texts``: its texts being read in another thread (see load_project)."""
     folder = root / edition.dirname
     if not folder.is_dir():
         problems.error(f"the folder of edition {edition.id} does not exist", file=edition.dirname,
@@ -243,9 +245,14 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
         if cache is not None:
             cache.editions[edition.id] = (key, core)
     problems.extend(core.problems)
-    texts = read_texts(root, edition, set(core.programmes), problems, config.site.language,
-                       cache=cache.texts if cache is not None else None)
-    return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=texts,
+    if texts is None:
+        text_list = read_texts(root, edition, set(core.programmes), problems, config.site.language,
+                               cache=cache.texts if cache is not None else None)
+    else:
+        all_texts, text_problems = texts.result()
+        problems.extend(text_problems)
+        text_list = keep_known_programmes(all_texts, set(core.programmes), problems)
+    return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=text_list,
                        indicators=core.indicators, sources=core.sources, exported_at=core.exported_at,
                        version=hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16])
 
@@ -288,10 +295,20 @@ def load_project(root: Path, cache: LoadCache | None = None) -> Loaded:
     if config is None:
         return Loaded(None, problems, {})
     editions = []
-    for edition in config.editions:
-        data = load_edition(root, config, edition, problems, cache)
-        if data is not None:
-            editions.append(data)
+    text_cache = cache.texts if cache is not None else None
+
+    def texts_of(edition: Edition):
+        found = Problems()
+        return read_all_texts(root, edition, found, config.site.language, text_cache), found
+
+    # Texts are parsed in Python while the finance files are read in Polars, which releases the
+    # GIL: on two cores the two overlap.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = [pool.submit(texts_of, e) if (root / e.dirname).is_dir() else None for e in config.editions]
+        for edition, texts in zip(config.editions, pending):
+            data = load_edition(root, config, edition, problems, cache, texts=texts)
+            if data is not None:
+                editions.append(data)
     scores = []
     if config.readability.enabled:
         from .readability import check_readability

@@ -115,17 +115,24 @@ def text_files(project: Path, edition: Edition) -> list[Path]:
 
 def read_texts(project: Path, edition: Edition, programme_codes: set[str], problems: Problems,
                language: str = "nl", cache: dict | None = None) -> list[Text]:
-    """Read every text of an edition. ``cache`` (kept by ``begroot serve``) maps a file's
+    """Read every text of an edition and keep those for known programmes (others are errors)."""
+    texts = read_all_texts(project, edition, problems, language, cache)
+    return keep_known_programmes(texts, programme_codes, problems)
+
+
+def read_all_texts(project: Path, edition: Edition, problems: Problems, language: str = "nl",
+                   cache: dict | None = None) -> list[Text]:
+    """Read every text file of an edition. ``cache`` (kept by ``begroot serve``) maps a file's
     identity (path, modification time, size) to what reading it gave, so an edit re-reads one file."""
     texts: list[Text] = []
     for order, path in enumerate(text_files(project, edition)):
         stat = path.stat()
-        key = (path.as_posix(), stat.st_mtime_ns, stat.st_size, order, language, frozenset(programme_codes))
+        key = (path.as_posix(), stat.st_mtime_ns, stat.st_size, order, language)
         if cache is not None and key in cache:
             text, found = cache[key]
         else:
             found = Problems()
-            text = read_text_file(project, path, order, programme_codes, found, language)
+            text = read_text_file(project, path, order, found, language)
             if cache is not None:
                 cache[key] = (text, found)
         problems.extend(found)
@@ -134,8 +141,19 @@ def read_texts(project: Path, edition: Edition, programme_codes: set[str], probl
     return texts
 
 
-def read_text_file(project: Path, path: Path, order: int, programme_codes: set[str], problems: Problems,
-                   language: str = "nl") -> Text | None:
+def keep_known_programmes(texts: list[Text], programme_codes: set[str], problems: Problems) -> list[Text]:
+    kept = []
+    for text in texts:
+        if text.programme is not None and text.programme not in programme_codes:
+            problems.error(f"this text is for programme {text.programme}, which is not in the programme list",
+                           file=text.source, code="text-unknown-programme",
+                           hint="correct 'programma' in the front matter or the file name, or add the programme")
+        else:
+            kept.append(text)
+    return kept
+
+
+def read_text_file(project: Path, path: Path, order: int, problems: Problems, language: str = "nl") -> Text | None:
     """Read one Markdown or Word text; None (with a problem) when it cannot be used."""
     titles = SECTION_TITLES[language]
     rel = path.relative_to(project).as_posix()
@@ -185,11 +203,6 @@ def read_text_file(project: Path, path: Path, order: int, programme_codes: set[s
     title = str(meta.get("titel", meta.get("title", ""))).strip() or titles.get(
         section, section.replace("-", " ").capitalize())
 
-    if code is not None and code not in programme_codes:
-        problems.error(f"this text is for programme {code}, which is not in the programme list",
-                       file=rel, code="text-unknown-programme",
-                       hint="correct 'programma' in the front matter or the file name, or add the programme")
-        return None
     order_value = meta.get("volgorde", meta.get("order", order))
     return Text(programme=code, section=section, title=title, html=sanitise(shift_headings(html)), source=rel,
                 order=order_value if isinstance(order_value, int) else order)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import multiprocessing as mp
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from ..errors import Problem
 from ..figures import Amounts, EditionFigures, Period, per_inhabitant
 from ..model import Budget, EditionData, Programme
 from . import charts
-from .audit import AuditResult
+from .audit import AuditResult, audit_page
 from .state import RenderState
 from . import format as fmt
 from .strings import strings
@@ -63,6 +64,17 @@ class PageSpec:
     path: str
     deps: str | None           # None: always rendered (pages that list warnings or audit results)
     make: Callable[[], Page]
+    pure: bool = False         # building it needs no Polars: it may be rendered in a forked worker
+
+
+#: Below this many pages to render, the work is not split over processes.
+PARALLEL_MIN_PAGES = 200
+_FORKED: tuple | None = None   # (renderer, specs, out) inherited by forked workers
+
+
+def _render_in_worker(indices: list[int]) -> list[tuple[str, str | None, list]]:
+    renderer, specs, out = _FORKED
+    return [renderer._render_and_write(specs[i], out) for i in indices]
 
 
 def _digest(*parts) -> str:
@@ -147,7 +159,7 @@ class Renderer:
             for programme in edition.programmes.values():
                 specs.append(PageSpec(programme_path(edition, programme),
                                       _digest(base, _texts_key(edition.texts_for(programme.code))),
-                                      functools.partial(self.programme_page, edition, programme)))
+                                      functools.partial(self.programme_page, edition, programme), pure=True))
         return specs
 
     def pages(self) -> list[Page]:
@@ -315,6 +327,41 @@ class Renderer:
             "date": self.build_time.date(),
         }, self.t["statement"], crumbs=[(self.t["home"], ""), (self.t["colophon"], "over")])
 
+    @staticmethod
+    def _write_page(out: Path, path: str, html: str) -> Path:
+        target = out / path / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(".index.html.tmp")
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, target)  # readers never see a half-written page
+        return target
+
+    def _render_and_write(self, spec: PageSpec, out: Path) -> tuple[str, str | None, list]:
+        html = self.render(spec.make())
+        self._write_page(out, spec.path, html)
+        return spec.path, spec.deps, audit_page(html)
+
+    def _render_all(self, todo: list[PageSpec], out: Path) -> list[tuple[str, str | None, list]]:
+        """Render and write pages; with many pages, half of the pure ones go to a forked worker
+        per extra core. The output does not depend on how the work was split."""
+        workers = min(os.cpu_count() or 1, 4)
+        pure = [i for i, spec in enumerate(todo) if spec.pure]
+        if workers < 2 or len(pure) < PARALLEL_MIN_PAGES or "fork" not in mp.get_all_start_methods():
+            return [self._render_and_write(spec, out) for spec in todo]
+        global _FORKED
+        _FORKED = (self, todo, out)
+        shares = [pure[k::workers] for k in range(workers)]
+        mine = set(range(len(todo))) - set(i for share in shares[1:] for i in share)
+        try:
+            with mp.get_context("fork").Pool(workers - 1) as pool:
+                pending = [pool.apply_async(_render_in_worker, (share,)) for share in shares[1:]]
+                results = [self._render_and_write(todo[i], out) for i in sorted(mine)]
+                for job in pending:
+                    results.extend(job.get())
+        finally:
+            _FORKED = None
+        return results
+
     def write(self, out: Path, previous: RenderState | None = None) -> list[Path]:
         """Write the site into ``out``. With ``previous`` (the state of the last build into the
         same folder), pages whose dependencies did not change are left as they are."""
@@ -325,22 +372,23 @@ class Renderer:
         self.audit = AuditResult()
         self.state = RenderState()
         old = previous.pages if previous is not None else {}
+        todo: list[PageSpec] = []
         for spec in self.page_specs():
             if spec.path in seen:
                 raise RuntimeError(f"two pages would be written to /{spec.path}/; give the programmes "
                                    "different codes or titles")
             seen.add(spec.path)
-            url = "/" + (spec.path + "/" if spec.path else "")
             kept = old.get(spec.path)
             if spec.deps is not None and kept is not None and kept[0] == spec.deps \
                     and (out / spec.path / "index.html").exists():
-                self.audit.add_known(url, kept[1])
                 self.state.pages[spec.path] = kept
-                continue
-            html = self.render(spec.make())
-            failures = self.audit.add(url, html)
-            self.state.pages[spec.path] = (spec.deps, failures)
-            rendered.append((spec.path, html))
+            else:
+                todo.append(spec)
+        for path, deps, failures in self._render_all(todo, out):
+            self.state.pages[path] = (deps, failures)
+            written.append(out / path / "index.html")
+        for path in sorted(self.state.pages, key=lambda p: (p.count("/"), p)):
+            self.audit.add_known("/" + (path + "/" if path else ""), self.state.pages[path][1])
         # The statement reports the audit of every page, itself included (its layout does not
         # depend on the results, so a draft of it is audited first).
         draft = self.render(self.statement_page(self.audit))
@@ -348,12 +396,7 @@ class Renderer:
         statement = self.statement_page(self.audit)
         rendered.append((statement.path, self.render(statement)))
         for path, html in rendered:
-            target = out / path / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(".index.html.tmp")
-            tmp.write_text(html, encoding="utf-8")
-            os.replace(tmp, target)  # readers never see a half-written page
-            written.append(target)
+            written.append(self._write_page(out, path, html))
         for path in set(old) - seen:  # pages that no longer exist (a programme was removed)
             stale = out / path / "index.html"
             if stale.exists():
