@@ -81,7 +81,8 @@ fonts = ["huisstijl/stadsletter.woff2", "huisstijl/stadsletter-bold.woff2"]
     html = (site / "begroting-2024" / "index.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("img", class_="logo")["src"] == "../static/logo.svg"
-    style = soup.find("style").get_text()
+    assert soup.find("link", href="../static/theme.css") is not None
+    style = (site / "static" / "theme.css").read_text(encoding="utf-8")
     assert '--begroot-primary: #8b0000' in style
-    assert 'url("../static/stadsletter-bold.woff2") format("woff2"); font-weight: 700' in style
+    assert 'url("stadsletter-bold.woff2") format("woff2"); font-weight: 700' in style
     assert '--font-body: "Stadsletter"' in style

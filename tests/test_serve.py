@@ -74,7 +74,9 @@ def test_serve_rebuilds_and_signals_reload(served):
     status, body = get(port, programme_path(port))
     assert status == 200
     assert "Eerste versie van de tekst." in body
-    assert "/__begroot/events" in body  # the live-reload script is added to served pages
+    assert '<script src="/__begroot/reload.js"></script>' in body  # live reload is added to served pages
+    status, script = get(port, "/__begroot/reload.js")
+    assert status == 200 and "/__begroot/events" in script
 
     events = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     events.request("GET", "/__begroot/events")
@@ -100,12 +102,62 @@ def test_serve_keeps_the_last_good_site_when_a_change_breaks_the_build(served):
     assert status == 200 and "Eerste versie van de tekst." in body
 
 
+def request(port: int, method: str, path: str) -> http.client.HTTPResponse:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.request(method, path)
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    return resp
+
+
 def test_serve_only_serves_the_site(served):
-    _, port = served
-    status, _ = get(port, "/../begroot.toml")
-    assert status == 404
-    status, _ = get(port, "/begroot.toml")
-    assert status == 404
+    project, port = served
+    assert get(port, "/../begroot.toml")[0] == 404
+    assert get(port, "/%2e%2e/begroot.toml")[0] == 404
+    assert get(port, "/begroot.toml")[0] == 404
+    assert request(port, "POST", "/").status == 501
+    assert request(port, "PUT", "/index.html").status == 501
+    assert request(port, "DELETE", "/index.html").status == 501
+    head = request(port, "HEAD", "/")
+    assert head.status == 200
+    csp = head.getheader("Content-Security-Policy")
+    assert "default-src 'self'" in csp and "object-src 'none'" in csp and "http" not in csp
+    assert head.getheader("X-Content-Type-Options") == "nosniff"
+
+
+def test_symlinks_out_of_the_site_are_refused(tmp_path):
+    import threading
+
+    from begroot.serve import Reloader, make_server
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body>ok</body></html>", encoding="utf-8")
+    secret = tmp_path / "geheim.txt"
+    secret.write_text("niet voor het web", encoding="utf-8")
+    (site / "lek.txt").symlink_to(secret)
+    (site / "map").symlink_to(tmp_path)
+    server = make_server(site, "127.0.0.1", 0, Reloader())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        assert get(port, "/index.html")[0] == 200
+        assert get(port, "/lek.txt")[0] == 404
+        assert get(port, "/map/geheim.txt")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_deploy_examples_carry_the_same_policy():
+    from begroot.serve import SECURITY_HEADERS
+
+    from .conftest import ROOT
+
+    policy = SECURITY_HEADERS["Content-Security-Policy"]
+    assert policy in (ROOT / "docs" / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert policy in (ROOT / "docs" / "deploy" / "_headers").read_text(encoding="utf-8")
 
 
 def test_files_on_disk_have_no_reload_script(tmp_path):

@@ -15,10 +15,20 @@ from pathlib import Path
 from typing import Callable
 
 EVENTS = "/__begroot/events"
-RELOAD_SCRIPT = (
-    "<script>(function(){var s=new EventSource('" + EVENTS + "');"
-    "s.onmessage=function(){location.reload();};})();</script>"
-).encode()
+RELOAD_JS = "/__begroot/reload.js"
+RELOAD_SCRIPT = f'<script src="{RELOAD_JS}"></script>'.encode()
+RELOAD_BODY = (f"(function(){{var s=new EventSource('{EVENTS}');"
+               "s.onmessage=function(){location.reload();};})();\n").encode()
+
+#: Sent with every response, and shipped as example server configuration in docs/deploy/:
+#: nothing may come from another host, and nothing runs but the site's own files.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self' "
+                               "'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+                               "frame-ancestors 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 class Reloader:
@@ -51,9 +61,40 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
         pass  # keep the terminal for build messages
 
+    def end_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def translate_path(self, path: str) -> str:
+        """The stdlib's mapping, plus: nothing outside the site, not even through a symlink."""
+        translated = Path(super().translate_path(path))
+        root = Path(self.directory).resolve()
+        try:
+            resolved = translated.resolve()
+        except OSError:
+            return str(root / "__missing__")
+        if resolved != root and root not in resolved.parents:
+            return str(root / "__outside__")  # answered with 404
+        return str(translated)
+
+    def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
+        if self.path.split("?")[0] in (EVENTS, RELOAD_JS):
+            self.send_response(HTTPStatus.OK)
+            self.end_headers()
+            return None
+        return super().do_HEAD()
+
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         if self.path.split("?")[0] == EVENTS:
             return self._events()
+        if self.path.split("?")[0] == RELOAD_JS:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/javascript; charset=utf-8")
+            self.send_header("Content-Length", str(len(RELOAD_BODY)))
+            self.end_headers()
+            self.wfile.write(RELOAD_BODY)
+            return None
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             if not self.path.split("?")[0].endswith("/"):

@@ -36,7 +36,7 @@ from .strings import strings
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("begroot.render", "templates"),
-        autoescape=select_autoescape(["html"]),
+        autoescape=select_autoescape(["html", "css"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -406,7 +406,10 @@ class Renderer:
         css = resources.files("begroot.render") / "static" / "begroot.css"
         with resources.as_file(css) as css_path:
             shutil.copyfile(css_path, static / "begroot.css")
-        written.append(static / "begroot.css")
+        theme_css = environment().get_template("theme.css").render(theme=self.config.theme,
+                                                                    font_faces=self.font_faces())
+        (static / "theme.css").write_text(theme_css, encoding="utf-8")
+        written += [static / "begroot.css", static / "theme.css"]
         return written
 
 
