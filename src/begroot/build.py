@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 from contextlib import nullcontext
@@ -64,6 +65,26 @@ def _check_out(project: Path, out: Path) -> None:
             "Choose an empty or new folder for --out")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(out: Path) -> None:
+    """Remove the temporary folders of builds that were killed (their process is gone)."""
+    if not out.parent.is_dir():
+        return
+    for path in out.parent.glob(f".{out.name}.*"):
+        m = re.fullmatch(rf"\.{re.escape(out.name)}\.(?:tmp|old)-(\d+)(?:-.*)?", path.name)
+        if m and path.is_dir() and not _alive(int(m.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def swap_in(tmp: Path, out: Path) -> None:
     """Replace OUT by the finished TMP folder with renames on the same file system."""
     old = None
@@ -110,7 +131,9 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
     if state is not None and not incremental:
         state.render = RenderState()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out if incremental else Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    if not incremental:
+        remove_leftovers(out)
+    tmp = out if incremental else Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     render_state = state.render if state is not None else RenderState()
     try:
         with step("Writing pages"):
