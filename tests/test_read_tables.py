@@ -88,4 +88,4 @@ def test_broken_xlsx_is_reported(tmp_path):
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(TableError) as exc:
         read_table(path, "kapot.xlsx")
-    assert exc.value.message.startswith("cannot be opened as an Excel workbook")
+    assert exc.value.message == "cannot be opened as an Excel workbook: the file is damaged, or it is not an Excel workbook"

@@ -64,7 +64,9 @@ def test_broken_word_document_is_an_error(tmp_path):
     problems = Problems()
     assert read_texts(tmp_path, EDITION, {"3"}, problems) == []
     [p] = problems.errors
-    assert p.format().startswith("error: begroting-2024/teksten/3-doelstelling.docx: cannot be read as a Word document")
+    assert p.format() == ("error: begroting-2024/teksten/3-doelstelling.docx: cannot be opened as a Word document: the "
+                          "file is damaged, or it is not a Word document — hint: open it and save it again, or export "
+                          "it again")
 
 
 def test_bad_front_matter_is_an_error_with_its_line(tmp_path):

@@ -161,8 +161,7 @@ def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: 
     unknown = have_tv.filter(~pl.col("taakveld").is_in(list(known_tv)))
     for file, row, tv in unknown.select("file", "row", "taakveld").iter_rows():
         problems.error(f"taakveld {tv} does not exist in the Iv3 list of {ref_year}", file=file, row=row,
-                       column=col(file, "taakveld"), code="unknown-taakveld",
-                       hint=f"use a taakveld of the Iv3 {ref_year} list (see /taakvelden/ or the CBS Iv3 definitions)")
+                       column=col(file, "taakveld"), code="unknown-taakveld", hint=_taakveld_hint(tv, ref_year))
     groups = have_tv.filter(pl.col("taakveld").is_in([c for c, v in known_tv.items() if not v.leaf])
                             & (pl.col("cents") != 0))
     for file, row, tv in groups.select("file", "row", "taakveld").iter_rows():
@@ -181,6 +180,16 @@ def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: 
                            column=col(file, "categorie"), code="unknown-categorie",
                            hint="use an economische categorie from the Iv3 list for that year")
 
+
+
+def _taakveld_hint(code: str, year: int) -> str:
+    """A retired or future code says in which years it exists."""
+    years = [y for y in reference.shipped_years() if code in reference.taakvelden(y)]
+    if years:
+        span = f"{years[0]}–{years[-1]}" if years[-1] != years[0] else str(years[0])
+        return (f"{code} is a taakveld of the Iv3 lists of {span}, not of {year}: check the edition's year, "
+                f"or use the code that replaced it in {year}")
+    return f"use a taakveld of the Iv3 {year} list (see /taakvelden/ or the CBS Iv3 definitions)"
 
 
 def _groups(frame: pl.DataFrame, key: str):

@@ -33,7 +33,12 @@ AMOUNT_MESSAGES = {
                           "round amounts to cents, or check the unit set for this file"),
     numbers.TOO_LARGE: ("'{value}' is too large to be an amount",
                         "check the unit set for this file and the number itself"),
+    numbers.DATE: ("'{value}' is a date, not an amount",
+                   "check that the column mapping names the amount column, and that Excel did not turn "
+                   "the amounts into dates"),
 }
+#: A cell that marks a row as a total of other rows (it would count their money twice).
+SUBTOTAL_RE = r"(?i)^\s*(sub)?tota(a)?l\b|^\s*generaal\s+totaal"
 
 
 @dataclass
@@ -46,13 +51,23 @@ class FinanceResult:
 
 def _missing_columns(table: Table, wanted: list[str], problems: Problems) -> bool:
     missing = [c for c in wanted if c not in table.header]
+    if not missing:
+        return False
+    # Is the header lower down (a title row, or a header merged over two rows, above it)?
+    lower = None
+    for offset, values in enumerate(table.data.head(10).drop(ROW).iter_rows()):
+        cells = {(v or "").strip() for v in values}
+        if all(name in cells for name in missing):
+            lower = table.header_row + 1 + offset
+            break
     for name in missing:
         problems.error(
             f'column "{name}" not found; the file has the columns: {", ".join(table.header)}',
             file=table.file, row=table.header_row, code="missing-column",
-            hint="correct the column name in begroot.toml or in the file's header row",
+            hint=(f"the header seems to be row {lower}: set header_row = {lower} for this file in begroot.toml"
+                  if lower else "correct the column name in begroot.toml or in the file's header row"),
         )
-    return bool(missing)
+    return True
 
 
 def _report(problems: Problems, table: Table, frame: pl.DataFrame, column: str, message: str,
@@ -87,6 +102,34 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
 
     data = table.data
     rows_read = data.height
+    if table.hidden:
+        problems.warning(f"sheet '{table.sheet}' is hidden in Excel", file=rel, code="hidden-sheet",
+                         hint="check that this is the sheet you mean; hidden sheets often hold old or helper data")
+    used = list(dict.fromkeys(wanted))
+    for row, column in table.formulas_without_value:
+        if column in used:
+            problems.error("the cell has a formula but no saved result", file=rel, row=row, column=column,
+                           code="formula-without-value",
+                           hint="open the file in Excel (so it calculates) and save it again")
+    # Blank rows are skipped; rows that repeat the header (exports printed in pages) and total
+    # rows are skipped with a warning, so no money is counted twice.
+    cells = [pl.col(c).fill_null("").str.strip_chars() for c in used]
+    data = data.filter(~pl.all_horizontal([c == "" for c in cells]))
+    repeated = data.filter(pl.all_horizontal([c.str.to_lowercase() == name.strip().lower()
+                                              for c, name in zip(cells, used)]))
+    for row in repeated[ROW].to_list():
+        problems.warning("the row repeats the header row; it was skipped", file=rel, row=row,
+                         code="repeated-header", hint="remove the repeated header rows from the export")
+    label_columns = [c for c in (cols.taakveld, cols.programme, cols.description, cols.categorie) if c]
+    subtotal = (pl.any_horizontal([pl.col(c).fill_null("").str.contains(SUBTOTAL_RE) for c in label_columns])
+                if label_columns else pl.lit(False))
+    totals = data.filter(subtotal)
+    for row, label in totals.select(ROW, pl.coalesce([pl.col(c) for c in label_columns])).iter_rows() \
+            if label_columns else []:
+        problems.warning(f"'{label}' looks like a total of other rows; the row was skipped so its money is not "
+                         "counted twice", file=rel, row=row, code="subtotal-row",
+                         hint="export without subtotals, or leave this warning if the row is indeed a total")
+    data = data.filter(~pl.col(ROW).is_in(repeated[ROW].implode()) & ~subtotal)
     for name, allowed in source.filter.items():
         values = [allowed] if isinstance(allowed, str) else list(allowed)
         data = data.filter(pl.col(name).str.strip_chars().is_in(values))

@@ -10,8 +10,9 @@ from __future__ import annotations
 import polars as pl
 
 #: Status values returned next to each parsed amount.
-OK, EMPTY, INVALID, TOO_PRECISE, TOO_LARGE, EXPONENT = (
-    None, "empty", "invalid", "too-precise", "too-large", "exponent")
+OK, EMPTY, INVALID, TOO_PRECISE, TOO_LARGE, EXPONENT, DATE = (
+    None, "empty", "invalid", "too-precise", "too-large", "exponent", "date")
+DATE_RE = r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/]\d{1,2}[-/]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2})?)?$"
 
 EMPTY_WORDS = ["", "-", "n.v.t.", "n.v.t", "nvt", "n/a", "na"]
 
@@ -117,6 +118,7 @@ def parse_amounts(raw: pl.Series, *, decimal: str, unit: int = 1, default: str =
         pl.when(pl.col("empty")).then(pl.lit(EMPTY))
         .when(pl.col("double_sign")).then(pl.lit(INVALID))
         .when(~pl.col("valid") & pl.col("t").str.contains(r"^\d+([.,]\d+)?[eE][-+]?\d+$")).then(pl.lit(EXPONENT))
+        .when(~pl.col("valid") & pl.col("raw").fill_null("").str.strip_chars().str.contains(DATE_RE)).then(pl.lit(DATE))
         .when(~pl.col("valid")).then(pl.lit(INVALID))
         .when(too_large).then(pl.lit(TOO_LARGE))
         .when(sub_cent).then(pl.lit(TOO_PRECISE))

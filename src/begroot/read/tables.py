@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,12 @@ from ..errors import BegrootError
 
 ROW = "__row"  # name of the row-number column added to every table
 NUMERIC = "__numeric__"  # prefix of XLSX columns that flag which cells held numbers
+
+#: Files larger than this are refused with a message (a finance export of a large city with
+#: a million lines is about 25 MB).
+MAX_FILE_BYTES = 100 * 1024 * 1024
+#: XLSX and DOCX files are zip archives: refuse ones that unpack to more than this.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 
 #: Separators tried when the delimiter is "auto", in order of preference on a tie.
 DELIMITERS = [";", ",", "\t", "|"]
@@ -42,6 +49,8 @@ class Table:
     header_row: int = 1
     sheet: str | None = None
     numeric_columns: set[str] = field(default_factory=set)  # XLSX columns holding only numbers
+    formulas_without_value: list[tuple[int, str]] = field(default_factory=list)  # XLSX (row, column)
+    hidden: bool = False                                    # an XLSX sheet hidden in Excel
     mixed_columns: set[str] = field(default_factory=set)    # XLSX columns with numbers and text
     modified: dt.datetime | None = None                     # export time found in the file
 
@@ -103,6 +112,44 @@ def sniff_delimiter(text: str, header_row: int) -> str:
     return best
 
 
+def _first_ragged_row(text: str, sep: str, header_row: int) -> tuple[int, int, int] | None:
+    """The first row with more fields than the header (as a spreadsheet numbers rows)."""
+    import csv
+
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    expected = None
+    for number, fields in enumerate(reader, start=1):
+        if number < header_row:
+            continue
+        if expected is None:
+            expected = len(fields)
+        elif len(fields) > expected:
+            return reader.line_num if reader.line_num == number else number, len(fields), expected
+    return None
+
+
+def check_size(path: Path, file: str) -> None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise TableError(file, f"the file is {size / 1024 / 1024:.0f} MB; begroot reads files up to "
+                               f"{MAX_FILE_BYTES / 1024 / 1024:.0f} MB",
+                         "split the export (one file per edition or per year), or leave out columns you do not use")
+
+
+def check_zip(path: Path, file: str, kind: str) -> None:
+    """Refuse archives that are not what they claim, or that unpack to far more than they are."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise TableError(file, f"cannot be opened as {kind}: the file is damaged, or it is not {kind}",
+                         "open it and save it again, or export it again") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TableError(file, f"the file unpacks to {unpacked / 1024 / 1024:.0f} MB, more than begroot accepts "
+                               f"({MAX_UNPACKED_BYTES / 1024 / 1024:.0f} MB); it may be a zip bomb",
+                         "export the data again from the source system")
+
+
 def unique_header(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
@@ -119,6 +166,7 @@ def unique_header(names: list[str]) -> list[str]:
 
 def read_csv(path: Path, file: str, *, delimiter: str = "auto", encoding: str = "auto",
              header_row: int = 1) -> Table:
+    check_size(path, file)
     raw = path.read_bytes()
     text = decode(raw, encoding, file)
     if not text.strip():
@@ -136,6 +184,12 @@ def read_csv(path: Path, file: str, *, delimiter: str = "auto", encoding: str = 
             quote_char='"',
         )
     except pl.exceptions.PolarsError as exc:
+        ragged = _first_ragged_row(text, sep, header_row)
+        if ragged is not None:
+            row, found, expected = ragged
+            raise TableError(file, f"row {row} has {found} fields but the header row has {expected}",
+                             f"check the separators and quotes in row {row}, or export the file again",
+                             row=row) from None
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise TableError(file, f"cannot be read as CSV with separator '{sep}': {first}",
                          "check that every row has the same number of fields as the header") from None
@@ -174,9 +228,10 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
     import openpyxl  # imported here: only XLSX projects pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_zip(path, file, "an Excel workbook")
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise TableError(file, f"cannot be opened as an Excel workbook ({type(exc).__name__})",
                          "save it again as .xlsx from Excel, or export CSV") from None
     try:
@@ -190,8 +245,14 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
         else:
             raise TableError(file, f"no sheet named '{sheet}'; the workbook has: {', '.join(book.sheetnames)}",
                              "set sheet to one of these names")
-        rows = list(ws.iter_rows(min_row=header_row, values_only=True))
+        try:
+            rows = list(ws.iter_rows(min_row=header_row, values_only=True))
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
+            raise TableError(file, f"sheet '{ws.title}' cannot be read ({type(exc).__name__}); the file may be "
+                                   "truncated", "save it again as .xlsx from Excel, or export CSV") from None
         modified = book.properties.modified
+        hidden = ws.sheet_state != "visible"
+        sheet_xml = getattr(ws, "_worksheet_path", None)
     finally:
         book.close()
     if not rows:
@@ -217,11 +278,33 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
     data = data.with_columns(
         pl.int_range(header_row + 1, header_row + 1 + data.height, dtype=pl.Int64).alias(ROW)
     )
+    formulas = []
+    if sheet_xml and any(v is None for r in rows[1:] for v in r):
+        formulas = [(row, header[col]) for row, col in _formulas_without_value(path, sheet_xml)
+                    if row > header_row and col < len(header)]
     return Table(
         file=file, header=header, data=data, header_row=header_row, sheet=ws.title,
-        numeric_columns=numeric, mixed_columns=mixed,
+        numeric_columns=numeric, mixed_columns=mixed, formulas_without_value=formulas, hidden=hidden,
         modified=modified if isinstance(modified, dt.datetime) else None,
     )
+
+
+_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+
+
+def _formulas_without_value(path: Path, sheet_xml: str) -> list[tuple[int, int]]:
+    """(row, column index) of formula cells that have no saved result (Excel never computed them)."""
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(sheet_xml.lstrip("/")).decode("utf-8", "replace")
+    found = []
+    for m in _CELL.finditer(xml):
+        inner = m.group(3) or ""
+        if "<f" in inner and "<v" not in inner:
+            col = 0
+            for ch in m.group(1):
+                col = col * 26 + (ord(ch) - 64)
+            found.append((int(m.group(2)), col - 1))
+    return found
 
 
 def read_table(path: Path, file: str, *, sheet: str | None = None, delimiter: str = "auto",

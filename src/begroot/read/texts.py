@@ -26,6 +26,7 @@ import yaml
 from ..config import Edition
 from ..errors import Problems
 from ..model import SECTION_TITLES, Text, slugify
+from .tables import TableError
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup",
@@ -91,6 +92,9 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def docx_to_html(path: Path) -> tuple[str, list[str]]:
     import mammoth
 
+    from .tables import check_zip
+
+    check_zip(path, path.name, "a Word document")
     with path.open("rb") as fh:
         result = mammoth.convert_to_html(fh)
     messages = [m.message for m in result.messages if m.type == "error"]
@@ -161,6 +165,9 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
     if path.suffix.lower() == ".docx":
         try:
             html, messages = docx_to_html(path)
+        except TableError as exc:
+            problems.error(exc.message, file=rel, code="docx-unreadable", hint=exc.hint)
+            return None
         except Exception as exc:  # mammoth raises many types on broken files
             problems.error(f"cannot be read as a Word document ({type(exc).__name__})", file=rel,
                            code="docx-unreadable", hint="open and save it again in Word as .docx")
