@@ -118,7 +118,7 @@ def assign_programmes(lines: pl.DataFrame, programmes: dict[str, Programme], edi
 def _rows_text(rows: list[int]) -> str:
     shown = ", ".join(str(r) for r in rows[:MAX_ROWS_LISTED])
     more = len(rows) - MAX_ROWS_LISTED
-    return shown + (f" and {more} more" if more > 0 else "")
+    return ("row " if len(rows) == 1 else "rows ") + shown + (f" and {more} more" if more > 0 else "")
 
 
 def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: Edition,
@@ -144,14 +144,16 @@ def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: 
                            column=col(file, "programme"), code="unknown-programme",
                            hint=f"add programme {code} to {edition.dirname}/{edition.programmes} or correct the code")
 
-    # Lines no programme takes: the site would not add up to the export.
-    orphans = lines.filter(pl.col("programme").is_null())
+    # Lines no programme takes: the site would not add up to the export. (Unknown taakvelden
+    # are reported below as such.)
+    orphans = lines.filter(pl.col("programme").is_null()
+                           & (pl.col("taakveld").is_null() | pl.col("taakveld").is_in(list(known_tv))))
     for tv, group in _groups(orphans, "taakveld"):
         rows = group["row"].to_list()
         file = group["file"][0]
         label = f"taakveld {tv}" if tv else "lines without a taakveld"
         problems.error(
-            f"{label} (rows {_rows_text(rows)}) belongs to no programme, so the site's totals would not "
+            f"{label} ({_rows_text(rows)}) belongs to no programme, so the site's totals would not "
             f"reconcile with the export", file=file, code="unassigned",
             hint=f"add {tv or 'a programme code'} to the taakvelden of a programme in "
                  f"{edition.dirname}/{edition.programmes}")

@@ -187,7 +187,7 @@ def read_csv(path: Path, file: str, *, delimiter: str = "auto", encoding: str = 
         ragged = _first_ragged_row(text, sep, header_row)
         if ragged is not None:
             row, found, expected = ragged
-            raise TableError(file, f"row {row} has {found} fields but the header row has {expected}",
+            raise TableError(file, f"this row has {found} fields but the header row has {expected}",
                              f"check the separators and quotes in row {row}, or export the file again",
                              row=row) from None
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -299,7 +299,7 @@ def _formulas_without_value(path: Path, sheet_xml: str) -> list[tuple[int, int]]
     found = []
     for m in _CELL.finditer(xml):
         inner = m.group(3) or ""
-        if "<f" in inner and "<v" not in inner:
+        if "<f" in inner and not re.search(r"<v>[^<]+</v>", inner):
             col = 0
             for ch in m.group(1):
                 col = col * 26 + (ord(ch) - 64)
