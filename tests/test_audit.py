@@ -86,3 +86,10 @@ fonts = ["huisstijl/stadsletter.woff2", "huisstijl/stadsletter-bold.woff2"]
     assert '--begroot-primary: #8b0000' in style
     assert 'url("stadsletter-bold.woff2") format("woff2"); font-weight: 700' in style
     assert '--font-body: "Stadsletter"' in style
+
+
+def test_decorative_icons_hidden_from_assistive_technology_pass():
+    icon = '<span><svg class="status-icon" aria-hidden="true" viewBox="0 0 16 16"><circle r="7"/></svg>op koers</span>'
+    assert audit_page(GOOD.replace("<h2>Sub</h2>", "<h2>Sub</h2>" + icon)) == []
+    assert "charts" in {k for k, _ in audit_page(GOOD.replace("<h2>Sub</h2>", "<h2>Sub</h2>" + icon.replace(
+        ' aria-hidden="true"', "")))}

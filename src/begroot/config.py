@@ -89,6 +89,13 @@ class Readability(_Strict):
     long_word_syllables: int = Field(6, ge=3, description="Words with this many syllables or more are listed.")
 
 
+class Goals(_Strict):
+    """How the status of goals and indicators is computed."""
+
+    tolerance: Decimal = Field(Decimal("0.10"), ge=0, le=1, description=(
+        "A target missed by at most this fraction of the target is 'aandacht nodig', more is 'niet op koers'."))
+
+
 class Accessibility(_Strict):
     """The accessibility statement (toegankelijkheidsverklaring) at /over/toegankelijkheid/."""
 
@@ -196,6 +203,7 @@ class Config(_Strict):
     site: Site = Field(default_factory=Site)
     theme: Theme = Field(default_factory=Theme)
     readability: Readability = Field(default_factory=Readability)
+    goals: Goals = Field(default_factory=Goals)
     accessibility: Accessibility = Field(default_factory=Accessibility)
     editions: list[Edition] = Field(min_length=1)
 

@@ -102,6 +102,8 @@ class Indicator:
     source: str
     bbv: bool = False
     origin: str = ""
+    kind: str = "realisatie"     # realisatie | streefwaarde | nulmeting
+    direction: str = "hoger"     # hoger (higher is better) | lager (lower is better)
 
 
 @dataclass
@@ -124,6 +126,8 @@ class EditionData:
     sources: list[SourceFile]
     exported_at: dt.datetime | None
     version: str = ""                  # changes when the edition's data files change
+    goals: list = field(default_factory=list)    # goals.Goal, in file order
+    series: dict = field(default_factory=dict)   # (programme, indicator name) -> goals.Series
 
     @property
     def id(self) -> str:

@@ -263,9 +263,15 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
         all_texts, text_problems = texts.result()
         problems.extend(text_problems)
         text_list = keep_known_programmes(all_texts, set(core.programmes), problems)
+    from .goals import check_goals, read_goal_sheet, read_goal_texts, series_of
+
+    series = series_of(core.indicators)
+    goals = check_goals(read_goal_texts(root, edition, problems) + read_goal_sheet(root, edition, problems),
+                        set(core.programmes), series, edition, problems)
     return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=text_list,
                        indicators=core.indicators, sources=core.sources, exported_at=core.exported_at,
-                       version=hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16])
+                       version=hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16],
+                       goals=goals, series=series)
 
 
 def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:

@@ -22,7 +22,14 @@ COLUMNS = {
     "value": ["waarde", "value"],
     "source": ["bron", "source"],
     "bbv": ["bbv", "verplicht"],
+    "kind": ["soort", "kind", "type"],
+    "direction": ["richting", "direction"],
 }
+KINDS = {"": "realisatie", "realisatie": "realisatie", "meting": "realisatie", "actual": "realisatie",
+         "streefwaarde": "streefwaarde", "doel": "streefwaarde", "target": "streefwaarde",
+         "nulmeting": "nulmeting", "baseline": "nulmeting"}
+DIRECTIONS = {"": "hoger", "hoger": "hoger", "hoger is beter": "hoger", "higher": "hoger", "up": "hoger",
+              "lager": "lager", "lager is beter": "lager", "lower": "lager", "down": "lager"}
 REQUIRED = ["programme", "name", "unit", "year", "value"]
 YES = {"ja", "j", "yes", "y", "1", "true", "x"}
 
@@ -76,7 +83,18 @@ def read_indicators(project: Path, edition: Edition, programme_codes: set[str], 
             problems.error(f"'{get('value')}' is not a number", file=rel, row=row, column=cols["value"],
                            code="indicator-value", hint="write the value as a number, e.g. 12,5")
             continue
+        kind, direction = KINDS.get(get("kind").lower()), DIRECTIONS.get(get("direction").lower())
+        if kind is None:
+            problems.error(f"'{get('kind')}' is not realisatie, streefwaarde or nulmeting", file=rel, row=row,
+                           column=cols["kind"], code="indicator-kind",
+                           hint="use realisatie (a measurement), streefwaarde (a target) or nulmeting (the baseline)")
+            continue
+        if direction is None:
+            problems.error(f"'{get('direction')}' is not hoger or lager", file=rel, row=row,
+                           column=cols["direction"], code="indicator-direction",
+                           hint="write hoger when a higher value is better, lager when a lower value is better")
+            continue
         out.append(Indicator(programme=code, name=get("name"), unit=get("unit"), year=int(year_text),
                              value=value, source=get("source"), bbv=get("bbv").lower() in YES,
-                             origin=f"{rel}, row {row}"))
+                             origin=f"{rel}, row {row}", kind=kind, direction=direction))
     return out

@@ -150,11 +150,17 @@ def parse_numbers(raw: pl.Series, decimal: str = ",") -> "list[Decimal | None]":
     as_point = parse_amounts(raw, decimal=".", unit=10_000)
     use_point = has_point_decimal | (~has_comma_decimal & (decimal == "."))
     out: list[Decimal | None] = []
-    for point, c_val, c_st, p_val, p_st in zip(use_point.to_list(), as_comma["cents"], as_comma["status"],
-                                               as_point["cents"], as_point["status"]):
+    for text, point, c_val, c_st, p_val, p_st in zip(frame["t"], use_point.to_list(), as_comma["cents"],
+                                                     as_comma["status"], as_point["cents"], as_point["status"]):
         micro, status = (p_val, p_st) if point else (c_val, c_st)
-        out.append(None if status is not None or micro is None
-                   else Decimal(micro).scaleb(-FRACTION_DIGITS).normalize())
+        if status is not None or micro is None:
+            out.append(None)
+            continue
+        # keep the precision as written: "9,0" stays 9.0
+        sep = "." if point else ","
+        written = len(text.rsplit(sep, 1)[1]) if sep in text and not text.endswith(sep) else 0
+        exact = Decimal(micro).scaleb(-FRACTION_DIGITS)
+        out.append(exact.quantize(Decimal(1).scaleb(-min(written, FRACTION_DIGITS))))
     return out
 
 

@@ -116,15 +116,18 @@ def _first_ragged_row(text: str, sep: str, header_row: int) -> tuple[int, int, i
     """The first row with more fields than the header (as a spreadsheet numbers rows)."""
     import csv
 
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     expected = None
-    for number, fields in enumerate(reader, start=1):
-        if number < header_row:
-            continue
-        if expected is None:
-            expected = len(fields)
-        elif len(fields) > expected:
-            return reader.line_num if reader.line_num == number else number, len(fields), expected
+    try:
+        for number, fields in enumerate(reader, start=1):
+            if number < header_row:
+                continue
+            if expected is None:
+                expected = len(fields)
+            elif len(fields) > expected:
+                return number, len(fields), expected
+    except csv.Error:
+        return None  # the general message is given instead
     return None
 
 

@@ -196,6 +196,8 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
                                code="front-matter")
                 return None
             source = source[fm.end():]
+            if not source.strip() and ("doelen" in meta or "goals" in meta):
+                return None  # a file that holds only goals (read by begroot.goals)
         html = markdown_to_html(source)
 
     name = FILENAME_RE.match(path.stem)

@@ -21,11 +21,10 @@ from typing import Callable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .. import reference
 from ..errors import Problem
-from ..figures import Amounts, EditionFigures, Period, per_inhabitant
+from ..figures import Amounts, EditionFigures, Period, compute, per_inhabitant
 from ..model import Budget, EditionData, Programme
-from . import charts
+from . import charts, iv3
 from .audit import AuditResult, audit_page
 from .state import RenderState
 from . import format as fmt
@@ -156,9 +155,13 @@ class Renderer:
                                   functools.partial(self.edition_page, edition)))
             specs.append(PageSpec(f"{edition.id}/taakvelden", _digest(base),
                                   functools.partial(self.taakvelden_page, edition)))
+            if edition.goals:
+                specs.append(PageSpec(f"{edition.id}/doelen", _digest(base, repr(edition.goals)),
+                                      functools.partial(self.goals_page, edition)))
             for programme in edition.programmes.values():
+                own_goals = repr([g for g in edition.goals if g.programme == programme.code])
                 specs.append(PageSpec(programme_path(edition, programme),
-                                      _digest(base, _texts_key(edition.texts_for(programme.code))),
+                                      _digest(base, _texts_key(edition.texts_for(programme.code)), own_goals),
                                       functools.partial(self.programme_page, edition, programme), pure=True))
         return specs
 
@@ -200,15 +203,7 @@ class Renderer:
         programmes = self._programme_rows(edition, [p for p in tops if not p.is_overview])
         overviews = self._programme_rows(edition, [p for p in tops if p.is_overview])
         period = period_label(fig.main, self.language)
-        all_rows = sorted(programmes + overviews, key=lambda r: r["amounts"].lasten, reverse=True)
-        biggest = all_rows[0] if all_rows else None
-        bars = [charts.Bar(r["programme"].title if r["programme"].is_overview else f'{r["programme"].code}. {r["programme"].title}',
-                           r["share_lasten"] or Decimal(0), self.pct(r["share_lasten"]))
-                for r in programmes + overviews]
-        chart = charts.bar_list(
-            "aandeel", self.t["chart_share_title"].format(period=period),
-            self.t["chart_share_summary"].format(name=biggest["programme"].title, share=self.pct(biggest["share_lasten"]))
-            if biggest else "", bars) if bars else None
+        share_charts = [self._share_chart(kind, programmes + overviews, period) for kind in ("lasten", "baten")]
         inhabitants = self.config.organisation.inhabitants.get(edition.config.year)
         grand = fig.grand()
         per_head = {
@@ -217,14 +212,39 @@ class Renderer:
         } if inhabitants else None
         return Page(edition.id, "edition.html", {
             "fig": fig, "grand": grand, "period": period, "programmes": programmes, "overviews": overviews,
-            "chart": chart, "texts": edition.texts_for(None), "inhabitants": inhabitants, "per_head": per_head,
+            "charts": [c for c in share_charts if c is not None], "texts": edition.texts_for(None),
+            "tree": self._programme_tree(edition), "inhabitants": inhabitants, "per_head": per_head,
             "compact": {k: fmt.compact(getattr(grand, k), self.language) for k in ("lasten", "baten")},
+            "has_goals": bool(edition.goals),
         }, f"{edition.config.display_title} {self.t['at_a_glance']}", edition=edition,
             crumbs=[(self.t["home"], "")])
 
+    def _share_chart(self, kind: str, rows: list[dict], period: str) -> dict | None:
+        """The bar chart of each programme's share in the lasten or baten (None without programmes)."""
+        if not rows:
+            return None
+        key = f"share_{kind}"
+        biggest = max(rows, key=lambda r: (r["amounts"].lasten if kind == "lasten" else r["amounts"].baten))
+        title = self.t[f"chart_share_{kind}_title"].format(period=period)
+        bars = [charts.Bar(r["programme"].title if r["programme"].is_overview
+                           else f'{r["programme"].code}. {r["programme"].title}',
+                           r[key] or Decimal(0), self.pct(r[key])) for r in rows]
+        summary = self.t[f"chart_share_{kind}_summary"].format(name=biggest["programme"].title,
+                                                              share=self.pct(biggest[key]))
+        return {"title": title, "svg": charts.bar_list(f"aandeel-{kind}", title, summary, bars)}
+
+    def _programme_tree(self, edition: EditionData) -> list[dict]:
+        """Every programme of the edition as nested links (programmes first, then the overviews)."""
+        def node(p: Programme) -> dict:
+            return {"label": self.programme_label(p, edition), "path": programme_path(edition, p),
+                    "children": [node(edition.programmes[c]) for c in p.children if c in edition.programmes]}
+        tops = edition.top_level()
+        return [node(p) for p in tops if not p.is_overview] + [node(p) for p in tops if p.is_overview]
+
     def taakvelden_page(self, edition: EditionData) -> Page:
         fig = self.figures[edition.id]
-        known = reference.taakvelden(edition.config.year)
+        year = edition.config.year
+        known = iv3.names(year)
         by_tv: dict[str, list[str]] = {}
         lines = edition.lines
         if not lines.is_empty():
@@ -232,15 +252,14 @@ class Renderer:
                 if tv is not None and prog is not None:
                     by_tv.setdefault(tv, []).append(prog)
         groups: dict[str, dict] = {}
-        for code in sorted(fig.taakvelden, key=reference.sort_key):
+        for code in sorted(fig.taakvelden, key=iv3.sort_key):
             amounts = fig.taakvelden[code].get(fig.main, Amounts())
             main = code.split(".")[0]
             group = groups.setdefault(main, {
-                "main": main, "name": reference.main_group_name(edition.config.year, main, sentence_case=True)
-                if main in {c.main for c in known.values()} else main, "rows": [], "total": Amounts()})
+                "main": main, "name": iv3.main_group_name(year, main), "rows": [], "total": Amounts()})
             progs = [edition.programmes[c] for c in by_tv.get(code, []) if c in edition.programmes]
             group["rows"].append({
-                "code": code, "name": known[code].name if code in known else "", "amounts": amounts,
+                "code": code, "name": known.get(code, ""), "amounts": amounts,
                 "programmes": [{"label": p.code if not p.is_overview else p.title,
                                 "title": p.title, "path": programme_path(edition, p)} for p in progs],
             })
@@ -249,6 +268,56 @@ class Renderer:
             "fig": fig, "groups": list(groups.values()), "grand": fig.grand(),
             "period": period_label(fig.main, self.language),
         }, self.t["taakvelden_title"].format(edition=edition.config.display_title), edition=edition,
+            crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
+
+    # ----------------------------------------------------------------------------- goals
+    def series_view(self, series, chart_id: str) -> dict:
+        from ..goals import status
+
+        years = series.years
+        labels = [str(y) for y in years]
+        fmt_value = lambda v: self.number(v) if v is not None else fmt.DASH  # noqa: E731
+        targets = [series.targets.get(y) for y in years]
+        actuals = [series.actuals.get(y) for y in years]
+        chart = None
+        if years:
+            chart = charts.paired_columns(
+                chart_id, self.t["chart_indicator_title"].format(name=series.name),
+                self.t["chart_indicator_summary"].format(name=series.name, unit=series.unit),
+                labels,
+                [(self.t["target"], [v or Decimal(0) for v in targets], [fmt_value(v) for v in targets]),
+                 (self.t["actual"], [v or Decimal(0) for v in actuals], [fmt_value(v) for v in actuals])])
+        return {
+            "series": series, "status": status(series, self.config.goals.tolerance), "chart": chart,
+            "rows": [{"year": y, "target": fmt_value(t), "actual": fmt_value(a)}
+                     for y, t, a in zip(years, targets, actuals)],
+            "baseline": (series.baseline[0], self.number(series.baseline[1])) if series.baseline else None,
+        }
+
+    def goal_views(self, edition: EditionData, code: str | None = None) -> list[dict]:
+        from ..goals import worst
+
+        fig = self.figures[edition.id]
+        views = []
+        for n, goal in enumerate(g for g in edition.goals if code is None or g.programme == code):
+            own = fig.programme_taakvelden.get(goal.programme, {})
+            cost = sum((own[tv].lasten for tv in goal.taakvelden if tv in own), Decimal(0)) if goal.taakvelden else None
+            indicators = [self.series_view(edition.series[(goal.programme, name)], f"ind-{n}-{i}")
+                          for i, name in enumerate(goal.indicators) if (goal.programme, name) in edition.series]
+            views.append({"goal": goal, "cost": cost, "indicators": indicators,
+                          "status": worst([i["status"] for i in indicators]),
+                          "programme": edition.programmes[goal.programme],
+                          "path": programme_path(edition, edition.programmes[goal.programme])})
+        return views
+
+    def goals_page(self, edition: EditionData) -> Page:
+        from ..goals import overhead_share
+
+        fig = self.figures[edition.id]
+        return Page(f"{edition.id}/doelen", "goals.html", {
+            "goals": self.goal_views(edition), "period": period_label(fig.main, self.language),
+            "overhead": overhead_share(edition.lines, *fig.main),
+        }, self.t["goals_title"].format(edition=edition.config.display_title), edition=edition,
             crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
 
     def programme_page(self, edition: EditionData, programme: Programme) -> Page:
@@ -269,10 +338,10 @@ class Renderer:
              (self.t["baten"], [r["amounts"].baten for r in table], [self.money(r["amounts"].baten) for r in table])],
         )
         children = self._programme_rows(edition, [edition.programmes[c] for c in programme.children])
-        known = reference.taakvelden(edition.config.year)
-        taakvelden = [{"code": tv, "name": known[tv].name if tv in known else "", "amounts": a}
+        known = iv3.names(edition.config.year)
+        taakvelden = [{"code": tv, "name": known.get(tv, ""), "amounts": a}
                       for tv, a in sorted(fig.programme_taakvelden.get(programme.code, {}).items(),
-                                          key=lambda kv: reference.sort_key(kv[0] or ""))
+                                          key=lambda kv: iv3.sort_key(kv[0]))
                       if tv is not None]
         crumbs = [(self.t["home"], ""), (edition.config.display_title, edition.id)]
         ancestors = []
@@ -282,11 +351,13 @@ class Renderer:
             node = edition.programmes[node].parent
         for anc in reversed(ancestors):
             crumbs.append((self.programme_label(anc, edition), programme_path(edition, anc)))
-        indicators = sorted((i for i in edition.indicators if i.programme == programme.code),
-                            key=lambda i: (i.name, i.year))
+        in_goals = {name for g in edition.goals if g.programme == programme.code for name in g.indicators}
+        indicators = [self.series_view(s, f"ind-x-{n}") for n, s in enumerate(
+            s for (code, name), s in sorted(edition.series.items()) if code == programme.code and name not in in_goals)]
         return Page(programme_path(edition, programme), "programme.html", {
             "programme": programme, "fig": fig, "table": table, "chart": chart, "children": children,
             "taakvelden": taakvelden, "texts": edition.texts_for(programme.code), "indicators": indicators,
+            "goals": self.goal_views(edition, programme.code),
             "main": main_amounts, "period": period,
             "share_lasten": fig.share_lasten(programme.code), "share_baten": fig.share_baten(programme.code),
             "parent": edition.programmes[programme.parent] if programme.parent else None,
@@ -432,6 +503,9 @@ def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *
     return written
 
 
-def page_urls(budget: Budget, figures: dict[str, EditionFigures]) -> list[str]:
-    renderer = Renderer(budget, figures, build_time=dt.datetime(2000, 1, 1), warnings=[])
-    return ["/" + (p.path + "/" if p.path else "") for p in renderer.pages()]
+def page_urls(budget: Budget, figures: dict[str, EditionFigures] | None = None) -> list[str]:
+    """The URL of every page ('/', '/begroting-2024/', ...) in the order they are written,
+    the accessibility statement last. Figures are computed when not given."""
+    renderer = Renderer(budget, figures if figures is not None else {e.id: compute(e) for e in budget.editions},
+                        build_time=dt.datetime(2000, 1, 1), warnings=[])
+    return ["/" + spec.path + "/" if spec.path else "/" for spec in renderer.page_specs()] + ["/over/toegankelijkheid/"]

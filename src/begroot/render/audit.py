@@ -94,6 +94,8 @@ def audit_page(html: str) -> list[tuple[str, str]]:
     svgs = _SVG.findall(html)
     for raw, body in svgs:
         attrs = _attrs(raw)
+        if attrs.get("aria-hidden") == "true":
+            continue  # a decorative icon next to its word
         if attrs.get("role") != "img":
             fail("charts", "an svg has no role=img")
         wanted = set(attrs.get("aria-labelledby", "").split())

@@ -12,14 +12,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from babel import Locale
+from babel.dates import format_datetime
 from babel.numbers import format_compact_currency, format_decimal, parse_pattern
 
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 DASH = "–"
+STAMP_PATTERN = "dd/MM/yyyy HH:mm:ss"   # CLDR pattern of the footer stamp, as the seed shows it
 
 
 def _locale(language: str) -> str:
+    """Babel locale for a site language: 'nl' -> 'nl_NL'; a full locale ('en_GB') passes through."""
     return LOCALES.get(language, language)
+
+
+def _language(language: str) -> str:
+    """The site language of a language or locale: 'nl_NL' -> 'nl'."""
+    return language.replace("-", "_").split("_")[0]
 
 
 @cache
@@ -56,8 +64,11 @@ def pct(fraction: Decimal | None, language: str = "nl") -> str:
     """``Decimal('0.6')`` -> ``'60,0 %'`` (nl) or ``'60.0 %'`` (en); None -> a dash."""
     if fraction is None:
         return DASH
-    value = (fraction * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return _apply("#,##0.0", value, language) + " %"
+    # Round half up to a tenth of a percent first; the pattern then only scales by 100.
+    value = fraction.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    if value == 0:
+        value = Decimal(0)  # never "-0,0 %"
+    return _apply("#,##0.0 %", value, language)
 
 
 def unit_label(unit: int, language: str = "nl") -> str:
@@ -65,7 +76,7 @@ def unit_label(unit: int, language: str = "nl") -> str:
     if unit == 1:
         return "€"
     if unit == 1_000_000:
-        return "x € 1 mln" if language == "nl" else "x € 1 million"
+        return "x € 1 mln" if _language(language) == "nl" else "x € 1 million"
     return "x € " + format_decimal(unit, locale=_locale(language))
 
 
@@ -83,13 +94,19 @@ def euro(euros: Decimal | None, language: str = "nl") -> str:
 
 
 def number(value: Decimal | int, language: str = "nl") -> str:
-    """A plain number as written in the language: 243.768, 12,5."""
-    return format_decimal(value, locale=_locale(language))
+    """A plain number as written in the language, with the decimals it was given: 243.768, 9,0."""
+    places = -value.as_tuple().exponent if isinstance(value, Decimal) and value.as_tuple().exponent < 0 else 0
+    return format_decimal(value, format="#,##0" + ("." + "0" * places if places else ""), locale=_locale(language))
+
+
+def datetime_stamp(moment: dt.datetime, language: str = "nl") -> str:
+    """'11/07/2023 15:35:31' (DD/MM/YYYY HH:MM:SS), as the footer of every page shows times."""
+    return format_datetime(moment, STAMP_PATTERN, locale=_locale(language))
 
 
 def stamp(moment: dt.datetime | None) -> str | None:
-    """'11/07/2023 15:35:31', as the footer of every page shows times."""
-    return moment.strftime("%d/%m/%Y %H:%M:%S") if moment else None
+    """:func:`datetime_stamp`, or None when the time is not known."""
+    return datetime_stamp(moment) if moment else None
 
 
 def iso(moment: dt.datetime | None) -> str:

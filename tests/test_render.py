@@ -1,0 +1,388 @@
+"""The render layer: formatting, charts and the pages of a small hand-made budget.
+
+Pages are parsed with BeautifulSoup and checked by structure (sections, tables, footers), not by
+searching the HTML text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+from bs4 import BeautifulSoup
+
+from begroot.config import Config, Edition, Organisation, Site
+from begroot.errors import Problem, Severity
+from begroot.figures import compute
+from begroot.model import LINE_SCHEMA, Budget, EditionData, Indicator, Programme, SourceFile, Text
+from begroot.render import charts, page_urls, render_site
+from begroot.render import format as fmt
+
+try:  # indicator series are built by the goals stage when the project is loaded
+    from begroot.goals import series_of
+except ImportError:  # pragma: no cover
+    series_of = None
+
+BUILT = dt.datetime(2024, 2, 1, 10, 0, 0)
+EXPORTED = dt.datetime(2023, 7, 11, 15, 35, 31)
+STAMP_NL = "Deze pagina is gebouwd op 01/02/2024 10:00:00 met de export van 11/07/2023 15:35:31"
+M = 1_000_000_00  # one million euros, in cents
+
+
+# ----------------------------------------------------------------------------- format.py
+@pytest.mark.parametrize("euros, unit, locale, expected", [
+    (Decimal("799099000"), 1000, "nl", "799.099"),
+    (Decimal("799099000"), 1000, "nl_NL", "799.099"),
+    (Decimal("799099000"), 1000, "en", "799,099"),
+    (Decimal("-1234000"), 1000, "nl", "-1.234"),
+    (Decimal("-1234000"), 1000, "en", "-1,234"),
+    (Decimal("1500"), 1000, "nl", "2"),          # half up, not to even
+    (Decimal("2500"), 1000, "nl", "3"),
+    (Decimal("-2500"), 1000, "nl", "-3"),        # half away from zero
+    (Decimal("2499.99"), 1000, "nl", "2"),
+    (Decimal("-0.01"), 1000, "nl", "0"),         # never "-0"
+    (Decimal("1234.50"), 1, "nl", "1.235"),
+    (Decimal("1331787000"), 1_000_000, "nl", "1.332"),
+])
+def test_money(euros, unit, locale, expected):
+    assert fmt.money(euros, unit, locale) == expected
+
+
+@pytest.mark.parametrize("fraction, locale, expected", [
+    (Decimal("0.6"), "nl", "60,0 %"),
+    (Decimal("0.6"), "en", "60.0 %"),
+    (Decimal(799099) / Decimal(1331787), "nl", "60,0 %"),
+    (Decimal("0.0005"), "nl", "0,1 %"),          # half up
+    (Decimal("0.00049"), "nl", "0,0 %"),
+    (Decimal("-0.1234"), "nl", "-12,3 %"),
+    (Decimal("-0.00001"), "nl", "0,0 %"),        # never "-0,0 %"
+    (Decimal("12.3456"), "nl", "1.234,6 %"),
+    (None, "nl", "–"),
+    (None, "en", "–"),
+])
+def test_pct(fraction, locale, expected):
+    assert fmt.pct(fraction, locale) == expected
+
+
+def test_pct_has_a_normal_space_before_the_percent_sign():
+    assert fmt.pct(Decimal("0.199"), "nl")[-2:] == " %"
+
+
+def test_units_compact_euro_and_stamps():
+    assert fmt.unit_label(1000, "nl") == "x € 1.000"
+    assert fmt.unit_label(1000, "en") == "x € 1,000"
+    assert fmt.unit_label(1, "nl") == "€"
+    assert fmt.unit_label(1_000_000, "nl") == "x € 1 mln"
+    assert fmt.compact(Decimal("1331787000"), "nl") == "€\xa01,3\xa0mld."
+    assert fmt.euro(Decimal("3275.5")) == "€ 3.276"
+    assert fmt.euro(Decimal("-3275.4"), "en") == "€ -3,275"
+    assert fmt.datetime_stamp(EXPORTED) == "11/07/2023 15:35:31"
+    assert fmt.stamp(None) is None
+
+
+def test_money_is_never_float():
+    with pytest.raises(TypeError):
+        fmt.money(1.5, 1000, "nl")  # floats are refused by Decimal arithmetic
+
+
+# ----------------------------------------------------------------------------- charts.py
+def test_bar_chart_is_labelled_deterministic_and_self_contained():
+    bars = [charts.Bar("3. Vitaal en Sociaal", Decimal("0.6"), "60,0 %"),
+            charts.Bar("Overhead", Decimal("0.1"), "10,0 %")]
+    svg = charts.bar_list("x", "Aandeel", "Vitaal en Sociaal heeft het grootste aandeel: 60,0 %.", bars)
+    assert svg == charts.bar_list("x", "Aandeel", "Vitaal en Sociaal heeft het grootste aandeel: 60,0 %.", bars)
+    root = BeautifulSoup(str(svg), "html.parser").svg
+    assert root["role"] == "img" and root.get("viewbox")
+    assert root["aria-labelledby"] == "x-t x-d"
+    assert root.find("title")["id"] == "x-t" and root.find("desc")["id"] == "x-d"
+    texts = [t.get_text() for t in root.find_all("text")]
+    assert "3. Vitaal en Sociaal" in texts and "60,0 %" in texts and "10,0 %" in texts
+    assert "fill=\"#" not in str(svg)  # colours come from the stylesheet
+
+
+def test_grouped_chart_marks_the_second_series_by_pattern_and_legend():
+    svg = str(charts.paired_columns("p", "Lasten en baten", "Samenvatting.", ["Begroting 2024", "Raming 2025"], [
+        ("Lasten", [Decimal(10), Decimal(12)], ["10", "12"]),
+        ("Baten", [Decimal(4), Decimal(5)], ["4", "5"]),
+    ]))
+    root = BeautifulSoup(svg, "html.parser").svg
+    assert root.find("pattern")["id"] == "p-hatch"
+    assert [t.get_text() for t in root.find_all("text")][:2] == ["Lasten", "Baten"]
+    assert len(root.find_all("rect", attrs={"fill": "url(#p-hatch)"})) == 3  # legend + two columns
+
+
+# ----------------------------------------------------------------------------- a small budget
+def _lines() -> pl.DataFrame:
+    rows = [
+        # programme, taakveld, kind, year, column, cents
+        ("1", "1.1", "lasten", 2024, "begroting", 232_688_000_00),
+        ("1", "1.2", "baten", 2024, "begroting", 66_747_000_00),
+        ("3.1", "4.2", "lasten", 2024, "begroting", 300_000_000_00),
+        ("3.1", "4.2", "baten", 2024, "begroting", 65_028_000_00),
+        ("3.2", "6.1", "lasten", 2024, "begroting", 499_099_000_00),
+        ("3.2", "6.1", "baten", 2024, "begroting", 200_000_000_00),
+        ("AD", "0.61", "lasten", 2024, "begroting", 300_000_000_00),
+        ("AD", "0.61", "baten", 2024, "begroting", 1_000_000_000_00),
+        ("3.1", "4.2", "lasten", 2022, "realisatie", 290 * M),
+        ("3.1", "4.2", "lasten", 2025, "meerjarenraming", 310 * M),
+    ]
+    data = [(p, tv, None, k, y, c, cents, "financien.csv", i + 2)
+            for i, (p, tv, k, y, c, cents) in enumerate(rows)]
+    return pl.DataFrame(data, schema=LINE_SCHEMA, orient="row")
+
+
+def make_budget(root: Path, *, language: str = "nl", exported_at: dt.datetime | None = EXPORTED) -> Budget:
+    edition_config = Edition(id="begroting-2024", year=2024, exported_at=exported_at)
+    config = Config(organisation=Organisation(name="Gemeente Proef"), site=Site(language=language),
+                    editions=[edition_config])
+    programmes = [
+        Programme("1", "Veiligheid", order=1),
+        Programme("3", "Vitaal en Sociaal", order=2, children=["3.1", "3.2"]),
+        Programme("3.1", "Onderwijs", parent="3", order=3),
+        Programme("3.2", "Zorg", parent="3", order=4),
+        Programme("AD", "Algemene dekkingsmiddelen", order=5, kind="overzicht"),
+    ]
+    texts = [
+        Text(None, "inleiding", "Inleiding", "<p>Dit is de begroting.</p>", "teksten/inleiding.md"),
+        Text("3", "doelstelling", "Doelstelling", "<p>Gezond <strong>opgroeien</strong>.</p>", "teksten/3.md"),
+        Text("3", "ontwikkelingen", "Ontwikkelingen", "<p>Meer vraag naar zorg.</p>", "teksten/3-o.md"),
+    ]
+    indicators = [Indicator("3", "Kinderen in armoede", "%", 2022, Decimal("7.5"), "CBS", bbv=True)]
+    extra = {"series": series_of(indicators)} if series_of is not None else {}
+    edition = EditionData(
+        config=edition_config, programmes={p.code: p for p in programmes}, lines=_lines(), texts=texts,
+        indicators=indicators, sources=[SourceFile("financien.csv", 10, 10, exported_at)],
+        exported_at=exported_at, **extra)
+    return Budget(root=root, config=config, editions=[edition])
+
+
+def build(tmp_path: Path, name: str = "site", **kwargs) -> tuple[Path, list[Path]]:
+    budget = make_budget(tmp_path / "project", **{k: v for k, v in kwargs.items() if k != "warnings"})
+    figures = {e.id: compute(e) for e in budget.editions}
+    out = tmp_path / name
+    warnings = kwargs.get("warnings", [])
+    written = render_site(budget, figures, out, build_time=BUILT, warnings=warnings,
+                          colophon_html="<p>Gemaakt door de afdeling Financiën.</p>")
+    return out, written
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    warning = Problem(Severity.WARNING, "financien.csv", 7, "Bedrag", "bedrag is nul", None, "zero")
+    out, _ = build(tmp_path, warnings=[warning])
+    return out
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def pages(out: Path) -> list[Path]:
+    return sorted(out.rglob("index.html"))
+
+
+def page(out: Path, url: str) -> BeautifulSoup:
+    return soup_of(out / url.strip("/") / "index.html")
+
+
+def section(soup: BeautifulSoup, heading: str):
+    h2 = soup.find("h2", string=heading)
+    assert h2 is not None, f"no section {heading!r}"
+    return h2.find_parent("section")
+
+
+def text_of(tag) -> str:
+    return " ".join(tag.get_text(" ").split())
+
+
+# ----------------------------------------------------------------------------- the site
+def test_every_page_is_written_once_with_the_stylesheet(tmp_path: Path):
+    out, written = build(tmp_path)
+    assert len(written) == len(set(written))
+    assert (out / "static" / "begroot.css").is_file()
+    urls = page_urls(make_budget(tmp_path / "project"))
+    assert sorted(urls) == sorted("/" if p.parent == out else "/" + p.parent.relative_to(out).as_posix() + "/"
+                                  for p in pages(out))
+    for url in ("/", "/over/", "/begroting-2024/", "/begroting-2024/taakvelden/",
+                "/begroting-2024/programma/3-vitaal-en-sociaal/", "/begroting-2024/programma/3-1-onderwijs/",
+                "/begroting-2024/programma/ad-algemene-dekkingsmiddelen/"):
+        assert url in urls
+
+
+def test_grand_totals_on_the_edition_page(site: Path):
+    soup = page(site, "/begroting-2024/")
+    assert text_of(soup.h1) == "Begroting 2024 in één oogopslag"
+    figures = {text_of(div.dt): text_of(div.dd.find(class_="big")) for div in soup.select("dl.key-figures > div")}
+    assert figures == {"Totale lasten": "1.331.787", "Totale baten": "1.331.775", "Saldo": "-12"}
+
+
+def test_edition_page_programme_table_and_overviews(site: Path):
+    soup = page(site, "/begroting-2024/")
+    table = section(soup, "Programma's").find("table")
+    headers = [text_of(th) for th in table.thead.find_all("th")]
+    assert headers == ["Programma", "Lasten", "Aandeel", "Baten", "Aandeel", "Saldo"]
+    rows = {text_of(tr.th): [text_of(td) for td in tr.find_all("td")] for tr in table.tbody.find_all("tr")}
+    assert rows["Programma 3: Vitaal en Sociaal"] == ["799.099", "60,0 %", "265.028", "19,9 %", "-534.071"]
+    assert "Algemene dekkingsmiddelen" not in rows
+    overviews = section(soup, "Overzichten (BBV)").find("table")
+    assert [text_of(tr.th) for tr in overviews.tbody.find_all("tr")] == ["Algemene dekkingsmiddelen"]
+    # two share charts (lasten and baten), each in a figure with a caption
+    figures = section(soup, "Programma's").find_all("figure")
+    assert len(figures) == 2 and all(f.figcaption and f.svg for f in figures)
+    assert text_of(figures[0].svg.desc) == "Vitaal en Sociaal heeft het grootste aandeel in de lasten: 60,0 %."
+    # links to every programme, deelprogramma's included
+    linked = {a["href"] for a in soup.find_all("a")}
+    for slug in ("1-veiligheid", "3-vitaal-en-sociaal", "3-1-onderwijs", "3-2-zorg", "ad-algemene-dekkingsmiddelen"):
+        assert f"../begroting-2024/programma/{slug}/" in linked
+    assert text_of(section(soup, "Inleiding")) == "Inleiding Dit is de begroting."
+
+
+def test_programme_page(site: Path):
+    soup = page(site, "/begroting-2024/programma/3-vitaal-en-sociaal/")
+    assert text_of(soup.h1) == "Programma 3: Vitaal en Sociaal"
+    assert [text_of(h) for h in soup.main.find_all("h2")][:2] == ["Doelstelling", "Ontwikkelingen"]
+    assert section(soup, "Doelstelling").find("strong").get_text() == "opgroeien"  # html kept as html
+    share = section(soup, "Aandeel in het totaal")
+    assert [s.get_text() for s in share.select(".nowrap")] == ["60,0 %", "19,9 %"]
+    assert [s.get_text() for s in share.select(".big")] == ["799.099", "265.028"]
+    lbs = section(soup, "Lasten, baten en saldo").find("table")
+    assert [text_of(th) for th in lbs.thead.find_all("th")] == ["Realisatie 2022", "Begroting 2024", "Raming 2025"]
+    assert "x € 1.000" in text_of(lbs.caption)
+    rows = {text_of(tr.th): [text_of(td) for td in tr.find_all("td")] for tr in lbs.tbody.find_all("tr")}
+    assert rows["Lasten"] == ["290.000", "799.099", "310.000"]
+    assert rows["Saldo"] == ["-290.000", "-534.071", "-310.000"]
+    children = section(soup, "Deelprogramma's").find("table")
+    assert [a["href"] for a in children.tbody.find_all("a")] == [
+        "../../../begroting-2024/programma/3-1-onderwijs/", "../../../begroting-2024/programma/3-2-zorg/"]
+    taakvelden = section(soup, "Taakvelden").find("table")
+    codes = [text_of(tr.th.find(class_="code")) for tr in taakvelden.tbody.find_all("tr")]
+    assert codes == ["4.2", "6.1"]
+    indicators = section(soup, "Indicatoren")
+    assert "Kinderen in armoede" in text_of(indicators)
+    assert "7,5" in [text_of(td) for td in indicators.find_all("td")]  # the value, in a table
+
+
+def test_deelprogramma_and_overview_pages(site: Path):
+    soup = page(site, "/begroting-2024/programma/3-1-onderwijs/")
+    assert text_of(soup.h1) == "Deelprogramma 3.1: Onderwijs"
+    crumbs = [text_of(li) for li in soup.find("nav", class_="breadcrumbs").find_all("li")]
+    assert crumbs == ["Home", "Begroting 2024", "Programma 3: Vitaal en Sociaal", "Deelprogramma 3.1: Onderwijs"]
+    share = section(soup, "Aandeel in het totaal")
+    assert [s.get_text() for s in share.select(".nowrap")] == ["22,5 %", "4,9 %"]
+    overview = page(site, "/begroting-2024/programma/ad-algemene-dekkingsmiddelen/")
+    assert text_of(overview.h1) == "Algemene dekkingsmiddelen"
+
+
+def test_taakvelden_page(site: Path):
+    soup = page(site, "/begroting-2024/taakvelden/")
+    table = soup.main.find("table")
+    codes = [text_of(tr.th.find(class_="code")) for tr in table.find_all("tr") if tr.th and tr.th.find(class_="code")]
+    assert codes == ["0.61", "1.1", "1.2", "4.2", "6.1"]
+    groups = [text_of(th) for th in table.find_all("th", scope="rowgroup")]
+    assert len(groups) == 4 and groups[0].startswith("0.")
+    total = table.tfoot.tr
+    assert [text_of(td) for td in total.find_all("td")] == ["1.331.787", "1.331.775", "-12"]
+    row_61 = next(tr for tr in table.find_all("tr") if tr.th and text_of(tr.th).startswith("6.1"))
+    assert [a["href"] for a in row_61.find_all("a")] == ["../../begroting-2024/programma/3-2-zorg/"]
+
+
+def test_home_and_colophon(site: Path):
+    home = page(site, "/")
+    assert text_of(home.h1) == "Gemeente Proef"
+    card = home.find("li", class_="card")
+    assert "Begroting 2024" in text_of(card) and "1.331.787" in text_of(card)
+    about = page(site, "/over/")
+    warnings = [text_of(li) for li in about.find("ul", class_="warnings").find_all("li")]
+    assert warnings == ['warning: financien.csv, row 7, column "Bedrag": bedrag is nul']
+    assert "Gemaakt door de afdeling Financiën." in text_of(about.main)
+    sources = about.main.find("table")
+    assert [text_of(td) for td in sources.tbody.find_all("td")] == ["10", "10", "11/07/2023 15:35:31"]
+
+
+def test_every_page_has_the_common_structure(site: Path):
+    all_pages = pages(site)
+    assert len(all_pages) >= 9
+    for path in all_pages:
+        soup = soup_of(path)
+        assert soup.html["lang"] == "nl", path
+        assert len(soup.find_all("h1")) == 1, path
+        assert soup.find("main", id="inhoud") is not None, path
+        skip = soup.find("a", class_="skip-link")
+        assert skip["href"] == "#inhoud" and text_of(skip) == "Naar de inhoud", path
+        assert text_of(soup.find("footer")).endswith(STAMP_NL), path
+
+
+def test_nothing_points_to_another_host_and_relative_links_resolve(site: Path):
+    for path in pages(site):
+        soup = soup_of(path)
+        here = path.parent.relative_to(site).as_posix()
+        for tag in soup.find_all(src=True) + soup.find_all(href=True):
+            url = tag.get("src") or tag.get("href")
+            assert not re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.I), (path, url)
+            if url.startswith(("#", "mailto:")):
+                continue
+            target = posixpath.normpath(posixpath.join(here, url.split("#")[0]))
+            if url.endswith("/"):
+                target = posixpath.join(target, "index.html")
+            assert (site / target).exists(), (path, url)
+
+
+def test_charts_and_tables_are_accessible(site: Path):
+    for path in pages(site):
+        soup = soup_of(path)
+        ids = [tag["id"] for tag in soup.find_all(id=True)]
+        assert len(ids) == len(set(ids)), path
+        for svg in soup.find_all("svg"):
+            assert svg["role"] == "img", path
+            title_id, desc_id = svg["aria-labelledby"].split()
+            assert svg.find("title", id=title_id) and text_of(svg.find("title", id=title_id))
+            assert svg.find("desc", id=desc_id) and text_of(svg.find("desc", id=desc_id))
+            figure = svg.find_parent("figure")
+            assert figure is not None and figure.figcaption is not None
+        for table in soup.find_all("table"):
+            assert table.caption is not None and text_of(table.caption), path
+            assert all(th.get("scope") for th in table.find_all("th")), path
+        for cell in soup.select("td.num .nowrap"):
+            assert "%" in cell.get_text()
+
+
+def test_output_is_deterministic(tmp_path: Path):
+    a, _ = build(tmp_path, "a")
+    b, _ = build(tmp_path, "b")
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files_a == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    for rel in files_a:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_english_site(tmp_path: Path):
+    out, _ = build(tmp_path, language="en")
+    soup = page(out, "/begroting-2024/programma/3-vitaal-en-sociaal/")
+    assert soup.html["lang"] == "en"
+    assert text_of(soup.find("footer")).endswith(
+        "This page was built on 01/02/2024 10:00:00 from the export of 11/07/2023 15:35:31")
+    share = section(soup, "Share of the total")
+    assert [s.get_text() for s in share.select(".big")] == ["799,099", "265,028"]
+    assert [s.get_text() for s in share.select(".nowrap")] == ["60.0 %", "19.9 %"]
+
+
+def test_unknown_export_time(tmp_path: Path):
+    out, _ = build(tmp_path, exported_at=None)
+    for url in ("/", "/begroting-2024/"):
+        footer = text_of(page(out, url).find("footer"))
+        assert footer.endswith("Deze pagina is gebouwd op 01/02/2024 10:00:00 met de export van onbekende datum")
+
+
+def test_two_programmes_with_the_same_slug_are_refused(tmp_path: Path):
+    budget = make_budget(tmp_path / "project")
+    edition = budget.editions[0]
+    # codes "1" and "1." with the same title slugify alike: both pages would be .../1-veiligheid/
+    edition.programmes["1."] = Programme("1.", "Veiligheid", order=9)
+    figures = {edition.id: compute(edition)}
+    with pytest.raises(RuntimeError, match="begroting-2024/programma/1-veiligheid"):
+        render_site(budget, figures, tmp_path / "site", build_time=BUILT, warnings=[])
