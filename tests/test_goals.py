@@ -129,3 +129,18 @@ def test_demo_goal_pages(tmp_path, demo_dir):
     assert "aandacht nodig" in goal.find(class_="status").get_text()
     table = goal.find("table")
     assert [td.get_text() for td in table.find("tbody").find_all("td")] == ["9,0", "8,9", "8,4", "8,5", "8,0", "–"]
+
+
+def test_target_outside_the_edition_and_spreadsheet_problems(tmp_path):
+    indicators = INDICATORS + "2;Voortijdig schoolverlaters;%;2031;1,0;DUO;ja;streefwaarde;lager\n"
+    sheet = SHEET + "2;;activiteit;2.Z;Zwevend;;;\n2;2.C;plan;;Onbekend soort;;;\n"
+    project = write_project(tmp_path / "p", finance=GOOD_FINANCE, files={
+        "begroting-2024/doelen.csv": sheet, "begroting-2024/indicatoren.csv": indicators})
+    assert [p.format() for p in load_project(project).problems] == [
+        "error: begroting-2024/doelen.csv, row 7, column \"soort\": 'plan' is not doel or activiteit — hint: write "
+        "doel or activiteit",
+        "error: begroting-2024/doelen.csv, row 6, column \"doel\": the activity belongs to goal '2.Z', which is not "
+        "in the file — hint: use the code of a goal in column code",
+        "error: begroting-2024/doelen.csv: indicator 'Voortijdig schoolverlaters' has a target for 2031, outside the "
+        "years of begroting-2024 (2022–2027) — hint: set targets for the edition's years",
+    ]

@@ -32,6 +32,7 @@ def page_types(site: Path) -> dict[str, str]:
     return {
         "home": "/", "edition": f"/{edition}/", "programme": f"/{edition}/programma/{top}/",
         "deelprogramma": f"/{edition}/programma/{child}/", "taakvelden": f"/{edition}/taakvelden/", "over": "/over/",
+        "goals": f"/{edition}/doelen/", "statement": "/over/toegankelijkheid/",
     }
 
 

@@ -62,6 +62,7 @@ PAGE_TYPES = {
     "deelprogramma": "/begroting-2024/programma/3-3-sociaal-domein/",
     "overview": "/begroting-2024/programma/oh-overhead/",
     "taakvelden": "/begroting-2024/taakvelden/",
+    "goals": "/begroting-2024/doelen/",
     "over": "/over/",
     "statement": "/over/toegankelijkheid/",
 }
