@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import multiprocessing as mp
 import os
 import shutil
@@ -52,6 +53,7 @@ class Page:
     title: str
     edition: EditionData | None = None
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, path) above this page
+    data: list[dict] | None = None  # the figures of the page's main table, also written as cijfers.csv/.json
 
     @property
     def depth(self) -> int:
@@ -74,6 +76,11 @@ _FORKED: tuple | None = None   # (renderer, specs, out) inherited by forked work
 def _render_in_worker(indices: list[int]) -> list[tuple[str, str | None, list]]:
     renderer, specs, out = _FORKED
     return [renderer._render_and_write(specs[i], out) for i in indices]
+
+
+def _euros(value: Decimal) -> str:
+    """Exact euros with two decimals, machine-readable (for the downloads next to tables)."""
+    return f"{value.quantize(Decimal('0.01')):f}"
 
 
 def _digest(*parts) -> str:
@@ -155,6 +162,8 @@ class Renderer:
                                   functools.partial(self.edition_page, edition)))
             specs.append(PageSpec(f"{edition.id}/taakvelden", _digest(base),
                                   functools.partial(self.taakvelden_page, edition)))
+            specs.append(PageSpec(f"{edition.id}/downloads", _digest(base),
+                                  functools.partial(self.downloads_page, edition)))
             if edition.goals:
                 specs.append(PageSpec(f"{edition.id}/doelen", _digest(base, repr(edition.goals)),
                                       functools.partial(self.goals_page, edition)))
@@ -217,7 +226,24 @@ class Renderer:
             "compact": {k: fmt.compact(getattr(grand, k), self.language) for k in ("lasten", "baten")},
             "has_goals": bool(edition.goals),
         }, f"{edition.config.display_title} {self.t['at_a_glance']}", edition=edition,
-            crumbs=[(self.t["home"], "")])
+            crumbs=[(self.t["home"], "")],
+            data=[{"code": r["programme"].code, "naam": r["programme"].title, "soort": r["programme"].kind,
+                   "lasten": _euros(r["amounts"].lasten), "baten": _euros(r["amounts"].baten),
+                   "saldo": _euros(r["amounts"].saldo),
+                   "aandeel_lasten": f"{r['share_lasten']:.6f}" if r["share_lasten"] is not None else "",
+                   "aandeel_baten": f"{r['share_baten']:.6f}" if r["share_baten"] is not None else ""}
+                  for r in programmes + overviews])
+
+    def downloads_page(self, edition: EditionData) -> Page:
+        files = [
+            ("financien.csv", "CSV", self.t["dl_lines"]), ("financien.parquet", "Parquet", self.t["dl_lines"]),
+            ("begroting.xlsx", "XLSX", self.t["dl_xlsx"]), ("begroting.json", "JSON", self.t["dl_json"]),
+            ("programmas.csv", "CSV", self.t["dl_programmes"]), ("taakvelden.csv", "CSV", self.t["dl_taakvelden"]),
+            ("datapackage.json", "Fiscal Data Package", self.t["dl_fdp"]),
+        ]
+        return Page(f"{edition.id}/downloads", "downloads.html", {"files": files},
+                    self.t["downloads_title"].format(edition=edition.config.display_title), edition=edition,
+                    crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
 
     def _share_chart(self, kind: str, rows: list[dict], period: str) -> dict | None:
         """The bar chart of each programme's share in the lasten or baten (None without programmes)."""
@@ -354,6 +380,8 @@ class Renderer:
         in_goals = {name for g in edition.goals if g.programme == programme.code for name in g.indicators}
         indicators = [self.series_view(s, f"ind-x-{n}") for n, s in enumerate(
             s for (code, name), s in sorted(edition.series.items()) if code == programme.code and name not in in_goals)]
+        data = [{"jaar": r["period"][0], "kolom": r["period"][1], "lasten": _euros(r["amounts"].lasten),
+                 "baten": _euros(r["amounts"].baten), "saldo": _euros(r["amounts"].saldo)} for r in table]
         return Page(programme_path(edition, programme), "programme.html", {
             "programme": programme, "fig": fig, "table": table, "chart": chart, "children": children,
             "taakvelden": taakvelden, "texts": edition.texts_for(programme.code), "indicators": indicators,
@@ -362,7 +390,7 @@ class Renderer:
             "share_lasten": fig.share_lasten(programme.code), "share_baten": fig.share_baten(programme.code),
             "parent": edition.programmes[programme.parent] if programme.parent else None,
             "parent_path": programme_path(edition, edition.programmes[programme.parent]) if programme.parent else None,
-        }, self.programme_label(programme, edition), edition=edition, crumbs=crumbs)
+        }, self.programme_label(programme, edition), edition=edition, crumbs=crumbs, data=data)
 
     # ----------------------------------------------------------------------------- writing
     def stamp(self, page: Page) -> str:
@@ -408,8 +436,16 @@ class Renderer:
         return target
 
     def _render_and_write(self, spec: PageSpec, out: Path) -> tuple[str, str | None, list]:
-        html = self.render(spec.make())
+        page = spec.make()
+        html = self.render(page)
         self._write_page(out, spec.path, html)
+        if page.data is not None:
+            from ..publish.downloads import table_csv
+
+            folder = out / spec.path
+            (folder / "cijfers.csv").write_text(table_csv(page.data), encoding="utf-8")
+            (folder / "cijfers.json").write_text(json.dumps(page.data, ensure_ascii=False, indent=1) + "\n",
+                                                 encoding="utf-8")
         return spec.path, spec.deps, audit_page(html)
 
     def _render_all(self, todo: list[PageSpec], out: Path) -> list[tuple[str, str | None, list]]:
@@ -432,6 +468,19 @@ class Renderer:
         finally:
             _FORKED = None
         return results
+
+    def _write_downloads(self, out: Path, previous: RenderState | None) -> None:
+        """The open data of each edition; under serve only when the edition's data changed."""
+        from ..publish.downloads import write_edition_downloads
+
+        old = previous.downloads if previous is not None else {}
+        for edition in self.budget.editions:
+            key = _digest(self.config.model_dump_json(), edition.version)
+            if old.get(edition.id) == key and (out / edition.id / "downloads" / "datapackage.json").exists():
+                self.state.downloads[edition.id] = key
+                continue
+            write_edition_downloads(self.budget, edition, self.figures[edition.id], out, created=self.build_time)
+            self.state.downloads[edition.id] = key
 
     def write(self, out: Path, previous: RenderState | None = None) -> list[Path]:
         """Write the site into ``out``. With ``previous`` (the state of the last build into the
@@ -468,10 +517,14 @@ class Renderer:
         rendered.append((statement.path, self.render(statement)))
         for path, html in rendered:
             written.append(self._write_page(out, path, html))
+        self._write_downloads(out, previous)
         for path in set(old) - seen:  # pages that no longer exist (a programme was removed)
-            stale = out / path / "index.html"
-            if stale.exists():
-                stale.unlink()
+            for name in ("index.html", "cijfers.csv", "cijfers.json"):
+                stale = out / path / name
+                if stale.exists():
+                    stale.unlink()
+            if (out / path).is_dir() and not any((out / path).iterdir()):
+                (out / path).rmdir()
         static = out / "static"
         static.mkdir(exist_ok=True)
         css = resources.files("begroot.render") / "static" / "begroot.css"
@@ -497,6 +550,7 @@ def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *
     written = renderer.write(out, previous=state)
     if state is not None:
         state.pages = renderer.state.pages
+        state.downloads = renderer.state.downloads
     if audit is not None:
         for key, items in sorted(renderer.audit.failures.items()):
             audit.extend((page, key, detail) for page, detail in items)

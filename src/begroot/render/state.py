@@ -10,3 +10,4 @@ class RenderState:
     """Per page path: the digest of what it was rendered from, and its accessibility failures."""
 
     pages: dict[str, tuple[str | None, list]] = field(default_factory=dict)
+    downloads: dict[str, str] = field(default_factory=dict)  # edition id -> digest of what was written

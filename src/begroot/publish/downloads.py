@@ -1,0 +1,218 @@
+"""Open data of an edition: every finance line and the aggregates as CSV, XLSX, JSON, Parquet, and a
+Fiscal Data Package (``datapackage.json`` with a ``mapping``).
+
+Amounts are written exactly, in euros with two decimals and a decimal point (machine-readable;
+the pages show the Dutch format). Files are written to ``<edition>/downloads/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from .. import reference
+from ..figures import EditionFigures, period_key
+from ..model import Budget, EditionData
+
+#: Excel's limit; larger line tables go to CSV and Parquet only.
+XLSX_MAX_ROWS = 1_048_575
+
+PHASE = {"begroting": "proposed", "begroting_na_wijziging": "adjusted", "meerjarenraming": "proposed",
+         "realisatie": "executed"}
+
+
+def euros_text(cents: pl.Expr) -> pl.Expr:
+    """Exact euros as text with two decimals, from integer cents (no float on the way)."""
+    absolute = cents.abs()
+    return (pl.when(cents < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+            + (absolute // 100).cast(pl.String) + "." + (absolute % 100).cast(pl.String).str.zfill(2))
+
+
+def lines_table(edition: EditionData) -> pl.DataFrame:
+    names = {code: p.title for code, p in edition.programmes.items()}
+    tv_names = {c: v.name for c, v in reference.taakvelden(edition.config.year).items()}
+    lines = edition.lines
+    return lines.select(
+        pl.col("programme").alias("programma"),
+        pl.col("programme").replace_strict(names, default=None, return_dtype=pl.String).alias("programma_naam"),
+        pl.col("taakveld"),
+        pl.col("taakveld").replace_strict(tv_names, default=None, return_dtype=pl.String).alias("taakveld_naam"),
+        pl.col("categorie"),
+        pl.col("kind").alias("soort"),
+        pl.col("year").alias("jaar"),
+        pl.col("column").alias("kolom"),
+        euros_text(pl.col("cents")).alias("bedrag"),
+        pl.col("file").alias("bron_bestand"),
+        pl.col("row").alias("bron_rij"),
+    )
+
+
+def _money(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01')):f}"
+
+
+def programme_rows(edition: EditionData, fig: EditionFigures) -> list[dict]:
+    rows = []
+    for p in edition.programmes.values():
+        for period in fig.periods_of(p.code):
+            a = fig.programmes[p.code][period]
+            rows.append({"code": p.code, "naam": p.title, "hoofdprogramma": p.parent or "", "soort": p.kind,
+                         "jaar": period[0], "kolom": period[1], "lasten": _money(a.lasten),
+                         "baten": _money(a.baten), "saldo": _money(a.saldo)})
+    return rows
+
+
+def taakveld_rows(edition: EditionData, fig: EditionFigures) -> list[dict]:
+    names = {c: v.name for c, v in reference.taakvelden(edition.config.year).items()}
+    rows = []
+    for code in sorted(fig.taakvelden, key=reference.sort_key):
+        for period in sorted(fig.taakvelden[code], key=period_key):
+            a = fig.taakvelden[code][period]
+            rows.append({"taakveld": code, "naam": names.get(code, ""), "jaar": period[0], "kolom": period[1],
+                         "lasten": _money(a.lasten), "baten": _money(a.baten), "saldo": _money(a.saldo)})
+    return rows
+
+
+def table_csv(rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[dict] | pl.DataFrame], created=None) -> None:
+    """One sheet per table, with a bold, frozen header row; amounts as numbers with two decimals."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    if created is not None:
+        book.set_properties({"created": created})  # reproducible: no clock time in the file
+    bold = book.add_format({"bold": True, "bottom": 1})
+    money = book.add_format({"num_format": "#,##0.00"})
+    for name, table in sheets.items():
+        if isinstance(table, pl.DataFrame):
+            columns, records = table.columns, table.iter_rows()
+        else:
+            columns = list(table[0]) if table else []
+            records = (tuple(r.values()) for r in table)
+        sheet = book.add_worksheet(name)
+        sheet.freeze_panes(1, 0)
+        for c, title in enumerate(columns):
+            sheet.write_string(0, c, title, bold)
+            sheet.set_column(c, c, max(12, len(title) + 2))
+        amount_cols = {c for c, title in enumerate(columns) if title in ("bedrag", "lasten", "baten", "saldo")}
+        for r, record in enumerate(records, start=1):
+            for c, value in enumerate(record):
+                if value is None:
+                    continue
+                if c in amount_cols:
+                    # the exact text is kept in the CSV; Excel stores numbers as doubles
+                    sheet.write_number(r, c, float(Decimal(value)), money)
+                elif isinstance(value, int):
+                    sheet.write_number(r, c, value)
+                else:
+                    sheet.write_string(r, c, str(value))
+    book.close()
+
+
+def datapackage(budget: Budget, edition: EditionData) -> dict:
+    """A Fiscal Data Package describing financien.csv, with the mapping of measures and dimensions."""
+    org = budget.config.organisation
+    return {
+        "name": f"{(org.cbs_code or 'begroot').lower()}-{edition.id}",
+        "title": f"{org.name}: {edition.config.display_title}",
+        "licenses": [{"name": "CC0-1.0", "title": "Creative Commons Zero v1.0"}],
+        "resources": [{
+            "name": "financien",
+            "path": "financien.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {"fields": [
+                {"name": "programma", "type": "string"},
+                {"name": "programma_naam", "type": "string"},
+                {"name": "taakveld", "type": "string"},
+                {"name": "taakveld_naam", "type": "string"},
+                {"name": "categorie", "type": "string"},
+                {"name": "soort", "type": "string", "constraints": {"enum": ["lasten", "baten"]}},
+                {"name": "jaar", "type": "year"},
+                {"name": "kolom", "type": "string",
+                 "constraints": {"enum": ["realisatie", "begroting", "begroting_na_wijziging", "meerjarenraming"]}},
+                {"name": "bedrag", "type": "number", "decimalChar": ".", "groupChar": ""},
+                {"name": "bron_bestand", "type": "string"},
+                {"name": "bron_rij", "type": "integer"},
+            ]},
+        }],
+        # The mapping in the shape OpenSpending's Fiscal Data Packages use: measures and dimensions
+        # with their attributes; direction (expenditure/revenue) and phase come from two columns.
+        "mapping": {
+            "measures": {"bedrag": {"source": "bedrag", "currency": "EUR", "factor": 1,
+                                    "direction": {"source": "soort", "values": {"lasten": "expenditure",
+                                                                               "baten": "revenue"}},
+                                    "phase": {"source": "kolom", "values": PHASE}}},
+            "dimensions": {
+                "activity": {"dimensionType": "activity", "primaryKey": ["programma"],
+                             "attributes": {"programma": {"source": "programma"},
+                                            "programma_naam": {"source": "programma_naam", "labelfor": "programma"}}},
+                "functional-classification": {
+                    "dimensionType": "classification", "classificationType": "functional", "primaryKey": ["taakveld"],
+                    "attributes": {"taakveld": {"source": "taakveld"},
+                                   "taakveld_naam": {"source": "taakveld_naam", "labelfor": "taakveld"}}},
+                "economic-classification": {
+                    "dimensionType": "classification", "classificationType": "economic", "primaryKey": ["categorie"],
+                    "attributes": {"categorie": {"source": "categorie"}}},
+                "direction": {"dimensionType": "other", "primaryKey": ["soort"],
+                              "attributes": {"soort": {"source": "soort"}},
+                              "description": "lasten = expenditure, baten = revenue"},
+                "date": {"dimensionType": "datetime", "primaryKey": ["jaar"],
+                         "attributes": {"jaar": {"source": "jaar"}}},
+                "phase": {"dimensionType": "other", "primaryKey": ["kolom"],
+                          "attributes": {"kolom": {"source": "kolom"}},
+                          "description": "; ".join(f"{k} = {v}" for k, v in PHASE.items())},
+            },
+        },
+    }
+
+
+def write_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFigures, out: Path,
+                            created=None) -> list[Path]:
+    folder = out / edition.id / "downloads"
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = lines_table(edition)
+    programmes, taakvelden = programme_rows(edition, fig), taakveld_rows(edition, fig)
+    written = []
+
+    def put(name: str, text: str) -> None:
+        (folder / name).write_text(text, encoding="utf-8")
+        written.append(folder / name)
+
+    lines.write_csv(folder / "financien.csv", line_terminator="\n")
+    written.append(folder / "financien.csv")
+    put("programmas.csv", table_csv(programmes))
+    put("taakvelden.csv", table_csv(taakvelden))
+    lines.with_columns(pl.col("bedrag").cast(pl.Decimal(20, 2))).write_parquet(
+        folder / "financien.parquet", compression="zstd", statistics=False)
+    written.append(folder / "financien.parquet")
+    org = budget.config.organisation
+    put("begroting.json", json.dumps({
+        "organisatie": {"naam": org.name, "cbs_code": org.cbs_code},
+        "editie": {"id": edition.id, "soort": edition.config.kind, "jaar": edition.config.year,
+                   "titel": edition.config.display_title},
+        "eenheid": "EUR", "programmas": programmes, "taakvelden": taakvelden,
+    }, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    sheets: dict = {"Programma's": programmes, "Taakvelden": taakvelden}
+    if lines.height <= XLSX_MAX_ROWS:
+        sheets = {"Regels": lines, **sheets}
+    write_xlsx(folder / "begroting.xlsx", sheets, created=created)
+    written.append(folder / "begroting.xlsx")
+    put("datapackage.json", json.dumps(datapackage(budget, edition), ensure_ascii=False, indent=1) + "\n")
+    return written

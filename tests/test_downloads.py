@@ -1,0 +1,114 @@
+"""Open data: every download parses back to the figures on the pages, exactly; the Fiscal Data
+Package validates; exporting and reading the export back as input gives the same totals."""
+
+import csv
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+from bs4 import BeautifulSoup
+
+from begroot.build import build
+from begroot.project import load_project
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from begroot.cli import demo_project
+
+    site = tmp_path_factory.mktemp("dl") / "site"
+    build(demo_project(), site)
+    loaded = load_project(demo_project())
+    return site, loaded.figures["begroting-2024"], loaded
+
+
+def test_edition_downloads_parse_back_exactly(demo):
+    site, fig, _ = demo
+    folder = site / "begroting-2024" / "downloads"
+    grand = fig.grand()
+    with (folder / "financien.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sum(Decimal(r["bedrag"]) for r in rows if r["soort"] == "lasten") == grand.lasten == Decimal("1331787000")
+    assert sum(Decimal(r["bedrag"]) for r in rows if r["soort"] == "baten") == grand.baten
+    parquet = pl.read_parquet(folder / "financien.parquet")
+    assert parquet.filter(pl.col("soort") == "lasten")["bedrag"].sum() == grand.lasten
+    with (folder / "programmas.csv").open(encoding="utf-8") as fh:
+        programmes = {r["code"]: r for r in csv.DictReader(fh)}
+    assert Decimal(programmes["3"]["lasten"]) == fig.of("3").lasten == Decimal("802980000")
+    data = json.loads((folder / "begroting.json").read_text(encoding="utf-8"))
+    assert {p["code"]: Decimal(p["baten"]) for p in data["programmas"]}["3"] == fig.of("3").baten
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(folder / "begroting.xlsx", read_only=True)
+    assert book.sheetnames == ["Regels", "Programma's", "Taakvelden"]
+    sheet = list(book["Programma's"].iter_rows(values_only=True))
+    header, body = sheet[0], sheet[1:]
+    row3 = dict(zip(header, next(r for r in body if r[0] == "3")))
+    assert round(Decimal(str(row3["lasten"])) * 100) == 80298000000
+
+
+def test_page_figures_download_matches_the_page(demo):
+    site, fig, _ = demo
+    page = site / "begroting-2024" / "programma" / "3-vitaal-en-sociaal"
+    soup = BeautifulSoup((page / "index.html").read_text(encoding="utf-8"), "html5lib")
+    table = next(t for t in soup.find_all("table") if "Lasten, baten en saldo" in t.find("caption").get_text())
+    shown = [td.get_text() for td in table.find("tbody").find_all("td")]     # lasten, baten, saldo (x € 1.000)
+    [row] = json.loads((page / "cijfers.json").read_text(encoding="utf-8"))
+    as_shown = [f"{round(Decimal(row[k]) / 1000):,}".replace(",", ".") for k in ("lasten", "baten", "saldo")]
+    assert shown == as_shown == ["802.980", "246.805", "-556.175"]
+    with (page / "cijfers.csv").open(encoding="utf-8") as fh:
+        assert list(csv.DictReader(fh)) == [{k: str(v) for k, v in row.items()}]
+    links = [a["href"] for a in soup.find_all("a") if a.get("href", "").startswith("cijfers.")]
+    assert links == ["cijfers.csv", "cijfers.json"]
+    edition = json.loads((site / "begroting-2024" / "cijfers.json").read_text(encoding="utf-8"))
+    assert {r["code"]: r["lasten"] for r in edition}["OH"] == "146266000.00"
+
+
+def test_fiscal_data_package_validates(demo):
+    from frictionless import validate
+
+    site, _, _ = demo
+    package = site / "begroting-2024" / "downloads" / "datapackage.json"
+    report = validate(str(package))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+    mapping = json.loads(package.read_text(encoding="utf-8"))["mapping"]
+    assert mapping["measures"]["bedrag"]["currency"] == "EUR"
+    assert mapping["measures"]["bedrag"]["direction"]["values"] == {"lasten": "expenditure", "baten": "revenue"}
+    assert set(mapping["dimensions"]) >= {"activity", "functional-classification", "economic-classification", "date"}
+
+
+def test_export_read_back_as_input_gives_the_same_totals(demo, tmp_path):
+    site, fig, loaded = demo
+    project = tmp_path / "terug"
+    (project / "begroting-2024").mkdir(parents=True)
+    shutil.copyfile(site / "begroting-2024" / "downloads" / "financien.csv", project / "begroting-2024" / "export.csv")
+    shutil.copyfile(Path(loaded.budget.root) / "begroting-2024" / "programmas.csv",
+                    project / "begroting-2024" / "programmas.csv")
+    (project / "begroot.toml").write_text("""
+[organisation]
+name = "Gemeente Groningen"
+
+[[editions]]
+id = "begroting-2024"
+year = 2024
+
+[[editions.finance]]
+file = "export.csv"
+decimal = "."
+[editions.finance.columns]
+programme = "programma"
+taakveld = "taakveld"
+categorie = "categorie"
+kind = "soort"
+year = "jaar"
+column = "kolom"
+amount = "bedrag"
+""", encoding="utf-8")
+    result = build(project, tmp_path / "site")
+    again = result.loaded.figures["begroting-2024"]
+    assert again.grand() == fig.grand()
+    assert again.of("3") == fig.of("3")
