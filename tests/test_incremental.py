@@ -36,6 +36,7 @@ def test_text_edit_rewrites_only_its_page_and_matches_a_full_build(project, tmp_
                        "over/toegankelijkheid/index.html"]
     assert "Tweede tekst." in (site / "begroting-2024/programma/1-veiligheid/index.html").read_text(encoding="utf-8")
     assert result.pages == len(before)
+    state.indexing.join()  # the served site's search index is rebuilt in the background
     build(project, tmp_path / "full")
     assert digest(site) == digest(tmp_path / "full")
 
@@ -50,6 +51,7 @@ def test_finance_edit_and_removed_programme(project, tmp_path):
     build(project, site, state=state)
     assert not (site / "begroting-2024/programma/oh-overhead/index.html").exists()
     assert (site / "begroting-2024/programma/oh-overhead-en-ondersteuning/index.html").exists()
+    state.indexing.join()
     build(project, tmp_path / "full")
     assert digest(site) == digest(tmp_path / "full")
 

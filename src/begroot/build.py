@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Callable
 
 from .errors import BegrootError, Problems, ProjectInvalid
 from .project import LoadCache, Loaded, load_project, source_date_epoch
+from .publish.search import index_site
 from .render.state import RenderState
 
 #: A file in every built site's root; OUT is only replaced when it holds one (or is empty).
@@ -37,6 +39,21 @@ class BuildState:
     cache: LoadCache = field(default_factory=LoadCache)
     render: RenderState = field(default_factory=RenderState)
     out: Path | None = None
+    indexing: threading.Thread | None = None
+
+    def reindex(self, site: Path) -> None:
+        """Rebuild the search index of a served site in the background (one at a time)."""
+        if self.indexing is not None:
+            self.indexing.join()
+
+        def work() -> None:
+            try:
+                index_site(site)
+            except BegrootError:
+                pass  # the previous index stays; the next full build reports the problem
+
+        self.indexing = threading.Thread(target=work, daemon=True)
+        self.indexing.start()
 
 
 @dataclass
@@ -157,6 +174,11 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                 shutil.copyfile(src, tmp / "static" / src.name)
             (tmp / MARKER).write_text("This folder was written by begroot build.\n", encoding="utf-8")
             os.chmod(tmp, 0o755)
+        if incremental and state is not None:
+            state.reindex(out)  # the preview's search catches up in the background
+        else:
+            with step("Building the search index"):
+                index_site(tmp)
         if not incremental:
             with step("Publishing"):
                 swap_in(tmp, out)

@@ -65,4 +65,6 @@ PAGE_TYPES = {
     "goals": "/begroting-2024/doelen/",
     "over": "/over/",
     "statement": "/over/toegankelijkheid/",
+    "search": "/zoeken/",
+    "downloads": "/begroting-2024/downloads/",
 }

@@ -155,7 +155,8 @@ class Renderer:
         whose dependencies did not change is not rendered again.
         """
         site = _digest(self.config.model_dump_json(), [(e.id, e.version) for e in self.budget.editions])
-        specs = [PageSpec("", site, self.home_page), PageSpec("over", None, self.about_page)]
+        specs = [PageSpec("", site, self.home_page), PageSpec("over", None, self.about_page),
+                 PageSpec("zoeken", site, self.search_page)]
         for edition in self.editions_sorted():
             base = (site, edition.version)
             specs.append(PageSpec(edition.id, _digest(base, _texts_key(edition.texts_for(None))),
@@ -233,6 +234,17 @@ class Renderer:
                    "aandeel_lasten": f"{r['share_lasten']:.6f}" if r["share_lasten"] is not None else "",
                    "aandeel_baten": f"{r['share_baten']:.6f}" if r["share_baten"] is not None else ""}
                   for r in programmes + overviews])
+
+    def search_page(self) -> Page:
+        items = []
+        for edition in self.editions_sorted():
+            items.append({"path": edition.id, "title": f"{edition.config.display_title} {self.t['at_a_glance']}",
+                          "edition": None})
+            for p in edition.programmes.values():
+                items.append({"path": programme_path(edition, p), "title": self.programme_label(p, edition),
+                              "edition": edition.config.display_title})
+        return Page("zoeken", "search.html", {"all_pages": items}, self.t["search"],
+                    crumbs=[(self.t["home"], "")])
 
     def downloads_page(self, edition: EditionData) -> Page:
         files = [
@@ -530,6 +542,9 @@ class Renderer:
         css = resources.files("begroot.render") / "static" / "begroot.css"
         with resources.as_file(css) as css_path:
             shutil.copyfile(css_path, static / "begroot.css")
+        for name in ("zoeken.js", "favicon.svg"):
+            with resources.as_file(resources.files("begroot.render") / "static" / name) as path:
+                shutil.copyfile(path, static / name)
         theme_css = environment().get_template("theme.css").render(theme=self.config.theme,
                                                                     font_faces=self.font_faces())
         (static / "theme.css").write_text(theme_css, encoding="utf-8")

@@ -117,6 +117,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "dl_taakvelden": "Lasten, baten en saldo per taakveld en jaar",
         "dl_fdp": "Beschrijving van de regels als Fiscal Data Package",
         "figures_download": "Cijfers van deze tabel",
+        "search": "Zoeken",
+        "search_label": "Zoek in de begroting",
+        "search_none": "Geen resultaten voor {q}",
+        "search_count": "{n} resultaten voor {q}",
+        "all_pages": "Alle pagina's",
+        "all_pages_intro": "Zoeken werkt met JavaScript. Zonder JavaScript vindt u hier elke pagina van deze site.",
     },
     "en": {
         "skip": "Skip to content",
@@ -232,6 +238,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "dl_taakvelden": "Expenditure, revenue and balance by task field and year",
         "dl_fdp": "Description of the lines as a Fiscal Data Package",
         "figures_download": "Figures of this table",
+        "search": "Search",
+        "search_label": "Search the budget",
+        "search_none": "No results for {q}",
+        "search_count": "{n} results for {q}",
+        "all_pages": "All pages",
+        "all_pages_intro": "Search needs JavaScript. Without it, every page of this site is listed here.",
     },
 }
 

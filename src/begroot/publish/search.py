@@ -1,0 +1,37 @@
+"""The full-text search index, built with Pagefind over the finished pages (Dutch stemming comes
+from the pages' ``lang="nl"``). The index is static files under ``pagefind/``: searching needs no
+server and no other host."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ..errors import BegrootError
+
+
+def index_site(site: Path) -> None:
+    """Write ``site/pagefind/``; raise BegrootError when Pagefind fails or is missing.
+
+    The index is written beside the old one and swapped in, so a served site never has a
+    half-written index, and files of an old index do not linger.
+    """
+    fresh, old, final = site / ".pagefind-new", site / ".pagefind-old", site / "pagefind"
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(fresh), "--silent"],
+            capture_output=True, text=True, timeout=900)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BegrootError(f"the search index could not be built: {exc}") from None
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise BegrootError("the search index could not be built: " + (detail[-1] if detail else "pagefind failed")
+                           + " (is the package pagefind[bin] installed?)")
+    if final.exists():
+        final.rename(old)
+    fresh.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
