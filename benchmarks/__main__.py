@@ -363,52 +363,9 @@ def main(argv: list[str] | None = None) -> None:
                             "rss_mb": max(x["rss_mb"] for x in x_runs)}
         console.print(f"  {r['ingest_xlsx']['wall']:.2f} s ({time.perf_counter() - t:.0f} s)")
 
-    last = sorted(p.name for p in city.iterdir() if p.is_dir())[-1]
-    text = city / last / "teksten" / "1-doelstelling.md"
-    rebuilt = base / "site-rebuild"
-    r["serve_state"] = serve_uses_state()
-    for mode in ("plain", "state"):
-        t = step(f"rebuild after one text edit in a warm process ({'with' if mode == 'state' else 'without'} BuildState)")
-        shutil.rmtree(rebuilt, ignore_errors=True)
-        page = next((rebuilt_page for rebuilt_page in site.glob(f"{last}/programma/1-*/index.html")
-                     if re.fullmatch(r"1-[^\d].*", rebuilt_page.parent.name)), None)
-        rel = page.relative_to(site).as_posix() if page else f"{last}/index.html"
-        try:
-            rb = python_json(REBUILD, str(city), str(rebuilt), str(text), str(runs), mode, rel)
-        except RuntimeError as exc:
-            console.print(f"  [yellow]failed: {str(exc).splitlines()[-1]}[/yellow]")
-            continue
-        r[f"rebuild_{mode}"] = {"wall": statistics.median(rb["times"]), "first": rb["first"],
-                                "written": statistics.median(rb["written"]), "pages": rb["pages"]}
-        console.print(f"  {r[f'rebuild_{mode}']['wall'] * 1000:.0f} ms ({time.perf_counter() - t:.0f} s)")
-    shutil.rmtree(rebuilt, ignore_errors=True)
-
+    measure_rebuild(r, base, city, site, runs)
     if not args.no_peers:
-        if importlib.util.find_spec("pandas"):
-            t = step("pandas read_csv of the same finance CSV")
-            csv_file = next(ingest.glob("*/financien.csv"))
-            pd_runs = [python_json(PANDAS, str(csv_file)) for _ in range(runs)]
-            r["pandas"] = {"wall": statistics.median(x["wall"] for x in pd_runs), "lines": pd_runs[0]["lines"],
-                           "rss_mb": max(x["rss_mb"] for x in pd_runs)}
-            console.print(f"  {r['pandas']['wall']:.2f} s ({time.perf_counter() - t:.0f} s)")
-        mkdocs = mkdocs_command()
-        if mkdocs:
-            t = step("MkDocs build of the peer corpus")
-            out = peers / "mkdocs-site"
-            r["mkdocs"] = measure([*mkdocs, "build", "-q", "-f", str(peers / "mkdocs" / "mkdocs.yml"), "-d", str(out)],
-                                  runs, before=lambda: shutil.rmtree(out, ignore_errors=True))
-            r["mkdocs_pages"] = sum(1 for _ in out.rglob("index.html"))
-            console.print(f"  {r['mkdocs'].wall:.2f} s ({time.perf_counter() - t:.0f} s)")
-        hugo = hugo_binary()
-        if hugo:
-            t = step("Hugo build of the peer corpus")
-            out = peers / "hugo-public"
-            r["hugo"] = measure([hugo, "--quiet", "-s", str(peers / "hugo"), "-d", str(out)], runs,
-                                before=lambda: shutil.rmtree(out, ignore_errors=True))
-            r["hugo_pages"] = sum(1 for _ in out.rglob("index.html"))
-            r["hugo_version"] = subprocess.run([hugo, "version"], capture_output=True,
-                                               text=True).stdout.split()[1].split("-")[0].lstrip("v")
-            console.print(f"  {r['hugo'].wall:.2f} s ({time.perf_counter() - t:.0f} s)")
+        measure_peers(r, ingest, peers, runs)
     r["peer_pages"] = int((base / "peer-pages.txt").read_text())
     for name in ("mkdocs", "hugo"):
         if f"{name}_pages" in r and r[f"{name}_pages"] != r["peer_pages"]:
@@ -424,6 +381,73 @@ def main(argv: list[str] | None = None) -> None:
     args.output.write_text(report, encoding="utf-8")
     show(r)
     console.print(f"wrote {args.output} (the whole run took {r['elapsed']:.0f} s)")
+
+
+def measure_rebuild(r: dict, base: Path, city: Path, site: Path, runs: int) -> None:
+    """Rebuild after one text edit, on a copy of the city (the cached data stays untouched)."""
+    work, rebuilt = base / "city-rebuild", base / "site-rebuild"
+    last = sorted(p.name for p in city.iterdir() if p.is_dir())[-1]
+    page = next((p for p in site.glob(f"{last}/programma/1-*/index.html")
+                 if re.fullmatch(r"1-[^\d].*", p.parent.name)), None)
+    rel = page.relative_to(site).as_posix() if page else f"{last}/index.html"
+    r["serve_state"] = serve_uses_state()
+    for mode in ("plain", "state"):
+        t = step(f"rebuild after one text edit in a warm process ({'with' if mode == 'state' else 'without'} BuildState)")
+        for folder in (work, rebuilt):
+            shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(city, work)
+        text = work / last / "teksten" / "1-doelstelling.md"
+        try:
+            rb = python_json(REBUILD, str(work), str(rebuilt), str(text), str(runs), mode, rel)
+        except RuntimeError as exc:
+            r[f"rebuild_{mode}_error"] = str(exc).strip().splitlines()[-1]
+            console.print(f"  [yellow]failed: {r[f'rebuild_{mode}_error']}[/yellow]")
+            continue
+        r[f"rebuild_{mode}"] = {"wall": statistics.median(rb["times"]), "first": rb["first"],
+                                "written": statistics.median(rb["written"]), "pages": rb["pages"]}
+        console.print(f"  {r[f'rebuild_{mode}']['wall'] * 1000:.0f} ms ({time.perf_counter() - t:.0f} s)")
+    for folder in (work, rebuilt):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure_peers(r: dict, ingest: Path, peers: Path, runs: int) -> None:
+    """pandas on the finance CSV, MkDocs and Hugo on the peer corpus; a peer that fails is reported."""
+    def attempt(name: str, what: str, fn) -> None:
+        t = step(what)
+        try:
+            fn()
+        except (RuntimeError, OSError) as exc:
+            r[f"{name}_error"] = str(exc).strip().splitlines()[-1]
+            console.print(f"  [yellow]failed: {r[f'{name}_error']}[/yellow]")
+            return
+        console.print(f"  {r[name]['wall'] if isinstance(r[name], dict) else r[name].wall:.2f} s "
+                      f"({time.perf_counter() - t:.0f} s)")
+
+    if importlib.util.find_spec("pandas"):
+        def pandas() -> None:
+            csv_file = next(ingest.glob("*/financien.csv"))
+            pd_runs = [python_json(PANDAS, str(csv_file)) for _ in range(runs)]
+            r["pandas"] = {"wall": statistics.median(x["wall"] for x in pd_runs), "lines": pd_runs[0]["lines"],
+                           "rss_mb": max(x["rss_mb"] for x in pd_runs)}
+        attempt("pandas", "pandas read_csv of the same finance CSV", pandas)
+    mkdocs = mkdocs_command()
+    if mkdocs:
+        def run_mkdocs() -> None:
+            out = peers / "mkdocs-site"
+            r["mkdocs"] = measure([*mkdocs, "build", "-q", "-f", str(peers / "mkdocs" / "mkdocs.yml"), "-d", str(out)],
+                                  runs, before=lambda: shutil.rmtree(out, ignore_errors=True))
+            r["mkdocs_pages"] = sum(1 for _ in out.rglob("index.html"))
+        attempt("mkdocs", "MkDocs build of the peer corpus", run_mkdocs)
+    hugo = hugo_binary()
+    if hugo:
+        def run_hugo() -> None:
+            out = peers / "hugo-public"
+            r["hugo"] = measure([hugo, "--quiet", "-s", str(peers / "hugo"), "-d", str(out)], runs,
+                                before=lambda: shutil.rmtree(out, ignore_errors=True))
+            r["hugo_pages"] = sum(1 for _ in out.rglob("index.html"))
+            words = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()
+            r["hugo_version"] = words[1].split("-")[0].lstrip("v") if len(words) > 1 else "?"
+        attempt("hugo", "Hugo build of the peer corpus", run_hugo)
 
 
 # --- the report -----------------------------------------------------------------------------------
@@ -509,7 +533,10 @@ def render(r: dict, args) -> str:
     if hu:
         L.append(f"| full build peak memory vs Hugo | {b.max_rss:.0f} MB | {hu.max_rss:.0f} MB | "
                  f"{b.max_rss / hu.max_rss:.2f} |")
-    if not (mk or hu or pdx):
+    for name, label in (("mkdocs", "MkDocs"), ("hugo", "Hugo"), ("pandas", "pandas")):
+        if f"{name}_error" in r:
+            L.append(f"| {label} | | failed: `{r[f'{name}_error']}` | |")
+    if not (mk or hu or pdx) and not any(f"{n}_error" in r for n in ("mkdocs", "hugo", "pandas")):
         L.append("| peers not run | | | |")
     L += ["", "## begroot", "", "| measurement | value |", "| --- | ---: |",
           f"| full build: `begroot build CITY --out SITE --quiet`, wall time (spread over the runs) | "
@@ -530,6 +557,8 @@ def render(r: dict, args) -> str:
             used = " — what `begroot serve` does now" if (mode == "state") == r["serve_state"] else ""
             L.append(f"| rebuild after one text edit: {label}{used} | {x['wall'] * 1000:.0f} ms "
                      f"({x['written']:,.0f} of {x['pages']:,} pages written; first build {x['first']:.2f} s) |")
+        elif f"rebuild_{mode}_error" in r:
+            L.append(f"| rebuild after one text edit: {label} | failed: `{r[f'rebuild_{mode}_error']}` |")
     L += ["", "## Bytes per page type", "",
           "HTML plus the CSS it links and the JavaScript it loads, as a browser fetches them on a first "
           "visit; gzip: the same compressed. Median page of the type (and the largest).", "",

@@ -112,3 +112,63 @@ amount = "bedrag"
     again = result.loaded.figures["begroting-2024"]
     assert again.grand() == fig.grand()
     assert again.of("3") == fig.of("3")
+
+
+def test_our_fiscal_data_package_read_back_as_input(demo, tmp_path):
+    site, fig, loaded = demo
+    project = tmp_path / "fdp"
+    shutil.copytree(site / "begroting-2024" / "downloads", project / "begroting-2024" / "open-data")
+    shutil.copyfile(Path(loaded.budget.root) / "begroting-2024" / "programmas.csv",
+                    project / "begroting-2024" / "programmas.csv")
+    (project / "begroot.toml").write_text("""
+[organisation]
+name = "Gemeente Groningen"
+
+[[editions]]
+id = "begroting-2024"
+year = 2024
+
+[[editions.finance]]
+datapackage = "open-data/datapackage.json"
+""", encoding="utf-8")
+    again = load_project(project)
+    assert again.problems.errors == []
+    assert again.figures["begroting-2024"].grand() == fig.grand()
+    assert again.figures["begroting-2024"].of("3") == fig.of("3")
+
+
+def test_a_foreign_fiscal_data_package_with_several_measures(shared_data, tmp_path):
+    package = shared_data / "fdp" / "au-budget"
+    project = tmp_path / "au"
+    shutil.copytree(package, project / "begroting-2015" / "au")
+    with (package / "data" / "201505181230budget1516.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    programs = sorted({r["Program"] for r in rows})
+    with (project / "begroting-2015" / "programmas.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(["code", "naam"])
+        writer.writerows([(p, p) for p in programs])
+    (project / "begroot.toml").write_text("""
+[organisation]
+name = "Commonwealth of Australia (test)"
+
+[[editions]]
+id = "begroting-2015"
+year = 2015
+
+[[editions.finance]]
+datapackage = "au/datapackage.json"
+unit = 1000                       # the Australian budget tables are in thousands
+round_to_cents = true             # some of its figures are computed to fractions of a cent
+constants = { kind = "lasten" }
+""", encoding="utf-8")
+    loaded = load_project(project)
+    assert [p for p in loaded.problems.errors] == []
+    fig = loaded.figures["begroting-2015"]
+    # "nfp" (not for publication) cells carry no amount
+    from decimal import ROUND_HALF_UP
+
+    expected = sum((Decimal(r["2015-16"]) * 1000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                   for r in rows if r["2015-16"] not in ("", "nfp"))
+    assert fig.total[(2015, "begroting")].lasten == expected
+    assert {p[0] for p in fig.periods} == {2014, 2015, 2016, 2017, 2018}

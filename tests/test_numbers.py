@@ -55,3 +55,8 @@ def test_parse_number_keeps_six_decimals():
     assert parse_number("3,141592") == Decimal("3.141592")
     assert parse_number("12,5") == Decimal("12.5")
     assert parse_number("abc") is None
+
+
+def test_rounding_to_cents_when_asked():
+    out = parse_amounts(pl.Series(["0,005", "-0,005", "1,2345", "0,0049"]), decimal=",", round_to_cents=True)
+    assert out["cents"].to_list() == [1, -1, 123, 0] and out["status"].to_list() == [None] * 4

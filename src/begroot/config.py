@@ -140,7 +140,11 @@ class FinanceConstants(_Strict):
 
 
 class FinanceSource(_Strict):
-    file: str = Field(description="CSV or XLSX file, relative to the edition folder.")
+    file: str | None = Field(None, description="CSV or XLSX file, relative to the edition folder.")
+    datapackage: str | None = Field(None, description=(
+        "A Fiscal Data Package (datapackage.json) instead of file: its resource and mapping say what the "
+        "columns are; settings given here override the mapping."))
+    resource: str | None = Field(None, description="The resource of the datapackage to read; default the first.")
     sheet: str | None = Field(None, description="XLSX sheet; default the first visible one.")
     layout: Literal["long", "wide"] = Field("long", description="long: one amount per row; wide: several amount columns.")
     unit: int = Field(1, description="Euros per unit in the file: 1000 if the file is in thousands.")
@@ -155,10 +159,16 @@ class FinanceSource(_Strict):
     kind_values: dict[str, Kind] = Field(default_factory=dict, description="Extra raw values for lasten/baten.")
     column_values: dict[str, Column] = Field(default_factory=dict, description="Extra raw values for the BBV column.")
     signed: bool = Field(False, description="No kind column: positive amounts are lasten, negative are baten.")
+    round_to_cents: bool = Field(False, description=(
+        "Round amounts more precise than a cent half up, instead of reporting them (for computed exports)."))
     exported_at: dt.datetime | None = Field(None, description="When the file was exported.")
 
     @model_validator(mode="after")
     def _layout(self) -> "FinanceSource":
+        if (self.file is None) == (self.datapackage is None):
+            raise ValueError("give either file or datapackage")
+        if self.datapackage is not None:
+            return self  # the rest comes from the package's mapping (begroot.read.fdp)
         if self.layout == "long" and not self.columns.amount:
             raise ValueError("a long file needs columns.amount (the header of the amount column)")
         if self.layout == "wide" and not self.amounts:

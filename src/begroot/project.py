@@ -244,7 +244,7 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
         problems.error(f"the folder of edition {edition.id} does not exist", file=edition.dirname,
                        code="edition-folder", hint=f"create {edition.dirname}/ or set folder in begroot.toml")
         return None
-    inputs = [folder / edition.programmes] + [folder / f.file for f in edition.finance]
+    inputs = [folder / edition.programmes] + [folder / (f.file or f.datapackage) for f in edition.finance]
     if edition.indicators:
         inputs.append(folder / edition.indicators)
     key = (edition.model_dump_json(), config.site.language, tuple(file_identity(p) for p in inputs))
@@ -286,12 +286,12 @@ def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
                          code="no-finance", hint="add an [[editions.finance]] table")
     for source in edition.finance:
         result = read_finance(root, edition, source, problems, default_decimal)
-        files.append(folder / source.file)
+        files.append(folder / (source.file or source.datapackage))
         if result is None:
             continue
         frames.append(result.lines)
-        headers[f"{edition.dirname}/{source.file}"] = result.headers
-        sources.append(SourceFile(file=f"{edition.dirname}/{source.file}", rows=result.rows,
+        headers[result.file] = result.headers
+        sources.append(SourceFile(file=result.file, rows=result.rows,
                                   lines=result.lines.height, exported_at=result.exported_at))
     lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
     lines = assign_programmes(lines, programmes, edition, problems)

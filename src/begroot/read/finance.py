@@ -47,6 +47,7 @@ class FinanceResult:
     rows: int
     exported_at: dt.datetime | None
     headers: dict[str, str]  # field of LINE_SCHEMA -> header name in the file, for messages
+    file: str = ""           # the file read, relative to the project
 
 
 def _missing_columns(table: Table, wanted: list[str], problems: Problems) -> bool:
@@ -85,6 +86,22 @@ def _map_values(expr: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
 def read_finance(project: Path, edition: Edition, source: FinanceSource, problems: Problems,
                  default_decimal: str = ",") -> FinanceResult | None:
     """Read one finance source of an edition into lines; None when it could not be read at all."""
+    if source.datapackage is not None:
+        from pydantic import ValidationError
+
+        from .fdp import PackageError, resolve
+
+        try:
+            source, _ = resolve(source, project / edition.dirname)
+        except PackageError as exc:
+            problems.error(str(exc), file=f"{edition.dirname}/{source.datapackage}", code="datapackage",
+                           hint="point datapackage at a Fiscal Data Package with a resource and a mapping")
+            return None
+        except ValidationError as exc:
+            problems.error(f"its mapping is not enough to read the file: {exc.errors()[0]['msg']}",
+                           file=f"{edition.dirname}/{source.datapackage}", code="datapackage",
+                           hint="name the missing columns in [editions.finance.columns] in begroot.toml")
+            return None
     rel = f"{edition.dirname}/{source.file}"
     path = project / edition.dirname / source.file
     try:
@@ -250,25 +267,27 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
     lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
     lines = lines.cast(LINE_SCHEMA)  # type: ignore[arg-type]
     exported = source.exported_at or table.modified
-    return FinanceResult(lines=lines, rows=rows_read, exported_at=exported, headers=mapped)
+    return FinanceResult(lines=lines, rows=rows_read, exported_at=exported, headers=mapped, file=rel)
 
 
 def _parse_column(table: Table, data: pl.DataFrame, header: str, source: FinanceSource,
                   default_decimal: str) -> pl.DataFrame:
     """Parse one amount column; XLSX number cells are always read with a decimal point."""
+    rounding = source.round_to_cents
     if header in table.numeric_columns:
-        return numbers.parse_amounts(data[header], decimal=".", unit=source.unit)
+        return numbers.parse_amounts(data[header], decimal=".", unit=source.unit, round_to_cents=rounding)
     if header in table.mixed_columns:
         is_number = data[NUMERIC + header]
         texts = data[header].zip_with(~is_number, pl.Series([None] * data.height, dtype=pl.String))
         decimal = source.decimal if source.decimal != "auto" else numbers.detect_decimal(texts, default_decimal)
-        as_text = numbers.parse_amounts(data[header], decimal=decimal, unit=source.unit)
-        as_number = numbers.parse_amounts(data[header], decimal=".", unit=source.unit)
+        as_text = numbers.parse_amounts(data[header], decimal=decimal, unit=source.unit, round_to_cents=rounding)
+        as_number = numbers.parse_amounts(data[header], decimal=".", unit=source.unit, round_to_cents=rounding)
         return pl.DataFrame({
             "cents": as_number["cents"].zip_with(is_number, as_text["cents"]),
             "status": as_number["status"].zip_with(is_number, as_text["status"]),
         })
-    return numbers.parse_amounts(data[header], decimal=source.decimal, unit=source.unit, default=default_decimal)
+    return numbers.parse_amounts(data[header], decimal=source.decimal, unit=source.unit, default=default_decimal,
+                                 round_to_cents=rounding)
 
 
 def _check_saldo(table: Table, data: pl.DataFrame, source: FinanceSource, saldo_cols: list[str],

@@ -14,7 +14,7 @@ OK, EMPTY, INVALID, TOO_PRECISE, TOO_LARGE, EXPONENT, DATE = (
     None, "empty", "invalid", "too-precise", "too-large", "exponent", "date")
 DATE_RE = r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/]\d{1,2}[-/]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2})?)?$"
 
-EMPTY_WORDS = ["", "-", "n.v.t.", "n.v.t", "nvt", "n/a", "na"]
+EMPTY_WORDS = ["", "-", "n.v.t.", "n.v.t", "nvt", "n/a", "na", "nfp", ".."]  # nfp: "not for publication"
 
 _PATTERN = {
     ",": r"^(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$",
@@ -82,14 +82,16 @@ def _detect(t: pl.Series, default: str) -> str:
     return default
 
 
-def parse_amounts(raw: pl.Series, *, decimal: str, unit: int = 1, default: str = ",") -> pl.DataFrame:
+def parse_amounts(raw: pl.Series, *, decimal: str, unit: int = 1, default: str = ",",
+                  round_to_cents: bool = False) -> pl.DataFrame:
     """Parse a column of amount texts.
 
     Returns a frame with ``cents`` (Int64, exact; null where there is no amount) and
     ``status`` (null when fine, else one of the status constants). ``unit`` is the number of
     euros one unit in the file stands for (1000 for a file in thousands). ``decimal="auto"``
     detects the separator from the values (see :func:`detect_decimal`), falling back to
-    ``default``.
+    ``default``. ``round_to_cents`` rounds amounts more precise than a cent half up (on six
+    decimals of the file's unit) instead of reporting them.
     """
     df = _bodies(raw)
     if decimal == "auto":
@@ -113,7 +115,8 @@ def parse_amounts(raw: pl.Series, *, decimal: str, unit: int = 1, default: str =
     )
     too_large = pl.col("int_digits") + scale_digits > 18
     frac_cents_scaled = pl.col("frac6").cast(pl.Int64, strict=False) * scale
-    sub_cent = pl.col("beyond") | ((frac_cents_scaled % 10**FRACTION_DIGITS) != 0)
+    sub_cent = pl.lit(False) if round_to_cents else (
+        pl.col("beyond") | ((frac_cents_scaled % 10**FRACTION_DIGITS) != 0))
     status = (
         pl.when(pl.col("empty")).then(pl.lit(EMPTY))
         .when(pl.col("double_sign")).then(pl.lit(INVALID))
@@ -126,9 +129,10 @@ def parse_amounts(raw: pl.Series, *, decimal: str, unit: int = 1, default: str =
     )
     df = df.with_columns(status.alias("status"))
     ok = pl.col("status").is_null()
+    half = 10**FRACTION_DIGITS // 2 if round_to_cents else 0
     magnitude = (
         pl.col("int_part").cast(pl.Int64, strict=False) * scale
-        + frac_cents_scaled // 10**FRACTION_DIGITS
+        + (frac_cents_scaled + half) // 10**FRACTION_DIGITS
     )
     cents = pl.when(ok).then(pl.when(pl.col("negative")).then(-magnitude).otherwise(magnitude))
     return df.select(cents.cast(pl.Int64).alias("cents"), pl.col("status"))
