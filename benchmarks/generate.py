@@ -349,6 +349,7 @@ email = "begroting@grootstad.example"
 language = "nl"
 unit = 1000
 title = "Begroting Grootstad (benchmark)"
+pdf = false    # the performance issue measures the build with the PDF apart
 colophon = """
 Deze site is een **synthetische** begroting voor de benchmarks van begroot. De bedragen, teksten en
 indicatoren zijn willekeurig gemaakt.

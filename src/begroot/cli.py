@@ -216,6 +216,31 @@ def _serve(project: Path, host: str, port: int, watch: bool = True) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+@app.command()
+def pdf(project: ProjectArg,
+        edition: Annotated[str, typer.Option("--edition", "-e", help="The edition, e.g. begroting-2024.")],
+        out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="The PDF file to write.")] = None,
+        quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
+    """Write one edition as a PDF document (cover, contents, every programme)."""
+    from .build import build_time
+    from .project import load_project
+    from .publish.pdf import write_pdf
+
+    _levels(quiet, verbose)
+    with _step("Reading and checking"):
+        loaded = load_project(project)
+    if loaded.budget is None or loaded.problems.has_errors():
+        raise ProjectInvalid(loaded.problems)
+    ids = [e.id for e in loaded.budget.editions]
+    if edition not in ids:
+        raise BegrootError(f"no edition '{edition}'; the project has: {', '.join(ids)}")
+    target = out_file or Path(f"{edition}.pdf")
+    with _step("Writing the PDF"):
+        write_pdf(loaded.budget, loaded.figures, edition, target, build_time())
+    if not State.quiet:
+        out.print(f"Wrote {target}")
+
+
 HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 PortOpt = Annotated[int, typer.Option("--port", "-p", help="Port to listen on.", min=1, max=65535)]
 

@@ -61,6 +61,7 @@ class Site(_Strict):
     title: str | None = Field(None, description="Site title; defaults to the organisation name.")
     base_url: str = Field("/", description="Path the site is served under, e.g. '/begroting/'.")
     colophon: str | None = Field(None, description="Extra Markdown shown on the colophon page.")
+    pdf: bool = Field(True, description="Make a PDF of each edition on its downloads page.")
 
     @field_validator("unit")
     @classmethod

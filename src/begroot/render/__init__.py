@@ -253,6 +253,8 @@ class Renderer:
             ("programmas.csv", "CSV", self.t["dl_programmes"]), ("taakvelden.csv", "CSV", self.t["dl_taakvelden"]),
             ("datapackage.json", "Fiscal Data Package", self.t["dl_fdp"]),
         ]
+        if self.config.site.pdf:
+            files.insert(0, (f"{edition.id}.pdf", "PDF", self.t["dl_pdf"]))
         return Page(f"{edition.id}/downloads", "downloads.html", {"files": files},
                     self.t["downloads_title"].format(edition=edition.config.display_title), edition=edition,
                     crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
@@ -487,11 +489,17 @@ class Renderer:
 
         old = previous.downloads if previous is not None else {}
         for edition in self.budget.editions:
-            key = _digest(self.config.model_dump_json(), edition.version)
+            # the PDF holds the texts too, so they are part of what the downloads depend on
+            key = _digest(self.config.model_dump_json(), edition.version, _texts_key(edition.texts))
             if old.get(edition.id) == key and (out / edition.id / "downloads" / "datapackage.json").exists():
                 self.state.downloads[edition.id] = key
                 continue
             write_edition_downloads(self.budget, edition, self.figures[edition.id], out, created=self.build_time)
+            if self.config.site.pdf:
+                from ..publish.pdf import write_pdf
+
+                write_pdf(self.budget, self.figures, edition.id, out / edition.id / "downloads" / f"{edition.id}.pdf",
+                          self.build_time)
             self.state.downloads[edition.id] = key
 
     def write(self, out: Path, previous: RenderState | None = None) -> list[Path]:

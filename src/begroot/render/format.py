@@ -111,3 +111,10 @@ def stamp(moment: dt.datetime | None) -> str | None:
 
 def iso(moment: dt.datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
+
+
+def period_label_text(period: tuple[int, str], language: str = "nl") -> str:
+    """'Begroting 2024', 'Realisatie 2022', 'Raming 2025'."""
+    from .strings import strings
+
+    return strings(language)[f"period_{period[1]}"].format(year=period[0])

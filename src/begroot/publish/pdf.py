@@ -1,0 +1,50 @@
+"""The whole edition as one PDF (WeasyPrint): cover, table of contents with page numbers, every
+programme with its texts, tables and charts, page numbers, tagged for accessibility (PDF/UA-1),
+fonts embedded. Nothing is fetched from another host: the HTML is self-contained."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..errors import BegrootError
+from ..model import Budget
+from ..figures import EditionFigures
+
+
+def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition_id: str,
+                     build_time: dt.datetime) -> str:
+    from ..render import Renderer, environment
+
+    renderer = Renderer(budget, figures, build_time=build_time, warnings=[])
+    edition = budget.edition(edition_id)
+    fig = figures[edition_id]
+    programmes = []
+    for programme in edition.programmes.values():
+        page = renderer.programme_page(edition, programme)
+        ctx = page.context
+        programmes.append({"programme": programme, "label": page.title, "anchor": f"p-{programme.slug}",
+                           "texts": ctx["texts"], "table": ctx["table"], "chart": ctx["chart"], "main": ctx["main"],
+                           "share_lasten": ctx["share_lasten"], "share_baten": ctx["share_baten"]})
+    from ..render.format import period_label_text
+
+    return environment().get_template("pdf.html").render(
+        lang=renderer.language, t=renderer.t, edition=edition, organisation=budget.config.organisation,
+        theme=budget.config.theme, unit_label=renderer.unit_label, money=renderer.money, pct=renderer.pct,
+        programmes=programmes, grand=fig.grand(), edition_texts=edition.texts_for(None),
+        period=period_label_text(fig.main, renderer.language),
+        stamp=renderer.stamp(page.__class__("", "", {}, "", edition=edition)),
+    )
+
+
+def write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: str, target: Path,
+              build_time: dt.datetime) -> Path:
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # OSError: the Pango libraries are missing
+        raise BegrootError(f"the PDF cannot be made: WeasyPrint is not usable here ({exc})") from None
+    html = edition_pdf_html(budget, figures, edition_id, build_time)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    HTML(string=html, base_url=str(target.parent)).write_pdf(
+        target, pdf_variant="pdf/ua-1", pdf_identifier=edition_id.encode("utf-8"), uncompressed_pdf=False)
+    return target

@@ -1,0 +1,66 @@
+"""The PDF of an edition: contents with page numbers, every programme, the grand totals, tagged
+(PDF/UA) with embedded fonts; page 1 rendered to PNG with pdftoppm."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from begroot.build import build
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None and not __import__("os").environ.get("CI"),
+                                   reason="poppler-utils (pdftotext) is not installed; .ci/run installs it")
+
+
+@pytest.fixture(scope="module")
+def demo_pdf(tmp_path_factory):
+    from begroot.cli import demo_project
+
+    site = tmp_path_factory.mktemp("pdf") / "site"
+    result = build(demo_project(), site)
+    return site / "begroting-2024" / "downloads" / "begroting-2024.pdf", result
+
+
+@needs_poppler
+def test_pdf_has_contents_every_programme_and_the_totals(demo_pdf):
+    path, result = demo_pdf
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Inhoud" in text
+    edition = result.loaded.budget.editions[0]
+    for programme in edition.programmes.values():
+        assert programme.title in text, programme.title
+    assert "1.331.787" in text and "1.331.775" in text
+    assert "Programma 3: Vitaal en Sociaal" in text and "802.980" in text
+    # the contents give page numbers: "Programma 3: Vitaal en Sociaal ....... 10"
+    assert __import__("re").search(r"Programma 3: Vitaal en Sociaal\s*\.{3,}\s*\d+", text)
+
+
+@needs_poppler
+def test_pdf_is_tagged_with_embedded_fonts_and_renders(demo_pdf, tmp_path):
+    path, _ = demo_pdf
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info
+    assert int(__import__("re").search(r"Pages:\s+(\d+)", info).group(1)) > 10
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts)  # every font embedded
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")], check=True)
+    png = next(tmp_path.glob("page-*.png"))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 1000
+
+
+def test_downloads_page_links_the_pdf(demo_pdf):
+    path, _ = demo_pdf
+    html = (path.parent / "index.html").read_text(encoding="utf-8")
+    assert 'href="begroting-2024.pdf"' in html and path.stat().st_size > 10_000
+
+
+def test_pdf_command(tmp_path, demo_dir):
+    from typer.testing import CliRunner
+
+    from begroot.cli import app
+
+    target = tmp_path / "b.pdf"
+    result = CliRunner().invoke(app, ["pdf", str(demo_dir), "--edition", "begroting-2024", "--out", str(target)])
+    assert result.exit_code == 0 and target.read_bytes()[:5] == b"%PDF-"
+    assert CliRunner().invoke(app, ["pdf", str(demo_dir), "--edition", "x"]).exit_code == 1
