@@ -41,16 +41,20 @@ class BuildState:
     out: Path | None = None
     indexing: threading.Thread | None = None
 
-    def reindex(self, site: Path) -> None:
-        """Rebuild the search index of a served site in the background (one at a time)."""
-        if self.indexing is not None:
-            self.indexing.join()
+    def reindex(self, site: Path, jobs: list | None = None) -> None:
+        """Run slow jobs (a PDF) and rebuild the search index of a served site in the background,
+        one rebuild at a time."""
+        previous = self.indexing
 
         def work() -> None:
+            if previous is not None:
+                previous.join()  # one after the other, without making this rebuild wait
             try:
+                for job in jobs or []:
+                    job()
                 index_site(site)
             except BegrootError:
-                pass  # the previous index stays; the next full build reports the problem
+                pass  # the previous files stay; the next full build reports the problem
 
         self.indexing = threading.Thread(target=work, daemon=True)
         self.indexing.start()
@@ -152,6 +156,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
         remove_leftovers(out)
     tmp = out if incremental else Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     render_state = state.render if state is not None else RenderState()
+    background: list | None = [] if incremental else None
     try:
         with step("Writing pages"):
             audit: list = []
@@ -159,7 +164,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                 loaded.budget, loaded.figures, tmp, build_time=build_time(),
                 warnings=[w for w in loaded.problems.warnings if w.code not in PRIVATE_CODES],
                 colophon_html=colophon_html(loaded.budget.config.site.colophon), audit=audit,
-                state=render_state,
+                state=render_state, background=background,
             )
             for page, check, detail in audit:
                 loaded.problems.warning(f"accessibility check '{check}' fails on this page: {detail}",
@@ -175,7 +180,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
             (tmp / MARKER).write_text("This folder was written by begroot build.\n", encoding="utf-8")
             os.chmod(tmp, 0o755)
         if incremental and state is not None:
-            state.reindex(out)  # the preview's search catches up in the background
+            state.reindex(out, background)  # the preview's PDF and search catch up in the background
         else:
             with step("Building the search index"):
                 index_site(tmp)

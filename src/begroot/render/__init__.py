@@ -115,6 +115,7 @@ class Renderer:
         self.t = strings(self.language)
         self.unit = budget.config.site.unit
         self.unit_label = fmt.unit_label(self.unit, self.language)
+        self.background: list | None = None  # slow jobs to run after the pages (set under serve)
 
     # formatting shortcuts used by templates
     def money(self, euros: Decimal | None) -> str:
@@ -498,8 +499,12 @@ class Renderer:
             if self.config.site.pdf:
                 from ..publish.pdf import write_pdf
 
-                write_pdf(self.budget, self.figures, edition.id, out / edition.id / "downloads" / f"{edition.id}.pdf",
-                          self.build_time)
+                job = functools.partial(write_pdf, self.budget, self.figures, edition.id,
+                                        out / edition.id / "downloads" / f"{edition.id}.pdf", self.build_time)
+                if self.background is not None:
+                    self.background.append(job)  # under serve: made after the pages are shown
+                else:
+                    job()
             self.state.downloads[edition.id] = key
 
     def write(self, out: Path, previous: RenderState | None = None) -> list[Path]:
@@ -562,7 +567,7 @@ class Renderer:
 
 def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *, build_time: dt.datetime,
                 warnings: list[Problem], colophon_html: str = "", audit: list | None = None,
-                state: RenderState | None = None) -> list[Path]:
+                state: RenderState | None = None, background: list | None = None) -> list[Path]:
     """Write every page of the site into ``out``; returns the files written.
 
     When ``audit`` is a list, the accessibility failures found in the pages are appended to it
@@ -570,6 +575,7 @@ def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *
     build into ``out``; it is updated in place, and unchanged pages are not written again.
     """
     renderer = Renderer(budget, figures, build_time=build_time, warnings=warnings, colophon_html=colophon_html)
+    renderer.background = background
     written = renderer.write(out, previous=state)
     if state is not None:
         state.pages = renderer.state.pages
