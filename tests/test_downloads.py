@@ -172,3 +172,19 @@ constants = { kind = "lasten" }
                    for r in rows if r["2015-16"] not in ("", "nfp"))
     assert fig.total[(2015, "begroting")].lasten == expected
     assert {p[0] for p in fig.periods} == {2014, 2015, 2016, 2017, 2018}
+
+
+def test_charts_are_downloadable_as_svg_files(demo):
+    site, _, _ = demo
+    from xml.etree import ElementTree
+
+    page = site / "begroting-2024" / "programma" / "3-vitaal-en-sociaal"
+    html = (page / "index.html").read_text(encoding="utf-8")
+    assert 'href="grafiek.svg"' in html
+    svg = ElementTree.fromstring((page / "grafiek.svg").read_bytes())  # a well-formed SVG file of its own
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    assert svg.find("{http://www.w3.org/2000/svg}title").text == "Lasten en baten van Vitaal en Sociaal per jaar"
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert "802.980" in texts and "246.805" in texts
+    for kind in ("lasten", "baten"):
+        assert ElementTree.fromstring((site / "begroting-2024" / f"grafiek-{kind}.svg").read_bytes()) is not None

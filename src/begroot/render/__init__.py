@@ -54,6 +54,7 @@ class Page:
     edition: EditionData | None = None
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, path) above this page
     data: list[dict] | None = None  # the figures of the page's main table, also written as cijfers.csv/.json
+    files: dict[str, str] = field(default_factory=dict)  # more files in the page's folder (charts as SVG)
 
     @property
     def depth(self) -> int:
@@ -229,6 +230,8 @@ class Renderer:
             "has_goals": bool(edition.goals),
         }, f"{edition.config.display_title} {self.t['at_a_glance']}", edition=edition,
             crumbs=[(self.t["home"], "")],
+            files={f"grafiek-{kind}.svg": charts.standalone(c["svg"], self.config.theme.primary_color)
+                   for kind, c in zip(("lasten", "baten"), share_charts) if c is not None},
             data=[{"code": r["programme"].code, "naam": r["programme"].title, "soort": r["programme"].kind,
                    "lasten": _euros(r["amounts"].lasten), "baten": _euros(r["amounts"].baten),
                    "saldo": _euros(r["amounts"].saldo),
@@ -405,7 +408,8 @@ class Renderer:
             "share_lasten": fig.share_lasten(programme.code), "share_baten": fig.share_baten(programme.code),
             "parent": edition.programmes[programme.parent] if programme.parent else None,
             "parent_path": programme_path(edition, edition.programmes[programme.parent]) if programme.parent else None,
-        }, self.programme_label(programme, edition), edition=edition, crumbs=crumbs, data=data)
+        }, self.programme_label(programme, edition), edition=edition, crumbs=crumbs, data=data,
+            files={"grafiek.svg": charts.standalone(chart, self.config.theme.primary_color)})
 
     # ----------------------------------------------------------------------------- writing
     def stamp(self, page: Page) -> str:
@@ -454,6 +458,8 @@ class Renderer:
         page = spec.make()
         html = self.render(page)
         self._write_page(out, spec.path, html)
+        for name, content in page.files.items():
+            (out / spec.path / name).write_text(content, encoding="utf-8")
         if page.data is not None:
             from ..publish.downloads import table_csv
 
@@ -544,7 +550,7 @@ class Renderer:
             written.append(self._write_page(out, path, html))
         self._write_downloads(out, previous)
         for path in set(old) - seen:  # pages that no longer exist (a programme was removed)
-            for name in ("index.html", "cijfers.csv", "cijfers.json"):
+            for name in ("index.html", "cijfers.csv", "cijfers.json", "grafiek.svg"):
                 stale = out / path / name
                 if stale.exists():
                     stale.unlink()
