@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 
 from .config import Readability
@@ -50,8 +50,14 @@ def _hyphenator():
     return pyphen.Pyphen(lang="nl_NL")
 
 
+@lru_cache(maxsize=200_000)
+def _syllables(word: str) -> int:
+    return len(_hyphenator().positions(word)) + 1
+
+
 def syllables(word: str) -> int:
-    return len(_hyphenator().positions(word.lower())) + 1
+    """Dutch syllables by Pyphen's hyphenation patterns (cached: texts repeat their words)."""
+    return _syllables(word.lower())
 
 
 def sentences_of(html: str) -> list[str]:

@@ -19,8 +19,9 @@ from .. import reference
 from ..figures import EditionFigures, period_key
 from ..model import Budget, EditionData
 
-#: Excel's limit; larger line tables go to CSV and Parquet only.
-XLSX_MAX_ROWS = 1_048_575
+#: Above this many lines the workbook holds the aggregates only (the lines are in the CSV and
+#: Parquet files): writing millions of cells cell by cell takes minutes, and Excel stops at 1,048,576.
+XLSX_MAX_ROWS = 50_000
 
 PHASE = {"begroting": "proposed", "begroting_na_wijziging": "adjusted", "meerjarenraming": "proposed",
          "realisatie": "executed"}
@@ -212,6 +213,9 @@ def write_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFi
     sheets: dict = {"Programma's": programmes, "Taakvelden": taakvelden}
     if lines.height <= XLSX_MAX_ROWS:
         sheets = {"Regels": lines, **sheets}
+    else:
+        sheets["Regels"] = [{"toelichting": f"{lines.height:,} regels: zie financien.csv of financien.parquet"
+                                            .replace(",", ".")}]
     write_xlsx(folder / "begroting.xlsx", sheets, created=created)
     written.append(folder / "begroting.xlsx")
     put("datapackage.json", json.dumps(datapackage(budget, edition), ensure_ascii=False, indent=1) + "\n")
