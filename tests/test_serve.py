@@ -168,3 +168,23 @@ def test_files_on_disk_have_no_reload_script(tmp_path):
     for page in (tmp_path / "site").rglob("*.html"):
         assert "__begroot" not in page.read_text(encoding="utf-8")
     assert Path(tmp_path / "site" / ".begroot-site").is_file()
+
+
+def test_serve_keeps_a_build_state_between_rebuilds(monkeypatch, tmp_path):
+    """The rebuilds under serve are incremental: every build gets the same BuildState."""
+    import begroot.build as build_module
+    import begroot.cli as cli
+    from begroot.build import BuildState
+
+    seen = []
+
+    def fake_build(project, out, *, step=None, state=None, strict=False):
+        seen.append(state)
+        raise build_module.ProjectInvalid(__import__("begroot.errors", fromlist=["Problems"]).Problems())
+
+    monkeypatch.setattr(build_module, "build", fake_build)
+    project = write_project(tmp_path / "p", finance=GOOD_FINANCE)
+    import typer
+    with pytest.raises(typer.Exit):
+        cli._serve(project, "127.0.0.1", free_port(), watch=False)
+    assert len(seen) == 1 and isinstance(seen[0], BuildState)

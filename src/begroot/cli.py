@@ -168,18 +168,19 @@ def build(project: ProjectArg,
 
 
 def _serve(project: Path, host: str, port: int, watch: bool = True) -> None:
+    from .build import BuildState
     from .build import build as do_build
     from .serve import Reloader, make_server, watch_and_rebuild
 
     workdir = Path(tempfile.mkdtemp(prefix="begroot-serve-"))
     site = workdir / "site"
-
     builds = [0]
+    state = BuildState()  # kept between rebuilds: only what changed is read and written again
 
     def rebuild() -> bool:
         try:
             start = time.perf_counter()
-            result = do_build(project, site, step=_step)
+            result = do_build(project, site, step=_step, state=state)
             _print_problems(result.problems)
             if not State.quiet:
                 word = "Rebuilt" if builds[0] else "Built"
