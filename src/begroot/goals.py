@@ -132,14 +132,34 @@ def goals_from_front_matter(meta: dict, programme: str, source: str, problems: P
     return goals
 
 
-def read_goal_texts(project: Path, edition: Edition, problems: Problems) -> list[Goal]:
-    """Goals written in the front matter of the edition's Markdown texts."""
-    from .read.texts import FRONT_MATTER_RE, YAML_LOADER, text_files
+def read_goal_texts(project: Path, edition: Edition, problems: Problems, cache: dict | None = None) -> list[Goal]:
+    """Goals written in the front matter of the edition's Markdown texts. ``cache`` (kept by
+    ``begroot serve``) maps a file's identity to its goals, so an edit re-reads one file."""
+    from .read.texts import text_files
 
     goals = []
     for path in text_files(project, edition):
         if path.suffix.lower() == ".docx":
             continue
+        stat = path.stat()
+        key = (path.as_posix(), stat.st_mtime_ns, stat.st_size)
+        if cache is not None and key in cache:
+            found, problems_found = cache[key]
+        else:
+            problems_found = Problems()
+            found = _goals_of_file(project, path, problems_found)
+            if cache is not None:
+                cache[key] = (found, problems_found)
+        problems.extend(problems_found)
+        goals.extend(found)
+    return goals
+
+
+def _goals_of_file(project: Path, path: Path, problems: Problems) -> list[Goal]:
+    from .read.texts import FRONT_MATTER_RE, YAML_LOADER
+
+    goals: list[Goal] = []
+    for _ in (0,):
         try:
             head = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:

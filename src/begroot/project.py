@@ -40,6 +40,7 @@ class LoadCache:
     editions: dict = field(default_factory=dict)     # edition id -> (key, EditionCore)
     texts: dict = field(default_factory=dict)        # text file identity -> (Text | None, Problems)
     readability: dict = field(default_factory=dict)  # (source, html, settings) -> Score
+    goals: dict = field(default_factory=dict)        # text file identity -> (goals, Problems)
 
 
 @dataclass
@@ -266,7 +267,8 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
     from .goals import check_goals, read_goal_sheet, read_goal_texts, series_of
 
     series = series_of(core.indicators)
-    goals = check_goals(read_goal_texts(root, edition, problems) + read_goal_sheet(root, edition, problems),
+    goals = check_goals(read_goal_texts(root, edition, problems, cache.goals if cache is not None else None)
+                        + read_goal_sheet(root, edition, problems),
                         set(core.programmes), series, edition, problems)
     return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=text_list,
                        indicators=core.indicators, sources=core.sources, exported_at=core.exported_at,

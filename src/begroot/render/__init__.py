@@ -497,7 +497,8 @@ class Renderer:
         old = previous.downloads if previous is not None else {}
         for edition in self.budget.editions:
             # the PDF holds the texts too, so they are part of what the downloads depend on
-            key = _digest(self.config.model_dump_json(), edition.version, _texts_key(edition.texts))
+            key = _digest(self.config.model_dump_json(), edition.version,
+                          _texts_key(edition.texts) if self.config.site.pdf else ())
             if old.get(edition.id) == key and (out / edition.id / "downloads" / "datapackage.json").exists():
                 self.state.downloads[edition.id] = key
                 continue
