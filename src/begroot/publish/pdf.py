@@ -14,7 +14,10 @@ from ..figures import EditionFigures
 
 def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition_id: str,
                      build_time: dt.datetime) -> str:
+    from markupsafe import Markup
+
     from ..render import Renderer, environment
+    from ..render.charts import with_style
 
     renderer = Renderer(budget, figures, build_time=build_time, warnings=[])
     edition = budget.edition(edition_id)
@@ -24,7 +27,9 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
         page = renderer.programme_page(edition, programme)
         ctx = page.context
         programmes.append({"programme": programme, "label": page.title, "anchor": f"p-{programme.slug}",
-                           "texts": ctx["texts"], "table": ctx["table"], "chart": ctx["chart"], "main": ctx["main"],
+                           "texts": ctx["texts"], "table": ctx["table"], "main": ctx["main"],
+                           # WeasyPrint does not apply the page's CSS inside SVG: the colours go in it
+                           "chart": Markup(with_style(ctx["chart"], budget.config.theme.primary_color)),
                            "share_lasten": ctx["share_lasten"], "share_baten": ctx["share_baten"]})
     from ..render.format import period_label_text
 

@@ -110,8 +110,12 @@ STANDALONE_STYLE = (
 )
 
 
+def with_style(svg: str, primary: str = "#01689b", width: str = "") -> str:
+    """The chart with its colours inside it, for places without the site's stylesheet."""
+    head, rest = str(svg).split(">", 1)
+    return head + (f' width="{width}"' if width else "") + ">" + STANDALONE_STYLE.replace("#01689b", primary) + rest
+
+
 def standalone(svg: str, primary: str = "#01689b") -> str:
     """A chart as a file of its own (for download): with its colours and an XML declaration."""
-    svg, style = str(svg), STANDALONE_STYLE.replace("#01689b", primary)
-    head, rest = svg.split(">", 1)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + head + ' width="800">' + style + rest + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + with_style(svg, primary, width="800") + "\n"
