@@ -91,3 +91,16 @@ def test_known_dutch_paragraph():
                         "kost.</p>"), Readability())
     assert (s.sentences, s.words, s.syllables) == (2, 17, 23)
     assert round(s.flesch_douma, 2) == 94.75
+
+
+def test_build_leaves_the_writers_feedback_to_check(tmp_path):
+    from begroot.build import build
+    from begroot.project import load_project
+
+    from .conftest import GOOD_FINANCE, write_project
+
+    hard = "De " + " ".join(["onroerendezaakbelastingverordening"] * 22) + " is vastgesteld.\n"
+    project = write_project(tmp_path / "p", finance=GOOD_FINANCE,
+                            files={"begroting-2024/teksten/1-doelstelling.md": hard})
+    assert [p.code for p in load_project(project).problems.warnings] == ["readability"]
+    assert [p.code for p in build(project, tmp_path / "site").problems.warnings] == []

@@ -144,7 +144,9 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
     step = step or (lambda name: nullcontext())
     project = project.resolve()
     with step("Reading and checking"):
-        loaded = load_project(project, cache=state.cache if state is not None else None)
+        # the writers' readability feedback belongs to `begroot check`; the site does not show it
+        loaded = load_project(project, cache=state.cache if state is not None else None,
+                              readability=state is not None)
     if loaded.budget is None or loaded.problems.has_errors(strict):
         raise ProjectInvalid(loaded.problems)
     _check_out(project, out)

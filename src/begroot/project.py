@@ -303,11 +303,12 @@ def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
                        exported_at=_exported_at(edition, sources, files), problems=problems)
 
 
-def load_project(root: Path, cache: LoadCache | None = None) -> Loaded:
+def load_project(root: Path, cache: LoadCache | None = None, readability: bool = True) -> Loaded:
     """Read and check a whole project; ``budget`` is None when it cannot be built.
 
     With a ``cache`` (kept by ``begroot serve`` between rebuilds) unchanged files are not read
-    or checked again.
+    or checked again. ``readability=False`` skips the writers' language-level feedback (a build
+    does not publish it; ``begroot check`` gives it).
     """
     problems = Problems()
     config = load_config(root, problems)
@@ -329,7 +330,7 @@ def load_project(root: Path, cache: LoadCache | None = None) -> Loaded:
             if data is not None:
                 editions.append(data)
     scores = []
-    if config.readability.enabled:
+    if config.readability.enabled and readability:
         from .readability import check_readability
 
         for e in editions:
