@@ -102,17 +102,8 @@ def test_total_that_does_not_reconcile_with_the_stated_total(tmp_path):
 
 
 def test_saldo_column_must_be_baten_minus_lasten(tmp_path):
-    toml = BASE_TOML + """
-[[editions.finance]]
-file = "financien.csv"
-layout = "wide"
-[editions.finance.columns]
-taakveld = "Taakveld"
-[editions.finance.amounts]
-Lasten = { kind = "lasten" }
-Baten = { kind = "baten" }
-Saldo = { kind = "saldo" }
-"""
+    from .corpus_cases import WIDE as toml
+
     finance = "Taakveld;Lasten;Baten;Saldo\n1.1;100;40;-60\n6.1;10;5;5\n"
     root = write_project(tmp_path, toml=toml, finance=finance)
     assert messages(root) == [

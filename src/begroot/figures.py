@@ -183,6 +183,11 @@ def compute(edition: EditionData) -> EditionFigures:
     )
 
 
+def euros_text(value: Decimal) -> str:
+    """Exact euros with two decimals and a decimal point, machine-readable: '802980000.00'."""
+    return f"{value.quantize(Decimal('0.01')):f}"
+
+
 def per_inhabitant(amount: Decimal, inhabitants: int | None) -> Decimal | None:
     if not inhabitants:
         return None

@@ -135,14 +135,14 @@ def goals_from_front_matter(meta: dict, programme: str, source: str, problems: P
 def read_goal_texts(project: Path, edition: Edition, problems: Problems, cache: dict | None = None) -> list[Goal]:
     """Goals written in the front matter of the edition's Markdown texts. ``cache`` (kept by
     ``begroot serve``) maps a file's identity to its goals, so an edit re-reads one file."""
+    from .read.tables import file_identity
     from .read.texts import text_files
 
     goals = []
     for path in text_files(project, edition):
         if path.suffix.lower() == ".docx":
             continue
-        stat = path.stat()
-        key = (path.as_posix(), stat.st_mtime_ns, stat.st_size)
+        key = file_identity(path)
         if cache is not None and key in cache:
             found, problems_found = cache[key]
         else:
@@ -182,7 +182,7 @@ def read_goal_sheet(project: Path, edition: Edition, problems: Problems) -> list
 
     ``soort`` is ``doel`` or ``activiteit``; an activity names its goal's code in ``doel``.
     """
-    from .read.tables import ROW, TableError, read_table
+    from .read.tables import ROW, TableError, read_table, report_missing_column
 
     folder = project / edition.dirname
     candidates = [folder / name for name in ("doelen.csv", "doelen.xlsx")]
@@ -199,9 +199,8 @@ def read_goal_sheet(project: Path, edition: Edition, problems: Problems) -> list
     lowered = {h.strip().lower(): h for h in table.header}
     missing = [n for n in need if n not in lowered]
     for name in missing:
-        problems.error(f'column "{name}" not found; the file has the columns: {", ".join(table.header)}',
-                       file=rel, row=1, code="missing-column",
-                       hint="goals need the columns programma;code;soort;doel;titel;tekst;taakvelden;indicatoren")
+        report_missing_column(problems, table, name,
+                              "goals need the columns programma;code;soort;doel;titel;tekst;taakvelden;indicatoren")
     if missing:
         return []
     goals: dict[str, Goal] = {}

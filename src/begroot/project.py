@@ -24,6 +24,7 @@ from .model import LINE_SCHEMA, Budget, EditionData, Programme, SourceFile
 from .read.finance import read_finance
 from .read.indicators import read_indicators
 from .read.programmes import match_taakveld, read_programmes, specificity
+from .read.tables import file_identity
 from .read.texts import keep_known_programmes, read_all_texts, read_texts
 
 MAX_ROWS_LISTED = 10  # rows named in one reconciliation message
@@ -52,14 +53,6 @@ class EditionCore:
     exported_at: dt.datetime | None
     problems: Problems
     figures: EditionFigures | None = None
-
-
-def file_identity(path: Path) -> tuple:
-    try:
-        stat = path.stat()
-        return (path.as_posix(), stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        return (path.as_posix(), None, None)
 
 
 @dataclass
@@ -202,7 +195,7 @@ def _groups(frame: pl.DataFrame, key: str):
     return [(v, frame.filter(pl.col(key).is_null() if v is None else pl.col(key) == v)) for v in values]
 
 
-def check_expected_totals(edition: Edition, figures: EditionFigures, unit: int, problems: Problems) -> None:
+def check_expected_totals(edition: Edition, figures: EditionFigures, problems: Problems) -> None:
     """The totals the controller states in begroot.toml must equal the site's totals."""
     if edition.expected is None:
         return
@@ -346,7 +339,7 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
             if core is not None:
                 core.figures = figures[e.id]
     for e in editions:
-        check_expected_totals(e.config, figures[e.id], config.site.unit, problems)
+        check_expected_totals(e.config, figures[e.id], problems)
         if not figures[e.id].reconciles() and not problems.errors:
             problems.error(f"the totals of {e.id} do not reconcile with the export", code="reconcile",
                            hint="report this as a bug in begroot")

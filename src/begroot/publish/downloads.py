@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from .. import reference
-from ..figures import EditionFigures, period_key
+from ..figures import EditionFigures, euros_text, period_key
 from ..model import Budget, EditionData
 
 #: Above this many lines the workbook holds the aggregates only (the lines are in the CSV and
@@ -27,7 +27,7 @@ PHASE = {"begroting": "proposed", "begroting_na_wijziging": "adjusted", "meerjar
          "realisatie": "executed"}
 
 
-def euros_text(cents: pl.Expr) -> pl.Expr:
+def cents_as_euros_text(cents: pl.Expr) -> pl.Expr:
     """Exact euros as text with two decimals, from integer cents (no float on the way)."""
     absolute = cents.abs()
     return (pl.when(cents < 0).then(pl.lit("-")).otherwise(pl.lit(""))
@@ -47,14 +47,10 @@ def lines_table(edition: EditionData) -> pl.DataFrame:
         pl.col("kind").alias("soort"),
         pl.col("year").alias("jaar"),
         pl.col("column").alias("kolom"),
-        euros_text(pl.col("cents")).alias("bedrag"),
+        cents_as_euros_text(pl.col("cents")).alias("bedrag"),
         pl.col("file").alias("bron_bestand"),
         pl.col("row").alias("bron_rij"),
     )
-
-
-def _money(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01')):f}"
 
 
 def programme_rows(edition: EditionData, fig: EditionFigures) -> list[dict]:
@@ -63,8 +59,8 @@ def programme_rows(edition: EditionData, fig: EditionFigures) -> list[dict]:
         for period in fig.periods_of(p.code):
             a = fig.programmes[p.code][period]
             rows.append({"code": p.code, "naam": p.title, "hoofdprogramma": p.parent or "", "soort": p.kind,
-                         "jaar": period[0], "kolom": period[1], "lasten": _money(a.lasten),
-                         "baten": _money(a.baten), "saldo": _money(a.saldo)})
+                         "jaar": period[0], "kolom": period[1], "lasten": euros_text(a.lasten),
+                         "baten": euros_text(a.baten), "saldo": euros_text(a.saldo)})
     return rows
 
 
@@ -75,7 +71,7 @@ def taakveld_rows(edition: EditionData, fig: EditionFigures) -> list[dict]:
         for period in sorted(fig.taakvelden[code], key=period_key):
             a = fig.taakvelden[code][period]
             rows.append({"taakveld": code, "naam": names.get(code, ""), "jaar": period[0], "kolom": period[1],
-                         "lasten": _money(a.lasten), "baten": _money(a.baten), "saldo": _money(a.saldo)})
+                         "lasten": euros_text(a.lasten), "baten": euros_text(a.baten), "saldo": euros_text(a.saldo)})
     return rows
 
 

@@ -17,7 +17,7 @@ from ..config import DEFAULT_COLUMN_VALUES, DEFAULT_KIND_VALUES, Edition, Financ
 from ..errors import Problems
 from ..model import LINE_SCHEMA
 from . import numbers
-from .tables import NUMERIC, ROW, Table, TableError, read_table
+from .tables import NUMERIC, ROW, Table, TableError, read_table, report_missing_column
 
 #: A taakveld code at the start of a cell: "6.71a", or "0.10 Mutaties reserves".
 TAAKVELD_RE = r"^\s*(\d{1,2}\.\d{1,3}[a-z]?)(?:\s|$|[-–:])"
@@ -62,12 +62,10 @@ def _missing_columns(table: Table, wanted: list[str], problems: Problems) -> boo
             lower = table.header_row + 1 + offset
             break
     for name in missing:
-        problems.error(
-            f'column "{name}" not found; the file has the columns: {", ".join(table.header)}',
-            file=table.file, row=table.header_row, code="missing-column",
-            hint=(f"the header seems to be row {lower}: set header_row = {lower} for this file in begroot.toml"
-                  if lower else "correct the column name in begroot.toml or in the file's header row"),
-        )
+        report_missing_column(
+            problems, table, name,
+            f"the header seems to be row {lower}: set header_row = {lower} for this file in begroot.toml"
+            if lower else "correct the column name in begroot.toml or in the file's header row")
     return True
 
 

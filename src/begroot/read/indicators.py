@@ -12,7 +12,7 @@ from ..config import Edition
 from ..errors import Problems
 from ..model import Indicator
 from .numbers import parse_numbers
-from .tables import ROW, TableError, read_table
+from .tables import ROW, TableError, read_table, report_missing_column
 
 COLUMNS = {
     "programme": ["programma", "programme", "program"],
@@ -52,9 +52,8 @@ def read_indicators(project: Path, edition: Edition, programme_codes: set[str], 
     missing = [COLUMNS[k][0] for k in REQUIRED if cols[k] is None]
     if missing:
         for name in missing:
-            problems.error(f'column "{name}" not found; the file has the columns: {", ".join(table.header)}',
-                           file=rel, row=1, code="missing-column",
-                           hint="indicators need the columns programma;naam;eenheid;jaar;waarde;bron")
+            report_missing_column(problems, table, name,
+                                  "indicators need the columns programma;naam;eenheid;jaar;waarde;bron")
         return []
     # all values parsed at once (exact, six decimals kept)
     parsed = parse_numbers(table.data[cols["value"]], default_decimal)

@@ -55,6 +55,21 @@ class Table:
     modified: dt.datetime | None = None                     # export time found in the file
 
 
+def file_identity(path: Path) -> tuple:
+    """What tells a changed file from an unchanged one in the caches of ``begroot serve``."""
+    try:
+        stat = path.stat()
+        return (path.as_posix(), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return (path.as_posix(), None, None)
+
+
+def report_missing_column(problems, table: Table, name: str, hint: str) -> None:
+    """The one message for a column that a file lacks."""
+    problems.error(f'column "{name}" not found; the file has the columns: {", ".join(table.header)}',
+                   file=table.file, row=table.header_row, code="missing-column", hint=hint)
+
+
 def decode(raw: bytes, encoding: str, file: str) -> str:
     """Decode bytes: 'auto' understands BOMs, UTF-16 from Excel, UTF-8 and cp1252."""
     if encoding != "auto":

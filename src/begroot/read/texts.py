@@ -26,7 +26,7 @@ import yaml
 from ..config import Edition
 from ..errors import Problems
 from ..model import SECTION_TITLES, Text, slugify
-from .tables import TableError
+from .tables import TableError, file_identity
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup",
@@ -130,8 +130,7 @@ def read_all_texts(project: Path, edition: Edition, problems: Problems, language
     identity (path, modification time, size) to what reading it gave, so an edit re-reads one file."""
     texts: list[Text] = []
     for order, path in enumerate(text_files(project, edition)):
-        stat = path.stat()
-        key = (path.as_posix(), stat.st_mtime_ns, stat.st_size, order, language)
+        key = (*file_identity(path), order, language)
         if cache is not None and key in cache:
             text, found = cache[key]
         else:

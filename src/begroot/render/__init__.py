@@ -23,7 +23,7 @@ from typing import Callable
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..errors import Problem
-from ..figures import Amounts, EditionFigures, Period, compute, per_inhabitant
+from ..figures import Amounts, EditionFigures, Period, compute, euros_text, per_inhabitant
 from ..model import Budget, EditionData, Programme
 from . import charts, iv3
 from .audit import AuditResult, audit_page
@@ -77,11 +77,6 @@ _FORKED: tuple | None = None   # (renderer, specs, out) inherited by forked work
 def _render_in_worker(indices: list[int]) -> list[tuple[str, str | None, list]]:
     renderer, specs, out = _FORKED
     return [renderer._render_and_write(specs[i], out) for i in indices]
-
-
-def _euros(value: Decimal) -> str:
-    """Exact euros with two decimals, machine-readable (for the downloads next to tables)."""
-    return f"{value.quantize(Decimal('0.01')):f}"
 
 
 def _digest(*parts) -> str:
@@ -233,8 +228,8 @@ class Renderer:
             files={f"grafiek-{kind}.svg": charts.standalone(c["svg"], self.config.theme.primary_color)
                    for kind, c in zip(("lasten", "baten"), share_charts) if c is not None},
             data=[{"code": r["programme"].code, "naam": r["programme"].title, "soort": r["programme"].kind,
-                   "lasten": _euros(r["amounts"].lasten), "baten": _euros(r["amounts"].baten),
-                   "saldo": _euros(r["amounts"].saldo),
+                   "lasten": euros_text(r["amounts"].lasten), "baten": euros_text(r["amounts"].baten),
+                   "saldo": euros_text(r["amounts"].saldo),
                    "aandeel_lasten": f"{r['share_lasten']:.6f}" if r["share_lasten"] is not None else "",
                    "aandeel_baten": f"{r['share_baten']:.6f}" if r["share_baten"] is not None else ""}
                   for r in programmes + overviews])
@@ -398,8 +393,8 @@ class Renderer:
         in_goals = {name for g in edition.goals if g.programme == programme.code for name in g.indicators}
         indicators = [self.series_view(s, f"ind-x-{n}") for n, s in enumerate(
             s for (code, name), s in sorted(edition.series.items()) if code == programme.code and name not in in_goals)]
-        data = [{"jaar": r["period"][0], "kolom": r["period"][1], "lasten": _euros(r["amounts"].lasten),
-                 "baten": _euros(r["amounts"].baten), "saldo": _euros(r["amounts"].saldo)} for r in table]
+        data = [{"jaar": r["period"][0], "kolom": r["period"][1], "lasten": euros_text(r["amounts"].lasten),
+                 "baten": euros_text(r["amounts"].baten), "saldo": euros_text(r["amounts"].saldo)} for r in table]
         return Page(programme_path(edition, programme), "programme.html", {
             "programme": programme, "fig": fig, "table": table, "chart": chart, "children": children,
             "taakvelden": taakvelden, "texts": edition.texts_for(programme.code), "indicators": indicators,
