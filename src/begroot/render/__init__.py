@@ -25,6 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from ..errors import Problem
 from ..figures import Amounts, EditionFigures, Period, compute, euros_text, per_inhabitant
 from ..model import Budget, EditionData, Programme
+from .. import compare
 from . import charts, iv3
 from .audit import AuditResult, audit_page
 from .state import RenderState
@@ -89,6 +90,11 @@ def _texts_key(texts) -> tuple:
 
 def programme_path(edition: EditionData, programme: Programme) -> str:
     return f"{edition.id}/programma/{programme.slug}"
+
+
+def compare_path(a: EditionData, b: EditionData) -> str:
+    """The comparison of an older edition ``a`` with a newer ``b``: /vergelijk/<a>/<b>/."""
+    return f"vergelijk/{a.id}/{b.id}"
 
 
 def period_label(period: Period, language: str) -> str:
@@ -170,6 +176,12 @@ class Renderer:
                 specs.append(PageSpec(programme_path(edition, programme),
                                       _digest(base, _texts_key(edition.texts_for(programme.code)), own_goals),
                                       functools.partial(self.programme_page, edition, programme), pure=True))
+        pairs = compare.pairs(self.budget.editions)
+        if pairs:
+            specs.append(PageSpec("vergelijk", site, self.compare_index_page))
+        for a, b in pairs:
+            specs.append(PageSpec(compare_path(a, b), _digest(site, _texts_key(a.texts), _texts_key(b.texts)),
+                                  functools.partial(self.compare_page, a, b)))
         return specs
 
     def pages(self) -> list[Page]:
@@ -405,6 +417,112 @@ class Renderer:
             "parent_path": programme_path(edition, edition.programmes[programme.parent]) if programme.parent else None,
         }, self.programme_label(programme, edition), edition=edition, crumbs=crumbs, data=data,
             files={"grafiek.svg": charts.standalone(chart, self.config.theme.primary_color)})
+
+    # ----------------------------------------------------------------------------- comparisons
+    def compare_index_page(self) -> Page:
+        rows = [{"a": a, "b": b, "path": compare_path(a, b)} for a, b in compare.pairs(self.budget.editions)]
+        return Page("vergelijk", "compare_index.html", {"rows": rows}, self.t["compare"],
+                    crumbs=[(self.t["home"], "")])
+
+    def comparison(self, a: EditionData, b: EditionData) -> compare.Comparison:
+        return compare.compare(a, self.figures.get(a.id), b, self.figures.get(b.id),
+                               labels={"added": self.t["compare_added"], "removed": self.t["compare_removed"]})
+
+    def _flow_rows(self, comparison: compare.Comparison, old_codes: list[str]) -> list[dict]:
+        """The flows out of some old programmes (or, without old figures, into the new ones)."""
+        a, b = comparison.a.edition, comparison.b.edition
+        basis = comparison.money_basis
+
+        def weight(f: compare.Flow) -> int:
+            # the share shown is of the lasten (the amounts in the table), else of all money or taakvelden
+            return abs(getattr(f, basis)["lasten"]) if basis is not None else f.codes
+
+        rows = []
+        for code in old_codes:
+            flows = [f for f in comparison.flows_from(code) if f.size(basis) or f.codes]
+            total = sum(weight(f) for f in flows)
+            if basis is not None and total == 0:
+                weight = functools.partial(compare.Flow.size, which=basis)  # noqa: E731 - no lasten at all
+                total = sum(weight(f) for f in flows)
+            for f in flows:
+                rows.append({
+                    "old": a.programmes.get(f.old), "new": b.programmes.get(f.new) if f.new else None,
+                    "old_path": programme_path(a, a.programmes[f.old]) if f.old in a.programmes else None,
+                    "new_path": programme_path(b, b.programmes[f.new]) if f.new in b.programmes else None,
+                    "a": f.amounts("a") if comparison.a.has_figures else None,
+                    "b": f.amounts("b") if comparison.b.has_figures else None,
+                    "share": (Decimal(weight(f)) / Decimal(total)) if total else None,
+                    "codes": f.codes, "estimated": f.estimated,
+                })
+        return rows
+
+    def compare_page(self, a: EditionData, b: EditionData) -> Page:
+        c = self.comparison(a, b)
+        label_a, label_b = a.config.display_title, b.config.display_title
+
+        def delta_pct(x: Decimal | None, y: Decimal | None) -> Decimal | None:
+            return None if x is None or y is None or x == 0 else (y - x) / abs(x)
+
+        totals = []
+        if c.a.has_figures or c.b.has_figures:
+            ta = c.a.total() if c.a.has_figures else None
+            tb = c.b.total() if c.b.has_figures else None
+            for key in ("lasten", "baten", "saldo"):
+                x = getattr(ta, key) if ta is not None else None
+                y = getattr(tb, key) if tb is not None else None
+                totals.append({"label": self.t[key], "a": x, "b": y,
+                               "delta": (y - x) if x is not None and y is not None else None,
+                               "pct": delta_pct(x, y)})
+        programmes = [{
+            "old": r.old, "new": r.new, "a": r.a, "b": r.b, "delta": r.delta,
+            "old_label": self.programme_label(r.old, a) if r.old else None,
+            "new_label": self.programme_label(r.new, b) if r.new else None,
+            "old_path": programme_path(a, r.old) if r.old else None,
+            "new_path": programme_path(b, r.new) if r.new else None,
+            "pct": delta_pct(r.a.lasten if r.a else None, r.b.lasten if r.b else None),
+        } for r in c.programmes]
+        changes = [{
+            "kind": ch.kind, "label": self.t[f"change_{ch.kind}"],
+            "old": [self.programme_label(a.programmes[x], a) for x in ch.old],
+            "new": [self.programme_label(b.programmes[x], b) for x in ch.new],
+            "flows": self._flow_rows(c, ch.old),
+        } for ch in c.changes if ch.kind != "same"]
+        unassigned = self._flow_rows(c, [None]) if any(f.old is None for f in c.flows) else []
+        year_a, year_b = a.config.year, b.config.year
+        known_a, known_b = iv3.names(year_a), iv3.names(year_b)
+        groups = [{
+            "old": [(code, known_a.get(code, "")) for code in g.old],
+            "new": [(code, known_b.get(code, "")) for code in g.new],
+            "changed": g.changed_codes, "reason": g.reason.get(self.language, ""),
+            "a": g.a, "b": g.b, "delta": g.delta,
+        } for g in c.groups]
+        texts = [{
+            "title": (self.t["compare_edition_texts"] if t.old is None and t.new is None else
+                      " → ".join(x for x in (self.programme_label(t.old, a) if t.old else None,
+                                             self.programme_label(t.new, b) if t.new else None) if x)),
+            "changed": t.changed, "sections": t.sections,
+        } for t in c.texts]
+        title = self.t["compare_title"].format(a=label_a, b=label_b)
+        data = [{"taakvelden_oud": " ".join(code for code, _ in g["old"]),
+                 "taakvelden_nieuw": " ".join(code for code, _ in g["new"]),
+                 "lasten_oud": euros_text(g["a"].lasten) if g["a"] else "",
+                 "lasten_nieuw": euros_text(g["b"].lasten) if g["b"] else "",
+                 "baten_oud": euros_text(g["a"].baten) if g["a"] else "",
+                 "baten_nieuw": euros_text(g["b"].baten) if g["b"] else ""} for g in groups]
+        return Page(compare_path(a, b), "compare.html", {
+            "a": a, "b": b, "label_a": label_a, "label_b": label_b, "c": c,
+            "period_a": period_label(c.a.period, self.language) if c.a.period else None,
+            "period_b": period_label(c.b.period, self.language) if c.b.period else None,
+            "totals": totals, "programmes": programmes, "changes": changes, "unassigned": unassigned,
+            "groups": groups, "texts": texts, "signed": self.signed, "change_pct": self.change_pct,
+            "any_estimated": any(f.estimated for f in c.flows),
+        }, title, crumbs=[(self.t["home"], ""), (self.t["compare"], "vergelijk")], data=data)
+
+    def signed(self, euros: Decimal | None) -> str:
+        return fmt.signed_money(euros, self.unit, self.language)
+
+    def change_pct(self, fraction: Decimal | None) -> str:
+        return fmt.change(fraction, self.language)
 
     # ----------------------------------------------------------------------------- writing
     def stamp(self, page: Page) -> str:
