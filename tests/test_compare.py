@@ -195,3 +195,40 @@ def test_word_diff_marks_added_and_removed_words():
     # text is escaped, never passed through
     html, _, _ = word_diff("", "<p>a &lt;script&gt; b</p>", {"added": "+", "removed": "-"})
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_begroot_diff_prints_the_comparison(tmp_path):
+    from tests.test_end_to_end import run
+
+    project = _project(tmp_path / "p")
+    result = run("diff", str(project), "begroting-2024", "begroting-2025", "--words")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "Begroting 2024 en Begroting 2025 vergeleken" in text
+    assert "Samengevoegd: 2 Economie, 4 Cultuur → 2 Economie en cultuur" in text
+    assert "Gesplitst: 3 Sociaal → 3 Onderwijs, 5 Zorg" in text
+    assert "3 → 5 Zorg: lasten 3, 41,0 % *" in text   # 2.666,66 of the 6.499,99 lasten, pro rata
+    assert "Traceback" not in result.stderr
+    bad = run("diff", str(project), "begroting-2024", "begroting-2030")
+    assert bad.returncode == 2 and "no edition 'begroting-2030'" in bad.stderr
+
+
+def test_comparison_page(tmp_path):
+    from tests.test_end_to_end import run, soup_of
+
+    project = _project(tmp_path / "p")
+    site = tmp_path / "site"
+    result = run("build", str(project), "--out", str(site))
+    assert result.returncode == 0, result.stderr
+    soup = soup_of(site / "vergelijk" / "begroting-2024" / "begroting-2025" / "index.html")
+    headings = [h.get_text(" ", strip=True) for h in soup.find_all("h3")]
+    assert "Samengevoegd: Programma 2: Economie, Programma 4: Cultuur → Programma 2: Economie en cultuur" in headings
+    assert "Gesplitst: Programma 3: Sociaal → Programma 3: Onderwijs, Programma 5: Zorg" in headings
+    assert soup.find(id="geschat") is not None   # the pro-rata flows are explained
+    index = soup_of(site / "vergelijk" / "index.html")
+    assert index.find("a", href="begroting-2024/begroting-2025/") is not None
+    # the page's table downloads hold the taakveld groups with exact amounts
+    rows = list(csv.DictReader((site / "vergelijk" / "begroting-2024" / "begroting-2025" / "cijfers.csv")
+                               .read_text(encoding="utf-8").splitlines()))
+    six_one = next(r for r in rows if r["taakvelden_oud"] == "6.1")
+    assert (six_one["lasten_oud"], six_one["lasten_nieuw"]) == ("2500.01", "3000.00")

@@ -274,6 +274,20 @@ class Comparison:
     def flows_to(self, new: str | None) -> list[Flow]:
         return [f for f in self.flows if f.new == new]
 
+    def shares_from(self, old: str | None) -> list[tuple[Flow, Decimal | None]]:
+        """The flows out of an old programme, each with its share of the old programme: of the
+        lasten (else of all its money; without figures on either side, of its taakvelden)."""
+        basis = self.money_basis
+        flows = [f for f in self.flows_from(old) if f.size(basis) or f.codes]
+        measures: list[Callable[[Flow], int]] = [lambda f: f.size(None)]
+        if basis is not None:
+            measures = [lambda f: abs(getattr(f, basis)["lasten"]), lambda f: f.size(basis)]
+        for measure in measures:
+            total = sum(measure(f) for f in flows)
+            if total:
+                return [(f, Decimal(measure(f)) / Decimal(total)) for f in flows]
+        return [(f, None) for f in flows]
+
 
 def _align(a: Side, b: Side, align: Callable | None) -> list[tuple[tuple[str, ...], tuple[str, ...], dict]]:
     if align is None:
@@ -338,24 +352,29 @@ def _similar(x: str, y: str) -> bool:
     return difflib.SequenceMatcher(None, slugify(x), slugify(y)).ratio() >= SAME_TITLE
 
 
-def _matches(a: Side, b: Side) -> dict[str, str]:
-    """Old top-level programme code -> new one for programmes that are the same by code and
-    title, or by title alone (renumbered)."""
-    olds = [p for p in a.edition.top_level()]
-    news = [p for p in b.edition.top_level()]
+def match_programmes(olds: Iterable[Programme], news: Iterable[Programme]) -> dict[str, str]:
+    """Old programme code -> new one for programmes that are the same: the same code and a
+    similar title, or else the same title under another code (renumbered)."""
+    olds, news = list(olds), list(news)
     found: dict[str, str] = {}
     taken: set[str] = set()
     for p in olds:
-        q = next((q for q in news if q.code == p.code and _similar(p.title, q.title)), None)
+        q = next((q for q in news if q.code == p.code and q.code not in taken and _similar(p.title, q.title)), None)
         if q is not None:
-            found[p.code], _ = q.code, taken.add(q.code)
+            found[p.code] = q.code
+            taken.add(q.code)
     for p in olds:
         if p.code in found:
             continue
         q = next((q for q in news if q.code not in taken and slugify(q.title) == slugify(p.title)), None)
         if q is not None:
-            found[p.code], _ = q.code, taken.add(q.code)
+            found[p.code] = q.code
+            taken.add(q.code)
     return found
+
+
+def _matches(a: Side, b: Side) -> dict[str, str]:
+    return match_programmes(a.edition.top_level(), b.edition.top_level())
 
 
 def _changes(a: Side, b: Side, flows: list[Flow], basis: str | None, matched: dict[str, str]) -> list[Change]:

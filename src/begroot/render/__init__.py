@@ -431,27 +431,16 @@ class Renderer:
     def _flow_rows(self, comparison: compare.Comparison, old_codes: list[str]) -> list[dict]:
         """The flows out of some old programmes (or, without old figures, into the new ones)."""
         a, b = comparison.a.edition, comparison.b.edition
-        basis = comparison.money_basis
-
-        def weight(f: compare.Flow) -> int:
-            # the share shown is of the lasten (the amounts in the table), else of all money or taakvelden
-            return abs(getattr(f, basis)["lasten"]) if basis is not None else f.codes
-
         rows = []
         for code in old_codes:
-            flows = [f for f in comparison.flows_from(code) if f.size(basis) or f.codes]
-            total = sum(weight(f) for f in flows)
-            if basis is not None and total == 0:
-                weight = functools.partial(compare.Flow.size, which=basis)  # noqa: E731 - no lasten at all
-                total = sum(weight(f) for f in flows)
-            for f in flows:
+            for f, share in comparison.shares_from(code):
                 rows.append({
                     "old": a.programmes.get(f.old), "new": b.programmes.get(f.new) if f.new else None,
                     "old_path": programme_path(a, a.programmes[f.old]) if f.old in a.programmes else None,
                     "new_path": programme_path(b, b.programmes[f.new]) if f.new in b.programmes else None,
                     "a": f.amounts("a") if comparison.a.has_figures else None,
                     "b": f.amounts("b") if comparison.b.has_figures else None,
-                    "share": (Decimal(weight(f)) / Decimal(total)) if total else None,
+                    "share": share,
                     "codes": f.codes, "estimated": f.estimated,
                 })
         return rows
@@ -536,6 +525,29 @@ class Renderer:
             return self.t["stamp_unknown"].format(built=built)
         return self.t["stamp"].format(built=built, exported=fmt.stamp(exported))
 
+    def navigation(self, page: Page) -> dict:
+        """Links between editions: an edition's comparisons, and a programme in other editions
+        (the same code and a similar title, or the same title under another code)."""
+        comparisons: list[dict] = []
+        elsewhere: list[dict] = []
+        if page.edition is not None and page.template == "edition.html":
+            for a, b in compare.pairs(self.budget.editions):
+                if page.edition.id in (a.id, b.id):
+                    other = b if a.id == page.edition.id else a
+                    comparisons.append({"label": self.t["compare_with"].format(edition=other.config.display_title),
+                                        "path": compare_path(a, b)})
+        elif page.edition is not None and page.template == "programme.html":
+            programme = page.context["programme"]
+            for other in self.editions_sorted():
+                if other.id == page.edition.id:
+                    continue
+                found = compare.match_programmes([programme], other.programmes.values()).get(programme.code)
+                if found is not None:
+                    elsewhere.append({"edition": other.config.display_title,
+                                      "label": self.programme_label(other.programmes[found], other),
+                                      "path": programme_path(other, other.programmes[found])})
+        return {"comparisons": comparisons, "elsewhere": elsewhere}
+
     def render(self, page: Page) -> str:
         root = "../" * page.depth
         template = environment().get_template(page.template)
@@ -546,7 +558,7 @@ class Renderer:
             build_iso=fmt.iso(self.build_time), url=lambda path: root + (path + "/" if path else ""),
             logo=Path(self.config.theme.logo).name if self.config.theme.logo else None,
             number=self.number, fmt_stamp=fmt.stamp, build_time=self.build_time, font_faces=self.font_faces(),
-            **page.context,
+            **self.navigation(page), **page.context,
         )
 
     def statement_page(self, result: AuditResult) -> Page:
