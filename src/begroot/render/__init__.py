@@ -23,7 +23,7 @@ from typing import Callable
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..errors import Problem
-from ..figures import Amounts, EditionFigures, Period, compute, euros_text, per_inhabitant
+from ..figures import Amounts, EditionFigures, Period, compute, euros_text, execution, per_inhabitant
 from ..model import Budget, EditionData, Programme
 from .. import compare
 from . import charts, iv3
@@ -235,6 +235,8 @@ class Renderer:
             "tree": self._programme_tree(edition), "inhabitants": inhabitants, "per_head": per_head,
             "compact": {k: fmt.compact(getattr(grand, k), self.language) for k in ("lasten", "baten")},
             "has_goals": bool(edition.goals),
+            "execution": self.execution_view(fig, None, edition),
+            "execution_rows": self._execution_rows(edition, fig, programmes + overviews),
         }, f"{edition.config.display_title} {self.t['at_a_glance']}", edition=edition,
             crumbs=[(self.t["home"], "")],
             files={f"grafiek-{kind}.svg": charts.standalone(c["svg"], self.config.theme.primary_color)
@@ -245,6 +247,36 @@ class Renderer:
                    "aandeel_lasten": f"{r['share_lasten']:.6f}" if r["share_lasten"] is not None else "",
                    "aandeel_baten": f"{r['share_baten']:.6f}" if r["share_baten"] is not None else ""}
                   for r in programmes + overviews])
+
+    def execution_view(self, fig: EditionFigures, code: str | None, edition: EditionData) -> dict | None:
+        """Plan against realisation in the edition's year (jaarstukken), as table rows."""
+        plan = execution(fig, code, edition.config.year)
+        if plan is None:
+            return None
+        year = edition.config.year
+        columns = [(self.t["execution_primitief"].format(year=year), plan.primitief)]
+        if plan.na_wijziging is not None:
+            columns.append((self.t["period_begroting_na_wijziging"].format(year=year), plan.na_wijziging))
+        columns.append((self.t["period_realisatie"].format(year=year), plan.realisatie))
+        rows = []
+        for key in ("lasten", "baten", "saldo"):
+            favourable = plan.favourable(key)
+            rows.append({"label": self.t[key], "values": [getattr(a, key) if a is not None else None for _, a in columns],
+                         "difference": plan.difference(key), "fraction": plan.fraction(key),
+                         "verdict": None if favourable is None else self.t["favourable" if favourable else "unfavourable"]})
+        return {"columns": [label for label, _ in columns], "rows": rows, "year": year,
+                "against": self.t["execution_against_na_wijziging" if plan.na_wijziging is not None
+                                  else "execution_against_primitief"], "explanation": []}
+
+    def _execution_rows(self, edition: EditionData, fig: EditionFigures, rows: list[dict]) -> list[dict]:
+        out = []
+        for r in rows:
+            plan = execution(fig, r["programme"].code, edition.config.year)
+            if plan is not None:
+                out.append({"label": r["label"], "path": r["path"], "plan": plan.plan.lasten,
+                            "realisatie": plan.realisatie.lasten, "difference": plan.difference("lasten"),
+                            "fraction": plan.fraction("lasten")})
+        return out
 
     def search_page(self) -> Page:
         items = []
@@ -407,9 +439,14 @@ class Renderer:
             s for (code, name), s in sorted(edition.series.items()) if code == programme.code and name not in in_goals)]
         data = [{"jaar": r["period"][0], "kolom": r["period"][1], "lasten": euros_text(r["amounts"].lasten),
                  "baten": euros_text(r["amounts"].baten), "saldo": euros_text(r["amounts"].saldo)} for r in table]
+        texts = edition.texts_for(programme.code)
+        plan = self.execution_view(fig, programme.code, edition)
+        if plan is not None:  # the explanation of the differences stands next to them
+            plan["explanation"] = [t for t in texts if t.section == "toelichting"]
+            texts = [t for t in texts if t.section != "toelichting"]
         return Page(programme_path(edition, programme), "programme.html", {
             "programme": programme, "fig": fig, "table": table, "chart": chart, "children": children,
-            "taakvelden": taakvelden, "texts": edition.texts_for(programme.code), "indicators": indicators,
+            "taakvelden": taakvelden, "texts": texts, "indicators": indicators, "execution": plan,
             "goals": self.goal_views(edition, programme.code),
             "main": main_amounts, "period": period,
             "share_lasten": fig.share_lasten(programme.code), "share_baten": fig.share_baten(programme.code),
@@ -503,7 +540,7 @@ class Renderer:
             "period_a": period_label(c.a.period, self.language) if c.a.period else None,
             "period_b": period_label(c.b.period, self.language) if c.b.period else None,
             "totals": totals, "programmes": programmes, "changes": changes, "unassigned": unassigned,
-            "groups": groups, "texts": texts, "signed": self.signed, "change_pct": self.change_pct,
+            "groups": groups, "texts": texts,
             "any_estimated": any(f.estimated for f in c.flows),
         }, title, crumbs=[(self.t["home"], ""), (self.t["compare"], "vergelijk")], data=data)
 
@@ -558,7 +595,7 @@ class Renderer:
             build_iso=fmt.iso(self.build_time), url=lambda path: root + (path + "/" if path else ""),
             logo=Path(self.config.theme.logo).name if self.config.theme.logo else None,
             number=self.number, fmt_stamp=fmt.stamp, build_time=self.build_time, font_faces=self.font_faces(),
-            **self.navigation(page), **page.context,
+            signed=self.signed, change_pct=self.change_pct, **self.navigation(page), **page.context,
         )
 
     def statement_page(self, result: AuditResult) -> Page:
