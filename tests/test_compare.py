@@ -226,7 +226,7 @@ def test_comparison_page(tmp_path):
     assert "Gesplitst: Programma 3: Sociaal → Programma 3: Onderwijs, Programma 5: Zorg" in headings
     assert soup.find(id="geschat") is not None   # the pro-rata flows are explained
     index = soup_of(site / "vergelijk" / "index.html")
-    assert index.find("a", href="begroting-2024/begroting-2025/") is not None
+    assert index.find("a", href="../vergelijk/begroting-2024/begroting-2025/") is not None
     # the page's table downloads hold the taakveld groups with exact amounts
     rows = list(csv.DictReader((site / "vergelijk" / "begroting-2024" / "begroting-2025" / "cijfers.csv")
                                .read_text(encoding="utf-8").splitlines()))
