@@ -232,3 +232,69 @@ def test_comparison_page(tmp_path):
                                .read_text(encoding="utf-8").splitlines()))
     six_one = next(r for r in rows if r["taakvelden_oud"] == "6.1")
     assert (six_one["lasten_oud"], six_one["lasten_nieuw"]) == ("2500.01", "3000.00")
+
+
+def _groningen(path: Path) -> dict[str, tuple[Decimal, Decimal]]:
+    """Lasten and baten per taakveld code (x € 1.000) of Groningen, straight from a CBS file."""
+    out = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for rec in csv.DictReader(fh, delimiter=";"):
+            if rec["Gemeenten"] == "Groningen":
+                code = rec["Taakveld"].split(" ", 1)[0]
+                out[code] = (Decimal(rec["Lasten"] or "0"), Decimal(rec["Baten"] or "0"))
+    return out
+
+
+def test_groningen_2023_against_2024_from_the_real_files(tmp_path, shared_data, demo_dir):
+    """Per comparable taakveld group, the comparison's amounts and differences equal the CBS files'."""
+    import shutil
+
+    project = tmp_path / "groningen"
+    toml = '[organisation]\nname = "Gemeente Groningen"\n'
+    for year in (2023, 2024):
+        folder = project / f"begroting-{year}"
+        folder.mkdir(parents=True)
+        shutil.copyfile(demo_dir / "begroting-2024" / "programmas.csv", folder / "programmas.csv")
+        shutil.copyfile(shared_data / "iv3-gemeenten" / f"{year}_begroting.csv", folder / "iv3.csv")
+        toml += textwrap.dedent(f"""
+            [[editions]]
+            id = "begroting-{year}"
+            year = {year}
+            [[editions.finance]]
+            file = "iv3.csv"
+            layout = "wide"
+            unit = 1000
+            filter = {{ Gemeenten = "Groningen" }}
+            [editions.finance.columns]
+            taakveld = "Taakveld"
+            [editions.finance.amounts]
+            Lasten = {{ kind = "lasten" }}
+            Baten = {{ kind = "baten" }}
+            """)
+    (project / "begroot.toml").write_text(toml, encoding="utf-8")
+    loaded = load_project(project)
+    assert loaded.problems.errors == [], [p.format() for p in loaded.problems.errors]
+    a, b = loaded.budget.edition("begroting-2023"), loaded.budget.edition("begroting-2024")
+    comparison = compare(a, loaded.figures[a.id], b, loaded.figures[b.id])
+    old = _groningen(shared_data / "iv3-gemeenten" / "2023_begroting.csv")
+    new = _groningen(shared_data / "iv3-gemeenten" / "2024_begroting.csv")
+    thousand = Decimal(1000)
+    seen_old, seen_new = set(), set()
+    for g in comparison.groups:
+        for i, kind in enumerate(KINDS):
+            want_a = sum((old[c][i] for c in g.old), Decimal(0)) * thousand
+            want_b = sum((new[c][i] for c in g.new), Decimal(0)) * thousand
+            assert getattr(g.a, kind) == want_a, (g.old, kind)
+            assert getattr(g.b, kind) == want_b, (g.new, kind)
+            assert getattr(g.delta, kind) == want_b - want_a, (g.old, g.new, kind)
+        assert not (seen_old & set(g.old)) and not (seen_new & set(g.new))  # each code in one group
+        seen_old |= set(g.old)
+        seen_new |= set(g.new)
+    # every code with money is in a group, and the groups add up to the files' totals
+    assert {c for c, v in old.items() if any(v)} <= seen_old
+    assert {c for c, v in new.items() if any(v)} <= seen_new
+    total_new = sum((v[0] for v in new.values()), Decimal(0)) * thousand
+    assert sum((g.b.lasten for g in comparison.groups), Decimal(0)) == total_new == Decimal(1_331_787_000)
+    # the programmes are the same in both (same list), and each one's difference is its own
+    same = [ch for ch in comparison.changes if ch.kind == "same"]
+    assert len(same) == len(a.top_level())
