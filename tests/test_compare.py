@@ -181,6 +181,14 @@ def test_pairs_are_chronological():
     b23, j23, b24 = E("b23", 2023, "begroting"), E("j23", 2023, "jaarstukken"), E("b24", 2024, "begroting")
     assert [(x.id, y.id) for x, y in pairs([b24, j23, b23])] == [
         ("j23", "b24"), ("b23", "b24"), ("b23", "j23")]
+    # six begrotingen: each with the one before it only (not all 15 pairs)
+    years = [E(f"b{y}", y, "begroting") for y in range(2021, 2027)]
+    assert [(x.id, y.id) for x, y in pairs(years)] == [(f"b{y - 1}", f"b{y}") for y in range(2026, 2021, -1)]
+    # a voorjaarsnota between: compared with the jaarstukken before it and its own begroting
+    v24 = E("v24", 2024, "voorjaarsnota")
+    assert {(x.id, y.id) for x, y in pairs([b23, j23, b24, v24]) if y.id == "v24"} == {("b24", "v24")}
+    assert {(x.id, y.id) for x, y in pairs([b23, j23, b24, v24])} == {
+        ("b23", "j23"), ("j23", "b24"), ("b23", "b24"), ("b24", "v24")}
 
 
 def test_word_diff_marks_added_and_removed_words():
@@ -298,3 +306,22 @@ def test_groningen_2023_against_2024_from_the_real_files(tmp_path, shared_data, 
     # the programmes are the same in both (same list), and each one's difference is its own
     same = [ch for ch in comparison.changes if ch.kind == "same"]
     assert len(same) == len(a.top_level())
+
+
+def test_word_diff_folds_unchanged_paragraphs():
+    old = "".join(f"<p>Alinea {i} blijft.</p>" for i in range(5)) + "<p>Oud slot.</p>"
+    new = "".join(f"<p>Alinea {i} blijft.</p>" for i in range(5)) + "<p>Nieuw slot.</p>"
+    html, added, removed = word_diff(old, new, {"added": "+", "removed": "-", "folded": "({n} weggelaten)"})
+    assert (added, removed) == (1, 1)
+    assert "Alinea" not in html                         # the unchanged paragraphs are not repeated
+    assert '<p class="folded">(5 weggelaten)</p>' in html
+    assert html.index("folded") < html.index("Nieuw")
+
+
+def test_a_rewritten_text_is_not_diffed():
+    old = "<p>" + " ".join(f"oud{i}" for i in range(50)) + "</p>"
+    new = "<p>" + " ".join(f"nieuw{i}" for i in range(40)) + " oud1 oud2</p>"
+    html, added, removed = word_diff(old, new, {"added": "+", "removed": "-"}, rewritten=0.4)
+    assert html is None and (added, removed) == (40, 48)
+    html, _, _ = word_diff(old, new, {"added": "+", "removed": "-"})   # without the threshold: a diff
+    assert "<del>" in html

@@ -50,6 +50,9 @@ SIGNIFICANT = Decimal("0.10")
 #: Titles at least this similar (difflib ratio of their slugs) name the same programme.
 SAME_TITLE = 0.75
 NO_TAAKVELD = ""   # key of the lines that have no taakveld
+#: Below this share of words in common (difflib ratio), a text counts as rewritten: a word diff of
+#: it would be unreadable, so the page says so and points to the new text instead.
+REWRITTEN = 0.4
 
 
 def chronological(editions: Iterable[EditionData]) -> list[EditionData]:
@@ -58,10 +61,24 @@ def chronological(editions: Iterable[EditionData]) -> list[EditionData]:
 
 
 def pairs(editions: Iterable[EditionData]) -> list[tuple[EditionData, EditionData]]:
-    """Every pair (older, newer) of editions, newest pairs first."""
+    """The pairs (older, newer) a site compares, newest first: each edition with the edition
+    before it, with the latest earlier edition of the same kind (begroting with begroting), and
+    jaarstukken or a nota with the begroting of the same year. That is at most three pairs per
+    edition, so the site grows linearly with the editions; ``begroot diff`` compares any two."""
     ordered = chronological(editions)
-    found = [(a, b) for i, b in enumerate(ordered) for a in ordered[:i]]
-    return sorted(found, key=lambda ab: (ordered.index(ab[1]), ordered.index(ab[0])), reverse=True)
+    found: set[tuple[int, int]] = set()
+    for j, b in enumerate(ordered):
+        earlier = list(enumerate(ordered[:j]))
+        if earlier:
+            found.add((earlier[-1][0], j))
+        same_kind = [i for i, a in earlier if a.config.kind == b.config.kind]
+        if same_kind:
+            found.add((same_kind[-1], j))
+        if b.config.kind != "begroting":
+            budget = [i for i, a in earlier if a.config.kind == "begroting" and a.config.year == b.config.year]
+            if budget:
+                found.add((budget[-1], j))
+    return [(ordered[i], ordered[j]) for i, j in sorted(found, key=lambda ij: (ij[1], ij[0]), reverse=True)]
 
 
 def _top(programmes: dict[str, Programme], code: str | None) -> str | None:
@@ -236,7 +253,7 @@ class ProgrammeRow:
 class SectionChange:
     section: str
     title: str
-    status: str               # added | removed | changed | unchanged
+    status: str               # added | removed | changed | rewritten | unchanged
     added: int                # words added
     removed: int              # words removed
     html: Markup              # the section's text with <ins> and <del> marks
@@ -485,12 +502,19 @@ def _tokens(blocks: list[str]) -> list[str]:
     return out
 
 
-def word_diff(old_html: str, new_html: str, labels: dict[str, str]) -> tuple[Markup, int, int]:
-    """A readable diff of two texts: the new text's paragraphs, with removed words in ``<del>``
-    and added words in ``<ins>`` (each run starting with a hidden label for screen readers).
-    Returns the HTML and the numbers of words added and removed."""
+def word_diff(old_html: str, new_html: str, labels: dict[str, str],
+              rewritten: float = 0.0) -> tuple[Markup | None, int, int]:
+    """A readable diff of two texts: the paragraphs of the new text that changed, with removed
+    words in ``<del>`` and added words in ``<ins>`` (each run starting with a hidden label for
+    screen readers); runs of unchanged paragraphs are folded into one line (``labels["folded"]``,
+    with ``{n}`` paragraphs). Returns the HTML and the numbers of words added and removed; the
+    HTML is None when both texts have words but less than ``rewritten`` of them in common."""
     old, new = _tokens(text_blocks(old_html)), _tokens(text_blocks(new_html))
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    if old and new and rewritten and matcher.ratio() < rewritten:
+        count = lambda words: len([w for w in words if w != _BREAK])  # noqa: E731
+        same = sum(size for _, _, size in matcher.get_matching_blocks())
+        return None, count(new) - same, count(old) - same
     paragraphs: list[list[str]] = [[]]
     added = removed = 0
 
@@ -525,8 +549,19 @@ def word_diff(old_html: str, new_html: str, labels: dict[str, str]) -> tuple[Mar
             inserted = new[j1:j2]
             added += len([w for w in inserted if w != _BREAK])
             emit(inserted, "ins")
-    html = "".join(f"<p>{' '.join(p)}</p>" for p in paragraphs if p)
-    return Markup(html), added, removed
+    shown: list[str] = []
+    folded = 0
+    for p in (p for p in paragraphs if p):
+        if any(part.startswith(("<del>", "<ins>")) for part in p):
+            if folded:
+                shown.append(f'<p class="folded">{escape(labels.get("folded", "…").format(n=folded))}</p>')
+                folded = 0
+            shown.append(f"<p>{' '.join(p)}</p>")
+        else:
+            folded += 1
+    if folded and shown:
+        shown.append(f'<p class="folded">{escape(labels.get("folded", "…").format(n=folded))}</p>')
+    return Markup("".join(shown)), added, removed
 
 
 def compare_texts(a: EditionData, old: Programme | None, b: EditionData, new: Programme | None,
@@ -540,22 +575,29 @@ def compare_texts(a: EditionData, old: Programme | None, b: EditionData, new: Pr
     sections = []
     for key in order:
         ta, tb = by_a.get(key), by_b.get(key)
-        html, added, removed = word_diff(ta.html if ta else "", tb.html if tb else "", labels)
+        if ta is not None and tb is not None and ta.html == tb.html:
+            sections.append(SectionChange(key, tb.title, "unchanged", 0, 0, Markup("")))
+            continue
+        html, added, removed = word_diff(ta.html if ta else "", tb.html if tb else "", labels, REWRITTEN)
         if ta is None:
             status = "added"
         elif tb is None:
             status = "removed"
+        elif html is None:
+            status = "rewritten"
         else:
             status = "changed" if added or removed else "unchanged"
-        sections.append(SectionChange(key, (tb or ta).title, status, added, removed, html))
+        sections.append(SectionChange(key, (tb or ta).title, status, added, removed, html or Markup("")))
     return TextComparison(old, new, sections)
 
 
 def compare(a: EditionData, fig_a: EditionFigures | None, b: EditionData, fig_b: EditionFigures | None, *,
-            labels: dict[str, str] | None = None, align: Callable | None = None) -> Comparison:
-    """Compare edition ``a`` (older) with ``b`` (newer)."""
+            labels: dict[str, str] | None = None, align: Callable | None = None,
+            sides: tuple[Side, Side] | None = None) -> Comparison:
+    """Compare edition ``a`` (older) with ``b`` (newer). ``sides`` are the editions' :func:`side`
+    when already computed (a site compares each edition with several others)."""
     labels = labels or {"added": "added", "removed": "removed"}
-    sa, sb = side(a, fig_a), side(b, fig_b)
+    sa, sb = sides if sides is not None else (side(a, fig_a), side(b, fig_b))
     raw_groups = _align(sa, sb, align)
     groups = [GroupRow(old, new, reason, sa.amounts(old) if sa.has_figures else None,
                        sb.amounts(new) if sb.has_figures else None) for old, new, reason in raw_groups]

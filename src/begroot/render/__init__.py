@@ -181,7 +181,7 @@ class Renderer:
             specs.append(PageSpec("vergelijk", site, self.compare_index_page))
         for a, b in pairs:
             specs.append(PageSpec(compare_path(a, b), _digest(site, _texts_key(a.texts), _texts_key(b.texts)),
-                                  functools.partial(self.compare_page, a, b)))
+                                  functools.partial(self.compare_page, a, b), pure=True))
         return specs
 
     def pages(self) -> list[Page]:
@@ -461,9 +461,24 @@ class Renderer:
         return Page("vergelijk", "compare_index.html", {"rows": rows}, self.t["compare"],
                     crumbs=[(self.t["home"], "")])
 
+    @functools.cached_property
+    def sides(self) -> dict[str, compare.Side]:
+        """Each edition's money per programme and taakveld, for its comparisons (computed once,
+        before pages are rendered in forked workers: it is the part that needs Polars)."""
+        return {e.id: compare.side(e, self.figures.get(e.id)) for e in self.budget.editions}
+
     def comparison(self, a: EditionData, b: EditionData) -> compare.Comparison:
-        return compare.compare(a, self.figures.get(a.id), b, self.figures.get(b.id),
-                               labels={"added": self.t["compare_added"], "removed": self.t["compare_removed"]})
+        labels = {"added": self.t["compare_added"], "removed": self.t["compare_removed"],
+                  "folded": self.t["compare_folded"]}
+        return compare.compare(a, self.figures.get(a.id), b, self.figures.get(b.id), labels=labels,
+                               sides=(self.sides[a.id], self.sides[b.id]))
+
+    @functools.cached_property
+    def _same_programmes(self) -> dict[tuple[str, str], dict[str, str]]:
+        """(edition, other edition) -> programme code -> the same programme's code in the other."""
+        editions = self.budget.editions
+        return {(e.id, o.id): compare.match_programmes(e.programmes.values(), o.programmes.values())
+                for e in editions for o in editions if e.id != o.id}
 
     def _flow_rows(self, comparison: compare.Comparison, old_codes: list[str]) -> list[dict]:
         """The flows out of some old programmes (or, without old figures, into the new ones)."""
@@ -527,6 +542,7 @@ class Renderer:
                       " → ".join(x for x in (self.programme_label(t.old, a) if t.old else None,
                                              self.programme_label(t.new, b) if t.new else None) if x)),
             "changed": t.changed, "sections": t.sections,
+            "new_path": programme_path(b, t.new) if t.new is not None else b.id,
         } for t in c.texts]
         title = self.t["compare_title"].format(a=label_a, b=label_b)
         data = [{"taakvelden_oud": " ".join(code for code, _ in g["old"]),
@@ -578,7 +594,7 @@ class Renderer:
             for other in self.editions_sorted():
                 if other.id == page.edition.id:
                     continue
-                found = compare.match_programmes([programme], other.programmes.values()).get(programme.code)
+                found = self._same_programmes[(page.edition.id, other.id)].get(programme.code)
                 if found is not None:
                     elsewhere.append({"edition": other.config.display_title,
                                       "label": self.programme_label(other.programmes[found], other),
@@ -698,6 +714,10 @@ class Renderer:
                 self.state.pages[spec.path] = kept
             else:
                 todo.append(spec)
+        if any(spec.path.startswith("vergelijk/") for spec in todo):
+            self.sides  # noqa: B018 - computed here, before the pages are rendered in forked workers
+        if len(self.budget.editions) > 1:
+            self._same_programmes  # noqa: B018 - likewise
         for path, deps, failures in self._render_all(todo, out):
             self.state.pages[path] = (deps, failures)
             written.append(out / path / "index.html")
