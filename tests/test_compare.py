@@ -85,11 +85,11 @@ NEW_FINANCE = """Taakveld;Programma;Soort;Bedrag
 """
 
 
-def _project(root: Path) -> Path:
+def _project(root: Path, old: tuple[str, str] = (OLD_PROGRAMMES, OLD_FINANCE),
+             new: tuple[str, str] = (NEW_PROGRAMMES, NEW_FINANCE)) -> Path:
     root.mkdir(parents=True)
     (root / "begroot.toml").write_text(TOML, encoding="utf-8")
-    for edition, programmes, finance in (("begroting-2024", OLD_PROGRAMMES, OLD_FINANCE),
-                                         ("begroting-2025", NEW_PROGRAMMES, NEW_FINANCE)):
+    for edition, (programmes, finance) in (("begroting-2024", old), ("begroting-2025", new)):
         (root / edition).mkdir()
         (root / edition / "programmas.csv").write_text(programmes, encoding="utf-8")
         (root / edition / "financien.csv").write_text(finance, encoding="utf-8")
@@ -325,3 +325,25 @@ def test_a_rewritten_text_is_not_diffed():
     assert html is None and (added, removed) == (40, 48)
     html, _, _ = word_diff(old, new, {"added": "+", "removed": "-"})   # without the threshold: a diff
     assert "<del>" in html
+
+
+def test_a_shared_taakveld_stays_with_the_programmes_that_continue(tmp_path):
+    """Taakveld 0.1 is booked on programmes 1 and 2 in both years: nothing moved between them;
+    the new programme 9 that also books on 0.1 takes its new money from both, pro rata."""
+    programmes = "code;naam;hoofdprogramma;taakvelden;soort\n1;Bestuur;;;programma\n2;Dienstverlening;;;programma\n"
+    old = "Taakveld;Programma;Soort;Bedrag\n0.1;1;Lasten;600\n0.1;2;Lasten;400\n"
+    new = "Taakveld;Programma;Soort;Bedrag\n0.1;1;Lasten;700\n0.1;2;Lasten;300\n0.1;9;Lasten;100\n"
+    project = _project(tmp_path / "p", (programmes, old),
+                       (programmes + "9;Participatie;;;programma\n", new))
+    loaded = load_project(project)
+    assert loaded.problems.errors == []
+    a, b = loaded.budget.edition("begroting-2024"), loaded.budget.edition("begroting-2025")
+    c = compare(a, loaded.figures[a.id], b, loaded.figures[b.id])
+    flows = {(f.old, f.new): f for f in c.flows}
+    assert flows[("1", "1")].a["lasten"] == 60000 and not flows[("1", "1")].estimated
+    assert flows[("2", "2")].a["lasten"] == 40000
+    assert flows[("1", "1")].b["lasten"] == 70000 and flows[("2", "2")].b["lasten"] == 30000
+    assert flows[("1", "9")].b["lasten"] == 6000 and flows[("2", "9")].b["lasten"] == 4000
+    assert flows[("1", "9")].a["lasten"] == 0 and flows[("1", "9")].estimated
+    assert {(ch.kind, tuple(ch.old), tuple(ch.new)) for ch in c.changes} == {
+        ("same", ("1",), ("1",)), ("same", ("2",), ("2",)), ("new", (), ("9",))}

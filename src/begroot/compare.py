@@ -318,8 +318,13 @@ def _align(a: Side, b: Side, align: Callable | None) -> list[tuple[tuple[str, ..
     return out
 
 
-def _flows(a: Side, b: Side, groups) -> list[Flow]:
+def _flows(a: Side, b: Side, groups, matched: dict[str, str]) -> list[Flow]:
+    """Attribute each group's money. A programme that is in both editions (``matched``) and
+    holds the group on both sides keeps its own money: nothing moved. The rest goes to the
+    holders on the other side; when there are several, preferably to those that do not continue
+    a holder of this side (they are the ones that took something over), in proportion."""
     flows: dict[tuple[str | None, str | None], Flow] = {}
+    previous = {new: old for old, new in matched.items()}
 
     def flow(old: str | None, new: str | None) -> Flow:
         return flows.setdefault((old, new), Flow(old, new))
@@ -331,16 +336,18 @@ def _flows(a: Side, b: Side, groups) -> list[Flow]:
             for q in w_b:
                 flow(p, q).codes += 1
         # old money goes where the group's taakvelden are now; new money comes from where they were
-        for mine, side_, other_side, other_codes, all_weights, attr in (
-                (a, old_codes, b, new_codes, w_b, "a"), (b, new_codes, a, old_codes, w_a, "b")):
+        for mine, side_, other_side, other_codes, all_weights, attr, same, holders in (
+                (a, old_codes, b, new_codes, w_b, "a", matched, w_a),
+                (b, new_codes, a, old_codes, w_a, "b", previous, w_b)):
             if not mine.has_figures:
                 continue
             wanted = set(side_)
+            continuing = {same[p] for p in holders if p in same}  # the other side's holders that continue one of ours
             for kind in KINDS:
                 # lasten are divided by the other side's lasten, baten by its baten; when the
                 # other side has none of this kind in the group, by all it holds of the group
                 weights = {p: w for p, w in other_side.weights(other_codes, (kind,)).items() if w} or all_weights
-                others = sorted(weights, key=lambda p: (p is None, p or ""))
+                fresh = {p: w for p, w in weights.items() if p not in continuing}
                 per_prog: dict[str | None, int] = {}
                 for (prog, tv), cents in mine.money[kind].items():
                     if tv in wanted:
@@ -348,10 +355,14 @@ def _flows(a: Side, b: Side, groups) -> list[Flow]:
                 for prog, cents in sorted(per_prog.items(), key=lambda kv: (kv[0] is None, kv[0] or "")):
                     if cents == 0:
                         continue
-                    if not others:
+                    pool = fresh or weights
+                    others = sorted(pool, key=lambda p: (p is None, p or ""))
+                    if same.get(prog) in all_weights:
+                        parts = {same[prog]: cents}   # still held by the same programme
+                    elif not others:
                         parts = {None: cents}
                     else:
-                        parts = dict(zip(others, allocate(cents, [weights[o] for o in others])))
+                        parts = dict(zip(others, allocate(cents, [pool[o] for o in others])))
                     for other, part in parts.items():
                         f = flow(prog, other) if attr == "a" else flow(other, prog)
                         getattr(f, attr)[kind] += part
@@ -601,9 +612,9 @@ def compare(a: EditionData, fig_a: EditionFigures | None, b: EditionData, fig_b:
     raw_groups = _align(sa, sb, align)
     groups = [GroupRow(old, new, reason, sa.amounts(old) if sa.has_figures else None,
                        sb.amounts(new) if sb.has_figures else None) for old, new, reason in raw_groups]
-    flows = _flows(sa, sb, raw_groups)
-    comparison = Comparison(sa, sb, groups, flows, [], [], [])
     matched = _matches(sa, sb)
+    flows = _flows(sa, sb, raw_groups, matched)
+    comparison = Comparison(sa, sb, groups, flows, [], [], [])
     comparison.changes = _changes(sa, sb, flows, comparison.money_basis, matched)
 
     new_of = dict(matched)
