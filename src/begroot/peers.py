@@ -254,7 +254,7 @@ def _read_cbs(path: Path, file: str, problems: Problems) -> PeerData | None:
         else:
             classes[name] = parsed_class
     # one row per municipality and taakveld, one inhabitant count and class per municipality
-    twice = data.filter(pl.struct("gemeente", "code").is_duplicated() & pl.col("code").is_not_null())
+    twice = data.filter(~pl.struct("gemeente", "code").is_first_distinct() & pl.col("code").is_not_null())
     for row, name, code in twice.select(ROW, "gemeente", "code").iter_rows():
         problems.error(f"{name} has taakveld {code} more than once; its money would be counted twice", file=file,
                        row=row, column=COLUMNS["taakveld"], code="peers-duplicate", hint="keep one row per taakveld")
