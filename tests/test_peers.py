@@ -380,3 +380,32 @@ def test_english_site_names_the_class_in_english(tmp_path):
     _, table = peer_table(tmp_path / "site" / "begroting-2024" / "taakvelden" / "index.html")
     headers = [" ".join(th.get_text(" ").split()) for th in table.find("thead").find_all("th")]
     assert headers[2:] == ["Netherlands", "Municipalities with 20,000 to 50,000 inhabitants"]
+
+
+def test_a_changed_peer_file_is_read_again(tmp_path):
+    config = type("C", (), {"organisation": Organisation(name="X")})()
+    edition = Edition(id="e", year=2024, peers="nl.csv")
+    path = cbs_file(tmp_path, "A;0.1 Bestuur;;1.0;10.0;P;20000tot50000inwoners;20000\n", name="nl.csv")
+    first = peers.load_edition_peers(tmp_path, config, edition, Problems())
+    assert first.national("0.1").lasten == Decimal(10000)
+    path.write_text(HEADER + "A;0.1 Bestuur;;1.0;12.5;P;20000tot50000inwoners;20000\n", encoding="utf-8")
+    again = peers.load_edition_peers(tmp_path, config, edition, Problems())
+    assert again.national("0.1").lasten == Decimal(12500)
+
+
+def test_without_a_matching_size_class_only_the_nation_is_shown(tmp_path):
+    from begroot.figures import Amounts
+    from begroot.render.peers import comparison
+
+    path = cbs_file(tmp_path, "A;0.1 Bestuur;;1.0;10.0;P;20000tot50000inwoners;20000\n")
+    data = load_peers(path, Problems())
+    assert data.class_of(60000) is None
+    groups = [{"main": "0", "name": "Bestuur", "total": Amounts(Decimal(600), Decimal(0)),
+               "rows": [{"code": "0.1", "name": "Bestuur", "amounts": Amounts(Decimal(600), Decimal(0))}]}]
+    view = comparison(data, 60000, groups, Amounts(Decimal(600), Decimal(0)), name="Gemeente Y",
+                      period="Begroting 2024", language="nl")
+    assert view["class_label"] is None and view["groups"][0]["rows"][0]["cells"]["size_class"] is None
+    assert shown_euros(view["groups"][0]["rows"][0]["cells"]["national"]) == Decimal("0.50")   # 10.000 / 20.000
+    assert shown_euros(view["groups"][0]["rows"][0]["cells"]["own"]) == Decimal("0.01")        # 600 / 60.000
+    assert comparison(data, None, groups, Amounts(), name="Y", period="", language="nl") is None
+    assert comparison(None, 60000, groups, Amounts(), name="Y", period="", language="nl") is None

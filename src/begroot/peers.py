@@ -456,7 +456,8 @@ def peer_source(root: Path, config, edition) -> tuple[Path, str] | None:
     return root / setting, setting
 
 
-_CACHE: dict[tuple, tuple[PeerData | None, list]] = {}
+#: Peer file name -> (file identity, data, problems): the last reading of each file, for ``begroot serve``.
+_CACHE: dict[str, tuple[tuple, PeerData | None, list]] = {}
 
 
 def load_edition_peers(root: Path, config, edition, problems: Problems) -> PeerData | None:
@@ -467,10 +468,11 @@ def load_edition_peers(root: Path, config, edition, problems: Problems) -> PeerD
     if source is None:
         return None
     path, name = source
-    key = (file_identity(path), name)
-    if key not in _CACHE:
+    identity = file_identity(path)
+    cached = _CACHE.get(name)
+    if cached is None or cached[0] != identity:
         found = Problems()
-        _CACHE[key] = (load_peers(path, found, name), found.items)
-    data, items = _CACHE[key]
+        cached = _CACHE[name] = (identity, load_peers(path, found, name), found.items)
+    _, data, items = cached
     problems.extend(list(items))
     return data

@@ -273,7 +273,7 @@ STRINGS: dict[str, dict[str, str]] = {
                        "Netherlands together and of the {m} {size_class} together ({name} counts in both groups). "
                        "For a group it is the sum of the expenditure divided by the sum of the inhabitants.",
         "peers_intro_no_class": "Expenditure per inhabitant of {name} next to that of all {n} municipalities of the "
-                                "Netherlands together ({name} counts in). It is the sum of the expenditure divided "
+                                "Netherlands together ({name} included). It is the sum of the expenditure divided "
                                 "by the sum of the inhabitants.",
         "peers_caption": "Expenditure per inhabitant in {period}, in euros",
         "peers_source": "Source of the other municipalities: CBS, Iv3 figures ({dataset} {year}) of all municipalities; {inhabitants} inhabitants of {name}.",
