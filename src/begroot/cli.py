@@ -242,6 +242,38 @@ def pdf(project: ProjectArg,
         out.print(f"Wrote {target}")
 
 
+@app.command()
+def diff(project: ProjectArg,
+         old: Annotated[str, typer.Argument(help="The older edition, e.g. begroting-2023.")],
+         new: Annotated[str, typer.Argument(help="The newer edition, e.g. begroting-2024.")],
+         words: Annotated[bool, typer.Option("--words", "-w", help=(
+             "Also print the changed texts word by word: [-removed-] {+added+}."))] = False,
+         quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
+    """Compare two editions: totals, programmes (also when they were merged, split or renumbered),
+    taakvelden and texts; the same comparison as the site's /vergelijk/ page."""
+    from .compare import compare
+    from .project import load_project
+    from .render.strings import strings
+    from .render.terminal import print_comparison
+
+    _levels(quiet, verbose)
+    with _step("Reading and checking"):
+        loaded = load_project(project)
+    if loaded.budget is None or loaded.problems.has_errors():
+        raise ProjectInvalid(loaded.problems)
+    ids = [e.id for e in loaded.budget.editions]
+    for name, value in (("OLD", old), ("NEW", new)):
+        if value not in ids:
+            raise typer.BadParameter(f"no edition '{value}'; the project has: {', '.join(ids)}", param_hint=name)
+    if old == new:
+        raise typer.BadParameter("give two different editions", param_hint="NEW")
+    t = strings(loaded.budget.config.site.language)
+    a, b = loaded.budget.edition(old), loaded.budget.edition(new)
+    comparison = compare(a, loaded.figures[a.id], b, loaded.figures[b.id],
+                         labels={"added": t["compare_added"], "removed": t["compare_removed"]})
+    print_comparison(out, loaded.budget, comparison, words=words)
+
+
 HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 PortOpt = Annotated[int, typer.Option("--port", "-p", help="Port to listen on.", min=1, max=65535)]
 

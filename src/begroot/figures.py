@@ -192,3 +192,56 @@ def per_inhabitant(amount: Decimal, inhabitants: int | None) -> Decimal | None:
     if not inhabitants:
         return None
     return amount / Decimal(inhabitants)
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Plan against realisation of one programme (or the whole edition) in one year, for the
+    jaarstukken: begroting primitief, begroting na wijziging and realisatie (None: not in the data).
+
+    The difference is realisatie minus the last plan (na wijziging when there is one, else
+    primitief). It is *favourable* (voordelig) when lasten came out lower, baten higher, or the
+    saldo higher than planned.
+    """
+
+    primitief: Amounts | None
+    na_wijziging: Amounts | None
+    realisatie: Amounts | None
+
+    @property
+    def plan(self) -> Amounts | None:
+        return self.na_wijziging if self.na_wijziging is not None else self.primitief
+
+    def difference(self, key: str) -> Decimal | None:
+        if self.plan is None or self.realisatie is None:
+            return None
+        return getattr(self.realisatie, key) - getattr(self.plan, key)
+
+    def fraction(self, key: str) -> Decimal | None:
+        """The difference as a fraction of the plan (None when the plan is zero)."""
+        diff = self.difference(key)
+        planned = getattr(self.plan, key) if self.plan is not None else None
+        if diff is None or not planned:
+            return None
+        return diff / abs(planned)
+
+    def favourable(self, key: str) -> bool | None:
+        diff = self.difference(key)
+        if not diff:
+            return None
+        return diff < 0 if key == "lasten" else diff > 0
+
+
+def execution(fig: EditionFigures, code: str | None, year: int) -> Execution | None:
+    """Plan and realisation of programme ``code`` (None: the edition's totals) in ``year``; None
+    when the edition has no realisation or no plan for that year."""
+    def get(column: str) -> Amounts | None:
+        period = (year, column)
+        if period not in fig.periods:
+            return None
+        return fig.grand(period) if code is None else fig.of(code, period)
+
+    result = Execution(get("begroting"), get("begroting_na_wijziging"), get("realisatie"))
+    if result.realisatie is None or result.plan is None:
+        return None
+    return result

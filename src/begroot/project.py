@@ -77,6 +77,22 @@ def _depth(programmes: dict[str, Programme], code: str) -> int:
     return depth
 
 
+def programme_of_taakveld(tv: str, programmes: dict[str, Programme]) -> tuple[str | None, str | None]:
+    """The programme whose taakveld patterns claim ``tv`` (the most specific pattern, then the
+    deepest programme, wins), and a rival that claims it equally (None when there is none)."""
+    candidates = []
+    for prog in programmes.values():
+        for pattern in prog.taakvelden:
+            if match_taakveld(tv, pattern):
+                candidates.append((specificity(pattern), _depth(programmes, prog.code), prog.code))
+    if not candidates:
+        return None, None
+    candidates.sort(reverse=True)
+    best = candidates[0]
+    rivals = [c for c in candidates[1:] if c[:2] == best[:2] and c[2] != best[2]]
+    return best[2], (rivals[0][2] if rivals else None)
+
+
 def assign_programmes(lines: pl.DataFrame, programmes: dict[str, Programme], edition: Edition,
                       problems: Problems) -> pl.DataFrame:
     """Give lines without a programme the programme whose taakvelden include the line's taakveld."""
@@ -85,22 +101,15 @@ def assign_programmes(lines: pl.DataFrame, programmes: dict[str, Programme], edi
         return lines
     mapping: dict[str, str] = {}
     for tv in sorted(todo["taakveld"].unique().to_list(), key=reference.sort_key):
-        candidates = []
-        for prog in programmes.values():
-            for pattern in prog.taakvelden:
-                if match_taakveld(tv, pattern):
-                    candidates.append((specificity(pattern), _depth(programmes, prog.code), prog.code))
-        if not candidates:
+        best, rival = programme_of_taakveld(tv, programmes)
+        if best is None:
             continue
-        candidates.sort(reverse=True)
-        best = candidates[0]
-        rivals = [c for c in candidates[1:] if c[:2] == best[:2] and c[2] != best[2]]
-        if rivals:
+        if rival is not None:
             problems.error(
-                f"taakveld {tv} falls under programme {best[2]} and programme {rivals[0][2]} equally",
+                f"taakveld {tv} falls under programme {best} and programme {rival} equally",
                 file=f"{edition.dirname}/{edition.programmes}", column="taakvelden", code="taakveld-ambiguous",
                 hint="name the taakveld exactly in one programme, or use a narrower pattern")
-        mapping[tv] = best[2]
+        mapping[tv] = best
     return lines.with_columns(
         pl.when(pl.col("programme").is_null())
         .then(pl.col("taakveld").replace_strict(mapping, default=None, return_dtype=pl.String))

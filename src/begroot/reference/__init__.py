@@ -14,6 +14,7 @@ them), so every function takes the budget year. The data ships with the package
 (``begroot/reference/data/*.json``) and is generated from the CBS definition files by
 ``tools/make_reference.py``; that script's docstring lists the few normalisations made.
 Years outside the shipped range use the nearest shipped year, see :func:`reference_year`.
+Which taakvelden of one year compare with which of another year: :mod:`begroot.reference.crosswalk`.
 """
 
 from __future__ import annotations

@@ -23,8 +23,9 @@ from typing import Callable
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..errors import Problem
-from ..figures import Amounts, EditionFigures, Period, compute, euros_text, per_inhabitant
+from ..figures import Amounts, EditionFigures, Period, compute, euros_text, execution, per_inhabitant
 from ..model import Budget, EditionData, Programme
+from .. import compare
 from . import charts, iv3
 from .audit import AuditResult, audit_page
 from .state import RenderState
@@ -89,6 +90,11 @@ def _texts_key(texts) -> tuple:
 
 def programme_path(edition: EditionData, programme: Programme) -> str:
     return f"{edition.id}/programma/{programme.slug}"
+
+
+def compare_path(a: EditionData, b: EditionData) -> str:
+    """The comparison of an older edition ``a`` with a newer ``b``: /vergelijk/<a>/<b>/."""
+    return f"vergelijk/{a.id}/{b.id}"
 
 
 def period_label(period: Period, language: str) -> str:
@@ -170,6 +176,12 @@ class Renderer:
                 specs.append(PageSpec(programme_path(edition, programme),
                                       _digest(base, _texts_key(edition.texts_for(programme.code)), own_goals),
                                       functools.partial(self.programme_page, edition, programme), pure=True))
+        pairs = compare.pairs(self.budget.editions)
+        if pairs:
+            specs.append(PageSpec("vergelijk", site, self.compare_index_page))
+        for a, b in pairs:
+            specs.append(PageSpec(compare_path(a, b), _digest(site, _texts_key(a.texts), _texts_key(b.texts)),
+                                  functools.partial(self.compare_page, a, b)))
         return specs
 
     def pages(self) -> list[Page]:
@@ -223,6 +235,8 @@ class Renderer:
             "tree": self._programme_tree(edition), "inhabitants": inhabitants, "per_head": per_head,
             "compact": {k: fmt.compact(getattr(grand, k), self.language) for k in ("lasten", "baten")},
             "has_goals": bool(edition.goals),
+            "execution": self.execution_view(fig, None, edition),
+            "execution_rows": self._execution_rows(edition, fig, programmes + overviews),
             # the programme tables' per-inhabitant columns: euros with cents (none without inhabitants)
             "per_head_cell": (lambda euros: fmt.euro_cents(per_inhabitant(euros, inhabitants), self.language))
             if inhabitants else None,
@@ -236,6 +250,36 @@ class Renderer:
                    "aandeel_lasten": f"{r['share_lasten']:.6f}" if r["share_lasten"] is not None else "",
                    "aandeel_baten": f"{r['share_baten']:.6f}" if r["share_baten"] is not None else ""}
                   for r in programmes + overviews])
+
+    def execution_view(self, fig: EditionFigures, code: str | None, edition: EditionData) -> dict | None:
+        """Plan against realisation in the edition's year (jaarstukken), as table rows."""
+        plan = execution(fig, code, edition.config.year)
+        if plan is None:
+            return None
+        year = edition.config.year
+        columns = [(self.t["execution_primitief"].format(year=year), plan.primitief)]
+        if plan.na_wijziging is not None:
+            columns.append((self.t["period_begroting_na_wijziging"].format(year=year), plan.na_wijziging))
+        columns.append((self.t["period_realisatie"].format(year=year), plan.realisatie))
+        rows = []
+        for key in ("lasten", "baten", "saldo"):
+            favourable = plan.favourable(key)
+            rows.append({"label": self.t[key], "values": [getattr(a, key) if a is not None else None for _, a in columns],
+                         "difference": plan.difference(key), "fraction": plan.fraction(key),
+                         "verdict": None if favourable is None else self.t["favourable" if favourable else "unfavourable"]})
+        return {"columns": [label for label, _ in columns], "rows": rows, "year": year,
+                "against": self.t["execution_against_na_wijziging" if plan.na_wijziging is not None
+                                  else "execution_against_primitief"], "explanation": []}
+
+    def _execution_rows(self, edition: EditionData, fig: EditionFigures, rows: list[dict]) -> list[dict]:
+        out = []
+        for r in rows:
+            plan = execution(fig, r["programme"].code, edition.config.year)
+            if plan is not None:
+                out.append({"label": r["label"], "path": r["path"], "plan": plan.plan.lasten,
+                            "realisatie": plan.realisatie.lasten, "difference": plan.difference("lasten"),
+                            "fraction": plan.fraction("lasten")})
+        return out
 
     def search_page(self) -> Page:
         items = []
@@ -403,9 +447,14 @@ class Renderer:
             s for (code, name), s in sorted(edition.series.items()) if code == programme.code and name not in in_goals)]
         data = [{"jaar": r["period"][0], "kolom": r["period"][1], "lasten": euros_text(r["amounts"].lasten),
                  "baten": euros_text(r["amounts"].baten), "saldo": euros_text(r["amounts"].saldo)} for r in table]
+        texts = edition.texts_for(programme.code)
+        plan = self.execution_view(fig, programme.code, edition)
+        if plan is not None:  # the explanation of the differences stands next to them
+            plan["explanation"] = [t for t in texts if t.section == "toelichting"]
+            texts = [t for t in texts if t.section != "toelichting"]
         return Page(programme_path(edition, programme), "programme.html", {
             "programme": programme, "fig": fig, "table": table, "chart": chart, "children": children,
-            "taakvelden": taakvelden, "texts": edition.texts_for(programme.code), "indicators": indicators,
+            "taakvelden": taakvelden, "texts": texts, "indicators": indicators, "execution": plan,
             "goals": self.goal_views(edition, programme.code),
             "main": main_amounts, "period": period,
             "share_lasten": fig.share_lasten(programme.code), "share_baten": fig.share_baten(programme.code),
@@ -413,6 +462,101 @@ class Renderer:
             "parent_path": programme_path(edition, edition.programmes[programme.parent]) if programme.parent else None,
         }, self.programme_label(programme, edition), edition=edition, crumbs=crumbs, data=data,
             files={"grafiek.svg": charts.standalone(chart, self.config.theme.primary_color)})
+
+    # ----------------------------------------------------------------------------- comparisons
+    def compare_index_page(self) -> Page:
+        rows = [{"a": a, "b": b, "path": compare_path(a, b)} for a, b in compare.pairs(self.budget.editions)]
+        return Page("vergelijk", "compare_index.html", {"rows": rows}, self.t["compare"],
+                    crumbs=[(self.t["home"], "")])
+
+    def comparison(self, a: EditionData, b: EditionData) -> compare.Comparison:
+        return compare.compare(a, self.figures.get(a.id), b, self.figures.get(b.id),
+                               labels={"added": self.t["compare_added"], "removed": self.t["compare_removed"]})
+
+    def _flow_rows(self, comparison: compare.Comparison, old_codes: list[str]) -> list[dict]:
+        """The flows out of some old programmes (or, without old figures, into the new ones)."""
+        a, b = comparison.a.edition, comparison.b.edition
+        rows = []
+        for code in old_codes:
+            for f, share in comparison.shares_from(code):
+                rows.append({
+                    "old": a.programmes.get(f.old), "new": b.programmes.get(f.new) if f.new else None,
+                    "old_path": programme_path(a, a.programmes[f.old]) if f.old in a.programmes else None,
+                    "new_path": programme_path(b, b.programmes[f.new]) if f.new in b.programmes else None,
+                    "a": f.amounts("a") if comparison.a.has_figures else None,
+                    "b": f.amounts("b") if comparison.b.has_figures else None,
+                    "share": share,
+                    "codes": f.codes, "estimated": f.estimated,
+                })
+        return rows
+
+    def compare_page(self, a: EditionData, b: EditionData) -> Page:
+        c = self.comparison(a, b)
+        label_a, label_b = a.config.display_title, b.config.display_title
+
+        def delta_pct(x: Decimal | None, y: Decimal | None) -> Decimal | None:
+            return None if x is None or y is None or x == 0 else (y - x) / abs(x)
+
+        totals = []
+        if c.a.has_figures or c.b.has_figures:
+            ta = c.a.total() if c.a.has_figures else None
+            tb = c.b.total() if c.b.has_figures else None
+            for key in ("lasten", "baten", "saldo"):
+                x = getattr(ta, key) if ta is not None else None
+                y = getattr(tb, key) if tb is not None else None
+                totals.append({"label": self.t[key], "a": x, "b": y,
+                               "delta": (y - x) if x is not None and y is not None else None,
+                               "pct": delta_pct(x, y)})
+        programmes = [{
+            "old": r.old, "new": r.new, "a": r.a, "b": r.b, "delta": r.delta,
+            "old_label": self.programme_label(r.old, a) if r.old else None,
+            "new_label": self.programme_label(r.new, b) if r.new else None,
+            "old_path": programme_path(a, r.old) if r.old else None,
+            "new_path": programme_path(b, r.new) if r.new else None,
+            "pct": delta_pct(r.a.lasten if r.a else None, r.b.lasten if r.b else None),
+        } for r in c.programmes]
+        changes = [{
+            "kind": ch.kind, "label": self.t[f"change_{ch.kind}"],
+            "old": [self.programme_label(a.programmes[x], a) for x in ch.old],
+            "new": [self.programme_label(b.programmes[x], b) for x in ch.new],
+            "flows": self._flow_rows(c, ch.old),
+        } for ch in c.changes if ch.kind != "same"]
+        unassigned = self._flow_rows(c, [None]) if any(f.old is None for f in c.flows) else []
+        year_a, year_b = a.config.year, b.config.year
+        known_a, known_b = iv3.names(year_a), iv3.names(year_b)
+        groups = [{
+            "old": [(code, known_a.get(code, "")) for code in g.old],
+            "new": [(code, known_b.get(code, "")) for code in g.new],
+            "changed": g.changed_codes, "reason": g.reason.get(self.language, ""),
+            "a": g.a, "b": g.b, "delta": g.delta,
+        } for g in c.groups]
+        texts = [{
+            "title": (self.t["compare_edition_texts"] if t.old is None and t.new is None else
+                      " → ".join(x for x in (self.programme_label(t.old, a) if t.old else None,
+                                             self.programme_label(t.new, b) if t.new else None) if x)),
+            "changed": t.changed, "sections": t.sections,
+        } for t in c.texts]
+        title = self.t["compare_title"].format(a=label_a, b=label_b)
+        data = [{"taakvelden_oud": " ".join(code for code, _ in g["old"]),
+                 "taakvelden_nieuw": " ".join(code for code, _ in g["new"]),
+                 "lasten_oud": euros_text(g["a"].lasten) if g["a"] else "",
+                 "lasten_nieuw": euros_text(g["b"].lasten) if g["b"] else "",
+                 "baten_oud": euros_text(g["a"].baten) if g["a"] else "",
+                 "baten_nieuw": euros_text(g["b"].baten) if g["b"] else ""} for g in groups]
+        return Page(compare_path(a, b), "compare.html", {
+            "a": a, "b": b, "label_a": label_a, "label_b": label_b, "c": c,
+            "period_a": period_label(c.a.period, self.language) if c.a.period else None,
+            "period_b": period_label(c.b.period, self.language) if c.b.period else None,
+            "totals": totals, "programmes": programmes, "changes": changes, "unassigned": unassigned,
+            "groups": groups, "texts": texts,
+            "any_estimated": any(f.estimated for f in c.flows),
+        }, title, crumbs=[(self.t["home"], ""), (self.t["compare"], "vergelijk")], data=data)
+
+    def signed(self, euros: Decimal | None) -> str:
+        return fmt.signed_money(euros, self.unit, self.language)
+
+    def change_pct(self, fraction: Decimal | None) -> str:
+        return fmt.change(fraction, self.language)
 
     # ----------------------------------------------------------------------------- writing
     def stamp(self, page: Page) -> str:
@@ -426,6 +570,29 @@ class Renderer:
             return self.t["stamp_unknown"].format(built=built)
         return self.t["stamp"].format(built=built, exported=fmt.stamp(exported))
 
+    def navigation(self, page: Page) -> dict:
+        """Links between editions: an edition's comparisons, and a programme in other editions
+        (the same code and a similar title, or the same title under another code)."""
+        comparisons: list[dict] = []
+        elsewhere: list[dict] = []
+        if page.edition is not None and page.template == "edition.html":
+            for a, b in compare.pairs(self.budget.editions):
+                if page.edition.id in (a.id, b.id):
+                    other = b if a.id == page.edition.id else a
+                    comparisons.append({"label": self.t["compare_with"].format(edition=other.config.display_title),
+                                        "path": compare_path(a, b)})
+        elif page.edition is not None and page.template == "programme.html":
+            programme = page.context["programme"]
+            for other in self.editions_sorted():
+                if other.id == page.edition.id:
+                    continue
+                found = compare.match_programmes([programme], other.programmes.values()).get(programme.code)
+                if found is not None:
+                    elsewhere.append({"edition": other.config.display_title,
+                                      "label": self.programme_label(other.programmes[found], other),
+                                      "path": programme_path(other, other.programmes[found])})
+        return {"comparisons": comparisons, "elsewhere": elsewhere}
+
     def render(self, page: Page) -> str:
         root = "../" * page.depth
         template = environment().get_template(page.template)
@@ -436,7 +603,7 @@ class Renderer:
             build_iso=fmt.iso(self.build_time), url=lambda path: root + (path + "/" if path else ""),
             logo=Path(self.config.theme.logo).name if self.config.theme.logo else None,
             number=self.number, fmt_stamp=fmt.stamp, build_time=self.build_time, font_faces=self.font_faces(),
-            **page.context,
+            signed=self.signed, change_pct=self.change_pct, **self.navigation(page), **page.context,
         )
 
     def statement_page(self, result: AuditResult) -> Page:

@@ -71,6 +71,26 @@ def pct(fraction: Decimal | None, language: str = "nl") -> str:
     return _apply("#,##0.0 %", value, language)
 
 
+def signed_money(euros: Decimal | None, unit: int = 1000, language: str = "nl") -> str:
+    """A difference in display units with its sign: '+12.345', '-678', '0'."""
+    if euros is None:
+        return DASH
+    value = rounded(euros, unit)
+    if value == 0:
+        return _apply("#,##0", Decimal(0), language)
+    return _apply("+#,##0;-#,##0", value, language)
+
+
+def change(fraction: Decimal | None, language: str = "nl") -> str:
+    """A relative change with its sign: Decimal('0.0434') -> '+4,3 %'; None -> a dash."""
+    if fraction is None:
+        return DASH
+    value = fraction.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    if value == 0:
+        return _apply("#,##0.0 %", Decimal(0), language)
+    return _apply("+#,##0.0 %;-#,##0.0 %", value, language)
+
+
 def unit_label(unit: int, language: str = "nl") -> str:
     """The unit shown with tables: 'x € 1.000'."""
     if unit == 1:

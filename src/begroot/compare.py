@@ -1,0 +1,595 @@
+"""Compare two editions: totals, programmes (also across a restructuring), taakvelden and texts.
+
+Programmes are merged, split and renumbered between editions; Iv3 taakvelden are the stable
+classification underneath. A comparison therefore works at the level of **comparable taakveld
+groups** (:func:`begroot.reference.crosswalk.align`: the finest grouping both years share, so
+codes that CBS renumbered or regrouped are compared as one group and never split by guesswork)
+and attributes the money of every group to the programmes that hold it on either side:
+
+* the **old money** (edition A) of an old programme goes to the new programmes that hold the same
+  taakvelden in edition B;
+* the **new money** (edition B) of a new programme comes from the old programmes that held its
+  taakvelden in edition A.
+
+All of it runs on integer cents. Where a group is held by one programme on the other side, the
+attribution is exact. Where a group is held by several programmes on the other side, the amount
+is divided in proportion to their shares of that group (largest remainder, to the cent) and the
+flow is marked ``estimated``; the page says so. Either way every cent is attributed, so the flows
+out of an old programme add up to its total, and the flows of all programmes to the grand total.
+
+An edition without figures (only texts and a programme list, such as an old edition kept for its
+texts) takes part through its programme list: each programme holds the taakvelden its patterns
+claim, and the comparison shows where those taakvelden are now, with the other edition's money.
+
+Texts are compared per programme and section as a readable word diff (:class:`SectionChange`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html.parser import HTMLParser
+from typing import Callable, Iterable
+
+import polars as pl
+from markupsafe import Markup, escape
+
+from . import reference
+from .figures import Amounts, EditionFigures, Period, cents_to_euros
+from .model import EditionData, Programme, slugify
+from .project import programme_of_taakveld
+
+KINDS = ("lasten", "baten")
+#: Publication order of the documents of one budget year (the begroting comes first).
+EDITION_ORDER = {"begroting": 0, "voorjaarsnota": 1, "najaarsnota": 2, "jaarstukken": 3}
+#: A flow counts for the label of a change (merged, split, ...) from this share of the money of
+#: the old or the new programme; smaller flows are shown, but do not make a programme "split".
+SIGNIFICANT = Decimal("0.10")
+#: Titles at least this similar (difflib ratio of their slugs) name the same programme.
+SAME_TITLE = 0.75
+NO_TAAKVELD = ""   # key of the lines that have no taakveld
+
+
+def chronological(editions: Iterable[EditionData]) -> list[EditionData]:
+    """Editions in the order they are published: by year, then begroting … jaarstukken."""
+    return sorted(editions, key=lambda e: (e.config.year, EDITION_ORDER.get(e.config.kind, 9), e.id))
+
+
+def pairs(editions: Iterable[EditionData]) -> list[tuple[EditionData, EditionData]]:
+    """Every pair (older, newer) of editions, newest pairs first."""
+    ordered = chronological(editions)
+    found = [(a, b) for i, b in enumerate(ordered) for a in ordered[:i]]
+    return sorted(found, key=lambda ab: (ordered.index(ab[1]), ordered.index(ab[0])), reverse=True)
+
+
+def _top(programmes: dict[str, Programme], code: str | None) -> str | None:
+    """The top-level programme a (deel)programme belongs to; None for an unknown code."""
+    if code not in programmes:
+        return None
+    node = code
+    while programmes[node].parent is not None and programmes[node].parent in programmes:
+        node = programmes[node].parent
+    return node
+
+
+@dataclass
+class Side:
+    """One edition in a comparison, with its money per top-level programme and taakveld."""
+
+    edition: EditionData
+    period: Period | None                              # compared period; None: no figures
+    money: dict[str, dict[tuple[str | None, str], int]]  # kind -> (top programme, taakveld) -> cents
+    members: dict[str, str]                            # taakveld -> top programme (editions without figures)
+
+    @property
+    def has_figures(self) -> bool:
+        return self.period is not None
+
+    @property
+    def year(self) -> int:
+        return self.edition.config.year
+
+    def codes(self) -> set[str]:
+        if self.has_figures:
+            return {tv for kind in KINDS for (_, tv) in self.money[kind]}
+        return set(self.members)
+
+    def weights(self, codes: Iterable[str], kinds: Iterable[str] = KINDS) -> dict[str | None, int]:
+        """How much of a taakveld group each programme holds: its money of ``kinds`` (absolute
+        cents) or, without figures, the number of the group's codes it claims."""
+        wanted = set(codes)
+        out: dict[str | None, int] = {}
+        if self.has_figures:
+            for kind in kinds:
+                for (prog, tv), cents in self.money[kind].items():
+                    if tv in wanted:
+                        out[prog] = out.get(prog, 0) + abs(cents)
+        else:
+            for tv in wanted:
+                if tv in self.members:
+                    out[self.members[tv]] = out.get(self.members[tv], 0) + 1
+        return out
+
+    def amounts(self, codes: Iterable[str]) -> Amounts:
+        wanted = set(codes)
+        cents = {kind: sum(c for (_, tv), c in self.money[kind].items() if tv in wanted) for kind in KINDS}
+        return Amounts(cents_to_euros(cents["lasten"]), cents_to_euros(cents["baten"]))
+
+    def programme_total(self, code: str | None) -> Amounts:
+        cents = {kind: sum(c for (prog, _), c in self.money[kind].items() if prog == code) for kind in KINDS}
+        return Amounts(cents_to_euros(cents["lasten"]), cents_to_euros(cents["baten"]))
+
+    def total(self) -> Amounts:
+        cents = {kind: sum(self.money[kind].values()) for kind in KINDS}
+        return Amounts(cents_to_euros(cents["lasten"]), cents_to_euros(cents["baten"]))
+
+
+def side(edition: EditionData, figures: EditionFigures | None) -> Side:
+    """The money of an edition in its main period, per top-level programme and taakveld."""
+    money: dict[str, dict[tuple[str | None, str], int]] = {kind: {} for kind in KINDS}
+    lines = edition.lines
+    period = figures.main if figures is not None and figures.periods and not lines.is_empty() else None
+    members: dict[str, str] = {}
+    if period is not None:
+        grouped = (lines.filter((pl.col("year") == period[0]) & (pl.col("column") == period[1]))
+                   .group_by(["programme", "taakveld", "kind"]).agg(pl.col("cents").sum()))
+        for prog, tv, kind, cents in grouped.iter_rows():
+            key = (_top(edition.programmes, prog), tv or NO_TAAKVELD)
+            money[kind][key] = money[kind].get(key, 0) + int(cents)
+    else:
+        for code, entry in reference.taakvelden(edition.config.year).items():
+            if entry.leaf:
+                best, _ = programme_of_taakveld(code, edition.programmes)
+                if best is not None:
+                    members[code] = _top(edition.programmes, best)
+    return Side(edition, period, money, members)
+
+
+def allocate(amount: int, weights: list[int]) -> list[int]:
+    """Divide integer ``amount`` over ``weights`` (non-negative, not all zero) in proportion, to
+    the unit: the parts add up to ``amount`` exactly (largest remainder, ties to the first)."""
+    total = sum(weights)
+    base = [amount * w // total for w in weights]
+    rest = amount - sum(base)
+    order = sorted(range(len(weights)), key=lambda i: (-((amount * weights[i]) % total), i))
+    for i in order[:rest]:
+        base[i] += 1
+    return base
+
+
+@dataclass
+class GroupRow:
+    """One comparable taakveld group with its amounts on both sides (None: that side has no figures)."""
+
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+    reason: dict[str, str]
+    a: Amounts | None
+    b: Amounts | None
+
+    @property
+    def changed_codes(self) -> bool:
+        return self.old != self.new
+
+    @property
+    def delta(self) -> Amounts | None:
+        if self.a is None or self.b is None:
+            return None
+        return Amounts(self.b.lasten - self.a.lasten, self.b.baten - self.a.baten)
+
+
+@dataclass
+class Flow:
+    """Money that moved from an old programme to a new one through their taakvelden.
+
+    ``a`` is old money (edition A) and ``b`` new money (edition B), per kind in cents; ``codes``
+    counts the taakveld groups that link the two; ``estimated`` is set when part of it was divided
+    pro rata inside a group held by several programmes.
+    """
+
+    old: str | None
+    new: str | None
+    a: dict[str, int] = field(default_factory=lambda: {k: 0 for k in KINDS})
+    b: dict[str, int] = field(default_factory=lambda: {k: 0 for k in KINDS})
+    codes: int = 0
+    estimated: bool = False
+
+    def amounts(self, which: str) -> Amounts:
+        cents = self.a if which == "a" else self.b
+        return Amounts(cents_to_euros(cents["lasten"]), cents_to_euros(cents["baten"]))
+
+    def size(self, which: str | None) -> int:
+        if which is None:
+            return self.codes
+        cents = self.a if which == "a" else self.b
+        return sum(abs(c) for c in cents.values())
+
+
+@dataclass
+class Change:
+    """A set of old and new programmes linked by their taakvelden, and what happened to them."""
+
+    kind: str                 # same | renamed | merged | split | regrouped | new | discontinued
+    old: list[str]
+    new: list[str]
+
+
+@dataclass
+class ProgrammeRow:
+    """A top-level programme of A and/or B with its totals (None: not in that edition or no figures)."""
+
+    old: Programme | None
+    new: Programme | None
+    a: Amounts | None
+    b: Amounts | None
+
+    @property
+    def delta(self) -> Amounts | None:
+        if self.a is None or self.b is None:
+            return None
+        return Amounts(self.b.lasten - self.a.lasten, self.b.baten - self.a.baten)
+
+
+@dataclass
+class SectionChange:
+    section: str
+    title: str
+    status: str               # added | removed | changed | unchanged
+    added: int                # words added
+    removed: int              # words removed
+    html: Markup              # the section's text with <ins> and <del> marks
+
+
+@dataclass
+class TextComparison:
+    old: Programme | None     # None: the edition's own texts (inleiding)
+    new: Programme | None
+    sections: list[SectionChange]
+
+    @property
+    def changed(self) -> bool:
+        return any(s.status != "unchanged" for s in self.sections)
+
+
+@dataclass
+class Comparison:
+    a: Side
+    b: Side
+    groups: list[GroupRow]
+    flows: list[Flow]
+    changes: list[Change]
+    programmes: list[ProgrammeRow]
+    texts: list[TextComparison]
+
+    @property
+    def money_basis(self) -> str | None:
+        """Whose money sizes the flows: 'a', 'b', or None when neither edition has figures."""
+        return "a" if self.a.has_figures else ("b" if self.b.has_figures else None)
+
+    def flows_from(self, old: str | None) -> list[Flow]:
+        return [f for f in self.flows if f.old == old]
+
+    def flows_to(self, new: str | None) -> list[Flow]:
+        return [f for f in self.flows if f.new == new]
+
+    def shares_from(self, old: str | None) -> list[tuple[Flow, Decimal | None]]:
+        """The flows out of an old programme, each with its share of the old programme: of the
+        lasten (else of all its money; without figures on either side, of its taakvelden)."""
+        basis = self.money_basis
+        flows = [f for f in self.flows_from(old) if f.size(basis) or f.codes]
+        measures: list[Callable[[Flow], int]] = [lambda f: f.size(None)]
+        if basis is not None:
+            measures = [lambda f: abs(getattr(f, basis)["lasten"]), lambda f: f.size(basis)]
+        for measure in measures:
+            total = sum(measure(f) for f in flows)
+            if total:
+                return [(f, Decimal(measure(f)) / Decimal(total)) for f in flows]
+        return [(f, None) for f in flows]
+
+
+def _align(a: Side, b: Side, align: Callable | None) -> list[tuple[tuple[str, ...], tuple[str, ...], dict]]:
+    if align is None:
+        from .reference.crosswalk import align
+    codes_a, codes_b = a.codes(), b.codes()
+    out = [(tuple(g.old), tuple(g.new), dict(g.reason))
+           for g in align(a.year, sorted(codes_a - {NO_TAAKVELD}), b.year, sorted(codes_b - {NO_TAAKVELD}))]
+    if NO_TAAKVELD in codes_a or NO_TAAKVELD in codes_b:
+        out.append(((NO_TAAKVELD,) if NO_TAAKVELD in codes_a else (),
+                    (NO_TAAKVELD,) if NO_TAAKVELD in codes_b else (), {}))
+    return out
+
+
+def _flows(a: Side, b: Side, groups) -> list[Flow]:
+    flows: dict[tuple[str | None, str | None], Flow] = {}
+
+    def flow(old: str | None, new: str | None) -> Flow:
+        return flows.setdefault((old, new), Flow(old, new))
+
+    for old_codes, new_codes, _ in groups:
+        w_a = {p: w for p, w in a.weights(old_codes).items() if w}
+        w_b = {p: w for p, w in b.weights(new_codes).items() if w}
+        for p in w_a:
+            for q in w_b:
+                flow(p, q).codes += 1
+        # old money goes where the group's taakvelden are now; new money comes from where they were
+        for mine, side_, other_side, other_codes, all_weights, attr in (
+                (a, old_codes, b, new_codes, w_b, "a"), (b, new_codes, a, old_codes, w_a, "b")):
+            if not mine.has_figures:
+                continue
+            wanted = set(side_)
+            for kind in KINDS:
+                # lasten are divided by the other side's lasten, baten by its baten; when the
+                # other side has none of this kind in the group, by all it holds of the group
+                weights = {p: w for p, w in other_side.weights(other_codes, (kind,)).items() if w} or all_weights
+                others = sorted(weights, key=lambda p: (p is None, p or ""))
+                per_prog: dict[str | None, int] = {}
+                for (prog, tv), cents in mine.money[kind].items():
+                    if tv in wanted:
+                        per_prog[prog] = per_prog.get(prog, 0) + cents
+                for prog, cents in sorted(per_prog.items(), key=lambda kv: (kv[0] is None, kv[0] or "")):
+                    if cents == 0:
+                        continue
+                    if not others:
+                        parts = {None: cents}
+                    else:
+                        parts = dict(zip(others, allocate(cents, [weights[o] for o in others])))
+                    for other, part in parts.items():
+                        f = flow(prog, other) if attr == "a" else flow(other, prog)
+                        getattr(f, attr)[kind] += part
+                        if len(parts) > 1:
+                            f.estimated = True
+    return sorted(flows.values(), key=lambda f: (f.old is None, _code_key(f.old), f.new is None, _code_key(f.new)))
+
+
+def _code_key(code: str | None) -> tuple:
+    text = code or ""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text) if p)
+
+
+def _similar(x: str, y: str) -> bool:
+    return difflib.SequenceMatcher(None, slugify(x), slugify(y)).ratio() >= SAME_TITLE
+
+
+def match_programmes(olds: Iterable[Programme], news: Iterable[Programme]) -> dict[str, str]:
+    """Old programme code -> new one for programmes that are the same: the same code and a
+    similar title, or else the same title under another code (renumbered)."""
+    olds, news = list(olds), list(news)
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for p in olds:
+        q = next((q for q in news if q.code == p.code and q.code not in taken and _similar(p.title, q.title)), None)
+        if q is not None:
+            found[p.code] = q.code
+            taken.add(q.code)
+    for p in olds:
+        if p.code in found:
+            continue
+        q = next((q for q in news if q.code not in taken and slugify(q.title) == slugify(p.title)), None)
+        if q is not None:
+            found[p.code] = q.code
+            taken.add(q.code)
+    return found
+
+
+def _matches(a: Side, b: Side) -> dict[str, str]:
+    return match_programmes(a.edition.top_level(), b.edition.top_level())
+
+
+def _changes(a: Side, b: Side, flows: list[Flow], basis: str | None, matched: dict[str, str]) -> list[Change]:
+    olds = [p.code for p in a.edition.top_level()]
+    news = [p.code for p in b.edition.top_level()]
+    out_size: dict[str, int] = {}
+    in_size: dict[str, int] = {}
+    for f in flows:
+        if f.old is not None:
+            out_size[f.old] = out_size.get(f.old, 0) + f.size(basis)
+        if f.new is not None:
+            in_size[f.new] = in_size.get(f.new, 0) + f.size(basis)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for node in [f"a:{c}" for c in olds] + [f"b:{c}" for c in news]:
+        find(node)
+    for f in flows:
+        if f.old is None or f.new is None or f.size(basis) == 0:
+            continue
+        size = Decimal(f.size(basis))
+        if size >= SIGNIFICANT * out_size[f.old] or size >= SIGNIFICANT * in_size[f.new]:
+            parent[find(f"a:{f.old}")] = find(f"b:{f.new}")
+    for old, new in matched.items():  # the same programme by code and title is one change
+        parent[find(f"a:{old}")] = find(f"b:{new}")
+    components: dict[str, tuple[list[str], list[str]]] = {}
+    for code in olds:
+        components.setdefault(find(f"a:{code}"), ([], []))[0].append(code)
+    for code in news:
+        components.setdefault(find(f"b:{code}"), ([], []))[1].append(code)
+    changes = []
+    for old, new in components.values():
+        if not new:
+            kind = "discontinued"
+        elif not old:
+            kind = "new"
+        elif len(old) == 1 and len(new) == 1:
+            kind = "same" if matched.get(old[0]) == new[0] else "renamed"
+        elif len(new) == 1:
+            kind = "merged"
+        elif len(old) == 1:
+            kind = "split"
+        else:
+            kind = "regrouped"
+        changes.append(Change(kind, old, new))
+    order = {c: i for i, c in enumerate(olds)}
+    border = {c: i for i, c in enumerate(news)}
+    changes.sort(key=lambda c: (order[c.old[0]] if c.old else len(order) + border[c.new[0]]))
+    return changes
+
+
+# ----------------------------------------------------------------------------------------- texts
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "div", "blockquote", "dt", "dd", "caption"}
+
+
+class _TextBlocks(HTMLParser):
+    """Plain text of sanitised HTML, one string per block (paragraph, list item, heading)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._current: list[str] = []
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._current).split())
+        if text:
+            self.blocks.append(text)
+        self._current = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCKS:
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCKS:
+            self._flush()
+
+    def handle_data(self, data):
+        self._current.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def text_blocks(html: str) -> list[str]:
+    parser = _TextBlocks()
+    parser.feed(html)
+    parser.close()
+    return parser.blocks
+
+
+_BREAK = "\n"
+
+
+def _tokens(blocks: list[str]) -> list[str]:
+    out: list[str] = []
+    for block in blocks:
+        if out:
+            out.append(_BREAK)
+        out.extend(block.split())
+    return out
+
+
+def word_diff(old_html: str, new_html: str, labels: dict[str, str]) -> tuple[Markup, int, int]:
+    """A readable diff of two texts: the new text's paragraphs, with removed words in ``<del>``
+    and added words in ``<ins>`` (each run starting with a hidden label for screen readers).
+    Returns the HTML and the numbers of words added and removed."""
+    old, new = _tokens(text_blocks(old_html)), _tokens(text_blocks(new_html))
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    paragraphs: list[list[str]] = [[]]
+    added = removed = 0
+
+    def emit(words: list[str], tag: str | None) -> None:
+        chunks: list[list[str]] = [[]]
+        for w in words:
+            if w == _BREAK:
+                chunks.append([])
+            else:
+                chunks[-1].append(w)
+        for i, chunk in enumerate(chunks):
+            if i:
+                paragraphs.append([])
+            if not chunk:
+                continue
+            text = str(escape(" ".join(chunk)))
+            if tag is None:
+                paragraphs[-1].append(text)
+            else:
+                label = labels["removed"] if tag == "del" else labels["added"]
+                paragraphs[-1].append(f'<{tag}><span class="visually-hidden">{escape(label)}: </span>{text}</{tag}>')
+
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            emit(new[j1:j2], None)
+            continue
+        if op in ("delete", "replace"):
+            words = [w for w in old[i1:i2] if w != _BREAK]
+            removed += len(words)
+            emit(words, "del")
+        if op in ("insert", "replace"):
+            inserted = new[j1:j2]
+            added += len([w for w in inserted if w != _BREAK])
+            emit(inserted, "ins")
+    html = "".join(f"<p>{' '.join(p)}</p>" for p in paragraphs if p)
+    return Markup(html), added, removed
+
+
+def compare_texts(a: EditionData, old: Programme | None, b: EditionData, new: Programme | None,
+                  labels: dict[str, str]) -> TextComparison:
+    """Section by section: what changed in the texts of a programme (or of the edition as a whole)."""
+    texts_a = a.texts_for(old.code if old is not None else None) if (old is not None or new is None) else []
+    texts_b = b.texts_for(new.code if new is not None else None) if (new is not None or old is None) else []
+    by_a = {t.section: t for t in texts_a}
+    by_b = {t.section: t for t in texts_b}
+    order = [t.section for t in texts_b] + [t.section for t in texts_a if t.section not in by_b]
+    sections = []
+    for key in order:
+        ta, tb = by_a.get(key), by_b.get(key)
+        html, added, removed = word_diff(ta.html if ta else "", tb.html if tb else "", labels)
+        if ta is None:
+            status = "added"
+        elif tb is None:
+            status = "removed"
+        else:
+            status = "changed" if added or removed else "unchanged"
+        sections.append(SectionChange(key, (tb or ta).title, status, added, removed, html))
+    return TextComparison(old, new, sections)
+
+
+def compare(a: EditionData, fig_a: EditionFigures | None, b: EditionData, fig_b: EditionFigures | None, *,
+            labels: dict[str, str] | None = None, align: Callable | None = None) -> Comparison:
+    """Compare edition ``a`` (older) with ``b`` (newer)."""
+    labels = labels or {"added": "added", "removed": "removed"}
+    sa, sb = side(a, fig_a), side(b, fig_b)
+    raw_groups = _align(sa, sb, align)
+    groups = [GroupRow(old, new, reason, sa.amounts(old) if sa.has_figures else None,
+                       sb.amounts(new) if sb.has_figures else None) for old, new, reason in raw_groups]
+    flows = _flows(sa, sb, raw_groups)
+    comparison = Comparison(sa, sb, groups, flows, [], [], [])
+    matched = _matches(sa, sb)
+    comparison.changes = _changes(sa, sb, flows, comparison.money_basis, matched)
+
+    new_of = dict(matched)
+    rows: list[ProgrammeRow] = []
+    listed_new: set[str] = set()
+    for p in a.top_level():
+        q = b.programmes.get(new_of[p.code]) if p.code in new_of else None
+        rows.append(ProgrammeRow(p, q, sa.programme_total(p.code) if sa.has_figures else None,
+                                 sb.programme_total(q.code) if (q is not None and sb.has_figures) else None))
+        if q is not None:
+            listed_new.add(q.code)
+    for q in b.top_level():
+        if q.code not in listed_new:
+            rows.append(ProgrammeRow(None, q, None, sb.programme_total(q.code) if sb.has_figures else None))
+    comparison.programmes = rows
+
+    # texts: the edition's own texts, then each old programme with its successor (the same
+    # programme, else the one that received most of its taakvelden)
+    basis = comparison.money_basis
+    texts = [compare_texts(a, None, b, None, labels)]
+    for p in a.top_level():
+        if p.is_overview:
+            continue
+        target = new_of.get(p.code)
+        if target is None:
+            candidates = [f for f in flows if f.old == p.code and f.new is not None and f.size(basis) > 0]
+            if candidates:
+                target = max(candidates, key=lambda f: (f.size(basis), -len(f.new or ""))).new
+        texts.append(compare_texts(a, p, b, b.programmes[target] if target else None, labels))
+    comparison.texts = [t for t in texts if t.sections]
+    return comparison

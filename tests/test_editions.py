@@ -1,0 +1,150 @@
+"""Several editions: BBV columns on a begroting, plan against realisation in the jaarstukken."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from begroot.figures import execution
+from begroot.project import load_project
+from tests.test_end_to_end import run, soup_of
+
+TOML = """
+[organisation]
+name = "Gemeente Voorbeeld"
+
+[site]
+unit = 1
+
+[[editions]]
+id = "begroting-2024"
+year = 2024
+[[editions.finance]]
+file = "financien.csv"
+[editions.finance.columns]
+taakveld = "Taakveld"
+kind = "Soort"
+amount = "Bedrag"
+year = "Jaar"
+column = "Kolom"
+
+[[editions]]
+id = "jaarstukken-2023"
+kind = "jaarstukken"
+year = 2023
+[[editions.finance]]
+file = "financien.csv"
+[editions.finance.columns]
+taakveld = "Taakveld"
+kind = "Soort"
+amount = "Bedrag"
+year = "Jaar"
+column = "Kolom"
+"""
+PROGRAMMES = """code;naam;hoofdprogramma;taakvelden;soort
+1;Veiligheid;;1.*;programma
+2;Sociaal;;6.*;programma
+"""
+# A begroting with the BBV columns: realisatie T-2, begroting T-1 na wijziging, begroting T and
+# the meerjarenraming T+1..T+3.
+BEGROTING = """Taakveld;Soort;Jaar;Kolom;Bedrag
+1.1;Lasten;2022;realisatie;900
+1.1;Lasten;2023;begroting na wijziging;950
+1.1;Lasten;2024;begroting;1.000
+1.1;Lasten;2025;meerjarenraming;1.010
+1.1;Lasten;2026;meerjarenraming;1.020
+1.1;Lasten;2027;meerjarenraming;1.030
+6.1;Lasten;2024;begroting;2.000
+6.1;Baten;2024;begroting;500
+"""
+JAARSTUKKEN = """Taakveld;Soort;Jaar;Kolom;Bedrag
+1.1;Lasten;2023;begroting;1.000
+1.1;Lasten;2023;begroting na wijziging;1.100
+1.1;Lasten;2023;realisatie;1.045
+1.2;Baten;2023;begroting;100
+1.2;Baten;2023;begroting na wijziging;100
+1.2;Baten;2023;realisatie;130
+6.1;Lasten;2023;begroting;2.000
+6.1;Lasten;2023;begroting na wijziging;2.000
+6.1;Lasten;2023;realisatie;2.200
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("editions") / "p"
+    root.mkdir()
+    (root / "begroot.toml").write_text(TOML, encoding="utf-8")
+    for edition, finance in (("begroting-2024", BEGROTING), ("jaarstukken-2023", JAARSTUKKEN)):
+        (root / edition / "teksten").mkdir(parents=True)
+        (root / edition / "programmas.csv").write_text(PROGRAMMES, encoding="utf-8")
+        (root / edition / "financien.csv").write_text(finance, encoding="utf-8")
+    (root / "jaarstukken-2023" / "teksten" / "1-toelichting.md").write_text(
+        "De lasten waren 55 lager dan na de wijziging begroot.\n", encoding="utf-8")
+    (root / "jaarstukken-2023" / "teksten" / "1-doelstelling.md").write_text(
+        "Een veilige gemeente.\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(project, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("editions-site") / "site"
+    result = run("build", str(project), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_execution_figures(project):
+    loaded = load_project(project)
+    fig = loaded.figures["jaarstukken-2023"]
+    plan = execution(fig, "1", 2023)
+    assert plan.primitief.lasten == Decimal(1000) and plan.na_wijziging.lasten == Decimal(1100)
+    assert plan.realisatie.lasten == Decimal(1045)
+    assert plan.difference("lasten") == Decimal(-55)       # against the last plan, na wijziging
+    assert plan.fraction("lasten") == Decimal(-55) / Decimal(1100)
+    assert plan.favourable("lasten") is True and plan.favourable("baten") is True
+    assert execution(fig, "2", 2023).favourable("lasten") is False
+    # a begroting has no realisation for its own year
+    assert execution(loaded.figures["begroting-2024"], "1", 2024) is None
+
+
+def test_bbv_columns_in_order(site):
+    soup = soup_of(site / "begroting-2024" / "programma" / "1-veiligheid" / "index.html")
+    table = soup.find(id="lbs").find_parent("section").find("table")
+    headers = [th.get_text(strip=True) for th in table.find("thead").find_all("th")]
+    assert headers == ["Realisatie 2022", "Begroting 2023 na wijziging", "Begroting 2024",
+                       "Raming 2025", "Raming 2026", "Raming 2027"]
+    lasten = [td.get_text(strip=True) for td in table.find("tbody").find("tr").find_all("td")]
+    assert lasten == ["900", "950", "1.000", "1.010", "1.020", "1.030"]
+    # the trend chart has a bar pair per column, and its text alternative
+    chart = soup.find(id="lbs").find_parent("section").find("svg")
+    assert chart is not None and chart.find("title") is not None
+    assert len(chart.find_all("text", string=lambda s: s and "Raming" in s)) == 3
+
+
+def test_jaarstukken_show_plan_against_realisation(site):
+    soup = soup_of(site / "jaarstukken-2023" / "programma" / "1-veiligheid" / "index.html")
+    section = soup.find(id="uitvoering").find_parent("section")
+    headers = [th.get_text(strip=True) for th in section.find("thead").find_all("th")]
+    assert headers == ["Begroting 2023 primitief", "Begroting 2023 na wijziging", "Realisatie 2023",
+                       "Verschil", "Verschil in %", "Voordelig of nadelig"]
+    rows = {tr.find("th").get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in section.find("tbody").find_all("tr")}
+    assert rows["Lasten"] == ["1.000", "1.100", "1.045", "-55", "-5,0 %", "voordelig"]
+    assert rows["Baten"] == ["100", "100", "130", "+30", "+30,0 %", "voordelig"]
+    assert rows["Saldo"] == ["-900", "-1.000", "-915", "+85", "+8,5 %", "voordelig"]
+    # the explanation stands next to the figures, not among the other texts
+    assert "55 lager" in section.get_text()
+    assert soup.find(string="Toelichting op de verschillen") is not None
+    overview = soup_of(site / "jaarstukken-2023" / "index.html")
+    per_programme = overview.find(id="uitvoering-programmas").find_parent("table")
+    cells = [td.get_text(strip=True) for td in per_programme.find("tbody").find_all("tr")[1].find_all("td")]
+    assert cells[3] == "+10,0 %"   # Sociaal: 2.200 against 2.000
+
+
+def test_comparison_of_the_two_editions(site):
+    soup = soup_of(site / "vergelijk" / "jaarstukken-2023" / "begroting-2024" / "index.html")
+    assert "Jaarstukken 2023 en Begroting 2024 vergeleken" in soup.find("h1").get_text()
+    assert "Realisatie 2023" in soup.get_text() and "Begroting 2024" in soup.get_text()
