@@ -199,6 +199,10 @@ class Edition(_Strict):
     indicators: str | None = Field("indicatoren.csv", description="Indicators CSV (optional file).")
     finance: list[FinanceSource] = Field(default_factory=list)
     expected: ExpectedTotals | None = Field(None, description="Totals the site must reconcile to.")
+    peers: str = Field("auto", description=(
+        "Figures of other municipalities for the per-inhabitant comparison: 'auto' (the CBS figures shipped "
+        "with begroot, for a gemeente whose edition kind and year match one), 'none', or a file relative to "
+        "the project: a national Iv3 file of CBS or a file made by tools/make_peers.py."))
 
     @property
     def display_title(self) -> str:

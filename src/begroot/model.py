@@ -128,6 +128,7 @@ class EditionData:
     version: str = ""                  # changes when the edition's data files change
     goals: list = field(default_factory=list)    # goals.Goal, in file order
     series: dict = field(default_factory=dict)   # (programme, indicator name) -> goals.Series
+    peers: object = None                         # peers.PeerData to compare with, or None
 
     @property
     def id(self) -> str:

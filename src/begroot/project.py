@@ -250,6 +250,11 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
     inputs = [folder / edition.programmes] + [folder / (f.file or f.datapackage) for f in edition.finance]
     if edition.indicators:
         inputs.append(folder / edition.indicators)
+    from .peers import load_edition_peers, peer_source
+
+    peer_file = peer_source(root, config, edition)
+    if peer_file is not None:
+        inputs.append(peer_file[0])
     key = (edition.model_dump_json(), config.site.language, tuple(file_identity(p) for p in inputs))
     cached = cache.editions.get(edition.id) if cache is not None else None
     if cached is not None and cached[0] == key:
@@ -275,7 +280,7 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
     return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=text_list,
                        indicators=core.indicators, sources=core.sources, exported_at=core.exported_at,
                        version=hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16],
-                       goals=goals, series=series)
+                       goals=goals, series=series, peers=load_edition_peers(root, config, edition, problems))
 
 
 def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:

@@ -237,6 +237,9 @@ class Renderer:
             "has_goals": bool(edition.goals),
             "execution": self.execution_view(fig, None, edition),
             "execution_rows": self._execution_rows(edition, fig, programmes + overviews),
+            # the programme tables' per-inhabitant columns: euros with cents (none without inhabitants)
+            "per_head_cell": (lambda euros: fmt.euro_cents(per_inhabitant(euros, inhabitants), self.language))
+            if inhabitants else None,
         }, f"{edition.config.display_title} {self.t['at_a_glance']}", edition=edition,
             crumbs=[(self.t["home"], "")],
             files={f"grafiek-{kind}.svg": charts.standalone(c["svg"], self.config.theme.primary_color)
@@ -347,9 +350,14 @@ class Renderer:
                                 "title": p.title, "path": programme_path(edition, p)} for p in progs],
             })
             group["total"] = group["total"] + amounts
+        from .peers import comparison
+
+        period = period_label(fig.main, self.language)
         return Page(f"{edition.id}/taakvelden", "taakvelden.html", {
-            "fig": fig, "groups": list(groups.values()), "grand": fig.grand(),
-            "period": period_label(fig.main, self.language),
+            "fig": fig, "groups": list(groups.values()), "grand": fig.grand(), "period": period,
+            "peers": comparison(edition.peers, self.config.organisation.inhabitants.get(year), list(groups.values()),
+                                fig.grand(), name=self.config.organisation.name, period=period,
+                                language=self.language),
         }, self.t["taakvelden_title"].format(edition=edition.config.display_title), edition=edition,
             crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
 

@@ -113,6 +113,31 @@ def euro(euros: Decimal | None, language: str = "nl") -> str:
     return "€ " + format_decimal(value, format="#,##0;-#,##0", locale=_locale(language))
 
 
+def euro_cents(euros: Decimal | None, language: str = "nl") -> str:
+    """Euros with cents and the sign, for per-inhabitant figures: '€ 3.279,33' (nl), '€ 3,279.33' (en).
+
+    Rounded half up to the cent here, once; the value itself stays exact until now.
+    """
+    if euros is None:
+        return DASH
+    value = euros.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if value == 0:
+        value = Decimal("0.00")  # never "-0,00"
+    return "€\u00a0" + _apply("#,##0.00;-#,##0.00", value, language)
+
+
+def size_class(low: int, high: int | None, language: str = "nl") -> str:
+    """A CBS size class in words: 'gemeenten met 150.000 tot 250.000 inwoners'."""
+    from .strings import strings
+
+    t = strings(_language(language))
+    if high is None:
+        return t["size_class_open"].format(low=number(low, language))
+    if low <= 0:
+        return t["size_class_below"].format(high=number(high, language))
+    return t["size_class_range"].format(low=number(low, language), high=number(high, language))
+
+
 def number(value: Decimal | int, language: str = "nl") -> str:
     """A plain number as written in the language, with the decimals it was given: 243.768, 9,0."""
     places = -value.as_tuple().exponent if isinstance(value, Decimal) and value.as_tuple().exponent < 0 else 0

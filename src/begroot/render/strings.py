@@ -187,6 +187,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_count": "{n} resultaten voor {q}",
         "all_pages": "Alle pagina's",
         "all_pages_intro": "Zoeken werkt met JavaScript. Zonder JavaScript vindt u hier elke pagina van deze site.",
+        "peers_title": "Per inwoner vergeleken met andere gemeenten",
+        "peers_intro": "De lasten per inwoner van {name} naast die van alle {n} gemeenten in Nederland samen en "
+                       "van de {m} {size_class} samen ({name} telt in beide groepen mee). Voor een groep is "
+                       "dat de som van de lasten gedeeld door de som van de inwoners.",
+        "peers_intro_no_class": "De lasten per inwoner van {name} naast die van alle {n} gemeenten in Nederland "
+                                "samen ({name} telt mee). Dat is de som van de lasten gedeeld door de som van de "
+                                "inwoners.",
+        "peers_caption": "Lasten per inwoner in {period}, in euro's",
+        "peers_source": "Bron van de andere gemeenten: CBS, Iv3-cijfers ({dataset} {year}) van alle gemeenten; {inhabitants} inwoners van {name}.",
+        "peers_source_file": "Bron van de andere gemeenten: {source}; {inhabitants} inwoners van {name}.",
+        "dataset_begroting": "begroting",
+        "dataset_jaarrekening": "jaarrekening",
+        "netherlands": "Nederland",
+        "lasten_per_inhabitant": "Lasten per inwoner",
+        "baten_per_inhabitant": "Baten per inwoner",
+        "size_class_range": "gemeenten met {low} tot {high} inwoners",
+        "size_class_below": "gemeenten met minder dan {high} inwoners",
+        "size_class_open": "gemeenten met {low} inwoners of meer",
     },
     "en": {
         "skip": "Skip to content",
@@ -372,6 +390,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_count": "{n} results for {q}",
         "all_pages": "All pages",
         "all_pages_intro": "Search needs JavaScript. Without it, every page of this site is listed here.",
+        "peers_title": "Per inhabitant, compared with other municipalities",
+        "peers_intro": "Expenditure per inhabitant of {name} next to that of all {n} municipalities of the "
+                       "Netherlands together and of the {m} {size_class} together ({name} counts in both groups). "
+                       "For a group it is the sum of the expenditure divided by the sum of the inhabitants.",
+        "peers_intro_no_class": "Expenditure per inhabitant of {name} next to that of all {n} municipalities of the "
+                                "Netherlands together ({name} included). It is the sum of the expenditure divided "
+                                "by the sum of the inhabitants.",
+        "peers_caption": "Expenditure per inhabitant in {period}, in euros",
+        "peers_source": "Source of the other municipalities: CBS, Iv3 figures ({dataset} {year}) of all municipalities; {inhabitants} inhabitants of {name}.",
+        "peers_source_file": "Source of the other municipalities: {source}; {inhabitants} inhabitants of {name}.",
+        "dataset_begroting": "budget",
+        "dataset_jaarrekening": "annual accounts",
+        "netherlands": "Netherlands",
+        "lasten_per_inhabitant": "Expenditure per inhabitant",
+        "baten_per_inhabitant": "Revenue per inhabitant",
+        "size_class_range": "municipalities with {low} to {high} inhabitants",
+        "size_class_below": "municipalities with fewer than {high} inhabitants",
+        "size_class_open": "municipalities with {low} inhabitants or more",
     },
 }
 
