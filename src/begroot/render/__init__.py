@@ -516,12 +516,22 @@ class Renderer:
         if c.a.has_figures or c.b.has_figures:
             ta = c.a.total() if c.a.has_figures else None
             tb = c.b.total() if c.b.has_figures else None
+            people = self.config.organisation.inhabitants
+            heads = (people.get(a.config.year), people.get(b.config.year))
             for key in ("lasten", "baten", "saldo"):
                 x = getattr(ta, key) if ta is not None else None
                 y = getattr(tb, key) if tb is not None else None
-                totals.append({"label": self.t[key], "a": x, "b": y,
-                               "delta": (y - x) if x is not None and y is not None else None,
-                               "pct": delta_pct(x, y)})
+                totals.append({"label": self.t[key], "a": self.money(x), "b": self.money(y),
+                               "delta": self.signed(y - x) if x is not None and y is not None else "–",
+                               "pct": self.change_pct(delta_pct(x, y)), "total": key == "saldo"})
+            if all(heads):  # each year's amounts divided by that year's inhabitants
+                for key in ("lasten", "baten"):
+                    x = per_inhabitant(getattr(ta, key), heads[0]) if ta is not None else None
+                    y = per_inhabitant(getattr(tb, key), heads[1]) if tb is not None else None
+                    totals.append({"label": f'{self.t[key]} {self.t["per_inhabitant"]}',
+                                   "a": fmt.euro_cents(x, self.language), "b": fmt.euro_cents(y, self.language),
+                                   "delta": fmt.euro_cents(y - x, self.language) if x is not None and y is not None else "–",
+                                   "pct": self.change_pct(delta_pct(x, y)), "total": False})
         programmes = [{
             "old": r.old, "new": r.new, "a": r.a, "b": r.b, "delta": r.delta,
             "old_label": self.programme_label(r.old, a) if r.old else None,
