@@ -11,29 +11,11 @@ from begroot.figures import execution
 from begroot.project import load_project
 from tests.test_end_to_end import run, soup_of
 
-TOML = """
-[organisation]
-name = "Gemeente Voorbeeld"
-
-[site]
-unit = 1
-
+EDITION = """
 [[editions]]
-id = "begroting-2024"
-year = 2024
-[[editions.finance]]
-file = "financien.csv"
-[editions.finance.columns]
-taakveld = "Taakveld"
-kind = "Soort"
-amount = "Bedrag"
-year = "Jaar"
-column = "Kolom"
-
-[[editions]]
-id = "jaarstukken-2023"
-kind = "jaarstukken"
-year = 2023
+id = "{id}"
+kind = "{kind}"
+year = {year}
 [[editions.finance]]
 file = "financien.csv"
 [editions.finance.columns]
@@ -43,6 +25,14 @@ amount = "Bedrag"
 year = "Jaar"
 column = "Kolom"
 """
+TOML = """
+[organisation]
+name = "Gemeente Voorbeeld"
+
+[site]
+unit = 1
+""" + EDITION.format(id="begroting-2024", kind="begroting", year=2024) \
+    + EDITION.format(id="jaarstukken-2023", kind="jaarstukken", year=2023)
 PROGRAMMES = """code;naam;hoofdprogramma;taakvelden;soort
 1;Veiligheid;;1.*;programma
 2;Sociaal;;6.*;programma

@@ -217,6 +217,17 @@ def _serve(project: Path, host: str, port: int, watch: bool = True) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _load_valid(project: Path):
+    """Read and check a project for a command that needs it whole; problems end the command."""
+    from .project import load_project
+
+    with _step("Reading and checking"):
+        loaded = load_project(project)
+    if loaded.budget is None or loaded.problems.has_errors():
+        raise ProjectInvalid(loaded.problems)
+    return loaded
+
+
 @app.command()
 def pdf(project: ProjectArg,
         edition: Annotated[str, typer.Option("--edition", "-e", help="The edition, e.g. begroting-2024.")],
@@ -224,14 +235,10 @@ def pdf(project: ProjectArg,
         quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Write one edition as a PDF document (cover, contents, every programme)."""
     from .build import build_time
-    from .project import load_project
     from .publish.pdf import write_pdf
 
     _levels(quiet, verbose)
-    with _step("Reading and checking"):
-        loaded = load_project(project)
-    if loaded.budget is None or loaded.problems.has_errors():
-        raise ProjectInvalid(loaded.problems)
+    loaded = _load_valid(project)
     ids = [e.id for e in loaded.budget.editions]
     if edition not in ids:
         raise BegrootError(f"no edition '{edition}'; the project has: {', '.join(ids)}")
@@ -252,15 +259,11 @@ def diff(project: ProjectArg,
     """Compare two editions: totals, programmes (also when they were merged, split or renumbered),
     taakvelden and texts; the same comparison as the site's /vergelijk/ page."""
     from .compare import compare
-    from .project import load_project
     from .render.strings import strings
     from .render.terminal import print_comparison
 
     _levels(quiet, verbose)
-    with _step("Reading and checking"):
-        loaded = load_project(project)
-    if loaded.budget is None or loaded.problems.has_errors():
-        raise ProjectInvalid(loaded.problems)
+    loaded = _load_valid(project)
     ids = [e.id for e in loaded.budget.editions]
     for name, value in (("OLD", old), ("NEW", new)):
         if value not in ids:

@@ -192,9 +192,7 @@ class GroupRow:
 
     @property
     def delta(self) -> Amounts | None:
-        if self.a is None or self.b is None:
-            return None
-        return Amounts(self.b.lasten - self.a.lasten, self.b.baten - self.a.baten)
+        return self.b - self.a if self.a is not None and self.b is not None else None
 
 
 @dataclass
@@ -244,9 +242,7 @@ class ProgrammeRow:
 
     @property
     def delta(self) -> Amounts | None:
-        if self.a is None or self.b is None:
-            return None
-        return Amounts(self.b.lasten - self.a.lasten, self.b.baten - self.a.baten)
+        return self.b - self.a if self.a is not None and self.b is not None else None
 
 
 @dataclass

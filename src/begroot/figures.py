@@ -44,6 +44,9 @@ class Amounts:
     def __add__(self, other: "Amounts") -> "Amounts":
         return Amounts(self.lasten + other.lasten, self.baten + other.baten)
 
+    def __sub__(self, other: "Amounts") -> "Amounts":
+        return Amounts(self.lasten - other.lasten, self.baten - other.baten)
+
     @property
     def is_zero(self) -> bool:
         return self.lasten == 0 and self.baten == 0
