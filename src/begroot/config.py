@@ -199,6 +199,17 @@ class Edition(_Strict):
     indicators: str | None = Field("indicatoren.csv", description="Indicators CSV (optional file).")
     finance: list[FinanceSource] = Field(default_factory=list)
     expected: ExpectedTotals | None = Field(None, description="Totals the site must reconcile to.")
+    text_only: bool = Field(False, description=(
+        "An edition of texts and programmes without figures (e.g. an old year kept for comparison): "
+        "no finance files, and its pages show no amounts."))
+
+    @model_validator(mode="after")
+    def _text_only(self) -> "Edition":
+        if self.text_only and self.finance:
+            raise ValueError("a text_only edition has no [[editions.finance]]: remove one or the other")
+        if self.text_only and self.expected is not None:
+            raise ValueError("a text_only edition has no figures, so no [editions.expected] totals")
+        return self
 
     @property
     def display_title(self) -> str:
