@@ -126,6 +126,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_count": "{n} resultaten voor {q}",
         "all_pages": "Alle pagina's",
         "all_pages_intro": "Zoeken werkt met JavaScript. Zonder JavaScript vindt u hier elke pagina van deze site.",
+        "no_figures": "Deze editie heeft geen cijfers: alleen de programma's en de teksten.",
+        "no_figures_short": "Alleen teksten, geen cijfers",
+        "covered_taakvelden": "Iv3-taakvelden van dit programma",
+        "covered_taakvelden_intro": "Deze taakvelden horen bij dit programma (Iv3-lijst van {year}).",
+        "downloads_intro_text_only": "Deze editie heeft geen cijfers. U kunt de hele editie als PDF downloaden.",
     },
     "en": {
         "skip": "Skip to content",
@@ -250,6 +255,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_count": "{n} results for {q}",
         "all_pages": "All pages",
         "all_pages_intro": "Search needs JavaScript. Without it, every page of this site is listed here.",
+        "no_figures": "This edition has no figures: only the programmes and the texts.",
+        "no_figures_short": "Texts only, no figures",
+        "covered_taakvelden": "Iv3 taakvelden of this programme",
+        "covered_taakvelden_intro": "These taakvelden belong to this programme (Iv3 list of {year}).",
+        "downloads_intro_text_only": "This edition has no figures. You can download the whole edition as a PDF.",
     },
 }
 
