@@ -430,8 +430,13 @@ class Renderer:
         from .. import reference
 
         year = reference.reference_year(edition.config.year)
+        patterns, todo = [], [programme.code]
+        while todo:  # the programme's own patterns and those of its deelprogramma's
+            node = edition.programmes[todo.pop()]
+            patterns.extend(node.taakvelden)
+            todo.extend(c for c in node.children if c in edition.programmes)
         covered = [{"code": code, "name": tv.name} for code, tv in reference.taakvelden(year).items()
-                   if tv.leaf and any(match_taakveld(code, p) for p in programme.taakvelden)]
+                   if tv.leaf and any(match_taakveld(code, p) for p in patterns)]
         covered.sort(key=lambda r: iv3.sort_key(r["code"]))
         children = [{"label": self.programme_label(edition.programmes[c], edition),
                      "path": programme_path(edition, edition.programmes[c])}
