@@ -6,18 +6,14 @@ import subprocess
 
 import pytest
 
-from begroot.build import build
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None and not __import__("os").environ.get("CI"),
                                    reason="poppler-utils (pdftotext) is not installed; .ci/run installs it")
 
 
 @pytest.fixture(scope="module")
-def demo_pdf(tmp_path_factory):
-    from begroot.cli import demo_project
-
-    site = tmp_path_factory.mktemp("pdf") / "site"
-    result = build(demo_project(), site)
+def demo_pdf(demo_built):
+    site, result = demo_built
     return site / "begroting-2024" / "downloads" / "begroting-2024.pdf", result
 
 
@@ -27,7 +23,7 @@ def test_pdf_has_contents_every_programme_and_the_totals(demo_pdf):
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Inhoud" in text
-    edition = result.loaded.budget.editions[0]
+    edition = result.loaded.budget.edition("begroting-2024")
     for programme in edition.programmes.values():
         assert programme.title in text, programme.title
     assert "1.331.787" in text and "1.331.775" in text
