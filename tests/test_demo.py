@@ -187,5 +187,5 @@ def test_init_copies_the_demo_and_it_checks_clean(tmp_path):
     assert sorted(p.name for p in target.iterdir() if p.is_dir()) == sorted(EDITIONS)
     result = CliRunner().invoke(app, ["check", str(target)])
     assert result.exit_code == 0, result.output
-    assert "warning" not in result.output.lower() and "0 errors, 0 warnings" in result.output
+    assert "warning:" not in result.output.lower() and "0 errors, 0 warnings" in result.output
     assert "begroting-2016: text only" in result.output
