@@ -60,3 +60,26 @@ def test_pdf_command(tmp_path, demo_dir):
     result = CliRunner().invoke(app, ["pdf", str(demo_dir), "--edition", "begroting-2024", "--out", str(target)])
     assert result.exit_code == 0 and target.read_bytes()[:5] == b"%PDF-"
     assert CliRunner().invoke(app, ["pdf", str(demo_dir), "--edition", "x"]).exit_code == 1
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+
+
+def _fail():
+    raise ValueError("job failed")
+
+
+def test_slow_jobs_run_each_once_and_their_errors_reach_the_caller(tmp_path):
+    """The PDFs of the editions are made by run_jobs, on several cores where there are."""
+    import functools
+
+    from begroot.render import run_jobs
+
+    jobs = [functools.partial(_write, tmp_path / f"{i}.txt", str(i)) for i in range(5)]
+    run_jobs(jobs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{i}.txt" for i in range(5)]
+    assert all((tmp_path / f"{i}.txt").read_text(encoding="utf-8") == str(i) for i in range(5))
+    with pytest.raises(ValueError, match="job failed"):
+        run_jobs([functools.partial(_write, tmp_path / "x.txt", "x"), _fail])
+    run_jobs([])

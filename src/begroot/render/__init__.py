@@ -72,6 +72,34 @@ class PageSpec:
 #: Below this many pages to render, the work is not split over processes.
 PARALLEL_MIN_PAGES = 200
 _FORKED: tuple | None = None   # (renderer, specs, out) inherited by forked workers
+_FORKED_JOBS: list | None = None  # the jobs of run_jobs, inherited by forked workers
+
+
+def _run_jobs_in_worker(indices: list[int]) -> None:
+    jobs = _FORKED_JOBS
+    for i in indices:
+        jobs[i]()
+
+
+def run_jobs(jobs: list[Callable[[], object]]) -> None:
+    """Run independent slow jobs (the PDFs of the editions), spread over forked workers when there
+    are several jobs and cores; errors are raised here as if the jobs had run one by one."""
+    global _FORKED_JOBS
+    workers = min(os.cpu_count() or 1, 4, len(jobs))
+    if workers < 2 or "fork" not in mp.get_all_start_methods():
+        for job in jobs:
+            job()
+        return
+    _FORKED_JOBS = jobs
+    shares = [list(range(k, len(jobs), workers)) for k in range(workers)]
+    try:
+        with mp.get_context("fork").Pool(workers - 1) as pool:
+            pending = [pool.apply_async(_run_jobs_in_worker, (share,)) for share in shares[1:]]
+            _run_jobs_in_worker(shares[0])
+            for result in pending:
+                result.get()
+    finally:
+        _FORKED_JOBS = None
 
 
 def _render_in_worker(indices: list[int]) -> list[tuple[str, str | None, list]]:
@@ -535,6 +563,7 @@ class Renderer:
         from ..publish.downloads import write_edition_downloads
 
         old = previous.downloads if previous is not None else {}
+        pdfs = []
         for edition in self.budget.editions:
             # the PDF holds the texts too, so they are part of what the downloads depend on
             key = _digest(self.config.model_dump_json(), edition.version,
@@ -556,8 +585,9 @@ class Renderer:
                 if self.background is not None:
                     self.background.append(job)  # under serve: made after the pages are shown
                 else:
-                    job()
+                    pdfs.append(job)
             self.state.downloads[edition.id] = key
+        run_jobs(pdfs)
 
     def write(self, out: Path, previous: RenderState | None = None) -> list[Path]:
         """Write the site into ``out``. With ``previous`` (the state of the last build into the
