@@ -293,8 +293,9 @@ class Renderer:
             files = []  # a text-only edition: only the PDF
         if self.config.site.pdf:
             files.insert(0, (f"{edition.id}.pdf", "PDF", self.t["dl_pdf"]))
+        title = self.t["downloads_title" if has_figures else "downloads_title_text_only"]
         return Page(f"{edition.id}/downloads", "downloads.html", {"files": files, "has_figures": has_figures},
-                    self.t["downloads_title"].format(edition=edition.config.display_title), edition=edition,
+                    title.format(edition=edition.config.display_title), edition=edition,
                     crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
 
     def _share_chart(self, kind: str, rows: list[dict], period: str) -> dict | None:
@@ -484,6 +485,8 @@ class Renderer:
         built = fmt.stamp(self.build_time)
         if page.edition is not None:
             exported = page.edition.exported_at
+            if exported is None and not self.has_figures(page.edition):
+                return self.t["stamp_no_export"].format(built=built)
         else:
             known = [e.exported_at for e in self.budget.editions if e.exported_at]
             exported = max(known) if known else None

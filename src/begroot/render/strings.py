@@ -131,6 +131,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "covered_taakvelden": "Iv3-taakvelden van dit programma",
         "covered_taakvelden_intro": "Deze taakvelden horen bij dit programma (Iv3-lijst van {year}).",
         "downloads_intro_text_only": "Deze editie heeft geen cijfers. U kunt de hele editie als PDF downloaden.",
+        "downloads_title_text_only": "Downloaden: {edition}",
+        "stamp_no_export": "Deze pagina is gebouwd op {built}; deze editie heeft geen export met cijfers",
     },
     "en": {
         "skip": "Skip to content",
@@ -260,6 +262,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "covered_taakvelden": "Iv3 taakvelden of this programme",
         "covered_taakvelden_intro": "These taakvelden belong to this programme (Iv3 list of {year}).",
         "downloads_intro_text_only": "This edition has no figures. You can download the whole edition as a PDF.",
+        "downloads_title_text_only": "Download: {edition}",
+        "stamp_no_export": "This page was built on {built}; this edition has no export of figures",
     },
 }
 
