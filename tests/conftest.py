@@ -91,3 +91,13 @@ def shared_data() -> Path:
     if not data.is_dir():
         pytest.skip(f"../shared/data is not present next to the project ({data}); real-data tests need it")
     return data
+
+
+@pytest.fixture(scope="session")
+def demo_built(tmp_path_factory, demo_dir: Path):
+    """The demo built once for the whole session: (site folder, build result). Tests only read it."""
+    from begroot.build import build
+
+    site = tmp_path_factory.mktemp("demo-built") / "site"
+    result = build(demo_dir, site)
+    return site, result

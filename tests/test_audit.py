@@ -57,8 +57,8 @@ def test_statement_lists_the_checks_and_a_writer_caused_problem(tmp_path):
     assert "C – eerste maatregelen genomen" in " ".join(soup.get_text().split())
 
 
-def test_demo_passes_every_build_time_check(tmp_path, demo_dir):
-    result = build(demo_dir, tmp_path / "site")
+def test_demo_passes_every_build_time_check(demo_built):
+    _, result = demo_built
     assert [p for p in result.problems.warnings if p.code == "accessibility"] == []
 
 

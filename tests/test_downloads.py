@@ -16,11 +16,10 @@ from begroot.project import load_project
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(demo_built):
     from begroot.cli import demo_project
 
-    site = tmp_path_factory.mktemp("dl") / "site"
-    build(demo_project(), site)
+    site, result = demo_built
     loaded = load_project(demo_project())
     return site, loaded.figures["begroting-2024"], loaded
 
@@ -30,16 +29,21 @@ def test_edition_downloads_parse_back_exactly(demo):
     folder = site / "begroting-2024" / "downloads"
     grand = fig.grand()
     with (folder / "financien.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    assert sum(Decimal(r["bedrag"]) for r in rows if r["soort"] == "lasten") == grand.lasten == Decimal("1331787000")
-    assert sum(Decimal(r["bedrag"]) for r in rows if r["soort"] == "baten") == grand.baten
+        every_row = list(csv.DictReader(fh))
+    # the edition's lines hold the begroting 2024 and, as the previous year's column, the begroting 2023
+    assert {(r["jaar"], r["kolom"]) for r in every_row} == {("2024", "begroting"), ("2023", "begroting")}
+    for year in (2023, 2024):
+        rows = [r for r in every_row if r["jaar"] == str(year)]
+        assert sum(Decimal(r["bedrag"]) for r in rows if r["soort"] == "lasten") == fig.grand((year, "begroting")).lasten
+        assert sum(Decimal(r["bedrag"]) for r in rows if r["soort"] == "baten") == fig.grand((year, "begroting")).baten
+    assert grand.lasten == Decimal("1331787000")
     parquet = pl.read_parquet(folder / "financien.parquet")
-    assert parquet.filter(pl.col("soort") == "lasten")["bedrag"].sum() == grand.lasten
+    assert parquet.filter((pl.col("soort") == "lasten") & (pl.col("jaar") == 2024))["bedrag"].sum() == grand.lasten
     with (folder / "programmas.csv").open(encoding="utf-8") as fh:
-        programmes = {r["code"]: r for r in csv.DictReader(fh)}
+        programmes = {r["code"]: r for r in csv.DictReader(fh) if r["jaar"] == "2024"}
     assert Decimal(programmes["3"]["lasten"]) == fig.of("3").lasten == Decimal("802980000")
     data = json.loads((folder / "begroting.json").read_text(encoding="utf-8"))
-    assert {p["code"]: Decimal(p["baten"]) for p in data["programmas"]}["3"] == fig.of("3").baten
+    assert {p["code"]: Decimal(p["baten"]) for p in data["programmas"] if p["jaar"] == 2024}["3"] == fig.of("3").baten
 
     from openpyxl import load_workbook
 
@@ -47,7 +51,7 @@ def test_edition_downloads_parse_back_exactly(demo):
     assert book.sheetnames == ["Regels", "Programma's", "Taakvelden"]
     sheet = list(book["Programma's"].iter_rows(values_only=True))
     header, body = sheet[0], sheet[1:]
-    row3 = dict(zip(header, next(r for r in body if r[0] == "3")))
+    row3 = next(row for row in (dict(zip(header, r)) for r in body) if row["code"] == "3" and row["jaar"] == 2024)
     assert round(Decimal(str(row3["lasten"])) * 100) == 80298000000
 
 
@@ -56,12 +60,15 @@ def test_page_figures_download_matches_the_page(demo):
     page = site / "begroting-2024" / "programma" / "3-vitaal-en-sociaal"
     soup = BeautifulSoup((page / "index.html").read_text(encoding="utf-8"), "html5lib")
     table = next(t for t in soup.find_all("table") if "Lasten, baten en saldo" in t.find("caption").get_text())
-    shown = [td.get_text() for td in table.find("tbody").find_all("td")]     # lasten, baten, saldo (x € 1.000)
-    [row] = json.loads((page / "cijfers.json").read_text(encoding="utf-8"))
-    as_shown = [f"{round(Decimal(row[k]) / 1000):,}".replace(",", ".") for k in ("lasten", "baten", "saldo")]
-    assert shown == as_shown == ["802.980", "246.805", "-556.175"]
+    # lasten, baten, saldo (x € 1.000), each for begroting 2023 and begroting 2024
+    shown = [td.get_text() for td in table.find("tbody").find_all("td")]
+    rows = json.loads((page / "cijfers.json").read_text(encoding="utf-8"))
+    assert [(r["jaar"], r["kolom"]) for r in rows] == [(2023, "begroting"), (2024, "begroting")]
+    as_shown = [f"{round(Decimal(r[k]) / 1000):,}".replace(",", ".") for k in ("lasten", "baten", "saldo") for r in rows]
+    assert shown == as_shown
+    assert shown[1::2] == ["802.980", "246.805", "-556.175"]  # 2024
     with (page / "cijfers.csv").open(encoding="utf-8") as fh:
-        assert list(csv.DictReader(fh)) == [{k: str(v) for k, v in row.items()}]
+        assert list(csv.DictReader(fh)) == [{k: str(v) for k, v in r.items()} for r in rows]
     links = [a["href"] for a in soup.find_all("a") if a.get("href", "").startswith("cijfers.")]
     assert links == ["cijfers.csv", "cijfers.json"]
     edition = json.loads((site / "begroting-2024" / "cijfers.json").read_text(encoding="utf-8"))

@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 from bs4 import BeautifulSoup
 
-from begroot.build import build
 from begroot.config import Edition
 from begroot.errors import Problems
 from begroot.goals import Series, read_goal_sheet, read_goal_texts, status, worst
@@ -106,14 +105,13 @@ def test_overhead_share_of_the_demo_equals_the_hand_computed_figure(demo_dir):
     from begroot.goals import overhead_share
 
     loaded = load_project(demo_dir)
-    edition = loaded.budget.editions[0]
+    edition = loaded.budget.edition("begroting-2024")
     # taakveld 0.4 Overhead: lasten 146.266 of all lasten 1.331.787 (x € 1.000, Iv3 begroting 2024)
     assert overhead_share(edition.lines, 2024, "begroting") == Decimal(146266) / Decimal(1331787)
 
 
-def test_demo_goal_pages(tmp_path, demo_dir):
-    build(demo_dir, tmp_path / "site")
-    site = tmp_path / "site" / "begroting-2024"
+def test_demo_goal_pages(demo_built):
+    site = demo_built[0] / "begroting-2024"
     soup = BeautifulSoup((site / "doelen" / "index.html").read_text(encoding="utf-8"), "html5lib")
     rows = {tr.find("th").get_text(" ", strip=True): [td.get_text(" ", strip=True) for td in tr.find_all("td")]
             for tr in soup.find("tbody").find_all("tr")}

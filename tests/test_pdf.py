@@ -6,18 +6,14 @@ import subprocess
 
 import pytest
 
-from begroot.build import build
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None and not __import__("os").environ.get("CI"),
                                    reason="poppler-utils (pdftotext) is not installed; .ci/run installs it")
 
 
 @pytest.fixture(scope="module")
-def demo_pdf(tmp_path_factory):
-    from begroot.cli import demo_project
-
-    site = tmp_path_factory.mktemp("pdf") / "site"
-    result = build(demo_project(), site)
+def demo_pdf(demo_built):
+    site, result = demo_built
     return site / "begroting-2024" / "downloads" / "begroting-2024.pdf", result
 
 
@@ -27,7 +23,7 @@ def test_pdf_has_contents_every_programme_and_the_totals(demo_pdf):
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Inhoud" in text
-    edition = result.loaded.budget.editions[0]
+    edition = result.loaded.budget.edition("begroting-2024")
     for programme in edition.programmes.values():
         assert programme.title in text, programme.title
     assert "1.331.787" in text and "1.331.775" in text
@@ -64,3 +60,26 @@ def test_pdf_command(tmp_path, demo_dir):
     result = CliRunner().invoke(app, ["pdf", str(demo_dir), "--edition", "begroting-2024", "--out", str(target)])
     assert result.exit_code == 0 and target.read_bytes()[:5] == b"%PDF-"
     assert CliRunner().invoke(app, ["pdf", str(demo_dir), "--edition", "x"]).exit_code == 1
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+
+
+def _fail():
+    raise ValueError("job failed")
+
+
+def test_slow_jobs_run_each_once_and_their_errors_reach_the_caller(tmp_path):
+    """The PDFs of the editions are made by run_jobs, on several cores where there are."""
+    import functools
+
+    from begroot.render import run_jobs
+
+    jobs = [functools.partial(_write, tmp_path / f"{i}.txt", str(i)) for i in range(5)]
+    run_jobs(jobs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{i}.txt" for i in range(5)]
+    assert all((tmp_path / f"{i}.txt").read_text(encoding="utf-8") == str(i) for i in range(5))
+    with pytest.raises(ValueError, match="job failed"):
+        run_jobs([functools.partial(_write, tmp_path / "x.txt", "x"), _fail])
+    run_jobs([])

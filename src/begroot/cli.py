@@ -146,6 +146,10 @@ def _print_reconciliation(loaded) -> None:
         grand = fig.grand()
         same = fig.reconciles()
         money = lambda v: format_decimal(v, format="#,##0.00", locale="nl_NL")  # noqa: E731
+        if edition.config.text_only:
+            out.print(f"{edition.id}: text only ({len(edition.programmes)} programmes, "
+                      f"{len(edition.texts)} texts), no figures.")
+            continue
         out.print(f"{edition.id}: {edition.lines.height} finance lines; {fig.main[1]} {fig.main[0]}: "
                   f"lasten € {money(grand.lasten)}, baten € {money(grand.baten)}, saldo € {money(grand.saldo)}; "
                   + ("equal to the sums of the export." if same else "NOT equal to the sums of the export."))

@@ -203,6 +203,17 @@ class Edition(_Strict):
         "Figures of other municipalities for the per-inhabitant comparison: 'auto' (the CBS figures shipped "
         "with begroot, for a gemeente whose edition kind and year match one), 'none', or a file relative to "
         "the project: a national Iv3 file of CBS or a file made by tools/make_peers.py."))
+    text_only: bool = Field(False, description=(
+        "An edition of texts and programmes without figures (e.g. an old year kept for comparison): "
+        "no finance files, and its pages show no amounts."))
+
+    @model_validator(mode="after")
+    def _text_only(self) -> "Edition":
+        if self.text_only and self.finance:
+            raise ValueError("a text_only edition has no [[editions.finance]]: remove one or the other")
+        if self.text_only and self.expected is not None:
+            raise ValueError("a text_only edition has no figures, so no [editions.expected] totals")
+        return self
 
     @property
     def display_title(self) -> str:

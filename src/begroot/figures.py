@@ -15,7 +15,8 @@ from .model import EditionData
 
 Period = tuple[int, str]  # (year, column)
 
-COLUMN_ORDER = ["realisatie", "begroting", "begroting_na_wijziging", "meerjarenraming"]
+# within one year: the plan as first adopted, as amended, then what was realised
+COLUMN_ORDER = ["begroting", "begroting_na_wijziging", "realisatie", "meerjarenraming"]
 MAIN_COLUMN = {
     "begroting": "begroting",
     "voorjaarsnota": "begroting_na_wijziging",

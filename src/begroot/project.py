@@ -290,9 +290,9 @@ def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
     programmes = read_programmes(root, edition, problems)
     default_decimal = "," if config.site.language == "nl" else "."
     frames, sources, files, headers = [], [], [], {}
-    if not edition.finance:
+    if not edition.finance and not edition.text_only:
         problems.warning(f"edition {edition.id} has no finance files", file="begroot.toml",
-                         code="no-finance", hint="add an [[editions.finance]] table")
+                         code="no-finance", hint="add an [[editions.finance]] table, or set text_only = true for an edition without figures")
     for source in edition.finance:
         result = read_finance(root, edition, source, problems, default_decimal)
         files.append(folder / (source.file or source.datapackage))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -40,19 +39,14 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    from begroot.build import build
-    from begroot.cli import demo_project
-
-    site = tmp_path_factory.mktemp("browser") / "site"
-    build(demo_project(), site)
+def site_url(demo_built):
+    site, _ = demo_built  # the session's build of the demo (tests/conftest.py)
     handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    shutil.rmtree(site, ignore_errors=True)
 
 
 PAGE_TYPES = {
@@ -67,4 +61,8 @@ PAGE_TYPES = {
     "statement": "/over/toegankelijkheid/",
     "search": "/zoeken/",
     "downloads": "/begroting-2024/downloads/",
+    "jaarstukken programme": "/jaarstukken-2023/programma/3-vitaal-en-sociaal/",
+    "text-only edition": "/begroting-2016/",
+    "text-only programme": "/begroting-2016/programma/4-welzijn-gezondheid-zorg-en-vernieuwing-sociaal-domein/",
+    "text-only downloads": "/begroting-2016/downloads/",
 }

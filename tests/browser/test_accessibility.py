@@ -47,6 +47,23 @@ def test_page_does_not_scroll_sideways_on_a_phone(browser, site_url):
     context.close()
 
 
+def test_edition_cards_hold_their_figures(browser, site_url):
+    """With several editions side by side on the home page, no figure sticks out of its card."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + "/")
+    outside = page.evaluate("""() => [...document.querySelectorAll('.card')].flatMap(card => {
+        const box = card.getBoundingClientRect();
+        return [...card.querySelectorAll('.key-figures > div')].filter(el => {
+            const r = el.getBoundingClientRect();
+            return r.left < box.left || r.right > box.right;
+        }).map(el => card.querySelector('h3').textContent.trim() + ': ' + el.textContent.trim());
+    })""")
+    assert page.locator(".card").count() == 4
+    assert outside == []
+    context.close()
+
+
 def test_keyboard_path_from_home_to_a_programme_table(browser, site_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

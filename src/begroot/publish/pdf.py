@@ -29,7 +29,8 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
         programmes.append({"programme": programme, "label": page.title, "anchor": f"p-{programme.slug}",
                            "texts": ctx["texts"], "table": ctx["table"], "main": ctx["main"],
                            # WeasyPrint does not apply the page's CSS inside SVG: the colours go in it
-                           "chart": Markup(with_style(ctx["chart"], budget.config.theme.primary_color)),
+                           "chart": Markup(with_style(ctx["chart"], budget.config.theme.primary_color))
+                           if ctx["chart"] is not None else None, "covered": ctx.get("covered", []),
                            "share_lasten": ctx["share_lasten"], "share_baten": ctx["share_baten"]})
     from ..render.format import period_label_text
 
@@ -37,6 +38,7 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
         lang=renderer.language, t=renderer.t, edition=edition, organisation=budget.config.organisation,
         theme=budget.config.theme, unit_label=renderer.unit_label, money=renderer.money, pct=renderer.pct,
         programmes=programmes, grand=fig.grand(), edition_texts=edition.texts_for(None),
+        has_figures=renderer.has_figures(edition),
         period=period_label_text(fig.main, renderer.language),
         stamp=renderer.stamp(page.__class__("", "", {}, "", edition=edition)),
     )

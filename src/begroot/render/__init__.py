@@ -73,6 +73,34 @@ class PageSpec:
 #: Below this many pages to render, the work is not split over processes.
 PARALLEL_MIN_PAGES = 200
 _FORKED: tuple | None = None   # (renderer, specs, out) inherited by forked workers
+_FORKED_JOBS: list | None = None  # the jobs of run_jobs, inherited by forked workers
+
+
+def _run_jobs_in_worker(indices: list[int]) -> None:
+    jobs = _FORKED_JOBS
+    for i in indices:
+        jobs[i]()
+
+
+def run_jobs(jobs: list[Callable[[], object]]) -> None:
+    """Run independent slow jobs (the PDFs of the editions), spread over forked workers when there
+    are several jobs and cores; errors are raised here as if the jobs had run one by one."""
+    global _FORKED_JOBS
+    workers = min(os.cpu_count() or 1, 4, len(jobs))
+    if workers < 2 or "fork" not in mp.get_all_start_methods():
+        for job in jobs:
+            job()
+        return
+    _FORKED_JOBS = jobs
+    shares = [list(range(k, len(jobs), workers)) for k in range(workers)]
+    try:
+        with mp.get_context("fork").Pool(workers - 1) as pool:
+            pending = [pool.apply_async(_run_jobs_in_worker, (share,)) for share in shares[1:]]
+            _run_jobs_in_worker(shares[0])
+            for result in pending:
+                result.get()
+    finally:
+        _FORKED_JOBS = None
 
 
 def _render_in_worker(indices: list[int]) -> list[tuple[str, str | None, list]]:
@@ -143,6 +171,10 @@ class Renderer:
     def font_faces(self) -> list[dict]:
         return self._font_faces
 
+    def has_figures(self, edition: EditionData) -> bool:
+        """False for a text-only edition (or one without any finance line): its pages show no amounts."""
+        return bool(self.figures[edition.id].periods)
+
     def site_title(self) -> str:
         return self.config.site.title or self.config.organisation.name
 
@@ -164,10 +196,12 @@ class Renderer:
             base = (site, edition.version)
             specs.append(PageSpec(edition.id, _digest(base, _texts_key(edition.texts_for(None))),
                                   functools.partial(self.edition_page, edition)))
-            specs.append(PageSpec(f"{edition.id}/taakvelden", _digest(base),
-                                  functools.partial(self.taakvelden_page, edition)))
-            specs.append(PageSpec(f"{edition.id}/downloads", _digest(base),
-                                  functools.partial(self.downloads_page, edition)))
+            if self.has_figures(edition):
+                specs.append(PageSpec(f"{edition.id}/taakvelden", _digest(base),
+                                      functools.partial(self.taakvelden_page, edition)))
+            if self.has_figures(edition) or self.config.site.pdf:
+                specs.append(PageSpec(f"{edition.id}/downloads", _digest(base),
+                                      functools.partial(self.downloads_page, edition)))
             if edition.goals:
                 specs.append(PageSpec(f"{edition.id}/doelen", _digest(base, repr(edition.goals)),
                                       functools.partial(self.goals_page, edition)))
@@ -192,7 +226,7 @@ class Renderer:
         for edition in self.editions_sorted():
             fig = self.figures[edition.id]
             rows.append({"edition": edition, "path": edition.id, "period": period_label(fig.main, self.language),
-                         "amounts": fig.grand()})
+                         "amounts": fig.grand(), "has_figures": self.has_figures(edition)})
         return Page("", "home.html", {"rows": rows}, self.site_title())
 
     def about_page(self) -> Page:
@@ -222,7 +256,9 @@ class Renderer:
         programmes = self._programme_rows(edition, [p for p in tops if not p.is_overview])
         overviews = self._programme_rows(edition, [p for p in tops if p.is_overview])
         period = period_label(fig.main, self.language)
-        share_charts = [self._share_chart(kind, programmes + overviews, period) for kind in ("lasten", "baten")]
+        has_figures = self.has_figures(edition)
+        share_charts = [self._share_chart(kind, programmes + overviews, period) if has_figures else None
+                        for kind in ("lasten", "baten")]
         inhabitants = self.config.organisation.inhabitants.get(edition.config.year)
         grand = fig.grand()
         per_head = {
@@ -240,6 +276,7 @@ class Renderer:
             # the programme tables' per-inhabitant columns: euros with cents (none without inhabitants)
             "per_head_cell": (lambda euros: fmt.euro_cents(per_inhabitant(euros, inhabitants), self.language))
             if inhabitants else None,
+            "has_figures": has_figures, "has_downloads": has_figures or self.config.site.pdf,
         }, f"{edition.config.display_title} {self.t['at_a_glance']}", edition=edition,
             crumbs=[(self.t["home"], "")],
             files={f"grafiek-{kind}.svg": charts.standalone(c["svg"], self.config.theme.primary_color)
@@ -249,7 +286,7 @@ class Renderer:
                    "saldo": euros_text(r["amounts"].saldo),
                    "aandeel_lasten": f"{r['share_lasten']:.6f}" if r["share_lasten"] is not None else "",
                    "aandeel_baten": f"{r['share_baten']:.6f}" if r["share_baten"] is not None else ""}
-                  for r in programmes + overviews])
+                  for r in programmes + overviews] if has_figures else None)
 
     def execution_view(self, fig: EditionFigures, code: str | None, edition: EditionData) -> dict | None:
         """Plan against realisation in the edition's year (jaarstukken), as table rows."""
@@ -299,10 +336,14 @@ class Renderer:
             ("programmas.csv", "CSV", self.t["dl_programmes"]), ("taakvelden.csv", "CSV", self.t["dl_taakvelden"]),
             ("datapackage.json", "Fiscal Data Package", self.t["dl_fdp"]),
         ]
+        has_figures = self.has_figures(edition)
+        if not has_figures:
+            files = []  # a text-only edition: only the PDF
         if self.config.site.pdf:
             files.insert(0, (f"{edition.id}.pdf", "PDF", self.t["dl_pdf"]))
-        return Page(f"{edition.id}/downloads", "downloads.html", {"files": files},
-                    self.t["downloads_title"].format(edition=edition.config.display_title), edition=edition,
+        title = self.t["downloads_title" if has_figures else "downloads_title_text_only"]
+        return Page(f"{edition.id}/downloads", "downloads.html", {"files": files, "has_figures": has_figures},
+                    title.format(edition=edition.config.display_title), edition=edition,
                     crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
 
     def _share_chart(self, kind: str, rows: list[dict], period: str) -> dict | None:
@@ -412,6 +453,8 @@ class Renderer:
             crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
 
     def programme_page(self, edition: EditionData, programme: Programme) -> Page:
+        if not self.has_figures(edition):
+            return self._programme_page_text_only(edition, programme)
         fig = self.figures[edition.id]
         periods = fig.periods_of(programme.code) or [fig.main]
         own = fig.programmes.get(programme.code, {})
@@ -434,14 +477,7 @@ class Renderer:
                       for tv, a in sorted(fig.programme_taakvelden.get(programme.code, {}).items(),
                                           key=lambda kv: iv3.sort_key(kv[0]))
                       if tv is not None]
-        crumbs = [(self.t["home"], ""), (edition.config.display_title, edition.id)]
-        ancestors = []
-        node = programme.parent
-        while node is not None:
-            ancestors.append(edition.programmes[node])
-            node = edition.programmes[node].parent
-        for anc in reversed(ancestors):
-            crumbs.append((self.programme_label(anc, edition), programme_path(edition, anc)))
+        crumbs = self._programme_crumbs(edition, programme)
         in_goals = {name for g in edition.goals if g.programme == programme.code for name in g.indicators}
         indicators = [self.series_view(s, f"ind-x-{n}") for n, s in enumerate(
             s for (code, name), s in sorted(edition.series.items()) if code == programme.code and name not in in_goals)]
@@ -456,7 +492,7 @@ class Renderer:
             "programme": programme, "fig": fig, "table": table, "chart": chart, "children": children,
             "taakvelden": taakvelden, "texts": texts, "indicators": indicators, "execution": plan,
             "goals": self.goal_views(edition, programme.code),
-            "main": main_amounts, "period": period,
+            "main": main_amounts, "period": period, "has_figures": True,
             "share_lasten": fig.share_lasten(programme.code), "share_baten": fig.share_baten(programme.code),
             "parent": edition.programmes[programme.parent] if programme.parent else None,
             "parent_path": programme_path(edition, edition.programmes[programme.parent]) if programme.parent else None,
@@ -583,12 +619,52 @@ class Renderer:
 
     def change_pct(self, fraction: Decimal | None) -> str:
         return fmt.change(fraction, self.language)
+    def _programme_crumbs(self, edition: EditionData, programme: Programme) -> list[tuple[str, str]]:
+        crumbs = [(self.t["home"], ""), (edition.config.display_title, edition.id)]
+        ancestors = []
+        node = programme.parent
+        while node is not None:
+            ancestors.append(edition.programmes[node])
+            node = edition.programmes[node].parent
+        for anc in reversed(ancestors):
+            crumbs.append((self.programme_label(anc, edition), programme_path(edition, anc)))
+        return crumbs
+
+    def _programme_page_text_only(self, edition: EditionData, programme: Programme) -> Page:
+        """A programme of an edition without figures: its texts, its deelprogramma's and the Iv3
+        taakvelden its patterns cover; no amounts."""
+        from ..read.programmes import match_taakveld
+        from .. import reference
+
+        year = reference.reference_year(edition.config.year)
+        patterns, todo = [], [programme.code]
+        while todo:  # the programme's own patterns and those of its deelprogramma's
+            node = edition.programmes[todo.pop()]
+            patterns.extend(node.taakvelden)
+            todo.extend(c for c in node.children if c in edition.programmes)
+        covered = [{"code": code, "name": tv.name} for code, tv in reference.taakvelden(year).items()
+                   if tv.leaf and any(match_taakveld(code, p) for p in patterns)]
+        covered.sort(key=lambda r: iv3.sort_key(r["code"]))
+        children = [{"label": self.programme_label(edition.programmes[c], edition),
+                     "path": programme_path(edition, edition.programmes[c])}
+                    for c in programme.children if c in edition.programmes]
+        parent = edition.programmes[programme.parent] if programme.parent else None
+        return Page(programme_path(edition, programme), "programme.html", {
+            "programme": programme, "has_figures": False, "texts": edition.texts_for(programme.code),
+            "children": children, "covered": covered, "covered_year": year, "table": [], "chart": None,
+            "main": None, "share_lasten": None, "share_baten": None, "execution": None,
+            "goals": self.goal_views(edition, programme.code), "indicators": [], "taakvelden": [],
+            "parent": parent, "parent_path": programme_path(edition, parent) if parent else None,
+        }, self.programme_label(programme, edition), edition=edition,
+            crumbs=self._programme_crumbs(edition, programme))
 
     # ----------------------------------------------------------------------------- writing
     def stamp(self, page: Page) -> str:
         built = fmt.stamp(self.build_time)
         if page.edition is not None:
             exported = page.edition.exported_at
+            if exported is None and not self.has_figures(page.edition):
+                return self.t["stamp_no_export"].format(built=built)
         else:
             known = [e.exported_at for e in self.budget.editions if e.exported_at]
             exported = max(known) if known else None
@@ -691,14 +767,20 @@ class Renderer:
         from ..publish.downloads import write_edition_downloads
 
         old = previous.downloads if previous is not None else {}
+        pdfs = []
         for edition in self.budget.editions:
             # the PDF holds the texts too, so they are part of what the downloads depend on
             key = _digest(self.config.model_dump_json(), edition.version,
                           _texts_key(edition.texts) if self.config.site.pdf else ())
-            if old.get(edition.id) == key and (out / edition.id / "downloads" / "datapackage.json").exists():
+            has_figures = self.has_figures(edition)
+            if not has_figures and not self.config.site.pdf:
+                continue  # a text-only edition without a PDF has nothing to download
+            sentinel = "datapackage.json" if has_figures else f"{edition.id}.pdf"
+            if old.get(edition.id) == key and (out / edition.id / "downloads" / sentinel).exists():
                 self.state.downloads[edition.id] = key
                 continue
-            write_edition_downloads(self.budget, edition, self.figures[edition.id], out, created=self.build_time)
+            if has_figures:
+                write_edition_downloads(self.budget, edition, self.figures[edition.id], out, created=self.build_time)
             if self.config.site.pdf:
                 from ..publish.pdf import write_pdf
 
@@ -707,8 +789,9 @@ class Renderer:
                 if self.background is not None:
                     self.background.append(job)  # under serve: made after the pages are shown
                 else:
-                    job()
+                    pdfs.append(job)
             self.state.downloads[edition.id] = key
+        run_jobs(pdfs)
 
     def write(self, out: Path, previous: RenderState | None = None) -> list[Path]:
         """Write the site into ``out``. With ``previous`` (the state of the last build into the

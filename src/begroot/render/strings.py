@@ -205,6 +205,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "size_class_range": "gemeenten met {low} tot {high} inwoners",
         "size_class_below": "gemeenten met minder dan {high} inwoners",
         "size_class_open": "gemeenten met {low} inwoners of meer",
+        "no_figures": "Deze editie heeft geen cijfers: alleen de programma's en de teksten.",
+        "no_figures_short": "Alleen teksten, geen cijfers",
+        "covered_taakvelden": "Iv3-taakvelden van dit programma",
+        "covered_taakvelden_intro": "Deze taakvelden horen bij dit programma (Iv3-lijst van {year}).",
+        "downloads_intro_text_only": "Deze editie heeft geen cijfers. U kunt de hele editie als PDF downloaden.",
+        "downloads_title_text_only": "Downloaden: {edition}",
+        "stamp_no_export": "Deze pagina is gebouwd op {built}; deze editie heeft geen export met cijfers",
     },
     "en": {
         "skip": "Skip to content",
@@ -408,6 +415,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "size_class_range": "municipalities with {low} to {high} inhabitants",
         "size_class_below": "municipalities with fewer than {high} inhabitants",
         "size_class_open": "municipalities with {low} inhabitants or more",
+        "no_figures": "This edition has no figures: only the programmes and the texts.",
+        "no_figures_short": "Texts only, no figures",
+        "covered_taakvelden": "Iv3 taakvelden of this programme",
+        "covered_taakvelden_intro": "These taakvelden belong to this programme (Iv3 list of {year}).",
+        "downloads_intro_text_only": "This edition has no figures. You can download the whole edition as a PDF.",
+        "downloads_title_text_only": "Download: {edition}",
+        "stamp_no_export": "This page was built on {built}; this edition has no export of figures",
     },
 }
 
