@@ -65,4 +65,8 @@ PAGE_TYPES = {
     "text-only edition": "/begroting-2016/",
     "text-only programme": "/begroting-2016/programma/4-welzijn-gezondheid-zorg-en-vernieuwing-sociaal-domein/",
     "text-only downloads": "/begroting-2016/downloads/",
+    "jaarstukken edition": "/jaarstukken-2023/",
+    "compare index": "/vergelijk/",
+    "comparison": "/vergelijk/begroting-2023/begroting-2024/",
+    "comparison across a restructuring": "/vergelijk/begroting-2016/begroting-2023/",
 }
