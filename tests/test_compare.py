@@ -352,3 +352,12 @@ def test_a_shared_taakveld_stays_with_the_programmes_that_continue(tmp_path):
     assert flows[("1", "9")].a["lasten"] == 0 and flows[("1", "9")].estimated
     assert {(ch.kind, tuple(ch.old), tuple(ch.new)) for ch in c.changes} == {
         ("same", ("1",), ("1",)), ("same", ("2",), ("2",)), ("new", (), ("9",))}
+
+
+def test_a_taakveld_in_one_edition_only_is_a_plain_row(tmp_path):
+    from begroot.compare import GroupRow
+    from begroot.figures import Amounts
+
+    only_old = GroupRow(("0.11",), (), {}, Amounts(Decimal(5), Decimal(0)), Amounts())
+    assert not only_old.changed_codes and only_old.delta == Amounts(Decimal(-5), Decimal(0))
+    assert GroupRow(("6.71a",), ("6.711",), {}, None, None).changed_codes

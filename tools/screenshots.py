@@ -29,11 +29,18 @@ def page_types(site: Path) -> dict[str, str]:
     programmes = sorted((site / edition / "programma").iterdir())
     top = next(p.name for p in programmes if p.name[0].isdigit() and not p.name.split("-")[1].isdigit())
     child = next((p.name for p in programmes if len(p.name.split("-")) > 2 and p.name.split("-")[1].isdigit()), top)
-    return {
+    types = {
         "home": "/", "edition": f"/{edition}/", "programme": f"/{edition}/programma/{top}/",
         "deelprogramma": f"/{edition}/programma/{child}/", "taakvelden": f"/{edition}/taakvelden/", "over": "/over/",
         "goals": f"/{edition}/doelen/", "statement": "/over/toegankelijkheid/",
     }
+    comparisons = sorted(site.glob("vergelijk/*/*/index.html"))
+    if comparisons:
+        types["compare"] = "/" + comparisons[-1].parent.relative_to(site).as_posix() + "/"
+    for annual in sorted(site.glob("jaarstukken-*/programma/*/index.html"))[:1]:
+        types["jaarstukken"] = "/" + annual.parent.parent.parent.name + "/"
+        types["jaarstukken-programme"] = "/" + annual.parent.relative_to(site).as_posix() + "/"
+    return types
 
 
 def main() -> None:

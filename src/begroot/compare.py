@@ -188,7 +188,8 @@ class GroupRow:
 
     @property
     def changed_codes(self) -> bool:
-        return self.old != self.new
+        """Codes that differ between the years (not a code that has money in one edition only)."""
+        return bool(self.old) and bool(self.new) and self.old != self.new
 
     @property
     def delta(self) -> Amounts | None:

@@ -559,7 +559,9 @@ class Renderer:
                 y = getattr(tb, key) if tb is not None else None
                 totals.append({"label": self.t[key], "a": self.money(x), "b": self.money(y),
                                "delta": self.signed(y - x) if x is not None and y is not None else "–",
-                               "pct": self.change_pct(delta_pct(x, y)), "total": key == "saldo"})
+                               # a change in % of a saldo (often near zero) says nothing
+                               "pct": self.change_pct(delta_pct(x, y) if key != "saldo" else None),
+                               "total": key == "saldo"})
             if all(heads):  # each year's amounts divided by that year's inhabitants
                 for key in ("lasten", "baten"):
                     x = per_inhabitant(getattr(ta, key), heads[0]) if ta is not None else None

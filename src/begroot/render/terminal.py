@@ -48,7 +48,7 @@ def print_comparison(console: Console, budget: Budget, c: Comparison, *, words: 
         ta, tb = c.a.total(), c.b.total()
         for key in ("lasten", "baten", "saldo"):
             x, y = getattr(ta, key), getattr(tb, key)
-            totals.add_row(t[key], money(x), money(y), signed(y - x), change(_pct(x, y)))
+            totals.add_row(t[key], money(x), money(y), signed(y - x), change(_pct(x, y) if key != "saldo" else None))
         console.print(totals)
     else:
         missing = la if not c.a.has_figures else lb
