@@ -83,3 +83,21 @@ def test_slow_jobs_run_each_once_and_their_errors_reach_the_caller(tmp_path):
     with pytest.raises(ValueError, match="job failed"):
         run_jobs([functools.partial(_write, tmp_path / "x.txt", "x"), _fail])
     run_jobs([])
+
+
+@needs_poppler
+def test_jaarstukken_pdf_has_plan_against_realisation_and_the_explanations(demo_built):
+    site, result = demo_built
+    pdf = site / "jaarstukken-2023" / "downloads" / "jaarstukken-2023.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    edition = result.loaded.budget.edition("jaarstukken-2023")
+    fig = result.loaded.figures["jaarstukken-2023"]
+    assert "Begroting en realisatie 2023" in text
+    # programme 3's realisation, as the page shows it (x € 1.000)
+    from begroot.render.format import money
+    assert money(fig.of("3", (2023, "realisatie")).lasten) in text
+    # every explanation written for the jaarstukken is in the PDF, next to the figures
+    explanations = [t for t in edition.texts if t.section == "toelichting"]
+    assert explanations
+    assert text.count("Toelichting op de verschillen") == len(explanations)

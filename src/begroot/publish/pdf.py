@@ -31,12 +31,14 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
                            # WeasyPrint does not apply the page's CSS inside SVG: the colours go in it
                            "chart": Markup(with_style(ctx["chart"], budget.config.theme.primary_color))
                            if ctx["chart"] is not None else None, "covered": ctx.get("covered", []),
-                           "share_lasten": ctx["share_lasten"], "share_baten": ctx["share_baten"]})
+                           "share_lasten": ctx["share_lasten"], "share_baten": ctx["share_baten"],
+                           "execution": ctx["execution"]})
     from ..render.format import period_label_text
 
     return environment().get_template("pdf.html").render(
         lang=renderer.language, t=renderer.t, edition=edition, organisation=budget.config.organisation,
         theme=budget.config.theme, unit_label=renderer.unit_label, money=renderer.money, pct=renderer.pct,
+        signed=renderer.signed, change_pct=renderer.change_pct,
         programmes=programmes, grand=fig.grand(), edition_texts=edition.texts_for(None),
         has_figures=renderer.has_figures(edition),
         period=period_label_text(fig.main, renderer.language),
