@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 import multiprocessing as mp
 import os
 import shutil
@@ -23,7 +22,7 @@ from typing import Callable
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..errors import Problem
-from ..figures import Amounts, EditionFigures, Period, compute, euros_text, per_inhabitant
+from ..figures import Amounts, EditionFigures, Period, compute, per_inhabitant
 from ..model import Budget, EditionData, Programme
 from . import charts, iv3
 from .audit import AuditResult, audit_page
@@ -47,14 +46,34 @@ def environment() -> Environment:
 
 @dataclass
 class Page:
+    """One page of the site, with the downloads written next to it.
+
+    Every table of figures on a page is also a download. To give a new table its downloads:
+
+    1. add its rows to ``tables`` under a stable name, a slug unique on the page (``cijfers``,
+       ``deelprogrammas``, ``indicator-2``): one dict per row shown, in the order shown, with
+       the keys as column names; values are ``str``, ``int``, ``Decimal`` or ``None``. Exact
+       amounts are ``Decimal`` euros with cents (:func:`exact`), never floats; a total row is
+       a row too, marked as such in a column (``soort``/``niveau`` = ``"totaal"``);
+    2. in the template, put ``{{ table_downloads(name, caption) }}`` (from ``_macros.html``)
+       right after the table; ``programme_table`` does it when given ``downloads=name``.
+
+    The build writes each table as ``<name>.csv`` and ``<name>.json`` (decimals as exact text,
+    "802980000.00") and ``<name>.xlsx`` (decimals as numbers), and each chart in ``charts`` as
+    ``<name>.svg`` and ``<name>.png``; ``{{ chart_downloads(name, title) }}`` links them.
+    Files of a table or chart that is gone are removed on the next build. tests/test_downloads.py
+    checks that every table on every page has its downloads and that they hold what is shown.
+    """
+
     path: str                 # folder path relative to the site root, "" for the home page
     template: str
     context: dict
     title: str
     edition: EditionData | None = None
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, path) above this page
-    data: list[dict] | None = None  # the figures of the page's main table, also written as cijfers.csv/.json
-    files: dict[str, str] = field(default_factory=dict)  # more files in the page's folder (charts as SVG)
+    tables: dict[str, list[dict]] = field(default_factory=dict)  # name -> rows: <name>.csv/.xlsx/.json
+    charts: dict[str, str] = field(default_factory=dict)  # name -> chart SVG: <name>.svg/.png
+    files: dict[str, str] = field(default_factory=dict)  # other text files in the page's folder
 
     @property
     def depth(self) -> int:
@@ -74,7 +93,7 @@ PARALLEL_MIN_PAGES = 200
 _FORKED: tuple | None = None   # (renderer, specs, out) inherited by forked workers
 
 
-def _render_in_worker(indices: list[int]) -> list[tuple[str, str | None, list]]:
+def _render_in_worker(indices: list[int]) -> list[tuple[str, str | None, list, list[str]]]:
     renderer, specs, out = _FORKED
     return [renderer._render_and_write(specs[i], out) for i in indices]
 
@@ -85,6 +104,16 @@ def _digest(*parts) -> str:
 
 def _texts_key(texts) -> tuple:
     return tuple((t.source, t.section, t.title, t.order, t.html) for t in texts)
+
+
+def exact(euros: Decimal | None) -> Decimal | None:
+    """An amount for a download: exact euros with two decimals (None stays None)."""
+    return None if euros is None else euros.quantize(Decimal("0.01"))
+
+
+def share(fraction: Decimal | None) -> Decimal | None:
+    """A share for a download: a fraction with six decimals (0.602938 = 60.2938 %)."""
+    return None if fraction is None else fraction.quantize(Decimal("0.000001"))
 
 
 def programme_path(edition: EditionData, programme: Programme) -> str:
@@ -198,6 +227,24 @@ class Renderer:
             "label": self.programme_label(p, edition),
         } for p in programmes]
 
+    def programme_table_rows(self, rows: list[dict], total: Amounts | None = None, shares: bool = True) -> list[dict]:
+        """The download of a ``programme_table``: its rows (from :meth:`_programme_rows`) and total."""
+        def row(code: str, name: str, kind: str, a: Amounts, share_lasten, share_baten) -> dict:
+            out = {"code": code, "naam": name, "soort": kind, "lasten": exact(a.lasten)}
+            if shares:
+                out["aandeel_lasten"] = share(share_lasten)
+            out["baten"] = exact(a.baten)
+            if shares:
+                out["aandeel_baten"] = share(share_baten)
+            out["saldo"] = exact(a.saldo)
+            return out
+
+        out = [row(r["programme"].code, r["programme"].title, r["programme"].kind, r["amounts"],
+                   r["share_lasten"], r["share_baten"]) for r in rows]
+        if total is not None:
+            out.append(row("", self.t["total"], "totaal", total, None, None))
+        return out
+
     def programme_label(self, p: Programme, edition: EditionData) -> str:
         if p.is_overview:
             return p.title
@@ -211,6 +258,8 @@ class Renderer:
         overviews = self._programme_rows(edition, [p for p in tops if p.is_overview])
         period = period_label(fig.main, self.language)
         share_charts = [self._share_chart(kind, programmes + overviews, period) for kind in ("lasten", "baten")]
+        share_charts = [dict(c, name=f"grafiek-{kind}") for kind, c in zip(("lasten", "baten"), share_charts)
+                        if c is not None]
         inhabitants = self.config.organisation.inhabitants.get(edition.config.year)
         grand = fig.grand()
         per_head = {
@@ -219,20 +268,15 @@ class Renderer:
         } if inhabitants else None
         return Page(edition.id, "edition.html", {
             "fig": fig, "grand": grand, "period": period, "programmes": programmes, "overviews": overviews,
-            "charts": [c for c in share_charts if c is not None], "texts": edition.texts_for(None),
+            "charts": share_charts, "texts": edition.texts_for(None),
             "tree": self._programme_tree(edition), "inhabitants": inhabitants, "per_head": per_head,
             "compact": {k: fmt.compact(getattr(grand, k), self.language) for k in ("lasten", "baten")},
             "has_goals": bool(edition.goals),
         }, f"{edition.config.display_title} {self.t['at_a_glance']}", edition=edition,
             crumbs=[(self.t["home"], "")],
-            files={f"grafiek-{kind}.svg": charts.standalone(c["svg"], self.config.theme.primary_color)
-                   for kind, c in zip(("lasten", "baten"), share_charts) if c is not None},
-            data=[{"code": r["programme"].code, "naam": r["programme"].title, "soort": r["programme"].kind,
-                   "lasten": euros_text(r["amounts"].lasten), "baten": euros_text(r["amounts"].baten),
-                   "saldo": euros_text(r["amounts"].saldo),
-                   "aandeel_lasten": f"{r['share_lasten']:.6f}" if r["share_lasten"] is not None else "",
-                   "aandeel_baten": f"{r['share_baten']:.6f}" if r["share_baten"] is not None else ""}
-                  for r in programmes + overviews])
+            charts={c["name"]: c["svg"] for c in share_charts},
+            tables={"programmas": self.programme_table_rows(programmes),
+                    **({"overzichten": self.programme_table_rows(overviews, total=grand)} if overviews else {})})
 
     def search_page(self) -> Page:
         items = []
@@ -307,7 +351,22 @@ class Renderer:
             "fig": fig, "groups": list(groups.values()), "grand": fig.grand(),
             "period": period_label(fig.main, self.language),
         }, self.t["taakvelden_title"].format(edition=edition.config.display_title), edition=edition,
-            crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
+            crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)],
+            tables={"taakvelden": self._taakvelden_table(list(groups.values()), fig.grand())})
+
+    def _taakvelden_table(self, groups: list[dict], grand: Amounts) -> list[dict]:
+        """The taakvelden table as shown: each main group's row, then its taakvelden; the total last."""
+        def row(code: str, name: str, programmes: str, level: str, a: Amounts) -> dict:
+            return {"taakveld": code, "naam": name, "programmas": programmes, "niveau": level,
+                    "lasten": exact(a.lasten), "baten": exact(a.baten), "saldo": exact(a.saldo)}
+
+        out = []
+        for group in groups:
+            out.append(row(group["main"], group["name"], "", "hoofdtaakveld", group["total"]))
+            out += [row(r["code"], r["name"], ", ".join(p["label"] for p in r["programmes"]), "taakveld", r["amounts"])
+                    for r in group["rows"]]
+        out.append(row("", self.t["total"], "", "totaal", grand))
+        return out
 
     # ----------------------------------------------------------------------------- goals
     def series_view(self, series, chart_id: str) -> dict:
@@ -330,6 +389,8 @@ class Renderer:
             "series": series, "status": status(series, self.config.goals.tolerance), "chart": chart,
             "rows": [{"year": y, "target": fmt_value(t), "actual": fmt_value(a)}
                      for y, t, a in zip(years, targets, actuals)],
+            "download": [{"indicator": series.name, "eenheid": series.unit, "jaar": y, "streefwaarde": t,
+                          "realisatie": a} for y, t, a in zip(years, targets, actuals)],
             "baseline": (series.baseline[0], self.number(series.baseline[1])) if series.baseline else None,
         }
 
@@ -353,11 +414,15 @@ class Renderer:
         from ..goals import overhead_share
 
         fig = self.figures[edition.id]
+        goals = self.goal_views(edition)
         return Page(f"{edition.id}/doelen", "goals.html", {
-            "goals": self.goal_views(edition), "period": period_label(fig.main, self.language),
+            "goals": goals, "period": period_label(fig.main, self.language),
             "overhead": overhead_share(edition.lines, *fig.main),
         }, self.t["goals_title"].format(edition=edition.config.display_title), edition=edition,
-            crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
+            crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)],
+            tables={"doelen": [{"doel": g["goal"].title, "programma": g["programme"].code,
+                                "programma_naam": g["programme"].title, "status": g["status"],
+                                "kosten": exact(g["cost"])} for g in goals]})
 
     def programme_page(self, edition: EditionData, programme: Programme) -> Page:
         fig = self.figures[edition.id]
@@ -393,18 +458,32 @@ class Renderer:
         in_goals = {name for g in edition.goals if g.programme == programme.code for name in g.indicators}
         indicators = [self.series_view(s, f"ind-x-{n}") for n, s in enumerate(
             s for (code, name), s in sorted(edition.series.items()) if code == programme.code and name not in in_goals)]
-        data = [{"jaar": r["period"][0], "kolom": r["period"][1], "lasten": euros_text(r["amounts"].lasten),
-                 "baten": euros_text(r["amounts"].baten), "saldo": euros_text(r["amounts"].saldo)} for r in table]
+        goals = self.goal_views(edition, programme.code)
+        tables = {"cijfers": [{"jaar": r["period"][0], "kolom": r["period"][1], "lasten": exact(r["amounts"].lasten),
+                               "baten": exact(r["amounts"].baten), "saldo": exact(r["amounts"].saldo)} for r in table]}
+        page_charts = {"grafiek": chart}
+        if children:
+            tables["deelprogrammas"] = self.programme_table_rows(children, total=main_amounts)
+        if taakvelden:
+            tables["taakvelden"] = [{"taakveld": tv["code"], "naam": tv["name"], "lasten": exact(tv["amounts"].lasten),
+                                     "baten": exact(tv["amounts"].baten), "saldo": exact(tv["amounts"].saldo)}
+                                    for tv in taakvelden]
+        # the indicators in the order the page shows them: those of the goals first
+        for n, view in enumerate([v for g in goals for v in g["indicators"]] + indicators, start=1):
+            view["table"], tables[f"indicator-{n}"] = f"indicator-{n}", view["download"]
+            if view["chart"] is not None:
+                view["chart_name"] = f"grafiek-indicator-{n}"
+                page_charts[view["chart_name"]] = view["chart"]
         return Page(programme_path(edition, programme), "programme.html", {
             "programme": programme, "fig": fig, "table": table, "chart": chart, "children": children,
             "taakvelden": taakvelden, "texts": edition.texts_for(programme.code), "indicators": indicators,
-            "goals": self.goal_views(edition, programme.code),
+            "goals": goals,
             "main": main_amounts, "period": period,
             "share_lasten": fig.share_lasten(programme.code), "share_baten": fig.share_baten(programme.code),
             "parent": edition.programmes[programme.parent] if programme.parent else None,
             "parent_path": programme_path(edition, edition.programmes[programme.parent]) if programme.parent else None,
-        }, self.programme_label(programme, edition), edition=edition, crumbs=crumbs, data=data,
-            files={"grafiek.svg": charts.standalone(chart, self.config.theme.primary_color)})
+        }, self.programme_label(programme, edition), edition=edition, crumbs=crumbs, tables=tables,
+            charts=page_charts)
 
     # ----------------------------------------------------------------------------- writing
     def stamp(self, page: Page) -> str:
@@ -449,22 +528,32 @@ class Renderer:
         os.replace(tmp, target)  # readers never see a half-written page
         return target
 
-    def _render_and_write(self, spec: PageSpec, out: Path) -> tuple[str, str | None, list]:
+    def _write_page_files(self, folder: Path, page: Page) -> list[str]:
+        """The page's other files: its tables (CSV, XLSX, JSON) and charts (SVG, PNG); returns their names."""
+        from ..publish.downloads import write_table
+        from ..publish.images import svg_to_png
+
+        names = []
+        for name, content in page.files.items():
+            (folder / name).write_text(content, encoding="utf-8")
+            names.append(name)
+        for name, rows in page.tables.items():
+            names += write_table(folder, name, rows, created=self.build_time)
+        for name, svg in page.charts.items():
+            text = charts.standalone(svg, self.config.theme.primary_color)
+            (folder / f"{name}.svg").write_text(text, encoding="utf-8")
+            (folder / f"{name}.png").write_bytes(svg_to_png(text))
+            names += [f"{name}.svg", f"{name}.png"]
+        return names
+
+    def _render_and_write(self, spec: PageSpec, out: Path) -> tuple[str, str | None, list, list[str]]:
         page = spec.make()
         html = self.render(page)
         self._write_page(out, spec.path, html)
-        for name, content in page.files.items():
-            (out / spec.path / name).write_text(content, encoding="utf-8")
-        if page.data is not None:
-            from ..publish.downloads import table_csv
+        files = self._write_page_files(out / spec.path, page)
+        return spec.path, spec.deps, audit_page(html), files
 
-            folder = out / spec.path
-            (folder / "cijfers.csv").write_text(table_csv(page.data), encoding="utf-8")
-            (folder / "cijfers.json").write_text(json.dumps(page.data, ensure_ascii=False, indent=1) + "\n",
-                                                 encoding="utf-8")
-        return spec.path, spec.deps, audit_page(html)
-
-    def _render_all(self, todo: list[PageSpec], out: Path) -> list[tuple[str, str | None, list]]:
+    def _render_all(self, todo: list[PageSpec], out: Path) -> list[tuple[str, str | None, list, list[str]]]:
         """Render and write pages; with many pages, half of the pure ones go to a forked worker
         per extra core. The output does not depend on how the work was split."""
         workers = min(os.cpu_count() or 1, 4)
@@ -473,6 +562,9 @@ class Renderer:
             return [self._render_and_write(spec, out) for spec in todo]
         global _FORKED
         _FORKED = (self, todo, out)
+        from ..publish.images import options
+
+        options()  # load the fonts for the charts' PNG once, before forking
         shares = [pure[k::workers] for k in range(workers)]
         mine = set(range(len(todo))) - set(i for share in shares[1:] for i in share)
         try:
@@ -519,6 +611,7 @@ class Renderer:
         self.audit = AuditResult()
         self.state = RenderState()
         old = previous.pages if previous is not None else {}
+        old_files = previous.files if previous is not None else {}
         todo: list[PageSpec] = []
         for spec in self.page_specs():
             if spec.path in seen:
@@ -529,10 +622,14 @@ class Renderer:
             if spec.deps is not None and kept is not None and kept[0] == spec.deps \
                     and (out / spec.path / "index.html").exists():
                 self.state.pages[spec.path] = kept
+                self.state.files[spec.path] = old_files.get(spec.path, [])
             else:
                 todo.append(spec)
-        for path, deps, failures in self._render_all(todo, out):
+        for path, deps, failures, files in self._render_all(todo, out):
             self.state.pages[path] = (deps, failures)
+            self.state.files[path] = files
+            for stale in set(old_files.get(path, [])) - set(files):  # a table or chart the page no longer has
+                (out / path / stale).unlink(missing_ok=True)
             written.append(out / path / "index.html")
         for path in sorted(self.state.pages, key=lambda p: (p.count("/"), p)):
             self.audit.add_known("/" + (path + "/" if path else ""), self.state.pages[path][1])
@@ -546,10 +643,8 @@ class Renderer:
             written.append(self._write_page(out, path, html))
         self._write_downloads(out, previous)
         for path in set(old) - seen:  # pages that no longer exist (a programme was removed)
-            for name in ("index.html", "cijfers.csv", "cijfers.json", "grafiek.svg"):
-                stale = out / path / name
-                if stale.exists():
-                    stale.unlink()
+            for name in ["index.html", *old_files.get(path, [])]:
+                (out / path / name).unlink(missing_ok=True)
             if (out / path).is_dir() and not any((out / path).iterdir()):
                 (out / path).rmdir()
         static = out / "static"
@@ -582,6 +677,7 @@ def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *
     if state is not None:
         state.pages = renderer.state.pages
         state.downloads = renderer.state.downloads
+        state.files = renderer.state.files
     if audit is not None:
         for key, items in sorted(renderer.audit.failures.items()):
             audit.extend((page, key, detail) for page, detail in items)

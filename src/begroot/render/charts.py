@@ -9,6 +9,7 @@ is deterministic: the same figures give the same bytes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -111,11 +112,20 @@ STANDALONE_STYLE = (
 
 
 def with_style(svg: str, primary: str = "#01689b", width: str = "") -> str:
-    """The chart with its colours inside it, for places without the site's stylesheet."""
+    """The chart with its colours inside it, for places without the site's stylesheet. With a
+    ``width`` (in pixels), the height follows from the chart's viewBox."""
     head, rest = str(svg).split(">", 1)
-    return head + (f' width="{width}"' if width else "") + ">" + STANDALONE_STYLE.replace("#01689b", primary) + rest
+    if width:
+        _, _, box_w, box_h = (Decimal(v) for v in re.search(r'viewBox="([^"]*)"', head).group(1).split())
+        head += f' width="{width}" height="{_num(box_h * Decimal(width) / box_w)}"'
+    return head + ">" + STANDALONE_STYLE.replace("#01689b", primary) + rest
+
+
+#: The width of a chart file, in pixels: twice the viewBox, sharp on a slide or in print.
+STANDALONE_WIDTH = 2 * WIDTH
 
 
 def standalone(svg: str, primary: str = "#01689b") -> str:
-    """A chart as a file of its own (for download): with its colours and an XML declaration."""
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + with_style(svg, primary, width="800") + "\n"
+    """A chart as a file of its own (for download, and the source of its PNG): with its colours,
+    its size in pixels and an XML declaration."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + with_style(svg, primary, width=str(STANDALONE_WIDTH)) + "\n"
