@@ -154,8 +154,8 @@ def write_xlsx(path: Path, sheets: dict[str, list[dict] | pl.DataFrame], created
         amount_cols = {c for c, title in enumerate(columns) if title in ("bedrag", "lasten", "baten", "saldo")}
         for r, record in enumerate(records, start=1):
             for c, value in enumerate(record):
-                if value is None:
-                    continue
+                if value is None or value == "":
+                    continue  # a blank cell
                 if c in amount_cols and isinstance(value, str):
                     value = Decimal(value)
                 if isinstance(value, Decimal):
