@@ -376,3 +376,31 @@ def test_charts_are_downloadable_as_svg_files(demo):
     assert "802.980" in texts and "246.805" in texts
     for kind in ("lasten", "baten"):
         assert ElementTree.fromstring((site / "begroting-2024" / f"grafiek-{kind}.svg").read_bytes()) is not None
+
+
+def test_pages_and_downloads_written_by_forked_workers_are_the_same(tmp_path, monkeypatch):
+    """With many pages, pages are rendered and workbooks and images written in forked workers
+    while the search index is built: the site is the same, byte for byte, as written by one process."""
+    import hashlib
+
+    import begroot.render as render
+    from begroot.cli import demo_project
+
+    def digest(site: Path) -> dict[str, str]:
+        return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(site.rglob("*")) if p.is_file()}
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    forks = []
+    real_pool = render.mp.get_context("fork").Pool
+    monkeypatch.setattr(render.mp, "get_context", lambda method: type("C", (), {
+        "Pool": staticmethod(lambda n: forks.append(n) or real_pool(n))}))
+    build(demo_project(), tmp_path / "one")
+    assert forks == []
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    build(demo_project(), tmp_path / "forked")
+    assert forks == [1, 2]  # the pages (the parent renders too), then the workbooks and images
+    one, forked = digest(tmp_path / "one"), digest(tmp_path / "forked")
+    assert sum(name.endswith((".png", ".xlsx")) for name in forked) >= 50
+    assert one == forked

@@ -93,9 +93,34 @@ PARALLEL_MIN_PAGES = 200
 _FORKED: tuple | None = None   # (renderer, specs, out) inherited by forked workers
 
 
-def _render_in_worker(indices: list[int]) -> list[tuple[str, str | None, list, list[str]]]:
+#: A page's downloads that take time to make: (folder, [(table name, rows)], [(chart name, SVG)]).
+Binaries = tuple[Path, list[tuple[str, list[dict]]], list[tuple[str, str]]]
+Rendered = tuple[str, str | None, list, list[str], Binaries]   # path, deps, audit failures, files, binaries
+
+
+def _render_in_worker(indices: list[int]) -> list[Rendered]:
     renderer, specs, out = _FORKED
     return [renderer._render_and_write(specs[i], out) for i in indices]
+
+
+_BINARIES: tuple | None = None  # (jobs, build time) inherited by forked workers
+
+
+def write_binaries(jobs: list[Binaries], created: dt.datetime) -> None:
+    """Write the XLSX workbooks of pages' tables and the PNG images of their charts."""
+    from ..publish.downloads import write_xlsx
+    from ..publish.images import svg_to_png
+
+    for folder, tables, pictures in jobs:
+        for name, rows in tables:
+            write_xlsx(folder / f"{name}.xlsx", {name: rows}, created=created, small=True)
+        for name, svg in pictures:
+            (folder / f"{name}.png").write_bytes(svg_to_png(svg))
+
+
+def _binaries_in_worker(indices: list[int]) -> None:
+    jobs, created = _BINARIES
+    write_binaries([jobs[i] for i in indices], created)
 
 
 def _digest(*parts) -> str:
@@ -141,6 +166,7 @@ class Renderer:
         self.unit = budget.config.site.unit
         self.unit_label = fmt.unit_label(self.unit, self.language)
         self.background: list | None = None  # slow jobs to run after the pages (set under serve)
+        self.pages_written: Callable[[], None] | None = None  # called once every page's HTML is written
 
     # formatting shortcuts used by templates
     def money(self, euros: Decimal | None) -> str:
@@ -528,32 +554,35 @@ class Renderer:
         os.replace(tmp, target)  # readers never see a half-written page
         return target
 
-    def _write_page_files(self, folder: Path, page: Page) -> list[str]:
-        """The page's other files: its tables (CSV, XLSX, JSON) and charts (SVG, PNG); returns their names."""
-        from ..publish.downloads import write_table
-        from ..publish.images import svg_to_png
+    def _write_page_files(self, folder: Path, page: Page) -> tuple[list[str], Binaries]:
+        """The page's other files: its tables (CSV, JSON; XLSX later) and charts (SVG; PNG later).
+        Returns the names of all of them, and what :func:`write_binaries` makes later."""
+        from ..publish.downloads import table_csv, table_json
 
         names = []
         for name, content in page.files.items():
             (folder / name).write_text(content, encoding="utf-8")
             names.append(name)
         for name, rows in page.tables.items():
-            names += write_table(folder, name, rows, created=self.build_time)
+            (folder / f"{name}.csv").write_text(table_csv(rows), encoding="utf-8")
+            (folder / f"{name}.json").write_text(table_json(rows), encoding="utf-8")
+            names += [f"{name}.csv", f"{name}.xlsx", f"{name}.json"]
+        pictures = []
         for name, svg in page.charts.items():
             text = charts.standalone(svg, self.config.theme.primary_color)
             (folder / f"{name}.svg").write_text(text, encoding="utf-8")
-            (folder / f"{name}.png").write_bytes(svg_to_png(text))
+            pictures.append((name, text))
             names += [f"{name}.svg", f"{name}.png"]
-        return names
+        return names, (folder, list(page.tables.items()), pictures)
 
-    def _render_and_write(self, spec: PageSpec, out: Path) -> tuple[str, str | None, list, list[str]]:
+    def _render_and_write(self, spec: PageSpec, out: Path) -> Rendered:
         page = spec.make()
         html = self.render(page)
         self._write_page(out, spec.path, html)
-        files = self._write_page_files(out / spec.path, page)
-        return spec.path, spec.deps, audit_page(html), files
+        files, binaries = self._write_page_files(out / spec.path, page)
+        return spec.path, spec.deps, audit_page(html), files, binaries
 
-    def _render_all(self, todo: list[PageSpec], out: Path) -> list[tuple[str, str | None, list, list[str]]]:
+    def _render_all(self, todo: list[PageSpec], out: Path) -> list[Rendered]:
         """Render and write pages; with many pages, half of the pure ones go to a forked worker
         per extra core. The output does not depend on how the work was split."""
         workers = min(os.cpu_count() or 1, 4)
@@ -562,9 +591,6 @@ class Renderer:
             return [self._render_and_write(spec, out) for spec in todo]
         global _FORKED
         _FORKED = (self, todo, out)
-        from ..publish.images import options
-
-        options()  # load the fonts for the charts' PNG once, before forking
         shares = [pure[k::workers] for k in range(workers)]
         mine = set(range(len(todo))) - set(i for share in shares[1:] for i in share)
         try:
@@ -601,6 +627,37 @@ class Renderer:
                     job()
             self.state.downloads[edition.id] = key
 
+    def _start_binaries(self, jobs: list[Binaries]):
+        """Write the workbooks and PNG images: with many pages in forked workers, which go on
+        while the caller writes the edition downloads and the search index is built; returns
+        what :meth:`_finish_binaries` waits for."""
+        from ..publish.images import options
+
+        workers = min(os.cpu_count() or 1, 4)
+        if workers < 2 or len(jobs) < PARALLEL_MIN_PAGES or "fork" not in mp.get_all_start_methods():
+            write_binaries(jobs, self.build_time)
+            return None
+        global _BINARIES
+        _BINARIES = (jobs, self.build_time)
+        options()  # the fonts for the PNG images, loaded once for all workers
+        pool = mp.get_context("fork").Pool(workers)
+        return pool, [pool.apply_async(_binaries_in_worker, (list(range(k, len(jobs), workers)),))
+                      for k in range(workers)]
+
+    @staticmethod
+    def _finish_binaries(started) -> None:
+        global _BINARIES
+        if started is None:
+            return
+        pool, pending = started
+        try:
+            for job in pending:
+                job.get()
+        finally:
+            pool.close()
+            pool.join()
+            _BINARIES = None
+
     def write(self, out: Path, previous: RenderState | None = None) -> list[Path]:
         """Write the site into ``out``. With ``previous`` (the state of the last build into the
         same folder), pages whose dependencies did not change are left as they are."""
@@ -625,7 +682,9 @@ class Renderer:
                 self.state.files[spec.path] = old_files.get(spec.path, [])
             else:
                 todo.append(spec)
-        for path, deps, failures, files in self._render_all(todo, out):
+        binaries: list[Binaries] = []
+        for path, deps, failures, files, page_binaries in self._render_all(todo, out):
+            binaries.append(page_binaries)
             self.state.pages[path] = (deps, failures)
             self.state.files[path] = files
             for stale in set(old_files.get(path, [])) - set(files):  # a table or chart the page no longer has
@@ -641,7 +700,13 @@ class Renderer:
         rendered.append((statement.path, self.render(statement)))
         for path, html in rendered:
             written.append(self._write_page(out, path, html))
-        self._write_downloads(out, previous)
+        started = self._start_binaries([b for b in binaries if b[1] or b[2]])
+        try:
+            if self.pages_written is not None:
+                self.pages_written()  # every page is there: the search index can be built meanwhile
+            self._write_downloads(out, previous)
+        finally:
+            self._finish_binaries(started)
         for path in set(old) - seen:  # pages that no longer exist (a programme was removed)
             for name in ["index.html", *old_files.get(path, [])]:
                 (out / path / name).unlink(missing_ok=True)
@@ -664,15 +729,19 @@ class Renderer:
 
 def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *, build_time: dt.datetime,
                 warnings: list[Problem], colophon_html: str = "", audit: list | None = None,
-                state: RenderState | None = None, background: list | None = None) -> list[Path]:
+                state: RenderState | None = None, background: list | None = None,
+                pages_written: Callable[[], None] | None = None) -> list[Path]:
     """Write every page of the site into ``out``; returns the files written.
 
     When ``audit`` is a list, the accessibility failures found in the pages are appended to it
     as (page, check, detail). ``state`` (kept by ``begroot serve``) is the state of the previous
     build into ``out``; it is updated in place, and unchanged pages are not written again.
+    ``pages_written`` is called as soon as every page's HTML is written, before the slower
+    downloads (workbooks, PNG images, the editions' open data) are finished.
     """
     renderer = Renderer(budget, figures, build_time=build_time, warnings=warnings, colophon_html=colophon_html)
     renderer.background = background
+    renderer.pages_written = pages_written
     written = renderer.write(out, previous=state)
     if state is not None:
         state.pages = renderer.state.pages
