@@ -98,14 +98,6 @@ Binaries = tuple[Path, list[tuple[str, list[dict]]], list[tuple[str, str]]]
 Rendered = tuple[str, str | None, list, list[str], Binaries]   # path, deps, audit failures, files, binaries
 
 
-def _render_in_worker(indices: list[int]) -> list[Rendered]:
-    renderer, specs, out = _FORKED
-    return [renderer._render_and_write(specs[i], out) for i in indices]
-
-
-_BINARIES: tuple | None = None  # (jobs, build time) inherited by forked workers
-
-
 def write_binaries(jobs: list[Binaries], created: dt.datetime) -> None:
     """Write the XLSX workbooks of pages' tables and the PNG images of their charts."""
     from ..publish.downloads import write_xlsx
@@ -118,9 +110,56 @@ def write_binaries(jobs: list[Binaries], created: dt.datetime) -> None:
             (folder / f"{name}.png").write_bytes(svg_to_png(svg))
 
 
-def _binaries_in_worker(indices: list[int]) -> None:
-    jobs, created = _BINARIES
-    write_binaries([jobs[i] for i in indices], created)
+def _render_in_worker(conn, indices: list[int]) -> None:
+    """A forked worker: render its pages, send back what the parent needs, then write the
+    pages' workbooks and images while the parent goes on (the search index, the open data)."""
+    renderer, specs, out = _FORKED
+    try:
+        results = [renderer._render_and_write(specs[i], out) for i in indices]
+        conn.send(("pages", [r[:4] + (None,) for r in results]))
+        write_binaries([r[4] for r in results], renderer.build_time)
+        conn.send(("done", None))
+    except BaseException as exc:  # noqa: BLE001 - raised again in the parent
+        try:
+            conn.send(("error", exc))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            conn.send(("error", RuntimeError(repr(exc))))
+    finally:
+        conn.close()
+
+
+class _Workers:
+    """The forked render workers of one build, and the parent's own workbooks and images."""
+
+    def __init__(self, processes: list, own: list[Binaries], created: dt.datetime):
+        self.processes, self.own, self.created = processes, own, created
+
+    @staticmethod
+    def _receive(conn, expected: str):
+        try:
+            kind, payload = conn.recv()
+        except EOFError:
+            raise RuntimeError("a render worker stopped unexpectedly") from None
+        if kind == "error":
+            raise payload
+        assert kind == expected, kind
+        return payload
+
+    def pages(self) -> list[Rendered]:
+        return [r for _, conn in self.processes for r in self._receive(conn, "pages")]
+
+    def finish(self) -> None:
+        """Write the parent's workbooks and images, and wait for the workers' (raising their error)."""
+        write_binaries(self.own, self.created)
+        for process, conn in self.processes:
+            self._receive(conn, "done")
+            process.join()
+
+    def abort(self) -> None:
+        for process, _ in self.processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
 
 
 def _digest(*parts) -> str:
@@ -582,26 +621,43 @@ class Renderer:
         files, binaries = self._write_page_files(out / spec.path, page)
         return spec.path, spec.deps, audit_page(html), files, binaries
 
-    def _render_all(self, todo: list[PageSpec], out: Path) -> list[Rendered]:
-        """Render and write pages; with many pages, half of the pure ones go to a forked worker
-        per extra core. The output does not depend on how the work was split."""
+    def _render_all(self, todo: list[PageSpec], out: Path) -> tuple[list[Rendered], _Workers]:
+        """Render and write pages; with many pages, a share of the pure ones goes to a forked
+        worker per extra core. Returns the pages and the workers, whose ``finish()`` writes the
+        pages' workbooks and PNG images (the workers write theirs meanwhile). The output does not
+        depend on how the work was split."""
         workers = min(os.cpu_count() or 1, 4)
         pure = [i for i, spec in enumerate(todo) if spec.pure]
         if workers < 2 or len(pure) < PARALLEL_MIN_PAGES or "fork" not in mp.get_all_start_methods():
-            return [self._render_and_write(spec, out) for spec in todo]
+            results = [self._render_and_write(spec, out) for spec in todo]
+            return results, _Workers([], [r[4] for r in results], self.build_time)
+        from ..publish.images import options
+
+        options()  # the fonts of the PNG images, loaded once for every process
         global _FORKED
         _FORKED = (self, todo, out)
         shares = [pure[k::workers] for k in range(workers)]
         mine = set(range(len(todo))) - set(i for share in shares[1:] for i in share)
+        context = mp.get_context("fork")
+        processes = []
         try:
-            with mp.get_context("fork").Pool(workers - 1) as pool:
-                pending = [pool.apply_async(_render_in_worker, (share,)) for share in shares[1:]]
+            for share in shares[1:]:
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_render_in_worker, args=(sender, share), daemon=True)
+                process.start()
+                sender.close()
+                processes.append((process, receiver))
+            pool = _Workers(processes, [], self.build_time)
+            try:
                 results = [self._render_and_write(todo[i], out) for i in sorted(mine)]
-                for job in pending:
-                    results.extend(job.get())
+                pool.own = [r[4] for r in results]
+                results += pool.pages()
+            except BaseException:
+                pool.abort()
+                raise
         finally:
             _FORKED = None
-        return results
+        return results, pool
 
     def _write_downloads(self, out: Path, previous: RenderState | None) -> None:
         """The open data of each edition; under serve only when the edition's data changed."""
@@ -627,37 +683,6 @@ class Renderer:
                     job()
             self.state.downloads[edition.id] = key
 
-    def _start_binaries(self, jobs: list[Binaries]):
-        """Write the workbooks and PNG images: with many pages in forked workers, which go on
-        while the caller writes the edition downloads and the search index is built; returns
-        what :meth:`_finish_binaries` waits for."""
-        from ..publish.images import options
-
-        workers = min(os.cpu_count() or 1, 4)
-        if workers < 2 or len(jobs) < PARALLEL_MIN_PAGES or "fork" not in mp.get_all_start_methods():
-            write_binaries(jobs, self.build_time)
-            return None
-        global _BINARIES
-        _BINARIES = (jobs, self.build_time)
-        options()  # the fonts for the PNG images, loaded once for all workers
-        pool = mp.get_context("fork").Pool(workers)
-        return pool, [pool.apply_async(_binaries_in_worker, (list(range(k, len(jobs), workers)),))
-                      for k in range(workers)]
-
-    @staticmethod
-    def _finish_binaries(started) -> None:
-        global _BINARIES
-        if started is None:
-            return
-        pool, pending = started
-        try:
-            for job in pending:
-                job.get()
-        finally:
-            pool.close()
-            pool.join()
-            _BINARIES = None
-
     def write(self, out: Path, previous: RenderState | None = None) -> list[Path]:
         """Write the site into ``out``. With ``previous`` (the state of the last build into the
         same folder), pages whose dependencies did not change are left as they are."""
@@ -682,9 +707,8 @@ class Renderer:
                 self.state.files[spec.path] = old_files.get(spec.path, [])
             else:
                 todo.append(spec)
-        binaries: list[Binaries] = []
-        for path, deps, failures, files, page_binaries in self._render_all(todo, out):
-            binaries.append(page_binaries)
+        results, workers = self._render_all(todo, out)
+        for path, deps, failures, files, _ in results:
             self.state.pages[path] = (deps, failures)
             self.state.files[path] = files
             for stale in set(old_files.get(path, [])) - set(files):  # a table or chart the page no longer has
@@ -700,13 +724,14 @@ class Renderer:
         rendered.append((statement.path, self.render(statement)))
         for path, html in rendered:
             written.append(self._write_page(out, path, html))
-        started = self._start_binaries([b for b in binaries if b[1] or b[2]])
         try:
             if self.pages_written is not None:
                 self.pages_written()  # every page is there: the search index can be built meanwhile
             self._write_downloads(out, previous)
-        finally:
-            self._finish_binaries(started)
+        except BaseException:
+            workers.abort()
+            raise
+        workers.finish()
         for path in set(old) - seen:  # pages that no longer exist (a programme was removed)
             for name in ["index.html", *old_files.get(path, [])]:
                 (out / path / name).unlink(missing_ok=True)
