@@ -411,3 +411,18 @@ def test_pages_and_downloads_written_by_forked_workers_are_the_same(tmp_path, mo
     one, forked = digest(tmp_path / "one"), digest(tmp_path / "forked")
     assert sum(name.endswith((".png", ".xlsx")) for name in forked) >= 50
     assert one == forked
+
+
+def test_png_images_can_be_made_in_any_thread():
+    """``begroot serve`` rebuilds in a thread of its own; resvg's options may not cross threads."""
+    import threading
+
+    from begroot.publish.images import svg_to_png
+    from begroot.render import charts
+
+    svg = charts.standalone(charts.bar_list("c", "Titel", "Samenvatting", [charts.Bar("Een", Decimal(1), "1")]))
+    made = [svg_to_png(svg)]
+    thread = threading.Thread(target=lambda: made.append(svg_to_png(svg)))
+    thread.start()
+    thread.join()
+    assert len(made) == 2 and made[0] == made[1] and made[0].startswith(b"\x89PNG")

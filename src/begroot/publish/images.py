@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from pathlib import Path
 
 #: The font files the chart style names first (``font-family: DejaVu Sans, ...``).
@@ -33,19 +34,30 @@ def _find_fonts() -> list[Path]:
     return [found[name] for name in FONT_FILES if name in found]
 
 
+_local = threading.local()
+
+
 @functools.cache
+def _font_data() -> tuple[bytes, ...] | None:
+    fonts = _find_fonts()
+    return tuple(path.read_bytes() for path in fonts) if len(fonts) == len(FONT_FILES) else None
+
+
 def options():
-    """resvg's parsing options with the fonts loaded (once per process; forked workers inherit it)."""
+    """resvg's parsing options with the fonts loaded: once per thread (resvg's options may not
+    cross threads; ``begroot serve`` rebuilds in a thread of its own); forked workers inherit them."""
     from resvg import usvg
 
-    opts = usvg.Options.default()
-    fonts = _find_fonts()
-    if len(fonts) == len(FONT_FILES):
-        for path in fonts:
-            opts.load_font_data(path.read_bytes())
-    else:
-        opts.load_system_fonts()
-    return opts
+    if getattr(_local, "options", None) is None:
+        opts = usvg.Options.default()
+        data = _font_data()
+        if data is not None:
+            for font in data:
+                opts.load_font_data(font)
+        else:
+            opts.load_system_fonts()
+        _local.options = opts
+    return _local.options
 
 
 def svg_to_png(svg: str) -> bytes:
