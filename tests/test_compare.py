@@ -234,14 +234,14 @@ def test_comparison_page(tmp_path):
     assert "Samengevoegd: Programma 2: Economie, Programma 4: Cultuur → Programma 2: Economie en cultuur" in headings
     assert "Gesplitst: Programma 3: Sociaal → Programma 3: Onderwijs, Programma 5: Zorg" in headings
     assert soup.find(id="geschat") is not None   # the pro-rata flows are explained
-    totals = {tr.find("th").get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
-              for tr in soup.find(id="totalen").find_parent("section").find("tbody").find_all("tr")}
+    per_head = {tr.find("th").get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
+                for tr in soup.find(id="per-inwoner").find_parent("table").find("tbody").find_all("tr")}
     # 9.300,00 / 1.000 and 10.131,11 / 1.100 = 9,21009..., each year by its own inhabitants
-    assert totals["Lasten per inwoner"] == ["€\xa09,30", "€\xa09,21", "€\xa0-0,09", "-1,0 %"]
+    assert per_head["Lasten"] == ["€\xa09,30", "€\xa09,21", "€\xa0-0,09", "-1,0 %"]
     index = soup_of(site / "vergelijk" / "index.html")
     assert index.find("a", href="../vergelijk/begroting-2024/begroting-2025/") is not None
     # the page's table downloads hold the taakveld groups with exact amounts
-    rows = list(csv.DictReader((site / "vergelijk" / "begroting-2024" / "begroting-2025" / "cijfers.csv")
+    rows = list(csv.DictReader((site / "vergelijk" / "begroting-2024" / "begroting-2025" / "taakvelden.csv")
                                .read_text(encoding="utf-8").splitlines()))
     six_one = next(r for r in rows if r["taakvelden_oud"] == "6.1")
     assert (six_one["lasten_oud"], six_one["lasten_nieuw"]) == ("2500.01", "3000.00")

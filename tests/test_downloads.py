@@ -3,6 +3,7 @@ Package validates; exporting and reading the export back as input gives the same
 
 import csv
 import json
+import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -70,9 +71,210 @@ def test_page_figures_download_matches_the_page(demo):
     with (page / "cijfers.csv").open(encoding="utf-8") as fh:
         assert list(csv.DictReader(fh)) == [{k: str(v) for k, v in r.items()} for r in rows]
     links = [a["href"] for a in soup.find_all("a") if a.get("href", "").startswith("cijfers.")]
-    assert links == ["cijfers.csv", "cijfers.json"]
-    edition = json.loads((site / "begroting-2024" / "cijfers.json").read_text(encoding="utf-8"))
+    assert links == ["cijfers.csv", "cijfers.xlsx", "cijfers.json"]
+    edition = json.loads((site / "begroting-2024" / "overzichten.json").read_text(encoding="utf-8"))
     assert {r["code"]: r["lasten"] for r in edition}["OH"] == "146266000.00"
+    heads = Decimal(243768)   # inhabitants of 2024; per inhabitant to six decimals in the download
+    assert edition[-1] == {"code": "", "naam": "Totaal", "soort": "totaal", "lasten": "1331787000.00",
+                           "aandeel_lasten": None, "baten": "1331775000.00", "aandeel_baten": None, "saldo": "-12000.00",
+                           "lasten_per_inwoner": str((Decimal(1331787000) / heads).quantize(Decimal("0.000001"))),
+                           "baten_per_inwoner": str((Decimal(1331775000) / heads).quantize(Decimal("0.000001")))}
+    assert fig.grand().baten == Decimal("1331775000")  # the total row of the overviews is the grand total
+
+
+# --- every table and chart of every page ------------------------------------------------------------
+
+#: Pages whose tables are not figures of the budget (sources, the audit, the list of files).
+NOT_FIGURES = {"over", "over/toegankelijkheid"}
+
+
+def figure_pages(site: Path) -> list[Path]:
+    return [p.parent for p in sorted(site.rglob("index.html"))
+            if p.parent.relative_to(site).as_posix() not in NOT_FIGURES and p.parent.name != "downloads"
+            and "pagefind" not in p.parts]
+
+
+def read_downloads(folder: Path, name: str) -> list[dict[str, str]]:
+    """The table ``name`` from its CSV, checked against its JSON and XLSX: all three hold the same
+    values (exact decimals as text; in the workbook as numbers with as many decimals)."""
+    from openpyxl import load_workbook
+
+    with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows, name
+    from_json = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    assert [{k: "" if v is None else str(v) for k, v in r.items()} for r in from_json] == rows, name
+    book = load_workbook(folder / f"{name}.xlsx", read_only=True)
+    [sheet] = book.worksheets
+    cells = list(sheet.iter_rows())
+    assert [c.value for c in cells[0]] == list(rows[0]), name
+    assert cells[0][0].font.b  # a bold header row
+    assert len(cells) == len(rows) + 1, name
+    for row, line in zip(rows, cells[1:]):
+        values = dict(zip(rows[0], line))
+        for key, text in row.items():
+            cell = values.get(key)
+            value = cell.value if cell is not None else None
+            if text == "":
+                assert value is None, (name, key)
+            elif isinstance(value, (int, float)):
+                assert Decimal(repr(value)) == Decimal(text), (name, key, value, text)  # exact
+                places = len(text.split(".")[1]) if "." in text else 0
+                if not isinstance(value, int) or places:
+                    assert cell.number_format == "#,##0" + ("." + "0" * places if places else ""), (name, key)
+            else:
+                assert value == text, (name, key)
+    return rows
+
+
+def shown_as(key: str, text: str, language: str, unit: int) -> str | None:
+    """A downloaded value formatted as the page shows it; None for columns the table does not show
+    as a number. The column's name says how: amounts (lasten, baten, saldo, kosten, bedrag_… and
+    lasten_… such as lasten_oud), differences with their sign (verschil_…), changes in percent
+    (…_pct), shares (aandeel_…), indicator values, and euros per inhabitant (…per_inwoner…)."""
+    from begroot.render import format as fmt
+
+    numeric = "per_inwoner" in key or key.endswith("_pct") or key.startswith(("verschil", "aandeel_")) \
+        or key in ("lasten", "baten", "saldo", "kosten", "streefwaarde", "realisatie") \
+        or key.startswith(("lasten_", "baten_", "bedrag_"))
+    if not numeric:
+        return None
+    value = Decimal(text) if text != "" else None
+    if "per_inwoner" in key:
+        return fmt.euro_cents(value, language)
+    if key.endswith("_pct"):
+        return fmt.change(value, language)
+    if key.startswith("verschil"):
+        return fmt.signed_money(value, unit, language)
+    if key in ("lasten", "baten", "saldo", "kosten") or key.startswith(("lasten_", "baten_", "bedrag_")):
+        return fmt.money(value, unit, language)
+    if key.startswith("aandeel_"):
+        return fmt.pct(value, language)
+    if key in ("streefwaarde", "realisatie"):
+        return fmt.number(value, language) if value is not None else fmt.DASH
+    return None
+
+
+def test_every_table_on_every_page_downloads_as_shown(demo):
+    """Every table of figures on every page links its CSV, XLSX and JSON; they parse back to the
+    same exact values, and formatted as the page formats them (Babel) they are the numbers shown,
+    row by row; the page's folder holds no other table files."""
+    from begroot.render import format as fmt
+
+    site, _, loaded = demo
+    language, unit = loaded.budget.config.site.language, loaded.budget.config.site.unit
+    checked = 0
+    for folder in figure_pages(site):
+        soup = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html5lib")
+        linked = set()
+        for table in soup.find_all("table"):
+            where = (folder.relative_to(site), table.find("caption").get_text(" ", strip=True))
+            box = table.find_parent("div", class_="table-scroll")
+            para = box.find_next_sibling()
+            assert para is not None and "downloads" in para.get("class", []), where
+            links = para.find_all("a")
+            hrefs = [a["href"] for a in links]
+            name = hrefs[0].rsplit(".", 1)[0]
+            assert hrefs == [f"{name}.csv", f"{name}.xlsx", f"{name}.json"], where
+            for a, ext in zip(links, ("CSV", "XLSX", "JSON")):
+                label = a.get_text(" ", strip=True)
+                assert label.startswith(f"{ext} van de tabel "), label   # which format, which table
+                assert " ".join(table.find("caption").get_text().split()).startswith(label.split(" van de tabel ", 1)[1]), label
+                assert a.has_attr("download")
+            linked.add(name)
+            rows = read_downloads(folder, name)
+            body = [tr for part in table.find_all(["tbody", "tfoot"]) for tr in part.find_all("tr")]
+            shown = [[td.get_text(strip=True) or fmt.DASH for td in tr.find_all("td")
+                      if "num" in td.get("class", []) or not td.get_text(strip=True)] for tr in body]
+            if "kolom" in rows[0]:  # periods as columns: lasten, baten and saldo are the rows
+                expected = [[shown_as(k, r[k], language, unit) for r in rows] for k in ("lasten", "baten", "saldo")]
+            else:
+                expected = [[v for k, t in r.items() if (v := shown_as(k, t, language, unit)) is not None]
+                            for r in rows]
+                for tr, r in zip(body, rows):  # and each row is the row of the same thing
+                    label = next(r[k] for k in ("naam", "doel", "jaar") if k in r)
+                    assert label in tr.find("th").get_text(" ", strip=True), (where, label)
+            assert shown == expected, where
+            checked += 1
+        assert linked == {p.stem for p in folder.glob("*.csv")}, folder
+    assert checked >= 30  # edition, taakvelden, goals, 16 programme pages, their deelprogramma's, taakvelden, indicators
+    # every kind of table is among them
+    names = {p.stem.split("-")[0] for folder in figure_pages(site) for p in folder.glob("*.csv")}
+    assert names == {"programmas", "overzichten", "cijfers", "deelprogrammas", "taakvelden", "doelen", "indicator",
+                     "per", "begroting", "uitvoering", "totalen", "indeling"}
+
+
+def test_every_chart_links_its_svg_and_png(demo):
+    from xml.etree import ElementTree
+
+    from PIL import Image
+
+    site, _, _ = demo
+    checked = 0
+    for folder in figure_pages(site):
+        soup = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html5lib")
+        for svg in soup.find_all("svg", class_="chart"):
+            figure = svg.find_parent("figure")
+            links = figure.find("p", class_="downloads").find_all("a")
+            name = links[0]["href"].rsplit(".", 1)[0]
+            assert [a["href"] for a in links] == [f"{name}.svg", f"{name}.png"]
+            title = svg.find("title").get_text()
+            assert [a.get_text(" ", strip=True) for a in links] == [f"{ext} van de grafiek {title}"
+                                                                      for ext in ("SVG", "PNG")]
+            tree = ElementTree.fromstring((folder / f"{name}.svg").read_bytes())
+            assert tree.find("{http://www.w3.org/2000/svg}title").text == title
+            box_height = Decimal(svg["viewBox"].split()[3])
+            png = folder / f"{name}.png"
+            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            assert 1_000 < png.stat().st_size < 200_000
+            with Image.open(png) as image:
+                assert image.size == (400, int(box_height))  # the chart's own size
+                colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+            count = {rgb: n for n, rgb in colours}
+            assert count[(1, 104, 155)] > 100         # the bars, in the theme's colour
+            assert count.get((26, 26, 26), 0) > 50    # the labels: the text was drawn with a font
+            checked += 1
+        assert {a["href"] for a in soup.select("p.downloads a") if a["href"].endswith((".svg", ".png"))} == \
+            {p.name for p in folder.iterdir() if p.suffix in (".svg", ".png")}, folder
+    assert checked >= 18  # 2 on the edition page, 1 per programme page, the indicators
+
+
+def test_xlsx_amounts_read_back_exactly(tmp_path):
+    """Amounts are numbers in the workbook, with two decimals shown, and read back as exactly the
+    amount; one that a double cannot hold is written as its exact text."""
+    import random
+
+    from openpyxl import load_workbook
+
+    from begroot.publish.downloads import write_table
+
+    rng = random.Random(6)
+    amounts = [Decimal("802980000.00"), Decimal("0.01"), Decimal("-0.07"), Decimal("1234567.89"),
+               Decimal("9999999999999.99"), Decimal("-556175000.00")]
+    amounts += [Decimal(rng.randrange(-10**15, 10**15)).scaleb(-2) for _ in range(2_000)]  # cents
+    rows = [{"naam": f"regel {i}", "jaar": 2024, "lasten": a, "aandeel": Decimal("0.602934")}
+            for i, a in enumerate(amounts)]
+    rows.append({"naam": "te groot", "jaar": 2024, "lasten": Decimal("12345678901234567.89"), "aandeel": None})
+    assert write_table(tmp_path, "t", rows) == ["t.csv", "t.xlsx", "t.json"]
+    sheet = list(load_workbook(tmp_path / "t.xlsx").active.iter_rows())
+    assert [c.value for c in sheet[0]] == ["naam", "jaar", "lasten", "aandeel"]
+    for row, (naam, jaar, lasten, aandeel) in zip(rows, sheet[1:-1]):
+        assert isinstance(lasten.value, (int, float)) and lasten.number_format == "#,##0.00"
+        assert Decimal(repr(lasten.value)) == row["lasten"]
+        assert jaar.value == 2024 and aandeel.number_format == "#,##0.000000"
+    assert sheet[-1][2].value == "12345678901234567.89"
+
+
+def test_table_files_are_reproducible(tmp_path):
+    import datetime as dt
+
+    from begroot.publish.downloads import write_table
+
+    rows = [{"naam": "Veiligheid", "lasten": Decimal("34148000.00")}]
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write_table(tmp_path / folder, "t", rows, created=dt.datetime(2023, 11, 14, 22, 13, 20))
+    assert (tmp_path / "a" / "t.xlsx").read_bytes() == (tmp_path / "b" / "t.xlsx").read_bytes()
 
 
 def test_fiscal_data_package_validates(demo):
@@ -195,3 +397,52 @@ def test_charts_are_downloadable_as_svg_files(demo):
     assert "802.980" in texts and "246.805" in texts
     for kind in ("lasten", "baten"):
         assert ElementTree.fromstring((site / "begroting-2024" / f"grafiek-{kind}.svg").read_bytes()) is not None
+
+
+def test_pages_and_downloads_written_by_forked_workers_are_the_same(tmp_path, monkeypatch):
+    """With many pages, pages are rendered and workbooks and images written in forked workers
+    while the search index is built: the site is the same, byte for byte, as written by one process."""
+    import hashlib
+
+    import begroot.render as render
+    from begroot.cli import demo_project
+
+    def digest(site: Path) -> dict[str, str]:
+        return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(site.rglob("*")) if p.is_file()}
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    marks = tmp_path / "workers"
+    marks.mkdir()
+    real_worker = render._render_in_worker
+
+    def worker(conn, indices):  # runs in the forked process
+        (marks / str(os.getpid())).write_text(str(len(indices)), encoding="utf-8")
+        real_worker(conn, indices)
+
+    monkeypatch.setattr(render, "_render_in_worker", worker)
+    build(demo_project(), tmp_path / "one")
+    assert list(marks.iterdir()) == []
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    build(demo_project(), tmp_path / "forked")
+    [mark] = list(marks.iterdir())
+    assert mark.name != str(os.getpid()) and int(mark.read_text(encoding="utf-8")) >= 8  # half the programme pages
+    one, forked = digest(tmp_path / "one"), digest(tmp_path / "forked")
+    assert sum(name.endswith((".png", ".xlsx")) for name in forked) >= 50
+    assert one == forked
+
+
+def test_png_images_can_be_made_in_any_thread():
+    """``begroot serve`` rebuilds in a thread of its own; resvg's options may not cross threads."""
+    import threading
+
+    from begroot.publish.images import svg_to_png
+    from begroot.render import charts
+
+    svg = charts.standalone(charts.bar_list("c", "Titel", "Samenvatting", [charts.Bar("Een", Decimal(1), "1")]))
+    made = [svg_to_png(svg)]
+    thread = threading.Thread(target=lambda: made.append(svg_to_png(svg)))
+    thread.start()
+    thread.join()
+    assert len(made) == 2 and made[0] == made[1] and made[0].startswith(b"\x89PNG")

@@ -125,9 +125,12 @@ def test_jaarstukken_show_plan_against_realisation(site):
     assert rows == [["Begroting 2023 primitief", "1.000", "100", "-900"],
                     ["Begroting 2023 na wijziging", "1.100", "100", "-1.000"],
                     ["Realisatie 2023", "1.045", "130", "-915"],
-                    ["Verschil", "-55", "+30", "+85"],
-                    ["Verschil in %", "-5,0 %", "+30,0 %", "+8,5 %"],
-                    ["Voordelig of nadelig", "voordelig", "voordelig", "voordelig"]]
+                    ["Verschil", "-55", "30", "85"]]
+    # the difference in words, with its percentage and whether it is favourable
+    sentences = [li.get_text(" ", strip=True) for li in section.find("ul").find_all("li")]
+    assert sentences == ["Lasten: 55 lager dan begroot (5,0 %), voordelig.",
+                         "Baten: 30 hoger dan begroot (30,0 %), voordelig.",
+                         "Saldo: 85 hoger dan begroot (8,5 %), voordelig."]
     # the explanation stands next to the figures, not among the other texts
     assert "55 lager" in section.get_text()
     assert soup.find(string="Toelichting op de verschillen") is not None

@@ -67,3 +67,21 @@ def test_unchanged_inputs_are_not_read_again(project, tmp_path, monkeypatch):
     (project / "begroting-2024" / "teksten" / "1-doelstelling.md").write_text("Derde.\n", encoding="utf-8")
     build(project, site, state=state)
     assert calls == []  # only the text was read again
+
+
+def test_a_table_that_is_gone_leaves_no_files(project, tmp_path):
+    """A page that loses a table (here its deelprogramma's) loses that table's downloads too."""
+    state, site = BuildState(), tmp_path / "site"
+    build(project, site, state=state)
+    page = site / "begroting-2024" / "programma" / "2-sociaal"
+    assert sorted(p.name for p in page.glob("deelprogrammas.*")) == [
+        "deelprogrammas.csv", "deelprogrammas.json", "deelprogrammas.xlsx"]
+    (project / "begroting-2024" / "programmas.csv").write_text(
+        PROGRAMMES_CSV.replace("2.1;Onderwijs;2;", "2.1;Onderwijs;;").replace("2.2;Zorg;2;", "2.2;Zorg;;"),
+        encoding="utf-8")
+    build(project, site, state=state)
+    assert list(page.glob("deelprogrammas.*")) == []
+    assert (page / "cijfers.xlsx").exists() and (page / "grafiek.png").exists()
+    state.indexing.join()
+    build(project, tmp_path / "full")
+    assert digest(site) == digest(tmp_path / "full")

@@ -159,6 +159,20 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
     tmp = out if incremental else Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     render_state = state.render if state is not None else RenderState()
     background: list | None = [] if incremental else None
+    indexing: list[threading.Thread] = []
+    index_failed: list[BaseException] = []
+
+    def start_index() -> None:
+        """Index the pages while the downloads are still being written (Pagefind reads only HTML)."""
+        def work() -> None:
+            try:
+                index_site(tmp)
+            except BaseException as exc:  # noqa: BLE001 - raised again in the build's own thread
+                index_failed.append(exc)
+
+        indexing.append(threading.Thread(target=work, daemon=True))
+        indexing[0].start()
+
     try:
         with step("Writing pages"):
             audit: list = []
@@ -166,7 +180,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                 loaded.budget, loaded.figures, tmp, build_time=build_time(),
                 warnings=[w for w in loaded.problems.warnings if w.code not in PRIVATE_CODES],
                 colophon_html=colophon_html(loaded.budget.config.site.colophon), audit=audit,
-                state=render_state, background=background,
+                state=render_state, background=background, pages_written=None if incremental else start_index,
             )
             for page, check, detail in audit:
                 loaded.problems.warning(f"accessibility check '{check}' fails on this page: {detail}",
@@ -184,12 +198,19 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
         if incremental and state is not None:
             state.reindex(out, background)  # the preview's PDF and search catch up in the background
         else:
-            with step("Building the search index"):
-                index_site(tmp)
+            with step("Building the search index"):  # started once the pages were written
+                if indexing:
+                    indexing[0].join()
+                else:
+                    index_site(tmp)
+                if index_failed:
+                    raise index_failed[0]
         if not incremental:
             with step("Publishing"):
                 swap_in(tmp, out)
     except BaseException:
+        for thread in indexing:
+            thread.join()  # Pagefind is done with the folder before it is removed
         if not incremental:
             shutil.rmtree(tmp, ignore_errors=True)
         elif state is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -75,32 +76,77 @@ def taakveld_rows(edition: EditionData, fig: EditionFigures) -> list[dict]:
     return rows
 
 
+def cell_text(value) -> str:
+    """A value of a table as text in a CSV or JSON file: exact decimals without exponent, '' for none."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
 def table_csv(rows: list[dict]) -> str:
     if not rows:
         return ""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(list(rows[0]))
+    writer.writerows([cell_text(v) for v in r.values()] for r in rows)
     return out.getvalue()
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[dict] | pl.DataFrame], created=None) -> None:
-    """One sheet per table, with a bold, frozen header row; amounts as numbers with two decimals."""
+def table_json(rows: list[dict]) -> str:
+    """The rows as a JSON array; exact decimals (amounts) as strings, none as null."""
+    return json.dumps(rows, ensure_ascii=False, indent=1,
+                      default=lambda v: format(v, "f") if isinstance(v, Decimal) else str(v)) + "\n"
+
+
+def exact_double(value: Decimal) -> float | None:
+    """The decimal as a double when the double reads back as exactly that decimal, else None.
+
+    Spreadsheets store numbers as doubles: amounts up to 15 significant digits (ten trillion
+    euros with cents) survive the trip; a value that would not is written as text instead.
+    """
+    number = float(value)
+    if Decimal(repr(number)) != value or float(f"{number:.16g}") != number:  # xlsxwriter writes %.16g
+        return None
+    return number
+
+
+def _sheet_name(name: str) -> str:
+    """A valid, unique-enough worksheet name: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Blad1"
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[dict] | pl.DataFrame], created=None, small: bool = False) -> None:
+    """One sheet per table, with a bold, frozen header row.
+
+    Decimals (and the text amounts of the columns bedrag, lasten, baten, saldo) are written as
+    numbers with as many decimals as they have, when a double holds them exactly (see
+    :func:`exact_double`); otherwise as their exact text. ``small``: the workbook is assembled in
+    memory (faster for a few rows; large tables stream through temporary files).
+    """
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    options = {"in_memory": True} if small else {"constant_memory": True}
+    book = xlsxwriter.Workbook(str(path), {**options, "strings_to_numbers": False})
     if created is not None:
         book.set_properties({"created": created})  # reproducible: no clock time in the file
     bold = book.add_format({"bold": True, "bottom": 1})
-    money = book.add_format({"num_format": "#,##0.00"})
+    formats: dict[int, object] = {}
+
+    def number_format(places: int):
+        if places not in formats:
+            formats[places] = book.add_format({"num_format": "#,##0" + ("." + "0" * places if places else "")})
+        return formats[places]
+
     for name, table in sheets.items():
         if isinstance(table, pl.DataFrame):
             columns, records = table.columns, table.iter_rows()
         else:
             columns = list(table[0]) if table else []
             records = (tuple(r.values()) for r in table)
-        sheet = book.add_worksheet(name)
+        sheet = book.add_worksheet(_sheet_name(name))
         sheet.freeze_panes(1, 0)
         for c, title in enumerate(columns):
             sheet.write_string(0, c, title, bold)
@@ -108,16 +154,35 @@ def write_xlsx(path: Path, sheets: dict[str, list[dict] | pl.DataFrame], created
         amount_cols = {c for c, title in enumerate(columns) if title in ("bedrag", "lasten", "baten", "saldo")}
         for r, record in enumerate(records, start=1):
             for c, value in enumerate(record):
-                if value is None:
-                    continue
-                if c in amount_cols:
-                    # the exact text is kept in the CSV; Excel stores numbers as doubles
-                    sheet.write_number(r, c, float(Decimal(value)), money)
+                if value is None or value == "":
+                    continue  # a blank cell
+                if c in amount_cols and isinstance(value, str):
+                    value = Decimal(value)
+                if isinstance(value, Decimal):
+                    number = exact_double(value)
+                    if number is None:
+                        sheet.write_string(r, c, format(value, "f"))
+                    else:
+                        places = max(0, -value.as_tuple().exponent)
+                        sheet.write_number(r, c, number, number_format(places))
                 elif isinstance(value, int):
                     sheet.write_number(r, c, value)
                 else:
                     sheet.write_string(r, c, str(value))
     book.close()
+
+
+#: The formats each table of a page is written in, next to the page (``<name>.csv`` etc.).
+TABLE_FORMATS = ("csv", "xlsx", "json")
+
+
+def write_table(folder: Path, name: str, rows: list[dict], created=None) -> list[str]:
+    """Write one table of a page as ``<name>.csv``, ``<name>.xlsx`` and ``<name>.json`` in
+    ``folder``; returns the file names. Values are str, int, Decimal (exact) or None."""
+    (folder / f"{name}.csv").write_text(table_csv(rows), encoding="utf-8")
+    (folder / f"{name}.json").write_text(table_json(rows), encoding="utf-8")
+    write_xlsx(folder / f"{name}.xlsx", {name: rows}, created=created, small=True)
+    return [f"{name}.{ext}" for ext in TABLE_FORMATS]
 
 
 def datapackage(budget: Budget, edition: EditionData) -> dict:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 import multiprocessing as mp
 import os
 import shutil
@@ -48,14 +47,34 @@ def environment() -> Environment:
 
 @dataclass
 class Page:
+    """One page of the site, with the downloads written next to it.
+
+    Every table of figures on a page is also a download. To give a new table its downloads:
+
+    1. add its rows to ``tables`` under a stable name, a slug unique on the page (``cijfers``,
+       ``deelprogrammas``, ``indicator-2``): one dict per row shown, in the order shown, with
+       the keys as column names; values are ``str``, ``int``, ``Decimal`` or ``None``. Exact
+       amounts are ``Decimal`` euros with cents (:func:`exact`), never floats; a total row is
+       a row too, marked as such in a column (``soort``/``niveau`` = ``"totaal"``);
+    2. in the template, put ``{{ table_downloads(name, caption) }}`` (from ``_macros.html``)
+       right after the table; ``programme_table`` does it when given ``downloads=name``.
+
+    The build writes each table as ``<name>.csv`` and ``<name>.json`` (decimals as exact text,
+    "802980000.00") and ``<name>.xlsx`` (decimals as numbers), and each chart in ``charts`` as
+    ``<name>.svg`` and ``<name>.png``; ``{{ chart_downloads(name, title) }}`` links them.
+    Files of a table or chart that is gone are removed on the next build. tests/test_downloads.py
+    checks that every table on every page has its downloads and that they hold what is shown.
+    """
+
     path: str                 # folder path relative to the site root, "" for the home page
     template: str
     context: dict
     title: str
     edition: EditionData | None = None
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, path) above this page
-    data: list[dict] | None = None  # the figures of the page's main table, also written as cijfers.csv/.json
-    files: dict[str, str] = field(default_factory=dict)  # more files in the page's folder (charts as SVG)
+    tables: dict[str, list[dict]] = field(default_factory=dict)  # name -> rows: <name>.csv/.xlsx/.json
+    charts: dict[str, str] = field(default_factory=dict)  # name -> chart SVG: <name>.svg/.png
+    files: dict[str, str] = field(default_factory=dict)  # other text files in the page's folder
 
     @property
     def depth(self) -> int:
@@ -103,9 +122,73 @@ def run_jobs(jobs: list[Callable[[], object]]) -> None:
         _FORKED_JOBS = None
 
 
-def _render_in_worker(indices: list[int]) -> list[tuple[str, str | None, list]]:
+#: A page's downloads that take time to make: (folder, [(table name, rows)], [(chart name, SVG)]).
+Binaries = tuple[Path, list[tuple[str, list[dict]]], list[tuple[str, str]]]
+Rendered = tuple[str, str | None, list, list[str], Binaries]   # path, deps, audit failures, files, binaries
+
+
+def write_binaries(jobs: list[Binaries], created: dt.datetime) -> None:
+    """Write the XLSX workbooks of pages' tables and the PNG images of their charts."""
+    from ..publish.downloads import write_xlsx
+    from ..publish.images import svg_to_png
+
+    for folder, tables, pictures in jobs:
+        for name, rows in tables:
+            write_xlsx(folder / f"{name}.xlsx", {name: rows}, created=created, small=True)
+        for name, svg in pictures:
+            (folder / f"{name}.png").write_bytes(svg_to_png(svg))
+
+
+def _render_in_worker(conn, indices: list[int]) -> None:
+    """A forked worker: render its pages, send back what the parent needs, then write the
+    pages' workbooks and images while the parent goes on (the search index, the open data)."""
     renderer, specs, out = _FORKED
-    return [renderer._render_and_write(specs[i], out) for i in indices]
+    try:
+        results = [renderer._render_and_write(specs[i], out) for i in indices]
+        conn.send(("pages", [r[:4] + (None,) for r in results]))
+        write_binaries([r[4] for r in results], renderer.build_time)
+        conn.send(("done", None))
+    except BaseException as exc:  # noqa: BLE001 - raised again in the parent
+        try:
+            conn.send(("error", exc))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            conn.send(("error", RuntimeError(repr(exc))))
+    finally:
+        conn.close()
+
+
+class _Workers:
+    """The forked render workers of one build, and the parent's own workbooks and images."""
+
+    def __init__(self, processes: list, own: list[Binaries], created: dt.datetime):
+        self.processes, self.own, self.created = processes, own, created
+
+    @staticmethod
+    def _receive(conn, expected: str):
+        try:
+            kind, payload = conn.recv()
+        except EOFError:
+            raise RuntimeError("a render worker stopped unexpectedly") from None
+        if kind == "error":
+            raise payload
+        assert kind == expected, kind
+        return payload
+
+    def pages(self) -> list[Rendered]:
+        return [r for _, conn in self.processes for r in self._receive(conn, "pages")]
+
+    def finish(self) -> None:
+        """Write the parent's workbooks and images, and wait for the workers' (raising their error)."""
+        write_binaries(self.own, self.created)
+        for process, conn in self.processes:
+            self._receive(conn, "done")
+            process.join()
+
+    def abort(self) -> None:
+        for process, _ in self.processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
 
 
 def _digest(*parts) -> str:
@@ -114,6 +197,21 @@ def _digest(*parts) -> str:
 
 def _texts_key(texts) -> tuple:
     return tuple((t.source, t.section, t.title, t.order, t.html) for t in texts)
+
+
+def exact(euros: Decimal | None) -> Decimal | None:
+    """An amount for a download: exact euros with two decimals (None stays None)."""
+    return None if euros is None else euros.quantize(Decimal("0.01"))
+
+
+def per_head(euros: Decimal | None) -> Decimal | None:
+    """Euros per inhabitant for a download: six decimals (the page rounds the exact value to cents)."""
+    return None if euros is None else euros.quantize(Decimal("0.000001"))
+
+
+def share(fraction: Decimal | None) -> Decimal | None:
+    """A share for a download: a fraction with six decimals (0.602938 = 60.2938 %)."""
+    return None if fraction is None else fraction.quantize(Decimal("0.000001"))
 
 
 def programme_path(edition: EditionData, programme: Programme) -> str:
@@ -146,6 +244,7 @@ class Renderer:
         self.unit = budget.config.site.unit
         self.unit_label = fmt.unit_label(self.unit, self.language)
         self.background: list | None = None  # slow jobs to run after the pages (set under serve)
+        self.pages_written: Callable[[], None] | None = None  # called once every page's HTML is written
 
     # formatting shortcuts used by templates
     def money(self, euros: Decimal | None) -> str:
@@ -244,6 +343,29 @@ class Renderer:
             "label": self.programme_label(p, edition),
         } for p in programmes]
 
+    def programme_table_rows(self, rows: list[dict], total: Amounts | None = None, shares: bool = True,
+                             inhabitants: int | None = None) -> list[dict]:
+        """The download of a ``programme_table``: its rows (from :meth:`_programme_rows`) and total;
+        with ``inhabitants``, also the exact lasten and baten per inhabitant the table shows."""
+        def row(code: str, name: str, kind: str, a: Amounts, share_lasten, share_baten) -> dict:
+            out = {"code": code, "naam": name, "soort": kind, "lasten": exact(a.lasten)}
+            if shares:
+                out["aandeel_lasten"] = share(share_lasten)
+            out["baten"] = exact(a.baten)
+            if shares:
+                out["aandeel_baten"] = share(share_baten)
+            out["saldo"] = exact(a.saldo)
+            if inhabitants:
+                out["lasten_per_inwoner"] = per_head(per_inhabitant(a.lasten, inhabitants))
+                out["baten_per_inwoner"] = per_head(per_inhabitant(a.baten, inhabitants))
+            return out
+
+        out = [row(r["programme"].code, r["programme"].title, r["programme"].kind, r["amounts"],
+                   r["share_lasten"], r["share_baten"]) for r in rows]
+        if total is not None:
+            out.append(row("", self.t["total"], "totaal", total, None, None))
+        return out
+
     def programme_label(self, p: Programme, edition: EditionData) -> str:
         if p.is_overview:
             return p.title
@@ -257,8 +379,12 @@ class Renderer:
         overviews = self._programme_rows(edition, [p for p in tops if p.is_overview])
         period = period_label(fig.main, self.language)
         has_figures = self.has_figures(edition)
+        plan = self.execution_view(fig, None, edition) if has_figures else None
+        plan_rows = self._execution_rows(edition, fig, programmes + overviews) if has_figures else []
         share_charts = [self._share_chart(kind, programmes + overviews, period) if has_figures else None
                         for kind in ("lasten", "baten")]
+        share_charts = [dict(c, name=f"grafiek-{kind}") for kind, c in zip(("lasten", "baten"), share_charts)
+                        if c is not None]
         inhabitants = self.config.organisation.inhabitants.get(edition.config.year)
         grand = fig.grand()
         per_head = {
@@ -267,26 +393,25 @@ class Renderer:
         } if inhabitants else None
         return Page(edition.id, "edition.html", {
             "fig": fig, "grand": grand, "period": period, "programmes": programmes, "overviews": overviews,
-            "charts": [c for c in share_charts if c is not None], "texts": edition.texts_for(None),
+            "charts": share_charts, "texts": edition.texts_for(None),
             "tree": self._programme_tree(edition), "inhabitants": inhabitants, "per_head": per_head,
             "compact": {k: fmt.compact(getattr(grand, k), self.language) for k in ("lasten", "baten")},
             "has_goals": bool(edition.goals),
-            "execution": self.execution_view(fig, None, edition),
-            "execution_rows": self._execution_rows(edition, fig, programmes + overviews),
+            "execution": plan, "execution_rows": plan_rows,
             # the programme tables' per-inhabitant columns: euros with cents (none without inhabitants)
             "per_head_cell": (lambda euros: fmt.euro_cents(per_inhabitant(euros, inhabitants), self.language))
             if inhabitants else None,
             "has_figures": has_figures, "has_downloads": has_figures or self.config.site.pdf,
         }, f"{edition.config.display_title} {self.t['at_a_glance']}", edition=edition,
             crumbs=[(self.t["home"], "")],
-            files={f"grafiek-{kind}.svg": charts.standalone(c["svg"], self.config.theme.primary_color)
-                   for kind, c in zip(("lasten", "baten"), share_charts) if c is not None},
-            data=[{"code": r["programme"].code, "naam": r["programme"].title, "soort": r["programme"].kind,
-                   "lasten": euros_text(r["amounts"].lasten), "baten": euros_text(r["amounts"].baten),
-                   "saldo": euros_text(r["amounts"].saldo),
-                   "aandeel_lasten": f"{r['share_lasten']:.6f}" if r["share_lasten"] is not None else "",
-                   "aandeel_baten": f"{r['share_baten']:.6f}" if r["share_baten"] is not None else ""}
-                  for r in programmes + overviews] if has_figures else None)
+            charts={c["name"]: c["svg"] for c in share_charts},
+            tables={"programmas": self.programme_table_rows(programmes, inhabitants=inhabitants),
+                    **({"overzichten": self.programme_table_rows(overviews, total=grand, inhabitants=inhabitants)}
+                       if overviews else {}),
+                    **({"begroting-en-realisatie": self._execution_download(plan)} if plan else {}),
+                    **({"uitvoering-programmas": [{k: v for k, v in r.items() if k != "pad"} for r in plan_rows]}
+                       if plan_rows else {})}
+            if has_figures else {})
 
     def execution_view(self, fig: EditionFigures, code: str | None, edition: EditionData) -> dict | None:
         """Plan against realisation in the edition's year (jaarstukken), as table rows."""
@@ -298,25 +423,42 @@ class Renderer:
         if plan.na_wijziging is not None:
             columns.append((self.t["period_begroting_na_wijziging"].format(year=year), plan.na_wijziging))
         columns.append((self.t["period_realisatie"].format(year=year), plan.realisatie))
-        rows = []
-        for key in ("lasten", "baten", "saldo"):
-            favourable = plan.favourable(key)
-            rows.append({"label": self.t[key], "values": [getattr(a, key) if a is not None else None for _, a in columns],
-                         "difference": plan.difference(key), "fraction": plan.fraction(key),
-                         "verdict": None if favourable is None else self.t["favourable" if favourable else "unfavourable"]})
-        return {"columns": [label for label, _ in columns], "rows": rows, "year": year,
+        keys = ("lasten", "baten", "saldo")
+        # a row per BBV column and one for the difference; lasten, baten and saldo as the columns
+        table = [(label, {key: getattr(a, key) if a is not None else None for key in keys}) for label, a in columns]
+        table.append((self.t["compare_difference"], {key: plan.difference(key) for key in keys}))
+        sentences = []
+        for key in keys:
+            diff, favourable = plan.difference(key), plan.favourable(key)
+            if not diff:
+                sentences.append(self.t["execution_same"].format(what=self.t[key]))
+                continue
+            sentences.append(self.t["execution_more" if diff > 0 else "execution_less"].format(
+                what=self.t[key], amount=self.money(abs(diff)),
+                pct=self.pct(abs(plan.fraction(key))) if plan.fraction(key) is not None else "–",
+                verdict=self.t["favourable" if favourable else "unfavourable"]))
+        return {"keys": [self.t[key] for key in keys], "table": table, "sentences": sentences, "year": year,
                 "against": self.t["execution_against_na_wijziging" if plan.na_wijziging is not None
                                   else "execution_against_primitief"], "explanation": []}
 
     def _execution_rows(self, edition: EditionData, fig: EditionFigures, rows: list[dict]) -> list[dict]:
+        """Per programme: the lasten planned and realised, as the edition page's table and its download."""
         out = []
         for r in rows:
             plan = execution(fig, r["programme"].code, edition.config.year)
             if plan is not None:
-                out.append({"label": r["label"], "path": r["path"], "plan": plan.plan.lasten,
-                            "realisatie": plan.realisatie.lasten, "difference": plan.difference("lasten"),
-                            "fraction": plan.fraction("lasten")})
+                out.append({"naam": r["label"], "code": r["programme"].code, "pad": r["path"],
+                            "lasten_begroot": exact(plan.plan.lasten), "lasten_realisatie": exact(plan.realisatie.lasten),
+                            "verschil_lasten": exact(plan.difference("lasten")),
+                            "verschil_pct": share(plan.fraction("lasten"))})
         return out
+
+    @staticmethod
+    def _execution_download(view: dict) -> list[dict]:
+        """The plan-against-realisation table as rows of exact amounts: one per BBV column, then the
+        difference."""
+        return [{"naam": label, **{key: exact(value) for key, value in values.items()}}
+                for label, values in view["table"]]
 
     def search_page(self) -> Page:
         items = []
@@ -394,13 +536,29 @@ class Renderer:
         from .peers import comparison
 
         period = period_label(fig.main, self.language)
+        peers = comparison(edition.peers, self.config.organisation.inhabitants.get(year), list(groups.values()),
+                           fig.grand(), name=self.config.organisation.name, period=period, language=self.language)
+        tables = {"taakvelden": self._taakvelden_table(list(groups.values()), fig.grand())}
+        if peers is not None:
+            tables["per-inwoner"] = peers["download"]
         return Page(f"{edition.id}/taakvelden", "taakvelden.html", {
-            "fig": fig, "groups": list(groups.values()), "grand": fig.grand(), "period": period,
-            "peers": comparison(edition.peers, self.config.organisation.inhabitants.get(year), list(groups.values()),
-                                fig.grand(), name=self.config.organisation.name, period=period,
-                                language=self.language),
+            "fig": fig, "groups": list(groups.values()), "grand": fig.grand(), "period": period, "peers": peers,
         }, self.t["taakvelden_title"].format(edition=edition.config.display_title), edition=edition,
-            crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
+            crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)], tables=tables)
+
+    def _taakvelden_table(self, groups: list[dict], grand: Amounts) -> list[dict]:
+        """The taakvelden table as shown: each main group's row, then its taakvelden; the total last."""
+        def row(code: str, name: str, programmes: str, level: str, a: Amounts) -> dict:
+            return {"taakveld": code, "naam": name, "programmas": programmes, "niveau": level,
+                    "lasten": exact(a.lasten), "baten": exact(a.baten), "saldo": exact(a.saldo)}
+
+        out = []
+        for group in groups:
+            out.append(row(group["main"], group["name"], "", "hoofdtaakveld", group["total"]))
+            out += [row(r["code"], r["name"], ", ".join(p["label"] for p in r["programmes"]), "taakveld", r["amounts"])
+                    for r in group["rows"]]
+        out.append(row("", self.t["total"], "", "totaal", grand))
+        return out
 
     # ----------------------------------------------------------------------------- goals
     def series_view(self, series, chart_id: str) -> dict:
@@ -423,6 +581,8 @@ class Renderer:
             "series": series, "status": status(series, self.config.goals.tolerance), "chart": chart,
             "rows": [{"year": y, "target": fmt_value(t), "actual": fmt_value(a)}
                      for y, t, a in zip(years, targets, actuals)],
+            "download": [{"indicator": series.name, "eenheid": series.unit, "jaar": y, "streefwaarde": t,
+                          "realisatie": a} for y, t, a in zip(years, targets, actuals)],
             "baseline": (series.baseline[0], self.number(series.baseline[1])) if series.baseline else None,
         }
 
@@ -446,11 +606,15 @@ class Renderer:
         from ..goals import overhead_share
 
         fig = self.figures[edition.id]
+        goals = self.goal_views(edition)
         return Page(f"{edition.id}/doelen", "goals.html", {
-            "goals": self.goal_views(edition), "period": period_label(fig.main, self.language),
+            "goals": goals, "period": period_label(fig.main, self.language),
             "overhead": overhead_share(edition.lines, *fig.main),
         }, self.t["goals_title"].format(edition=edition.config.display_title), edition=edition,
-            crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
+            crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)],
+            tables={"doelen": [{"doel": g["goal"].title, "programma": g["programme"].code,
+                                "programma_naam": g["programme"].title, "status": g["status"],
+                                "kosten": exact(g["cost"])} for g in goals]})
 
     def programme_page(self, edition: EditionData, programme: Programme) -> Page:
         if not self.has_figures(edition):
@@ -481,23 +645,38 @@ class Renderer:
         in_goals = {name for g in edition.goals if g.programme == programme.code for name in g.indicators}
         indicators = [self.series_view(s, f"ind-x-{n}") for n, s in enumerate(
             s for (code, name), s in sorted(edition.series.items()) if code == programme.code and name not in in_goals)]
-        data = [{"jaar": r["period"][0], "kolom": r["period"][1], "lasten": euros_text(r["amounts"].lasten),
-                 "baten": euros_text(r["amounts"].baten), "saldo": euros_text(r["amounts"].saldo)} for r in table]
+        goals = self.goal_views(edition, programme.code)
+        tables = {"cijfers": [{"jaar": r["period"][0], "kolom": r["period"][1], "lasten": exact(r["amounts"].lasten),
+                               "baten": exact(r["amounts"].baten), "saldo": exact(r["amounts"].saldo)} for r in table]}
+        page_charts = {"grafiek": chart}
+        if children:
+            tables["deelprogrammas"] = self.programme_table_rows(children, total=main_amounts)
+        if taakvelden:
+            tables["taakvelden"] = [{"taakveld": tv["code"], "naam": tv["name"], "lasten": exact(tv["amounts"].lasten),
+                                     "baten": exact(tv["amounts"].baten), "saldo": exact(tv["amounts"].saldo)}
+                                    for tv in taakvelden]
+        # the indicators in the order the page shows them: those of the goals first
+        for n, view in enumerate([v for g in goals for v in g["indicators"]] + indicators, start=1):
+            view["table"], tables[f"indicator-{n}"] = f"indicator-{n}", view["download"]
+            if view["chart"] is not None:
+                view["chart_name"] = f"grafiek-indicator-{n}"
+                page_charts[view["chart_name"]] = view["chart"]
         texts = edition.texts_for(programme.code)
         plan = self.execution_view(fig, programme.code, edition)
         if plan is not None:  # the explanation of the differences stands next to them
             plan["explanation"] = [t for t in texts if t.section == "toelichting"]
             texts = [t for t in texts if t.section != "toelichting"]
+            tables["begroting-en-realisatie"] = self._execution_download(plan)
         return Page(programme_path(edition, programme), "programme.html", {
             "programme": programme, "fig": fig, "table": table, "chart": chart, "children": children,
             "taakvelden": taakvelden, "texts": texts, "indicators": indicators, "execution": plan,
-            "goals": self.goal_views(edition, programme.code),
+            "goals": goals,
             "main": main_amounts, "period": period, "has_figures": True,
             "share_lasten": fig.share_lasten(programme.code), "share_baten": fig.share_baten(programme.code),
             "parent": edition.programmes[programme.parent] if programme.parent else None,
             "parent_path": programme_path(edition, edition.programmes[programme.parent]) if programme.parent else None,
-        }, self.programme_label(programme, edition), edition=edition, crumbs=crumbs, data=data,
-            files={"grafiek.svg": charts.standalone(chart, self.config.theme.primary_color)})
+        }, self.programme_label(programme, edition), edition=edition, crumbs=crumbs, tables=tables,
+            charts=page_charts)
 
     # ----------------------------------------------------------------------------- comparisons
     def compare_index_page(self) -> Page:
@@ -548,7 +727,8 @@ class Renderer:
         def delta_pct(x: Decimal | None, y: Decimal | None) -> Decimal | None:
             return None if x is None or y is None or x == 0 else (y - x) / abs(x)
 
-        totals = []
+        totals: list[dict] = []      # the totals, and their download rows
+        per_head_rows: list[dict] = []  # the same per inhabitant, when both years' inhabitants are known
         if c.a.has_figures or c.b.has_figures:
             ta = c.a.total() if c.a.has_figures else None
             tb = c.b.total() if c.b.has_figures else None
@@ -557,19 +737,17 @@ class Renderer:
             for key in ("lasten", "baten", "saldo"):
                 x = getattr(ta, key) if ta is not None else None
                 y = getattr(tb, key) if tb is not None else None
-                totals.append({"label": self.t[key], "a": self.money(x), "b": self.money(y),
-                               "delta": self.signed(y - x) if x is not None and y is not None else "–",
-                               # a change in % of a saldo (often near zero) says nothing
-                               "pct": self.change_pct(delta_pct(x, y) if key != "saldo" else None),
-                               "total": key == "saldo"})
-            if all(heads):  # each year's amounts divided by that year's inhabitants
+                # a change in % of a saldo (often near zero) says nothing
+                totals.append({"naam": self.t[key], "bedrag_oud": exact(x), "bedrag_nieuw": exact(y),
+                               "verschil": exact(y - x) if x is not None and y is not None else None,
+                               "verschil_pct": share(delta_pct(x, y)) if key != "saldo" else None})
+            if all(heads) and ta is not None and tb is not None:  # each year by that year's inhabitants
                 for key in ("lasten", "baten"):
-                    x = per_inhabitant(getattr(ta, key), heads[0]) if ta is not None else None
-                    y = per_inhabitant(getattr(tb, key), heads[1]) if tb is not None else None
-                    totals.append({"label": f'{self.t[key]} {self.t["per_inhabitant"]}',
-                                   "a": fmt.euro_cents(x, self.language), "b": fmt.euro_cents(y, self.language),
-                                   "delta": fmt.euro_cents(y - x, self.language) if x is not None and y is not None else "–",
-                                   "pct": self.change_pct(delta_pct(x, y)), "total": False})
+                    x = per_inhabitant(getattr(ta, key), heads[0])
+                    y = per_inhabitant(getattr(tb, key), heads[1])
+                    per_head_rows.append({"naam": self.t[key], "per_inwoner_oud": per_head(x),
+                                          "per_inwoner_nieuw": per_head(y), "verschil_per_inwoner": per_head(y - x),
+                                          "verschil_pct": share(delta_pct(x, y))})
         programmes = [{
             "old": r.old, "new": r.new, "a": r.a, "b": r.b, "delta": r.delta,
             "old_label": self.programme_label(r.old, a) if r.old else None,
@@ -578,13 +756,37 @@ class Renderer:
             "new_path": programme_path(b, r.new) if r.new else None,
             "pct": delta_pct(r.a.lasten if r.a else None, r.b.lasten if r.b else None),
         } for r in c.programmes]
+        figures = bool(totals)
+        tables: dict[str, list[dict]] = {}
+        if figures:
+            tables["totalen"] = totals
+        if per_head_rows:
+            tables["per-inwoner"] = per_head_rows
+        tables["programmas"] = [{
+            "naam": r["new_label"] or r["old_label"], "code_nieuw": r["new"].code if r["new"] else "",
+            "programma_oud": r["old_label"] or "", "code_oud": r["old"].code if r["old"] else "",
+            **({"lasten_oud": exact(r["a"].lasten) if r["a"] else None,
+                "lasten_nieuw": exact(r["b"].lasten) if r["b"] else None,
+                "verschil_lasten": exact(r["delta"].lasten) if r["delta"] else None,
+                "verschil_pct": share(r["pct"])} if figures else {}),
+        } for r in programmes]
         changes = [{
             "kind": ch.kind, "label": self.t[f"change_{ch.kind}"],
             "old": [self.programme_label(a.programmes[x], a) for x in ch.old],
             "new": [self.programme_label(b.programmes[x], b) for x in ch.new],
             "flows": self._flow_rows(c, ch.old),
         } for ch in c.changes if ch.kind != "same"]
-        unassigned = self._flow_rows(c, [None]) if any(f.old is None for f in c.flows) else []
+        for n, ch in enumerate(changes, start=1):
+            if ch["flows"]:
+                ch["table"] = f"indeling-{n}"
+                tables[ch["table"]] = [{
+                    "naam": f'{f["old"].code} {f["old"].title}' if f["old"] else self.t["compare_nowhere"],
+                    "naar": f'{f["new"].code} {f["new"].title}' if f["new"] else self.t["compare_nowhere"],
+                    "taakvelden": f["codes"],
+                    **({"lasten_oud": exact(f["a"].lasten)} if c.a.has_figures else {}),
+                    **({"lasten_nieuw": exact(f["b"].lasten)} if c.b.has_figures else {}),
+                    "aandeel_oud_programma": share(f["share"]), "geschat": "ja" if f["estimated"] else "nee",
+                } for f in ch["flows"]]
         year_a, year_b = a.config.year, b.config.year
         known_a, known_b = iv3.names(year_a), iv3.names(year_b)
         groups = [{
@@ -592,6 +794,8 @@ class Renderer:
             "new": [(code, known_b.get(code, "")) for code in g.new],
             "changed": g.changed_codes, "reason": g.reason.get(self.language, ""),
             "a": g.a, "b": g.b, "delta": g.delta,
+            "label": (f'{", ".join(g.old)} → {", ".join(g.new)}' if g.changed_codes else
+                      " ".join(x for x in ((g.new or g.old)[0], (known_b if g.new else known_a).get((g.new or g.old)[0], "")) if x)),
         } for g in c.groups]
         texts = [{
             "title": (self.t["compare_edition_texts"] if t.old is None and t.new is None else
@@ -601,26 +805,34 @@ class Renderer:
             "new_path": programme_path(b, t.new) if t.new is not None else b.id,
         } for t in c.texts]
         title = self.t["compare_title"].format(a=label_a, b=label_b)
-        data = [{"taakvelden_oud": " ".join(code for code, _ in g["old"]),
-                 "taakvelden_nieuw": " ".join(code for code, _ in g["new"]),
-                 "lasten_oud": euros_text(g["a"].lasten) if g["a"] else "",
-                 "lasten_nieuw": euros_text(g["b"].lasten) if g["b"] else "",
-                 "baten_oud": euros_text(g["a"].baten) if g["a"] else "",
-                 "baten_nieuw": euros_text(g["b"].baten) if g["b"] else ""} for g in groups]
+        if figures:
+            tables["taakvelden"] = [{
+                "naam": g["label"], "taakvelden_oud": " ".join(code for code, _ in g["old"]),
+                "taakvelden_nieuw": " ".join(code for code, _ in g["new"]),
+                "lasten_oud": exact(g["a"].lasten) if g["a"] else None,
+                "lasten_nieuw": exact(g["b"].lasten) if g["b"] else None,
+                "verschil_lasten": exact(g["delta"].lasten) if g["delta"] else None,
+                "baten_oud": exact(g["a"].baten) if g["a"] else None,
+                "baten_nieuw": exact(g["b"].baten) if g["b"] else None,
+                "verschil_baten": exact(g["delta"].baten) if g["delta"] else None,
+            } for g in groups]
         return Page(compare_path(a, b), "compare.html", {
             "a": a, "b": b, "label_a": label_a, "label_b": label_b, "c": c,
             "period_a": period_label(c.a.period, self.language) if c.a.period else None,
             "period_b": period_label(c.b.period, self.language) if c.b.period else None,
-            "totals": totals, "programmes": programmes, "changes": changes, "unassigned": unassigned,
+            "totals": totals, "per_head": per_head_rows, "programmes": programmes, "changes": changes,
             "groups": groups, "texts": texts,
             "any_estimated": any(f.estimated for f in c.flows),
-        }, title, crumbs=[(self.t["home"], ""), (self.t["compare"], "vergelijk")], data=data)
+        }, title, crumbs=[(self.t["home"], ""), (self.t["compare"], "vergelijk")], tables=tables)
 
     def signed(self, euros: Decimal | None) -> str:
         return fmt.signed_money(euros, self.unit, self.language)
 
     def change_pct(self, fraction: Decimal | None) -> str:
         return fmt.change(fraction, self.language)
+
+    def euro_cents(self, euros: Decimal | None) -> str:
+        return fmt.euro_cents(euros, self.language)
     def _programme_crumbs(self, edition: EditionData, programme: Programme) -> list[tuple[str, str]]:
         crumbs = [(self.t["home"], ""), (edition.config.display_title, edition.id)]
         ancestors = []
@@ -707,7 +919,8 @@ class Renderer:
             build_iso=fmt.iso(self.build_time), url=lambda path: root + (path + "/" if path else ""),
             logo=Path(self.config.theme.logo).name if self.config.theme.logo else None,
             number=self.number, fmt_stamp=fmt.stamp, build_time=self.build_time, font_faces=self.font_faces(),
-            signed=self.signed, change_pct=self.change_pct, **self.navigation(page), **page.context,
+            signed=self.signed, change_pct=self.change_pct, euro_cents=self.euro_cents,
+            **self.navigation(page), **page.context,
         )
 
     def statement_page(self, result: AuditResult) -> Page:
@@ -728,41 +941,71 @@ class Renderer:
         os.replace(tmp, target)  # readers never see a half-written page
         return target
 
-    def _render_and_write(self, spec: PageSpec, out: Path) -> tuple[str, str | None, list]:
+    def _write_page_files(self, folder: Path, page: Page) -> tuple[list[str], Binaries]:
+        """The page's other files: its tables (CSV, JSON; XLSX later) and charts (SVG; PNG later).
+        Returns the names of all of them, and what :func:`write_binaries` makes later."""
+        from ..publish.downloads import table_csv, table_json
+
+        names = []
+        for name, content in page.files.items():
+            (folder / name).write_text(content, encoding="utf-8")
+            names.append(name)
+        for name, rows in page.tables.items():
+            (folder / f"{name}.csv").write_text(table_csv(rows), encoding="utf-8")
+            (folder / f"{name}.json").write_text(table_json(rows), encoding="utf-8")
+            names += [f"{name}.csv", f"{name}.xlsx", f"{name}.json"]
+        pictures = []
+        for name, svg in page.charts.items():
+            text = charts.standalone(svg, self.config.theme.primary_color)
+            (folder / f"{name}.svg").write_text(text, encoding="utf-8")
+            pictures.append((name, text))
+            names += [f"{name}.svg", f"{name}.png"]
+        return names, (folder, list(page.tables.items()), pictures)
+
+    def _render_and_write(self, spec: PageSpec, out: Path) -> Rendered:
         page = spec.make()
         html = self.render(page)
         self._write_page(out, spec.path, html)
-        for name, content in page.files.items():
-            (out / spec.path / name).write_text(content, encoding="utf-8")
-        if page.data is not None:
-            from ..publish.downloads import table_csv
+        files, binaries = self._write_page_files(out / spec.path, page)
+        return spec.path, spec.deps, audit_page(html), files, binaries
 
-            folder = out / spec.path
-            (folder / "cijfers.csv").write_text(table_csv(page.data), encoding="utf-8")
-            (folder / "cijfers.json").write_text(json.dumps(page.data, ensure_ascii=False, indent=1) + "\n",
-                                                 encoding="utf-8")
-        return spec.path, spec.deps, audit_page(html)
-
-    def _render_all(self, todo: list[PageSpec], out: Path) -> list[tuple[str, str | None, list]]:
-        """Render and write pages; with many pages, half of the pure ones go to a forked worker
-        per extra core. The output does not depend on how the work was split."""
+    def _render_all(self, todo: list[PageSpec], out: Path) -> tuple[list[Rendered], _Workers]:
+        """Render and write pages; with many pages, a share of the pure ones goes to a forked
+        worker per extra core. Returns the pages and the workers, whose ``finish()`` writes the
+        pages' workbooks and PNG images (the workers write theirs meanwhile). The output does not
+        depend on how the work was split."""
         workers = min(os.cpu_count() or 1, 4)
         pure = [i for i, spec in enumerate(todo) if spec.pure]
         if workers < 2 or len(pure) < PARALLEL_MIN_PAGES or "fork" not in mp.get_all_start_methods():
-            return [self._render_and_write(spec, out) for spec in todo]
+            results = [self._render_and_write(spec, out) for spec in todo]
+            return results, _Workers([], [r[4] for r in results], self.build_time)
+        from ..publish.images import options
+
+        options()  # the fonts of the PNG images, loaded once for every process
         global _FORKED
         _FORKED = (self, todo, out)
         shares = [pure[k::workers] for k in range(workers)]
         mine = set(range(len(todo))) - set(i for share in shares[1:] for i in share)
+        context = mp.get_context("fork")
+        processes = []
         try:
-            with mp.get_context("fork").Pool(workers - 1) as pool:
-                pending = [pool.apply_async(_render_in_worker, (share,)) for share in shares[1:]]
+            for share in shares[1:]:
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_render_in_worker, args=(sender, share), daemon=True)
+                process.start()
+                sender.close()
+                processes.append((process, receiver))
+            pool = _Workers(processes, [], self.build_time)
+            try:
                 results = [self._render_and_write(todo[i], out) for i in sorted(mine)]
-                for job in pending:
-                    results.extend(job.get())
+                pool.own = [r[4] for r in results]
+                results += pool.pages()
+            except BaseException:
+                pool.abort()
+                raise
         finally:
             _FORKED = None
-        return results
+        return results, pool
 
     def _write_downloads(self, out: Path, previous: RenderState | None) -> None:
         """The open data of each edition; under serve only when the edition's data changed."""
@@ -805,6 +1048,7 @@ class Renderer:
         self.audit = AuditResult()
         self.state = RenderState()
         old = previous.pages if previous is not None else {}
+        old_files = previous.files if previous is not None else {}
         todo: list[PageSpec] = []
         for spec in self.page_specs():
             if spec.path in seen:
@@ -815,14 +1059,19 @@ class Renderer:
             if spec.deps is not None and kept is not None and kept[0] == spec.deps \
                     and (out / spec.path / "index.html").exists():
                 self.state.pages[spec.path] = kept
+                self.state.files[spec.path] = old_files.get(spec.path, [])
             else:
                 todo.append(spec)
         if any(spec.path.startswith("vergelijk/") for spec in todo):
             self.sides  # noqa: B018 - computed here, before the pages are rendered in forked workers
         if len(self.budget.editions) > 1:
             self._same_programmes  # noqa: B018 - likewise
-        for path, deps, failures in self._render_all(todo, out):
+        results, workers = self._render_all(todo, out)
+        for path, deps, failures, files, _ in results:
             self.state.pages[path] = (deps, failures)
+            self.state.files[path] = files
+            for stale in set(old_files.get(path, [])) - set(files):  # a table or chart the page no longer has
+                (out / path / stale).unlink(missing_ok=True)
             written.append(out / path / "index.html")
         for path in sorted(self.state.pages, key=lambda p: (p.count("/"), p)):
             self.audit.add_known("/" + (path + "/" if path else ""), self.state.pages[path][1])
@@ -834,12 +1083,17 @@ class Renderer:
         rendered.append((statement.path, self.render(statement)))
         for path, html in rendered:
             written.append(self._write_page(out, path, html))
-        self._write_downloads(out, previous)
+        try:
+            if self.pages_written is not None:
+                self.pages_written()  # every page is there: the search index can be built meanwhile
+            self._write_downloads(out, previous)
+        except BaseException:
+            workers.abort()
+            raise
+        workers.finish()
         for path in set(old) - seen:  # pages that no longer exist (a programme was removed)
-            for name in ("index.html", "cijfers.csv", "cijfers.json", "grafiek.svg"):
-                stale = out / path / name
-                if stale.exists():
-                    stale.unlink()
+            for name in ["index.html", *old_files.get(path, [])]:
+                (out / path / name).unlink(missing_ok=True)
             if (out / path).is_dir() and not any((out / path).iterdir()):
                 (out / path).rmdir()
         static = out / "static"
@@ -859,19 +1113,24 @@ class Renderer:
 
 def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *, build_time: dt.datetime,
                 warnings: list[Problem], colophon_html: str = "", audit: list | None = None,
-                state: RenderState | None = None, background: list | None = None) -> list[Path]:
+                state: RenderState | None = None, background: list | None = None,
+                pages_written: Callable[[], None] | None = None) -> list[Path]:
     """Write every page of the site into ``out``; returns the files written.
 
     When ``audit`` is a list, the accessibility failures found in the pages are appended to it
     as (page, check, detail). ``state`` (kept by ``begroot serve``) is the state of the previous
     build into ``out``; it is updated in place, and unchanged pages are not written again.
+    ``pages_written`` is called as soon as every page's HTML is written, before the slower
+    downloads (workbooks, PNG images, the editions' open data) are finished.
     """
     renderer = Renderer(budget, figures, build_time=build_time, warnings=warnings, colophon_html=colophon_html)
     renderer.background = background
+    renderer.pages_written = pages_written
     written = renderer.write(out, previous=state)
     if state is not None:
         state.pages = renderer.state.pages
         state.downloads = renderer.state.downloads
+        state.files = renderer.state.files
     if audit is not None:
         for key, items in sorted(renderer.audit.failures.items()):
             audit.extend((page, key, detail) for page, detail in items)

@@ -9,6 +9,7 @@ is deterministic: the same figures give the same bytes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -111,11 +112,22 @@ STANDALONE_STYLE = (
 
 
 def with_style(svg: str, primary: str = "#01689b", width: str = "") -> str:
-    """The chart with its colours inside it, for places without the site's stylesheet."""
+    """The chart with its colours inside it, for places without the site's stylesheet. With a
+    ``width`` (in pixels), the height follows from the chart's viewBox."""
     head, rest = str(svg).split(">", 1)
-    return head + (f' width="{width}"' if width else "") + ">" + STANDALONE_STYLE.replace("#01689b", primary) + rest
+    if width:
+        _, _, box_w, box_h = (Decimal(v) for v in re.search(r'viewBox="([^"]*)"', head).group(1).split())
+        head += f' width="{width}" height="{_num(box_h * Decimal(width) / box_w)}"'
+    return head + ">" + STANDALONE_STYLE.replace("#01689b", primary) + rest
+
+
+#: The width of a chart file and of its PNG image, in pixels: the chart's own size (as on a phone).
+#: The SVG scales without loss; a PNG twice as wide (2 * WIDTH) is sharper on a slide but takes
+#: about 10 ms instead of 4 ms to make, which a large city's 1,400 charts feel in every build.
+STANDALONE_WIDTH = WIDTH
 
 
 def standalone(svg: str, primary: str = "#01689b") -> str:
-    """A chart as a file of its own (for download): with its colours and an XML declaration."""
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + with_style(svg, primary, width="800") + "\n"
+    """A chart as a file of its own (for download, and the source of its PNG): with its colours,
+    its size in pixels and an XML declaration."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + with_style(svg, primary, width=str(STANDALONE_WIDTH)) + "\n"

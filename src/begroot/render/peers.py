@@ -35,9 +35,12 @@ def comparison(peers: PeerData | None, inhabitants: int | None, groups: list[dic
             national, in_class = peers.national(code), peers.size_class(cls, code) if cls else None
         else:
             national, in_class = peers.total(None, codes), peers.total(cls, codes) if cls else None
-        return {"own": fmt.euro_cents(own_per_inhabitant(own, inhabitants), language),
-                "national": fmt.euro_cents(_pi(national), language),
-                "size_class": fmt.euro_cents(_pi(in_class), language) if cls else None}
+        values = {"own": own_per_inhabitant(own, inhabitants), "national": _pi(national),
+                  "size_class": _pi(in_class) if cls else None}
+        shown = {key: fmt.euro_cents(value, language) for key, value in values.items()}
+        if not cls:
+            shown["size_class"] = None
+        return {**shown, "values": values}
 
     out_groups = []
     for group in groups:
@@ -61,8 +64,24 @@ def comparison(peers: PeerData | None, inhabitants: int | None, groups: list[dic
     else:
         source = t["peers_source_file"].format(source=peers.source, inhabitants=fmt.number(inhabitants, language),
                                                name=name)
+    total = cells(grand.lasten, list(peers.taakvelden))
+
+    def download(name: str, code: str, c: dict) -> dict:
+        # exact euros per inhabitant (cents and beyond), in the order of the table's columns
+        values = {key: None if v is None else v.quantize(Decimal("0.000001")) for key, v in c["values"].items()}
+        row = {"naam": name, "taakveld": code, "per_inwoner_gemeente": values["own"],
+               "per_inwoner_nederland": values["national"]}
+        if cls:
+            row["per_inwoner_grootteklasse"] = values["size_class"]
+        return row
+
+    rows = []
+    for group in out_groups:
+        rows.append(download(f'{group["main"]}. {group["name"]}', group["main"], group["cells"]))
+        rows.extend(download(r["name"], r["code"], r["cells"]) for r in group["rows"])
+    rows.append(download(t["total"], "", total))
     return {
         "intro": intro, "source": source, "caption": t["peers_caption"].format(period=period),
         "class_label": label[:1].upper() + label[1:] if label else None,
-        "groups": out_groups, "total": cells(grand.lasten, list(peers.taakvelden)),
+        "groups": out_groups, "total": total, "download": rows,
     }

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 @dataclass
 class RenderState:
-    """Per page path: the digest of what it was rendered from, and its accessibility failures."""
+    """Per page path: the digest of what it was rendered from, its accessibility failures, and the
+    files written next to its ``index.html`` (downloads of its tables and charts)."""
 
     pages: dict[str, tuple[str | None, list]] = field(default_factory=dict)
+    files: dict[str, list[str]] = field(default_factory=dict)
     downloads: dict[str, str] = field(default_factory=dict)  # edition id -> digest of what was written
