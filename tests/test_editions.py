@@ -111,7 +111,11 @@ def test_bbv_columns_in_order(site):
     # the trend chart has a bar pair per column, and its text alternative
     chart = soup.find(id="lbs").find_parent("section").find("svg")
     assert chart is not None and chart.find("title") is not None
-    assert len(chart.find_all("text", string=lambda s: s and "Raming" in s)) == 3
+    labels = [" ".join(t.stripped_strings) for t in chart.find_all("text", class_="chart-label")]
+    assert labels == ["Lasten", "Baten"] + headers        # the legend, then each column's label
+    # six labels in 400 px: each wraps over lines short enough for its ~66 px, so none overlap
+    assert all(len(line.get_text()) <= 10 for line in chart.find_all("tspan"))
+    assert len(chart.find_all("tspan")) > len(headers)
 
 
 def test_jaarstukken_show_plan_against_realisation(site):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+import textwrap
 from decimal import Decimal
 
 from markupsafe import Markup, escape
@@ -67,12 +68,21 @@ def paired_columns(chart_id: str, title: str, summary: str, groups: list[str],
 
     ``series`` holds (name, values, value texts). The second series is hatched.
     """
-    height, legend_h, label_h, value_h = 220, 26, 34, 16
+    group_w = WIDTH / max(1, len(groups))
+    # labels wrap over lines that fit their group (six BBV columns leave ~66 px each); the values
+    # above the columns are left out where they would collide (each column's title and the table
+    # next to the chart hold them)
+    show_values = group_w >= 90
+    # about 7 px per character; narrow groups also set their labels smaller, so that a long word
+    # (which is never broken) still fits
+    lines = [textwrap.wrap(group, max(6, int(group_w / 7)), break_long_words=False) or [""] for group in groups]
+    height, legend_h, value_h = 220, 26, 16 if show_values else 4
+    label_h = 16 * max((len(x) for x in lines), default=1) + 18
+    height += label_h - 34
     plot_top, plot_bottom = legend_h + value_h, height - label_h
     top = max((v for _, values, _ in series for v in values), default=Decimal(0))
     scale = (plot_bottom - plot_top) / top if top > 0 else Decimal(0)
     n_series = max(1, len(series))
-    group_w = WIDTH / max(1, len(groups))
     col_w = min(40, (group_w - 16) / n_series)
     defs = ('<defs><pattern id="{0}-hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
             'patternTransform="rotate(45)"><rect class="bar-2" width="6" height="6"/>'
@@ -95,10 +105,15 @@ def paired_columns(chart_id: str, title: str, summary: str, groups: list[str],
             fill = 'class="bar bar-1"' if s == 0 else f'fill="url(#{chart_id}-hatch)" class="bar-outline"'
             parts.append(f'<rect {fill} x="{_num(cx + 1)}" y="{_num(y)}" width="{_num(col_w - 2)}" '
                          f'height="{_num(h)}"><title>{escape(name)} {escape(group)}: {escape(texts[g])}</title></rect>')
-            parts.append(f'<text class="chart-value small" x="{_num(cx + col_w / 2)}" y="{_num(y - 4)}" '
-                         f'text-anchor="middle">{escape(texts[g])}</text>')
-        parts.append(f'<text class="chart-label" x="{_num(g * group_w + group_w / 2)}" y="{_num(height - 12)}" '
-                     f'text-anchor="middle">{escape(group)}</text>')
+            if show_values:
+                parts.append(f'<text class="chart-value small" x="{_num(cx + col_w / 2)}" y="{_num(y - 4)}" '
+                             f'text-anchor="middle">{escape(texts[g])}</text>')
+        mid = _num(g * group_w + group_w / 2)
+        spans = "".join(f'<tspan x="{mid}" dy="{0 if i == 0 else 16}">{escape(line)}</tspan>'
+                        for i, line in enumerate(lines[g]))
+        size = "" if show_values else " small"
+        parts.append(f'<text class="chart-label{size}" x="{mid}" y="{_num(plot_bottom + 20)}" '
+                     f'text-anchor="middle">{spans}</text>')
     parts.append(f'<line class="axis" x1="0" y1="{plot_bottom}" x2="{WIDTH}" y2="{plot_bottom}"/>')
     return _frame(chart_id, title, summary, height, "".join(parts))
 
