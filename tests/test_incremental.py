@@ -85,3 +85,32 @@ def test_a_table_that_is_gone_leaves_no_files(project, tmp_path):
     state.indexing.join()
     build(project, tmp_path / "full")
     assert digest(site) == digest(tmp_path / "full")
+
+
+def test_comparisons_reuse_each_editions_money_after_a_text_edit(tmp_path, monkeypatch):
+    """A text edit re-renders the comparison pages of its edition, but each edition's money per
+    programme and taakveld (a pass over all its lines) is kept; a data edit computes it again."""
+    from tests.test_compare import _project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    project = _project(tmp_path / "p")
+    (project / "begroting-2025" / "teksten").mkdir()
+    text = project / "begroting-2025" / "teksten" / "1-doelstelling.md"
+    text.write_text("Veilig wonen.\n", encoding="utf-8")
+    state, site = BuildState(), tmp_path / "site"
+    build(project, site, state=state)
+    before = {k: v[1] for k, v in state.render.sides.items()}
+    assert set(before) == {"begroting-2024", "begroting-2025"}
+    text.write_text("Veilig wonen en werken.\n", encoding="utf-8")
+    build(project, site, state=state)
+    page = (site / "vergelijk" / "begroting-2024" / "begroting-2025" / "index.html").read_text(encoding="utf-8")
+    assert "werken" in page                                        # the page was rendered again
+    assert all(state.render.sides[k][1] is v for k, v in before.items())  # with the same sides
+    finance = project / "begroting-2025" / "financien.csv"
+    finance.write_text(finance.read_text(encoding="utf-8").replace("1.100,00", "1.200,00"), encoding="utf-8")
+    build(project, site, state=state)
+    assert state.render.sides["begroting-2025"][1] is not before["begroting-2025"]
+    assert state.render.sides["begroting-2024"][1] is before["begroting-2024"]
+    full = tmp_path / "full"
+    build(project, full)
+    assert digest(site) == digest(full)                            # and the result is a full build's

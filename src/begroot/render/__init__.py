@@ -244,6 +244,7 @@ class Renderer:
         self.unit = budget.config.site.unit
         self.unit_label = fmt.unit_label(self.unit, self.language)
         self.background: list | None = None  # slow jobs to run after the pages (set under serve)
+        self.sides: dict[str, tuple[str, compare.Side]] = {}  # see side()
         self.pages_written: Callable[[], None] | None = None  # called once every page's HTML is written
 
     # formatting shortcuts used by templates
@@ -684,17 +685,21 @@ class Renderer:
         return Page("vergelijk", "compare_index.html", {"rows": rows}, self.t["compare"],
                     crumbs=[(self.t["home"], "")])
 
-    @functools.cached_property
-    def sides(self) -> dict[str, compare.Side]:
-        """Each edition's money per programme and taakveld, for its comparisons (computed once,
-        before pages are rendered in forked workers: it is the part that needs Polars)."""
-        return {e.id: compare.side(e, self.figures.get(e.id)) for e in self.budget.editions}
+    def side(self, edition: EditionData) -> compare.Side:
+        """An edition's money per programme and taakveld, for its comparisons: computed once per
+        version of its data (kept between serve rebuilds), before pages are rendered in forked
+        workers (it is the part that needs Polars)."""
+        known = self.sides.get(edition.id)
+        if known is None or known[0] != edition.version:
+            known = (edition.version, compare.side(edition, self.figures.get(edition.id)))
+            self.sides[edition.id] = known
+        return known[1]
 
     def comparison(self, a: EditionData, b: EditionData) -> compare.Comparison:
         labels = {"added": self.t["compare_added"], "removed": self.t["compare_removed"],
                   "folded": self.t["compare_folded"]}
         return compare.compare(a, self.figures.get(a.id), b, self.figures.get(b.id), labels=labels,
-                               sides=(self.sides[a.id], self.sides[b.id]))
+                               sides=(self.side(a), self.side(b)))
 
     @functools.cached_property
     def _same_programmes(self) -> dict[tuple[str, str], dict[str, str]]:
@@ -1062,8 +1067,10 @@ class Renderer:
                 self.state.files[spec.path] = old_files.get(spec.path, [])
             else:
                 todo.append(spec)
-        if any(spec.path.startswith("vergelijk/") for spec in todo):
-            self.sides  # noqa: B018 - computed here, before the pages are rendered in forked workers
+        self.sides = dict(previous.sides) if previous is not None else {}
+        for a, b in compare.pairs(self.budget.editions):  # before forking: only those the pages to write need
+            if any(spec.path == compare_path(a, b) for spec in todo):
+                self.side(a), self.side(b)
         if len(self.budget.editions) > 1:
             self._same_programmes  # noqa: B018 - likewise
         results, workers = self._render_all(todo, out)
@@ -1130,6 +1137,7 @@ def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *
     if state is not None:
         state.pages = renderer.state.pages
         state.downloads = renderer.state.downloads
+        state.sides = renderer.sides
         state.files = renderer.state.files
     if audit is not None:
         for key, items in sorted(renderer.audit.failures.items()):
