@@ -28,6 +28,7 @@ column = "Kolom"
 TOML = """
 [organisation]
 name = "Gemeente Voorbeeld"
+inhabitants = { 2022 = 900, 2024 = 800 }
 
 [site]
 unit = 1
@@ -148,3 +149,13 @@ def test_comparison_of_the_two_editions(site):
     soup = soup_of(site / "vergelijk" / "jaarstukken-2023" / "begroting-2024" / "index.html")
     assert "Jaarstukken 2023 en Begroting 2024 vergeleken" in soup.find("h1").get_text()
     assert "Realisatie 2023" in soup.get_text() and "Begroting 2024" in soup.get_text()
+
+
+def test_every_bbv_column_per_inhabitant(site):
+    soup = soup_of(site / "begroting-2024" / "programma" / "1-veiligheid" / "index.html")
+    table = soup.find(id="lbs-per-inwoner").find_parent("table")
+    rows = {tr.find("th").get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in table.find("tbody").find_all("tr")}
+    # 900 / 900 inhabitants in 2022, 1.000 / 800 in 2024; no inhabitants known for the other years
+    assert rows["Lasten"] == ["€\xa01,00", "–", "€\xa01,25", "–", "–", "–"]
+    assert rows["Baten"] == ["€\xa00,00", "–", "€\xa00,00", "–", "–", "–"]

@@ -400,8 +400,7 @@ class Renderer:
             "has_goals": bool(edition.goals),
             "execution": plan, "execution_rows": plan_rows,
             # the programme tables' per-inhabitant columns: euros with cents (none without inhabitants)
-            "per_head_cell": (lambda euros: fmt.euro_cents(per_inhabitant(euros, inhabitants), self.language))
-            if inhabitants else None,
+            "per_head_cell": self.per_head_cell(inhabitants),
             "has_figures": has_figures, "has_downloads": has_figures or self.config.site.pdf,
         }, f"{edition.config.display_title} {self.t['at_a_glance']}", edition=edition,
             crumbs=[(self.t["home"], "")],
@@ -413,6 +412,12 @@ class Renderer:
                     **({"uitvoering-programmas": [{k: v for k, v in r.items() if k != "pad"} for r in plan_rows]}
                        if plan_rows else {})}
             if has_figures else {})
+
+    def per_head_cell(self, inhabitants: int | None) -> Callable[[Decimal], str] | None:
+        """Formats an amount per inhabitant, for the per-inhabitant columns of programme tables."""
+        if not inhabitants:
+            return None
+        return lambda euros: fmt.euro_cents(per_inhabitant(euros, inhabitants), self.language)
 
     def execution_view(self, fig: EditionFigures, code: str | None, edition: EditionData) -> dict | None:
         """Plan against realisation in the edition's year (jaarstukken), as table rows."""
@@ -650,8 +655,19 @@ class Renderer:
         tables = {"cijfers": [{"jaar": r["period"][0], "kolom": r["period"][1], "lasten": exact(r["amounts"].lasten),
                                "baten": exact(r["amounts"].baten), "saldo": exact(r["amounts"].saldo)} for r in table]}
         page_charts = {"grafiek": chart}
+        people = self.config.organisation.inhabitants
+        inhabitants = people.get(edition.config.year)
         if children:
-            tables["deelprogrammas"] = self.programme_table_rows(children, total=main_amounts)
+            tables["deelprogrammas"] = self.programme_table_rows(children, total=main_amounts, inhabitants=inhabitants)
+        # every column per inhabitant, each by the inhabitants of its own year (where known)
+        per_head_rows = [{"jaar": r["period"][0], "kolom": r["period"][1],
+                          "lasten_per_inwoner": per_head(per_inhabitant(r["amounts"].lasten, people.get(r["period"][0]))),
+                          "baten_per_inwoner": per_head(per_inhabitant(r["amounts"].baten, people.get(r["period"][0])))}
+                         for r in table]
+        if any(people.get(r["period"][0]) for r in table):
+            tables["per-inwoner"] = per_head_rows
+        else:
+            per_head_rows = []
         if taakvelden:
             tables["taakvelden"] = [{"taakveld": tv["code"], "naam": tv["name"], "lasten": exact(tv["amounts"].lasten),
                                      "baten": exact(tv["amounts"].baten), "saldo": exact(tv["amounts"].saldo)}
@@ -671,6 +687,7 @@ class Renderer:
         return Page(programme_path(edition, programme), "programme.html", {
             "programme": programme, "fig": fig, "table": table, "chart": chart, "children": children,
             "taakvelden": taakvelden, "texts": texts, "indicators": indicators, "execution": plan,
+            "per_head_rows": per_head_rows, "per_head_cell": self.per_head_cell(inhabitants),
             "goals": goals,
             "main": main_amounts, "period": period, "has_figures": True,
             "share_lasten": fig.share_lasten(programme.code), "share_baten": fig.share_baten(programme.code),
@@ -872,6 +889,7 @@ class Renderer:
             "programme": programme, "has_figures": False, "texts": edition.texts_for(programme.code),
             "children": children, "covered": covered, "covered_year": year, "table": [], "chart": None,
             "main": None, "share_lasten": None, "share_baten": None, "execution": None,
+            "per_head_rows": [], "per_head_cell": None,
             "goals": self.goal_views(edition, programme.code), "indicators": [], "taakvelden": [],
             "parent": parent, "parent_path": programme_path(edition, parent) if parent else None,
         }, self.programme_label(programme, edition), edition=edition,
