@@ -361,3 +361,17 @@ def test_a_taakveld_in_one_edition_only_is_a_plain_row(tmp_path):
     only_old = GroupRow(("0.11",), (), {}, Amounts(Decimal(5), Decimal(0)), Amounts())
     assert not only_old.changed_codes and only_old.delta == Amounts(Decimal(-5), Decimal(0))
     assert GroupRow(("6.71a",), ("6.711",), {}, None, None).changed_codes
+
+
+def test_demo_texts_compared_across_the_restructuring(demo_built):
+    """The old programme 4 of 2016 went mostly to programme 3 "Vitaal en Sociaal": its texts are
+    compared with that programme's, on the comparison's texts page."""
+    from tests.test_end_to_end import soup_of
+
+    site, _ = demo_built
+    soup = soup_of(site / "vergelijk" / "begroting-2016" / "begroting-2023" / "teksten" / "index.html")
+    headings = [h.get_text(" ", strip=True) for h in soup.find_all("h2")]
+    assert ("Teksten van Programma 4: Welzijn, gezondheid, zorg en vernieuwing sociaal domein → "
+            "Programma 3: Vitaal en Sociaal") in headings
+    figures = soup_of(site / "vergelijk" / "begroting-2016" / "begroting-2023" / "index.html")
+    assert figures.find("a", href="../../../vergelijk/begroting-2016/begroting-2023/teksten/") is not None

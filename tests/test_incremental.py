@@ -103,14 +103,15 @@ def test_comparisons_reuse_each_editions_money_after_a_text_edit(tmp_path, monke
     assert set(before) == {"begroting-2024", "begroting-2025"}
     text.write_text("Veilig wonen en werken.\n", encoding="utf-8")
     build(project, site, state=state)
-    page = (site / "vergelijk" / "begroting-2024" / "begroting-2025" / "index.html").read_text(encoding="utf-8")
-    assert "werken" in page                                        # the page was rendered again
+    page = (site / "vergelijk" / "begroting-2024" / "begroting-2025" / "teksten" / "index.html").read_text(encoding="utf-8")
+    assert "werken" in page                                        # the texts' page was rendered again
     assert all(state.render.sides[k][1] is v for k, v in before.items())  # with the same sides
     finance = project / "begroting-2025" / "financien.csv"
     finance.write_text(finance.read_text(encoding="utf-8").replace("1.100,00", "1.200,00"), encoding="utf-8")
     build(project, site, state=state)
     assert state.render.sides["begroting-2025"][1] is not before["begroting-2025"]
     assert state.render.sides["begroting-2024"][1] is before["begroting-2024"]
+    state.indexing.join()   # the search index, workbooks and images of a preview are made in the background
     full = tmp_path / "full"
     build(project, full)
     assert digest(site) == digest(full)                            # and the result is a full build's

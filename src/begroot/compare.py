@@ -374,7 +374,8 @@ def _code_key(code: str | None) -> tuple:
 
 
 def _similar(x: str, y: str) -> bool:
-    return difflib.SequenceMatcher(None, slugify(x), slugify(y)).ratio() >= SAME_TITLE
+    sx, sy = slugify(x), slugify(y)
+    return sx == sy or difflib.SequenceMatcher(None, sx, sy).ratio() >= SAME_TITLE
 
 
 def match_programmes(olds: Iterable[Programme], news: Iterable[Programme]) -> dict[str, str]:
@@ -572,8 +573,26 @@ def word_diff(old_html: str, new_html: str, labels: dict[str, str],
     return Markup("".join(shown)), added, removed
 
 
+class DiffCache:
+    """Word diffs of pairs of texts, kept between the rebuilds of ``begroot serve``: after one text
+    edit, only the diffs of that text are computed again. ``used`` holds what this build needed
+    (the next build starts from it, so the cache never outgrows the site)."""
+
+    def __init__(self, known: dict | None = None):
+        self.known = known or {}
+        self.used: dict = {}
+
+    def diff(self, old_html: str, new_html: str, labels: dict[str, str]) -> tuple[Markup | None, int, int]:
+        key = (old_html, new_html, tuple(sorted(labels.items())))
+        found = self.known.get(key)
+        if found is None:
+            found = word_diff(old_html, new_html, labels, REWRITTEN)
+        self.used[key] = found
+        return found
+
+
 def compare_texts(a: EditionData, old: Programme | None, b: EditionData, new: Programme | None,
-                  labels: dict[str, str]) -> TextComparison:
+                  labels: dict[str, str], diffs: DiffCache | None = None) -> TextComparison:
     """Section by section: what changed in the texts of a programme (or of the edition as a whole)."""
     texts_a = a.texts_for(old.code if old is not None else None) if (old is not None or new is None) else []
     texts_b = b.texts_for(new.code if new is not None else None) if (new is not None or old is None) else []
@@ -586,7 +605,10 @@ def compare_texts(a: EditionData, old: Programme | None, b: EditionData, new: Pr
         if ta is not None and tb is not None and ta.html == tb.html:
             sections.append(SectionChange(key, tb.title, "unchanged", 0, 0, Markup("")))
             continue
-        html, added, removed = word_diff(ta.html if ta else "", tb.html if tb else "", labels, REWRITTEN)
+        if diffs is not None:
+            html, added, removed = diffs.diff(ta.html if ta else "", tb.html if tb else "", labels)
+        else:
+            html, added, removed = word_diff(ta.html if ta else "", tb.html if tb else "", labels, REWRITTEN)
         if ta is None:
             status = "added"
         elif tb is None:
@@ -601,9 +623,11 @@ def compare_texts(a: EditionData, old: Programme | None, b: EditionData, new: Pr
 
 def compare(a: EditionData, fig_a: EditionFigures | None, b: EditionData, fig_b: EditionFigures | None, *,
             labels: dict[str, str] | None = None, align: Callable | None = None,
-            sides: tuple[Side, Side] | None = None) -> Comparison:
+            sides: tuple[Side, Side] | None = None, diffs: DiffCache | None = None,
+            texts: bool = True) -> Comparison:
     """Compare edition ``a`` (older) with ``b`` (newer). ``sides`` are the editions' :func:`side`
-    when already computed (a site compares each edition with several others)."""
+    when already computed (a site compares each edition with several others); ``texts=False``
+    leaves the texts out (the figures do not depend on them)."""
     labels = labels or {"added": "added", "removed": "removed"}
     sa, sb = sides if sides is not None else (side(a, fig_a), side(b, fig_b))
     raw_groups = _align(sa, sb, align)
@@ -628,10 +652,12 @@ def compare(a: EditionData, fig_a: EditionFigures | None, b: EditionData, fig_b:
             rows.append(ProgrammeRow(None, q, None, sb.programme_total(q.code) if sb.has_figures else None))
     comparison.programmes = rows
 
+    if not texts:
+        return comparison
     # texts: the edition's own texts, then each old programme with its successor (the same
     # programme, else the one that received most of its taakvelden)
     basis = comparison.money_basis
-    texts = [compare_texts(a, None, b, None, labels)]
+    found = [compare_texts(a, None, b, None, labels, diffs)]
     for p in a.top_level():
         if p.is_overview:
             continue
@@ -640,6 +666,6 @@ def compare(a: EditionData, fig_a: EditionFigures | None, b: EditionData, fig_b:
             candidates = [f for f in flows if f.old == p.code and f.new is not None and f.size(basis) > 0]
             if candidates:
                 target = max(candidates, key=lambda f: (f.size(basis), -len(f.new or ""))).new
-        texts.append(compare_texts(a, p, b, b.programmes[target] if target else None, labels))
-    comparison.texts = [t for t in texts if t.sections]
+        found.append(compare_texts(a, p, b, b.programmes[target] if target else None, labels, diffs))
+    comparison.texts = [t for t in found if t.sections]
     return comparison

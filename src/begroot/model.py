@@ -8,6 +8,7 @@ small and kept as plain dataclasses.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -138,13 +139,19 @@ class EditionData:
         return [p for p in self.programmes.values() if p.parent is None]
 
     def texts_for(self, code: str | None) -> list[Text]:
-        found = [t for t in self.texts if t.programme == code]
+        """The texts of a programme (None: of the edition as a whole), known sections first."""
+        return list(self._texts_by_programme.get(code, []))
 
+    @functools.cached_property
+    def _texts_by_programme(self) -> dict[str | None, list[Text]]:
         def rank(t: Text):
             known = SECTION_ORDER.index(t.section) if t.section in SECTION_ORDER else len(SECTION_ORDER)
             return (known, t.order, t.source)
 
-        return sorted(found, key=rank)
+        index: dict[str | None, list[Text]] = {}
+        for t in sorted(self.texts, key=rank):
+            index.setdefault(t.programme, []).append(t)
+        return index
 
 
 @dataclass

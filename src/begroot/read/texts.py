@@ -17,6 +17,7 @@ All HTML passes an allowlist sanitiser (nh3): scripts, event handlers, styles an
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 
@@ -114,7 +115,11 @@ def text_files(project: Path, edition: Edition) -> list[Path]:
     folder = project / edition.dirname / edition.texts
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".md", ".markdown", ".docx"))
+    # os.walk lists files without a stat call each (an edition can hold thousands of texts, and
+    # serve lists them on every rebuild)
+    found = [Path(root) / name for root, _, names in os.walk(folder)
+             for name in names if name.lower().endswith((".md", ".markdown", ".docx"))]
+    return sorted(found)
 
 
 def read_texts(project: Path, edition: Edition, programme_codes: set[str], problems: Problems,

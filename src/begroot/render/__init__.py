@@ -245,6 +245,8 @@ class Renderer:
         self.unit_label = fmt.unit_label(self.unit, self.language)
         self.background: list | None = None  # slow jobs to run after the pages (set under serve)
         self.sides: dict[str, tuple[str, compare.Side]] = {}  # see side()
+        self.matches: dict = {}                                # see same_programmes()
+        self.diffs = compare.DiffCache()
         self.pages_written: Callable[[], None] | None = None  # called once every page's HTML is written
 
     # formatting shortcuts used by templates
@@ -313,9 +315,11 @@ class Renderer:
         pairs = compare.pairs(self.budget.editions)
         if pairs:
             specs.append(PageSpec("vergelijk", site, self.compare_index_page))
-        for a, b in pairs:
-            specs.append(PageSpec(compare_path(a, b), _digest(site, _texts_key(a.texts), _texts_key(b.texts)),
-                                  functools.partial(self.compare_page, a, b), pure=True))
+        texts = {e.id: _digest(_texts_key(e.texts)) for e in {e.id: e for pair in pairs for e in pair}.values()}
+        for a, b in pairs:  # the figures, and on a page of its own the texts (a text edit rewrites only that)
+            specs.append(PageSpec(compare_path(a, b), site, functools.partial(self.compare_page, a, b), pure=True))
+            specs.append(PageSpec(compare_path(a, b) + "/teksten", _digest(site, texts[a.id], texts[b.id]),
+                                  functools.partial(self.compare_texts_page, a, b)))  # in the parent: see diffs
         return specs
 
     def pages(self) -> list[Page]:
@@ -712,18 +716,37 @@ class Renderer:
             self.sides[edition.id] = known
         return known[1]
 
-    def comparison(self, a: EditionData, b: EditionData) -> compare.Comparison:
+    def comparison(self, a: EditionData, b: EditionData, texts: bool = False) -> compare.Comparison:
         labels = {"added": self.t["compare_added"], "removed": self.t["compare_removed"],
                   "folded": self.t["compare_folded"]}
         return compare.compare(a, self.figures.get(a.id), b, self.figures.get(b.id), labels=labels,
-                               sides=(self.side(a), self.side(b)))
+                               sides=(self.side(a), self.side(b)), diffs=self.diffs, texts=texts)
 
-    @functools.cached_property
-    def _same_programmes(self) -> dict[tuple[str, str], dict[str, str]]:
-        """(edition, other edition) -> programme code -> the same programme's code in the other."""
-        editions = self.budget.editions
-        return {(e.id, o.id): compare.match_programmes(e.programmes.values(), o.programmes.values())
-                for e in editions for o in editions if e.id != o.id}
+    def compare_texts_page(self, a: EditionData, b: EditionData) -> Page:
+        """What changed in the texts of two editions, programme by programme and section by section."""
+        c = self.comparison(a, b, texts=True)
+        texts = [{
+            "title": (self.t["compare_edition_texts"] if t.old is None and t.new is None else
+                      " → ".join(x for x in (self.programme_label(t.old, a) if t.old else None,
+                                             self.programme_label(t.new, b) if t.new else None) if x)),
+            "changed": t.changed, "sections": t.sections,
+            "new_path": programme_path(b, t.new) if t.new is not None else b.id,
+        } for t in c.texts]
+        title = self.t["compare_texts_title"].format(a=a.config.display_title, b=b.config.display_title)
+        return Page(compare_path(a, b) + "/teksten", "compare_texts.html", {"texts": texts}, title,
+                    crumbs=[(self.t["home"], ""), (self.t["compare"], "vergelijk"),
+                            (self.t["compare_title"].format(a=a.config.display_title, b=b.config.display_title),
+                             compare_path(a, b))])
+
+    def same_programmes(self, edition: EditionData, other: EditionData) -> dict[str, str]:
+        """Programme code of ``edition`` -> the same programme's code in ``other``; computed once
+        per version of the two editions' data (kept between serve rebuilds)."""
+        versions = (edition.version, other.version)
+        known = self.matches.get((edition.id, other.id))
+        if known is None or known[0] != versions:
+            known = (versions, compare.match_programmes(edition.programmes.values(), other.programmes.values()))
+            self.matches[(edition.id, other.id)] = known
+        return known[1]
 
     def _flow_rows(self, comparison: compare.Comparison, old_codes: list[str]) -> list[dict]:
         """The flows out of some old programmes (or, without old figures, into the new ones)."""
@@ -819,13 +842,6 @@ class Renderer:
             "label": (f'{", ".join(g.old)} → {", ".join(g.new)}' if g.changed_codes else
                       " ".join(x for x in ((g.new or g.old)[0], (known_b if g.new else known_a).get((g.new or g.old)[0], "")) if x)),
         } for g in c.groups]
-        texts = [{
-            "title": (self.t["compare_edition_texts"] if t.old is None and t.new is None else
-                      " → ".join(x for x in (self.programme_label(t.old, a) if t.old else None,
-                                             self.programme_label(t.new, b) if t.new else None) if x)),
-            "changed": t.changed, "sections": t.sections,
-            "new_path": programme_path(b, t.new) if t.new is not None else b.id,
-        } for t in c.texts]
         title = self.t["compare_title"].format(a=label_a, b=label_b)
         if figures:
             tables["taakvelden"] = [{
@@ -843,7 +859,7 @@ class Renderer:
             "period_a": period_label(c.a.period, self.language) if c.a.period else None,
             "period_b": period_label(c.b.period, self.language) if c.b.period else None,
             "totals": totals, "per_head": per_head_rows, "programmes": programmes, "changes": changes,
-            "groups": groups, "texts": texts,
+            "groups": groups, "texts_path": compare_path(a, b) + "/teksten",
             "any_estimated": any(f.estimated for f in c.flows),
         }, title, crumbs=[(self.t["home"], ""), (self.t["compare"], "vergelijk")], tables=tables)
 
@@ -925,7 +941,7 @@ class Renderer:
             for other in self.editions_sorted():
                 if other.id == page.edition.id:
                     continue
-                found = self._same_programmes[(page.edition.id, other.id)].get(programme.code)
+                found = self.same_programmes(page.edition, other).get(programme.code)
                 if found is not None:
                     elsewhere.append({"edition": other.config.display_title,
                                       "label": self.programme_label(other.programmes[found], other),
@@ -1085,12 +1101,18 @@ class Renderer:
                 self.state.files[spec.path] = old_files.get(spec.path, [])
             else:
                 todo.append(spec)
-        self.sides = dict(previous.sides) if previous is not None else {}
+        if previous is not None:  # what the previous build into this folder computed and still holds
+            self.sides, self.matches = dict(previous.sides), dict(previous.matches)
+            self.diffs = compare.DiffCache(previous.diffs)
         for a, b in compare.pairs(self.budget.editions):  # before forking: only those the pages to write need
             if any(spec.path == compare_path(a, b) for spec in todo):
                 self.side(a), self.side(b)
-        if len(self.budget.editions) > 1:
-            self._same_programmes  # noqa: B018 - likewise
+        written_editions = {spec.path.split("/")[0] for spec in todo if "/programma/" in spec.path}
+        for edition in self.budget.editions:  # likewise the programme matches the programme pages link
+            if edition.id in written_editions:
+                for other in self.budget.editions:
+                    if other.id != edition.id:
+                        self.same_programmes(edition, other)
         results, workers = self._render_all(todo, out)
         for path, deps, failures, files, _ in results:
             self.state.pages[path] = (deps, failures)
@@ -1115,6 +1137,10 @@ class Renderer:
         except BaseException:
             workers.abort()
             raise
+        if self.background is not None and not workers.processes:
+            # under serve: the preview's workbooks and images are made after the pages are shown
+            self.background.append(functools.partial(write_binaries, list(workers.own), self.build_time))
+            workers.own = []
         workers.finish()
         for path in set(old) - seen:  # pages that no longer exist (a programme was removed)
             for name in ["index.html", *old_files.get(path, [])]:
@@ -1155,7 +1181,7 @@ def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *
     if state is not None:
         state.pages = renderer.state.pages
         state.downloads = renderer.state.downloads
-        state.sides = renderer.sides
+        state.sides, state.matches, state.diffs = renderer.sides, renderer.matches, renderer.diffs.used
         state.files = renderer.state.files
     if audit is not None:
         for key, items in sorted(renderer.audit.failures.items()):

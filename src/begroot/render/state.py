@@ -16,3 +16,6 @@ class RenderState:
     # edition id -> (its data version, its money per programme and taakveld for comparisons): a
     # text edit does not change the figures, so a rebuild reuses them
     sides: dict[str, tuple[str, object]] = field(default_factory=dict)
+    # (edition id, other edition id) -> (their data versions, programme code -> the same programme's code)
+    matches: dict[tuple[str, str], tuple[tuple[str, str], dict[str, str]]] = field(default_factory=dict)
+    diffs: dict = field(default_factory=dict)   # word diffs of texts (compare.DiffCache)
