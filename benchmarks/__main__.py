@@ -168,6 +168,8 @@ print(json.dumps({"wall": wall, "lines": len(df),
 # What begroot serve does after an edit: a build in the warm process. Mode "plain" calls
 # build(project, out) again; mode "state" passes the BuildState that serve can keep between
 # builds (re-read and re-render only what changed). The edited text is restored at the end.
+# Serve makes a preview's search index, PDF, workbooks and images in the background after each
+# rebuild; like a person editing seconds apart, each timed edit waits (untimed) until that is done.
 REBUILD = r"""
 import json, sys, time
 from pathlib import Path
@@ -184,6 +186,8 @@ original = text.read_text(encoding="utf-8")
 times, written = [], []
 try:
     for i in range(runs):
+        if kwargs.get("state") is not None and kwargs["state"].indexing is not None:
+            kwargs["state"].indexing.join()  # the previous rebuild's background work, untimed
         text.write_text(original + f"\nEen bewerking, nummer {i + 1}.\n", encoding="utf-8")
         start = time.perf_counter()
         result = build(project, out, **kwargs)
