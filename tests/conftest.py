@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from begroot.cli import demo_project
+
+# The build cache of the test session: its own folder (not the user's ~/.cache), shared by the
+# tests and the commands they run, so that later builds of the same inputs read it.
+os.environ["BEGROOT_CACHE_DIR"] = tempfile.mkdtemp(prefix="begroot-test-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -413,14 +413,15 @@ def test_pages_and_downloads_written_by_forked_workers_are_the_same(tmp_path, mo
                 for p in sorted(site.rglob("*")) if p.is_file()}
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("BEGROOT_CACHE_DIR", "off")  # the workers make everything themselves
     monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
     marks = tmp_path / "workers"
     marks.mkdir()
     real_worker = render._render_in_worker
 
-    def worker(conn, indices):  # runs in the forked process
+    def worker(conn, parent, indices):  # runs in the forked process
         (marks / str(os.getpid())).write_text(str(len(indices)), encoding="utf-8")
-        real_worker(conn, indices)
+        real_worker(conn, parent, indices)
 
     monkeypatch.setattr(render, "_render_in_worker", worker)
     build(demo_project(), tmp_path / "one")

@@ -121,7 +121,22 @@ def swap_in(tmp: Path, out: Path) -> None:
             old.rename(out)  # put the previous site back
         raise
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        remove_in_background(old)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Remove a replaced site in a process of its own: the new site is already in place, and the
+    build need not wait seconds for thousands of files to be unlinked. Should that process not
+    finish, the next build removes the folder (see :func:`remove_leftovers`)."""
+    import subprocess
+    import sys
+
+    try:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                          str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def colophon_html(markdown_text: str | None) -> str:
@@ -218,6 +233,9 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
         raise
     if state is not None:
         state.out = out.resolve()
+    from . import cache
+
+    cache.prune()  # entries unused for weeks (at most once a day)
     return BuildResult(out=out, pages=len(render_state.pages) + 1,  # + the accessibility statement
                        written=len([p for p in pages if p.name == "index.html"]),
                        problems=loaded.problems, loaded=loaded)

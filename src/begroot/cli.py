@@ -158,11 +158,17 @@ def _print_reconciliation(loaded) -> None:
 @app.command()
 def build(project: ProjectArg,
           out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the site into.")] = Path("site"),
-          strict: StrictOpt = False, quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
+          strict: StrictOpt = False,
+          no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the build cache "
+                                                 "(see BEGROOT_CACHE_DIR in the docs).")] = False,
+          quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Check a project, then build its website into OUT."""
     _levels(quiet, verbose)
+    from . import cache
     from .build import build as do_build
 
+    if no_cache:
+        cache.disable()
     start = time.perf_counter()
     result = do_build(project, out_dir, strict=strict, step=_step)
     _print_problems(result.problems, strict)

@@ -127,6 +127,7 @@ class EditionData:
     sources: list[SourceFile]
     exported_at: dt.datetime | None
     version: str = ""                  # changes when the edition's data files change
+    content: str | None = None         # a digest of its data files' bytes and settings (None without the build cache)
     goals: list = field(default_factory=list)    # goals.Goal, in file order
     series: dict = field(default_factory=dict)   # (programme, indicator name) -> goals.Series
     peers: object = None                         # peers.PeerData to compare with, or None

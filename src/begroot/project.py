@@ -53,6 +53,7 @@ class EditionCore:
     exported_at: dt.datetime | None
     problems: Problems
     figures: EditionFigures | None = None
+    address: str | None = None  # where it is in the build cache on disk (stored again with its figures)
 
 
 @dataclass
@@ -260,7 +261,7 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
     if cached is not None and cached[0] == key:
         core = cached[1]
     else:
-        core = _load_core(root, config, edition)
+        core = _load_core_cached(root, config, edition, inputs)
         if cache is not None:
             cache.editions[edition.id] = (key, core)
     problems.extend(core.problems)
@@ -279,8 +280,24 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
                         set(core.programmes), series, edition, problems)
     return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=text_list,
                        indicators=core.indicators, sources=core.sources, exported_at=core.exported_at,
-                       version=hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16],
+                       version=hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16], content=core.address,
                        goals=goals, series=series, peers=load_edition_peers(root, config, edition, problems))
+
+
+def _load_core_cached(root: Path, config: Config, edition: Edition, inputs: list[Path]) -> EditionCore:
+    """The edition's core from the build cache on disk when its files' bytes and settings are
+    those of an earlier build (see :mod:`begroot.cache`), else read and checked afresh."""
+    from . import cache as disk
+
+    if disk.folder() is None:
+        return _load_core(root, config, edition)
+    address = disk.key("edition", root.as_posix(), edition.model_dump_json(), config.model_dump_json(),
+                       [(p.as_posix(), disk.file_digest(p)) for p in inputs])
+    core = disk.get_object("edition", address)
+    if not isinstance(core, EditionCore):
+        core = _load_core(root, config, edition)  # stored by load_project once it has its figures
+    core.address = address
+    return core
 
 
 def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
@@ -321,6 +338,7 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
     config = load_config(root, problems)
     if config is None:
         return Loaded(None, problems, {})
+    cache = cache if cache is not None else LoadCache()  # this load's own: the figures find their core
     editions = []
     text_cache = cache.texts if cache is not None else None
 
@@ -352,6 +370,10 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
             figures[e.id] = compute(e)
             if core is not None:
                 core.figures = figures[e.id]
+                if core.address is not None:
+                    from . import cache as disk
+
+                    disk.put_object("edition", core.address, core)  # with its figures, for the next build
     for e in editions:
         check_expected_totals(e.config, figures[e.id], problems)
         if not figures[e.id].reconciles() and not problems.errors:

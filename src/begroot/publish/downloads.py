@@ -118,7 +118,7 @@ def _sheet_name(name: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Blad1"
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[dict] | pl.DataFrame], created=None, small: bool = False) -> None:
+def write_xlsx(path: Path | io.BytesIO, sheets: dict[str, list[dict] | pl.DataFrame], created=None, small: bool = False) -> None:
     """One sheet per table, with a bold, frozen header row.
 
     Decimals (and the text amounts of the columns bedrag, lasten, baten, saldo) are written as
@@ -129,7 +129,8 @@ def write_xlsx(path: Path, sheets: dict[str, list[dict] | pl.DataFrame], created
     import xlsxwriter
 
     options = {"in_memory": True} if small else {"constant_memory": True}
-    book = xlsxwriter.Workbook(str(path), {**options, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(path if isinstance(path, io.BytesIO) else str(path),
+                               {**options, "strings_to_numbers": False})
     if created is not None:
         book.set_properties({"created": created})  # reproducible: no clock time in the file
     bold = book.add_format({"bold": True, "bottom": 1})
@@ -172,6 +173,21 @@ def write_xlsx(path: Path, sheets: dict[str, list[dict] | pl.DataFrame], created
     book.close()
 
 
+def table_xlsx(name: str, rows: list[dict], created=None) -> bytes:
+    """One table of a page as a workbook (see :func:`write_xlsx`), taken from the build cache
+    when the same table was written before."""
+    from .. import cache
+
+    address = cache.key("table-xlsx", name, rows, created)
+    data = cache.get("table-xlsx", address)
+    if data is None:
+        buffer = io.BytesIO()
+        write_xlsx(buffer, {name: rows}, created=created, small=True)
+        data = buffer.getvalue()
+        cache.put("table-xlsx", address, data)
+    return data
+
+
 #: The formats each table of a page is written in, next to the page (``<name>.csv`` etc.).
 TABLE_FORMATS = ("csv", "xlsx", "json")
 
@@ -181,7 +197,7 @@ def write_table(folder: Path, name: str, rows: list[dict], created=None) -> list
     ``folder``; returns the file names. Values are str, int, Decimal (exact) or None."""
     (folder / f"{name}.csv").write_text(table_csv(rows), encoding="utf-8")
     (folder / f"{name}.json").write_text(table_json(rows), encoding="utf-8")
-    write_xlsx(folder / f"{name}.xlsx", {name: rows}, created=created, small=True)
+    (folder / f"{name}.xlsx").write_bytes(table_xlsx(name, rows, created))
     return [f"{name}.{ext}" for ext in TABLE_FORMATS]
 
 
@@ -247,8 +263,28 @@ def datapackage(budget: Budget, edition: EditionData) -> dict:
 
 def write_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFigures, out: Path,
                             created=None) -> list[Path]:
+    """Write the edition's open data into ``<edition>/downloads/``; from the build cache when the
+    edition's data, the settings and ``created`` are those of an earlier build."""
+    from .. import cache
+
     folder = out / edition.id / "downloads"
     folder.mkdir(parents=True, exist_ok=True)
+    address = None
+    if edition.content is not None:
+        address = cache.key("edition-downloads", budget.config.model_dump_json(), edition.content, created)
+        files = cache.get_object("edition-downloads", address)
+        if isinstance(files, dict):
+            for name, data in files.items():
+                (folder / name).write_bytes(data)
+            return [folder / name for name in files]
+    written = _make_edition_downloads(budget, edition, fig, folder, created)
+    if address is not None:
+        cache.put_object("edition-downloads", address, {p.name: p.read_bytes() for p in written})
+    return written
+
+
+def _make_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFigures, folder: Path,
+                            created) -> list[Path]:
     lines = lines_table(edition)
     programmes, taakvelden = programme_rows(edition, fig), taakveld_rows(edition, fig)
     written = []

@@ -10,6 +10,7 @@ The same SVG and fonts give the same bytes, so builds stay reproducible.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import threading
 from pathlib import Path
@@ -60,9 +61,23 @@ def options():
     return _local.options
 
 
+@functools.cache
+def _fonts_digest() -> str:
+    data = _font_data()
+    return "system" if data is None else hashlib.sha256(b"".join(data)).hexdigest()
+
+
 def svg_to_png(svg: str) -> bytes:
-    """A standalone SVG (with its width and height set) as a PNG image of that size, on white."""
+    """A standalone SVG (with its width and height set) as a PNG image of that size, on white;
+    from the build cache when the same chart was drawn before with the same fonts."""
     from resvg import render, usvg
 
-    tree = usvg.Tree.from_str(svg, options())
-    return bytes(render(tree, (1.0, 0.0, 0.0, 0.0, 1.0, 0.0), bg_color=(255, 255, 255, 255)))
+    from .. import cache
+
+    address = cache.key("png", _fonts_digest(), svg)
+    data = cache.get("png", address)
+    if data is None:
+        tree = usvg.Tree.from_str(svg, options())
+        data = bytes(render(tree, (1.0, 0.0, 0.0, 0.0, 1.0, 0.0), bg_color=(255, 255, 255, 255)))
+        cache.put("png", address, data)
+    return data

@@ -122,31 +122,49 @@ def run_jobs(jobs: list[Callable[[], object]]) -> None:
         _FORKED_JOBS = None
 
 
-#: A page's downloads that take time to make: (folder, [(table name, rows)], [(chart name, SVG)]).
-Binaries = tuple[Path, list[tuple[str, list[dict]]], list[tuple[str, str]]]
+#: A page's downloads that take time to make: (folder, [(table name, rows)], [(chart name, SVG)],
+#: the workbooks' creation time: the export's time when known, so that they are the same bytes
+#: from build to build and come from the build cache).
+Binaries = tuple[Path, list[tuple[str, list[dict]]], list[tuple[str, str]], dt.datetime]
 Rendered = tuple[str, str | None, list, list[str], Binaries]   # path, deps, audit failures, files, binaries
 
 
-def write_binaries(jobs: list[Binaries], created: dt.datetime) -> None:
+def write_binaries(jobs: list[Binaries]) -> None:
     """Write the XLSX workbooks of pages' tables and the PNG images of their charts."""
-    from ..publish.downloads import write_xlsx
+    from ..publish.downloads import table_xlsx
     from ..publish.images import svg_to_png
 
-    for folder, tables, pictures in jobs:
+    for folder, tables, pictures, created in jobs:
+        _stop_if_orphaned()
         for name, rows in tables:
-            write_xlsx(folder / f"{name}.xlsx", {name: rows}, created=created, small=True)
+            (folder / f"{name}.xlsx").write_bytes(table_xlsx(name, rows, created))
         for name, svg in pictures:
             (folder / f"{name}.png").write_bytes(svg_to_png(svg))
 
 
-def _render_in_worker(conn, indices: list[int]) -> None:
+_PARENT: int | None = None  # in a forked render worker: the process id of the build that forked it
+
+
+def _stop_if_orphaned() -> None:
+    """In a render worker whose build was killed: stop, so that nothing goes on writing into the
+    build's folder while the next build removes it."""
+    if _PARENT is not None and os.getppid() != _PARENT:
+        os._exit(1)
+
+
+def _render_in_worker(conn, parent: int, indices: list[int]) -> None:
     """A forked worker: render its pages, send back what the parent needs, then write the
     pages' workbooks and images while the parent goes on (the search index, the open data)."""
+    global _PARENT
+    _PARENT = parent
     renderer, specs, out = _FORKED
     try:
-        results = [renderer._render_and_write(specs[i], out) for i in indices]
+        results = []
+        for i in indices:
+            _stop_if_orphaned()
+            results.append(renderer._render_and_write(specs[i], out))
         conn.send(("pages", [r[:4] + (None,) for r in results]))
-        write_binaries([r[4] for r in results], renderer.build_time)
+        write_binaries([r[4] for r in results])
         conn.send(("done", None))
     except BaseException as exc:  # noqa: BLE001 - raised again in the parent
         try:
@@ -160,8 +178,8 @@ def _render_in_worker(conn, indices: list[int]) -> None:
 class _Workers:
     """The forked render workers of one build, and the parent's own workbooks and images."""
 
-    def __init__(self, processes: list, own: list[Binaries], created: dt.datetime):
-        self.processes, self.own, self.created = processes, own, created
+    def __init__(self, processes: list, own: list[Binaries]):
+        self.processes, self.own = processes, own
 
     @staticmethod
     def _receive(conn, expected: str):
@@ -179,7 +197,7 @@ class _Workers:
 
     def finish(self) -> None:
         """Write the parent's workbooks and images, and wait for the workers' (raising their error)."""
-        write_binaries(self.own, self.created)
+        write_binaries(self.own)
         for process, conn in self.processes:
             self._receive(conn, "done")
             process.join()
@@ -999,7 +1017,8 @@ class Renderer:
             (folder / f"{name}.svg").write_text(text, encoding="utf-8")
             pictures.append((name, text))
             names += [f"{name}.svg", f"{name}.png"]
-        return names, (folder, list(page.tables.items()), pictures)
+        created = page.edition.exported_at if page.edition is not None and page.edition.exported_at else self.build_time
+        return names, (folder, list(page.tables.items()), pictures, created)
 
     def _render_and_write(self, spec: PageSpec, out: Path) -> Rendered:
         page = spec.make()
@@ -1017,7 +1036,7 @@ class Renderer:
         pure = [i for i, spec in enumerate(todo) if spec.pure]
         if workers < 2 or len(pure) < PARALLEL_MIN_PAGES or "fork" not in mp.get_all_start_methods():
             results = [self._render_and_write(spec, out) for spec in todo]
-            return results, _Workers([], [r[4] for r in results], self.build_time)
+            return results, _Workers([], [r[4] for r in results])
         from ..publish.images import options
 
         options()  # the fonts of the PNG images, loaded once for every process
@@ -1030,11 +1049,11 @@ class Renderer:
         try:
             for share in shares[1:]:
                 receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_render_in_worker, args=(sender, share), daemon=True)
+                process = context.Process(target=_render_in_worker, args=(sender, os.getpid(), share), daemon=True)
                 process.start()
                 sender.close()
                 processes.append((process, receiver))
-            pool = _Workers(processes, [], self.build_time)
+            pool = _Workers(processes, [])
             try:
                 results = [self._render_and_write(todo[i], out) for i in sorted(mine)]
                 pool.own = [r[4] for r in results]
@@ -1064,7 +1083,8 @@ class Renderer:
                 self.state.downloads[edition.id] = key
                 continue
             if has_figures:
-                write_edition_downloads(self.budget, edition, self.figures[edition.id], out, created=self.build_time)
+                write_edition_downloads(self.budget, edition, self.figures[edition.id], out,
+                                        created=edition.exported_at or self.build_time)
             if self.config.site.pdf:
                 from ..publish.pdf import write_pdf
 
@@ -1139,7 +1159,7 @@ class Renderer:
             raise
         if self.background is not None and not workers.processes:
             # under serve: the preview's workbooks and images are made after the pages are shown
-            self.background.append(functools.partial(write_binaries, list(workers.own), self.build_time))
+            self.background.append(functools.partial(write_binaries, list(workers.own)))
             workers.own = []
         workers.finish()
         for path in set(old) - seen:  # pages that no longer exist (a programme was removed)

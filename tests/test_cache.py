@@ -1,0 +1,129 @@
+"""The build cache on disk: a build that reads it writes the same site as one without it, an
+input changed in any way is read again, and a damaged or disabled cache is no cache."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+from pathlib import Path
+
+import pytest
+
+from begroot import cache
+from begroot.build import build
+
+from .conftest import write_project
+
+FINANCE = """\
+Taakveld;Soort;Bedrag
+0.4;lasten;1.000,00
+0.4;baten;200,00
+1.1;lasten;5.432.000,00
+4.1;lasten;3.000,00
+6.1;lasten;7.000,00
+0.5;baten;16.432.000,00
+"""
+
+
+def same_tree(a: Path, b: Path) -> list[str]:
+    """The files that differ between two folders (missing on either side, or other bytes)."""
+    names_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+    names_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    differ = sorted(str(n) for n in names_a ^ names_b)
+    differ += sorted(str(n) for n in names_a & names_b if not filecmp.cmp(a / n, b / n, shallow=False))
+    return differ
+
+
+def entries(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")]
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch) -> Path:
+    root = tmp_path / "cache"
+    monkeypatch.setenv("BEGROOT_CACHE_DIR", str(root))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    return root
+
+
+def test_a_build_from_the_cache_is_the_same_site_and_reads_nothing_again(demo_dir, tmp_path, fresh_cache,
+                                                                         monkeypatch):
+    monkeypatch.setenv("BEGROOT_CACHE_DIR", "off")
+    build(demo_dir, tmp_path / "without")
+    assert not fresh_cache.exists()  # off: nothing written
+    monkeypatch.setenv("BEGROOT_CACHE_DIR", str(fresh_cache))
+    build(demo_dir, tmp_path / "cold")
+    kinds = {p.relative_to(fresh_cache).parts[0] for p in entries(fresh_cache)}
+    assert {"edition", "edition-downloads", "table-xlsx", "png"} <= kinds
+
+    # the warm build may not read an export, write a workbook or draw a chart itself
+    import begroot.project
+    import begroot.publish.downloads
+    import begroot.publish.images
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("computed again although it is in the cache")
+
+    monkeypatch.setattr(begroot.project, "_load_core", refuse)
+    monkeypatch.setattr(begroot.publish.downloads, "write_xlsx", refuse)
+    monkeypatch.setattr(begroot.publish.images, "options", refuse)
+    build(demo_dir, tmp_path / "warm")
+    assert same_tree(tmp_path / "without", tmp_path / "cold") == []
+    assert same_tree(tmp_path / "cold", tmp_path / "warm") == []
+
+
+def test_changed_bytes_are_read_again_even_with_the_same_size_and_time(tmp_path, fresh_cache):
+    project = write_project(tmp_path / "p", finance=FINANCE)
+    finance = project / "begroting-2024" / "financien.csv"
+    build(project, tmp_path / "site")
+    assert "5.432" in (tmp_path / "site" / "begroting-2024" / "taakvelden" / "index.html").read_text()
+    stat = finance.stat()
+    finance.write_text(FINANCE.replace("5.432.000,00", "6.432.000,00"), encoding="utf-8")  # same size
+    os.utime(finance, ns=(stat.st_atime_ns, stat.st_mtime_ns))                     # same time
+    assert finance.stat().st_size == stat.st_size
+    build(project, tmp_path / "site")
+    page = (tmp_path / "site" / "begroting-2024" / "taakvelden" / "index.html").read_text()
+    assert "6.432" in page and "5.432" not in page
+    rows = (tmp_path / "site" / "begroting-2024" / "downloads" / "financien.csv").read_text()
+    assert "6432000.00" in rows and "5432000.00" not in rows
+
+
+def test_a_damaged_entry_is_a_miss(tmp_path, fresh_cache):
+    project = write_project(tmp_path / "p", finance=FINANCE)
+    build(project, tmp_path / "first")
+    damaged = entries(fresh_cache)
+    assert damaged
+    for path in damaged:
+        data = path.read_bytes()
+        path.write_bytes(data[:-1] + bytes([data[-1] ^ 0xFF]))  # one bit pattern changed at the end
+    build(project, tmp_path / "second")
+    assert same_tree(tmp_path / "first", tmp_path / "second") == []
+    assert all(cache.get(p.relative_to(fresh_cache).parts[0], p.name) is not None for p in entries(fresh_cache))
+
+
+def test_no_cache_option_and_key_parts(tmp_path, fresh_cache):
+    from typer.testing import CliRunner
+
+    from begroot.cli import app
+
+    project = write_project(tmp_path / "p", finance=FINANCE)
+    try:
+        result = CliRunner().invoke(app, ["build", str(project), "--out", str(tmp_path / "site"), "--no-cache", "-q"])
+        assert result.exit_code == 0, result.output
+        assert not fresh_cache.exists()
+    finally:
+        cache._disabled = False
+    # the parts of a key are kept apart: ("ab", "c") is not ("a", "bc")
+    assert cache.key("k", "ab", "c") != cache.key("k", "a", "bc")
+    assert cache.key("k", "a") != cache.key("j", "a")
+
+
+def test_prune_removes_entries_unused_for_weeks(fresh_cache):
+    cache.put("png", "a" * 64, b"old")
+    cache.put("png", "b" * 64, b"new")
+    old = fresh_cache / "png" / "aa" / ("a" * 64)
+    long_ago = old.stat().st_mtime - (cache.KEEP_DAYS + 1) * 86400
+    os.utime(old, (long_ago, long_ago))
+    cache.prune()
+    assert not old.exists()
+    assert cache.get("png", "b" * 64) == b"new"
