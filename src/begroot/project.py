@@ -280,7 +280,9 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
                         set(core.programmes), series, edition, problems)
     return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=text_list,
                        indicators=core.indicators, sources=core.sources, exported_at=core.exported_at,
-                       version=hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16], content=core.address,
+                       # by the files' bytes when the build cache read them, else by their dates and sizes
+                       version=(core.address or hashlib.sha256(repr(key).encode("utf-8")).hexdigest())[:16],
+                       content=core.address,
                        goals=goals, series=series, peers=load_edition_peers(root, config, edition, problems))
 
 
@@ -291,8 +293,8 @@ def _load_core_cached(root: Path, config: Config, edition: Edition, inputs: list
 
     if disk.folder() is None:
         return _load_core(root, config, edition)
-    address = disk.key("edition", root.as_posix(), edition.model_dump_json(), config.model_dump_json(),
-                       [(p.as_posix(), disk.file_digest(p)) for p in inputs])
+    address = disk.key("edition", root.resolve().as_posix(), edition.model_dump_json(), config.model_dump_json(),
+                       [(p.resolve().as_posix(), disk.file_digest(p)) for p in inputs])
     core = disk.get_object("edition", address)
     if not isinstance(core, EditionCore):
         core = _load_core(root, config, edition)  # stored by load_project once it has its figures

@@ -122,6 +122,24 @@ def run_jobs(jobs: list[Callable[[], object]]) -> None:
         _FORKED_JOBS = None
 
 
+#: Stand-ins for the build's time in a page kept in the build cache (characters of Unicode's
+#: private use area, which no text of a page holds).
+BUILT, BUILT_ISO = "\ue000built\ue000", "\ue000built-iso\ue000"
+
+
+@dataclass
+class CachedPage:
+    """A page as made, as the build cache keeps it (see ``Renderer._page_made``)."""
+
+    html: str                                 # with BUILT and BUILT_ISO for the build's time
+    failures: list                            # its accessibility audit
+    texts: dict[str, str]                     # file name -> content: CSV, JSON, SVG, other files
+    names: list[str]                          # every file of the page but index.html
+    tables: list[tuple[str, list[dict]]]      # made into workbooks by write_binaries
+    pictures: list[tuple[str, str]]           # (name, standalone SVG): made into PNG images
+    exported: dt.datetime | None              # the export's time: the workbooks' creation time
+
+
 #: A page's downloads that take time to make: (folder, [(table name, rows)], [(chart name, SVG)],
 #: the workbooks' creation time: the export's time when known, so that they are the same bytes
 #: from build to build and come from the build cache).
@@ -930,8 +948,8 @@ class Renderer:
             crumbs=self._programme_crumbs(edition, programme))
 
     # ----------------------------------------------------------------------------- writing
-    def stamp(self, page: Page) -> str:
-        built = fmt.stamp(self.build_time)
+    def stamp(self, page: Page, built: str | None = None) -> str:
+        built = built or fmt.stamp(self.build_time)
         if page.edition is not None:
             exported = page.edition.exported_at
             if exported is None and not self.has_figures(page.edition):
@@ -966,14 +984,18 @@ class Renderer:
                                       "path": programme_path(other, other.programmes[found])})
         return {"comparisons": comparisons, "elsewhere": elsewhere}
 
-    def render(self, page: Page) -> str:
+    def render(self, page: Page, placeholders: bool = False) -> str:
+        """The page's HTML; with ``placeholders``, the build's time is left as placeholders that
+        :meth:`fill` replaces (the page cache keeps pages without the time they were built)."""
         root = "../" * page.depth
         template = environment().get_template(page.template)
         return template.render(
             page=page, root=root, t=self.t, lang=self.language, site_title=self.site_title(),
             organisation=self.config.organisation, all_editions=self.editions_sorted(), theme=self.config.theme,
-            unit_label=self.unit_label, money=self.money, pct=self.pct, stamp=self.stamp(page),
-            build_iso=fmt.iso(self.build_time), url=lambda path: root + (path + "/" if path else ""),
+            unit_label=self.unit_label, money=self.money, pct=self.pct,
+            stamp=self.stamp(page, BUILT if placeholders else None),
+            build_iso=BUILT_ISO if placeholders else fmt.iso(self.build_time),
+            url=lambda path: root + (path + "/" if path else ""),
             logo=Path(self.config.theme.logo).name if self.config.theme.logo else None,
             number=self.number, fmt_stamp=fmt.stamp, build_time=self.build_time, font_faces=self.font_faces(),
             signed=self.signed, change_pct=self.change_pct, euro_cents=self.euro_cents,
@@ -998,34 +1020,68 @@ class Renderer:
         os.replace(tmp, target)  # readers never see a half-written page
         return target
 
-    def _write_page_files(self, folder: Path, page: Page) -> tuple[list[str], Binaries]:
-        """The page's other files: its tables (CSV, JSON; XLSX later) and charts (SVG; PNG later).
-        Returns the names of all of them, and what :func:`write_binaries` makes later."""
+    def fill(self, html: str) -> str:
+        """Put the build's time in the placeholders of a page rendered with ``placeholders``."""
+        return html.replace(BUILT, fmt.stamp(self.build_time)).replace(BUILT_ISO, fmt.iso(self.build_time))
+
+    def _page_made(self, page: Page) -> CachedPage:
+        """Everything a page writes, made: its HTML (with the build's time as placeholders), its
+        text files (tables as CSV and JSON, charts as SVG, other files) and what
+        :func:`write_binaries` makes from it (workbooks, PNG images)."""
         from ..publish.downloads import table_csv, table_json
 
-        names = []
-        for name, content in page.files.items():
-            (folder / name).write_text(content, encoding="utf-8")
-            names.append(name)
+        texts = dict(page.files)
+        names = list(page.files)
         for name, rows in page.tables.items():
-            (folder / f"{name}.csv").write_text(table_csv(rows), encoding="utf-8")
-            (folder / f"{name}.json").write_text(table_json(rows), encoding="utf-8")
+            texts[f"{name}.csv"], texts[f"{name}.json"] = table_csv(rows), table_json(rows)
             names += [f"{name}.csv", f"{name}.xlsx", f"{name}.json"]
         pictures = []
         for name, svg in page.charts.items():
-            text = charts.standalone(svg, self.config.theme.primary_color)
-            (folder / f"{name}.svg").write_text(text, encoding="utf-8")
+            texts[f"{name}.svg"] = text = charts.standalone(svg, self.config.theme.primary_color)
             pictures.append((name, text))
             names += [f"{name}.svg", f"{name}.png"]
-        created = page.edition.exported_at if page.edition is not None and page.edition.exported_at else self.build_time
-        return names, (folder, list(page.tables.items()), pictures, created)
+        raw = self.render(page, placeholders=True)
+        exported = page.edition.exported_at if page.edition is not None else None
+        return CachedPage(raw, audit_page(self.fill(raw)), texts, names, list(page.tables.items()), pictures,
+                          exported)
+
+    def _page_address(self, spec: PageSpec) -> str | None:
+        """Where a page is in the build cache: by its dependencies and the bytes of every
+        edition's data (the dependencies name files by date and size); None: not cached."""
+        if spec.deps is None or any(e.content is None for e in self.budget.editions):
+            return None
+        from .. import cache
+
+        return cache.key("page", spec.path, spec.deps, [(e.id, e.content) for e in self.budget.editions])
+
+    def cached_page(self, spec: PageSpec) -> CachedPage | None:
+        from .. import cache
+
+        address = self._page_address(spec)
+        entry = cache.get_object("page", address) if address is not None else None
+        return entry if isinstance(entry, CachedPage) else None
+
+    def _write_made(self, spec: PageSpec, made: CachedPage, out: Path) -> Rendered:
+        self._write_page(out, spec.path, self.fill(made.html))
+        folder = out / spec.path
+        for name, text in made.texts.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        created = made.exported or self.build_time
+        return spec.path, spec.deps, made.failures, made.names, (folder, made.tables, made.pictures, created)
 
     def _render_and_write(self, spec: PageSpec, out: Path) -> Rendered:
-        page = spec.make()
-        html = self.render(page)
-        self._write_page(out, spec.path, html)
-        files, binaries = self._write_page_files(out / spec.path, page)
-        return spec.path, spec.deps, audit_page(html), files, binaries
+        """Make and write a page, or write it from the build cache when it is there."""
+        address = self._page_address(spec)
+        if address is not None:
+            from .. import cache
+
+            made = cache.get_object("page", address)
+            if not isinstance(made, CachedPage):
+                made = self._page_made(spec.make())
+                cache.put_object("page", address, made)
+        else:
+            made = self._page_made(spec.make())
+        return self._write_made(spec, made, out)
 
     def _render_all(self, todo: list[PageSpec], out: Path) -> tuple[list[Rendered], _Workers]:
         """Render and write pages; with many pages, a share of the pure ones goes to a forked
@@ -1121,6 +1177,21 @@ class Renderer:
                 self.state.files[spec.path] = old_files.get(spec.path, [])
             else:
                 todo.append(spec)
+        # Pages the build cache holds as made by an earlier build with the same inputs (not in an
+        # incremental rebuild, which writes only the pages whose inputs changed). The programme
+        # pages are looked up where they are written, spread over the workers; the others here,
+        # so that what they would need to be made is only computed when they are not there.
+        hits = []
+        if not old:
+            for spec in todo:
+                if "/programma/" in spec.path:
+                    continue
+                made = self.cached_page(spec)
+                if made is not None:
+                    hits.append((spec, made))
+            if hits:
+                cached = {spec.path for spec, _ in hits}
+                todo = [spec for spec in todo if spec.path not in cached]
         if previous is not None:  # what the previous build into this folder computed and still holds
             self.sides, self.matches = dict(previous.sides), dict(previous.matches)
             self.diffs = compare.DiffCache(previous.diffs)
@@ -1134,6 +1205,9 @@ class Renderer:
                     if other.id != edition.id:
                         self.same_programmes(edition, other)
         results, workers = self._render_all(todo, out)
+        from_cache = [self._write_made(spec, made, out) for spec, made in hits]
+        results += from_cache
+        workers.own += [r[4] for r in from_cache]
         for path, deps, failures, files, _ in results:
             self.state.pages[path] = (deps, failures)
             self.state.files[path] = files
