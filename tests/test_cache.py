@@ -54,7 +54,7 @@ def test_a_build_from_the_cache_is_the_same_site_and_reads_nothing_again(demo_di
     monkeypatch.setenv("BEGROOT_CACHE_DIR", str(fresh_cache))
     build(demo_dir, tmp_path / "cold")
     kinds = {p.relative_to(fresh_cache).parts[0] for p in entries(fresh_cache)}
-    assert {"edition", "edition-downloads", "table-xlsx", "png"} <= kinds
+    assert {"edition", "edition-downloads", "page", "binaries"} <= kinds
 
     # the warm build may not read an export, write a workbook or draw a chart itself
     import begroot.project

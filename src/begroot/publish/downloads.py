@@ -174,18 +174,10 @@ def write_xlsx(path: Path | io.BytesIO, sheets: dict[str, list[dict] | pl.DataFr
 
 
 def table_xlsx(name: str, rows: list[dict], created=None) -> bytes:
-    """One table of a page as a workbook (see :func:`write_xlsx`), taken from the build cache
-    when the same table was written before."""
-    from .. import cache
-
-    address = cache.key("table-xlsx", name, rows, created)
-    data = cache.get("table-xlsx", address)
-    if data is None:
-        buffer = io.BytesIO()
-        write_xlsx(buffer, {name: rows}, created=created, small=True)
-        data = buffer.getvalue()
-        cache.put("table-xlsx", address, data)
-    return data
+    """One table of a page as a workbook (see :func:`write_xlsx`)."""
+    buffer = io.BytesIO()
+    write_xlsx(buffer, {name: rows}, created=created, small=True)
+    return buffer.getvalue()
 
 
 #: The formats each table of a page is written in, next to the page (``<name>.csv`` etc.).

@@ -149,15 +149,23 @@ Rendered = tuple[str, str | None, list, list[str], Binaries]   # path, deps, aud
 
 def write_binaries(jobs: list[Binaries]) -> None:
     """Write the XLSX workbooks of pages' tables and the PNG images of their charts."""
+    from .. import cache
     from ..publish.downloads import table_xlsx
-    from ..publish.images import svg_to_png
+    from ..publish.images import fonts_digest, svg_to_png
 
     for folder, tables, pictures, created in jobs:
         _stop_if_orphaned()
-        for name, rows in tables:
-            (folder / f"{name}.xlsx").write_bytes(table_xlsx(name, rows, created))
-        for name, svg in pictures:
-            (folder / f"{name}.png").write_bytes(svg_to_png(svg))
+        if not tables and not pictures:
+            continue
+        # one entry of the build cache per page (fewer files to write and read than one per table or chart)
+        address = cache.key("binaries", tables, pictures, created, fonts_digest() if pictures else "")
+        files = cache.get_object("binaries", address)
+        if not isinstance(files, dict):
+            files = {f"{name}.xlsx": table_xlsx(name, rows, created) for name, rows in tables}
+            files.update((f"{name}.png", svg_to_png(svg)) for name, svg in pictures)
+            cache.put_object("binaries", address, files)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
 
 
 _PARENT: int | None = None  # in a forked render worker: the process id of the build that forked it
