@@ -8,6 +8,7 @@ Every value that cannot be used becomes a problem with its file, row and column.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +77,14 @@ def _report(problems: Problems, table: Table, frame: pl.DataFrame, column: str, 
                        hint=hint, code=code)
 
 
+def _per_value(data: pl.DataFrame, column: str, derive, dtype=pl.String) -> pl.Expr:
+    """``derive(pl.col(column))``, computed once per distinct value of the column and looked up
+    for every row: code columns hold a few hundred values over a million rows."""
+    values = data.get_column(column).unique()
+    table = pl.DataFrame({"value": values}).with_columns(derive(pl.col("value")).cast(dtype).alias("derived"))
+    return pl.col(column).replace_strict(table["value"], table["derived"], default=None, return_dtype=dtype)
+
+
 def _map_values(expr: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
     lowered = expr.str.strip_chars().str.to_lowercase()
     return lowered.replace_strict(mapping, default=None, return_dtype=pl.String)
@@ -128,10 +137,12 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
                            hint="open the file in Excel (so it calculates) and save it again")
     # Blank rows are skipped; rows that repeat the header (exports printed in pages) and total
     # rows are skipped with a warning, so no money is counted twice.
-    cells = [pl.col(c).fill_null("").str.strip_chars() for c in used]
-    data = data.filter(~pl.all_horizontal([c == "" for c in cells]))
-    repeated = data.filter(pl.all_horizontal([c.str.to_lowercase() == name.strip().lower()
-                                              for c, name in zip(cells, used)]))
+    # (regular expressions over the cells as they are: no stripped or lowered copy of a million cells)
+    data = data.filter(pl.any_horizontal([pl.col(c).str.contains(r"\S").fill_null(False) for c in used]))
+    repeated = data.filter(pl.all_horizontal([
+        pl.col(c).str.contains(r"(?i)^\s*" + re.escape(name.strip()) + r"\s*$").fill_null(False)
+        if name.strip() else pl.col(c).str.contains(r"\S").fill_null(False).not_()
+        for c, name in zip(used, used)]))
     for row in repeated[ROW].to_list():
         problems.warning("the row repeats the header row; it was skipped", file=rel, row=row,
                          code="repeated-header", hint="remove the repeated header rows from the export")
@@ -186,7 +197,7 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
         if "kind" in spec:
             exprs["kind"] = pl.lit(spec["kind"])
         elif cols.kind:
-            exprs["kind"] = _map_values(pl.col(cols.kind), kind_values)
+            exprs["kind"] = _per_value(part, cols.kind, lambda c: _map_values(c, kind_values))
         elif source.constants.kind:
             exprs["kind"] = pl.lit(source.constants.kind)
         elif source.signed:
@@ -200,23 +211,24 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
         if "year" in spec:
             exprs["year"] = pl.lit(spec["year"])
         elif cols.year:
-            exprs["year"] = pl.col(cols.year).str.strip_chars().str.extract(r"^(\d{4})(?:\.0)?$", 1).cast(pl.Int32, strict=False)
+            exprs["year"] = _per_value(part, cols.year, lambda c: c.str.strip_chars().str.extract(r"^(\d{4})(?:\.0)?$", 1)
+                                       .cast(pl.Int32, strict=False), pl.Int32)
         else:
             exprs["year"] = pl.lit(source.constants.year or edition.year)
         # BBV column
         if "column" in spec:
             exprs["column"] = pl.lit(spec["column"])
         elif cols.column:
-            exprs["column"] = _map_values(pl.col(cols.column), column_values)
+            exprs["column"] = _per_value(part, cols.column, lambda c: _map_values(c, column_values))
         else:
             exprs["column"] = pl.lit(source.constants.column or default_column)
         # codes
-        exprs["taakveld"] = (pl.col(cols.taakveld).str.extract(TAAKVELD_RE, 1).str.to_lowercase()
+        exprs["taakveld"] = (_per_value(part, cols.taakveld, lambda c: c.str.extract(TAAKVELD_RE, 1).str.to_lowercase())
                              if cols.taakveld else pl.lit(None, dtype=pl.String))
-        exprs["categorie"] = (pl.col(cols.categorie).str.extract(CATEGORIE_RE, 1)
+        exprs["categorie"] = (_per_value(part, cols.categorie, lambda c: c.str.extract(CATEGORIE_RE, 1))
                               if cols.categorie else pl.lit(None, dtype=pl.String))
         if cols.programme:
-            exprs["programme"] = pl.col(cols.programme).str.strip_chars().str.replace(r"\.0$", "")
+            exprs["programme"] = _per_value(part, cols.programme, lambda c: c.str.strip_chars().str.replace(r"\.0$", ""))
         else:
             exprs["programme"] = pl.lit(source.constants.programme, dtype=pl.String)
         part = part.with_columns(**{k: v for k, v in exprs.items()})
