@@ -49,11 +49,14 @@ def served(tmp_path):
     project = write_project(tmp_path / "p", finance=GOOD_FINANCE, files={
         "begroting-2024/teksten/1-doelstelling.md": "Eerste versie van de tekst.\n"})
     port = free_port()
+    temp = tmp_path / "temp"  # where serve writes its site: removed when serve stops
+    temp.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "begroot", "serve", str(project), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "NO_COLOR": "1"})
+                            env={**os.environ, "NO_COLOR": "1", "TMPDIR": str(temp)})
     try:
         wait_for(lambda: get(port, "/")[0] == 200)
+        assert [p.name for p in temp.iterdir() if p.name.startswith("begroot-serve-")]
         yield project, port
     finally:
         proc.terminate()
@@ -61,6 +64,8 @@ def served(tmp_path):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+    assert proc.returncode == 0  # SIGTERM stops serve as Ctrl+C does
+    assert [p.name for p in temp.iterdir() if p.name.startswith("begroot-serve-")] == []
 
 
 def programme_path(port: int) -> str:

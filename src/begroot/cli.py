@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 problems in the project (or another error the user can 
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -216,6 +217,12 @@ def _serve(project: Path, host: str, port: int, watch: bool = True) -> None:
         threading.Thread(target=watch_and_rebuild, args=(project, rebuild, reloader, stop, [workdir]),
                          daemon=True).start()
     out.print(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
+
+    def terminated(signum, frame):  # a stop by SIGTERM (a service manager, a test) cleans up like Ctrl+C
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminated)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
