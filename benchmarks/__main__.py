@@ -129,6 +129,7 @@ def measure(cmd: list[str], runs: int, before=None, env: dict | None = None) -> 
     for _ in range(runs):
         if before:
             before()
+        os.sync()  # each run starts with the disk settled (the removed output of the previous run written back)
         out.runs.append(run_once(cmd, env=env))
     return out
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import textwrap
 from pathlib import Path
@@ -14,6 +16,7 @@ from begroot.cli import demo_project
 # The build cache of the test session: its own folder (not the user's ~/.cache), shared by the
 # tests and the commands they run, so that later builds of the same inputs read it.
 os.environ["BEGROOT_CACHE_DIR"] = tempfile.mkdtemp(prefix="begroot-test-cache-")
+atexit.register(shutil.rmtree, os.environ["BEGROOT_CACHE_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
