@@ -101,3 +101,23 @@ def test_jaarstukken_pdf_has_plan_against_realisation_and_the_explanations(demo_
     explanations = [t for t in edition.texts if t.section == "toelichting"]
     assert explanations
     assert text.count("Toelichting op de verschillen") == len(explanations)
+
+
+def test_pdf_document_has_no_id_twice(demo_dir):
+    """Every programme's chart gets ids of its own in the one document (WeasyPrint warned
+    "Anchor defined twice", and a tagged PDF's structure refers to them)."""
+    import datetime as dt
+    import re
+    from collections import Counter
+
+    from begroot.project import load_project
+    from begroot.publish.pdf import edition_pdf_html
+
+    loaded = load_project(demo_dir)
+    for edition in loaded.budget.editions:
+        html = edition_pdf_html(loaded.budget, loaded.figures, edition.id, dt.datetime(2024, 1, 1))
+        ids = Counter(re.findall(r'\bid="([^"]+)"', html))
+        assert [i for i, n in ids.items() if n > 1] == [], edition.id
+        for ref in re.findall(r'url\(#([^)]+)\)', html):
+            assert ids[ref] == 1, ref
+        assert len([i for i in ids if i.startswith("lbs-")]) >= 3 * 5 or not edition.lines.height

@@ -17,7 +17,7 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
     from markupsafe import Markup
 
     from ..render import Renderer, environment
-    from ..render.charts import with_style
+    from ..render.charts import renamed, with_style
 
     renderer = Renderer(budget, figures, build_time=build_time, warnings=[])
     edition = budget.edition(edition_id)
@@ -29,7 +29,9 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
         programmes.append({"programme": programme, "label": page.title, "anchor": f"p-{programme.slug}",
                            "texts": ctx["texts"], "table": ctx["table"], "main": ctx["main"],
                            # WeasyPrint does not apply the page's CSS inside SVG: the colours go in it
-                           "chart": Markup(with_style(ctx["chart"], budget.config.theme.primary_color))
+                           # one id per programme's chart in the one document
+                           "chart": Markup(with_style(renamed(ctx["chart"], "lbs", f"lbs-{programme.slug}"),
+                                                      budget.config.theme.primary_color))
                            if ctx["chart"] is not None else None, "covered": ctx.get("covered", []),
                            "share_lasten": ctx["share_lasten"], "share_baten": ctx["share_baten"],
                            "execution": ctx["execution"]})

@@ -126,6 +126,12 @@ STANDALONE_STYLE = (
 )
 
 
+def renamed(svg: str, old: str, new: str) -> Markup:
+    """The chart with its ids (``<old>-t``, ``<old>-d``, ``<old>-hatch``) and the references to
+    them renamed: for documents that hold several charts made with the same id (the PDF)."""
+    return Markup(re.sub(rf'(["#\s]){re.escape(old)}-', lambda m: f"{m.group(1)}{new}-", str(svg)))
+
+
 def with_style(svg: str, primary: str = "#01689b", width: str = "") -> str:
     """The chart with its colours inside it, for places without the site's stylesheet. With a
     ``width`` (in pixels), the height follows from the chart's viewBox."""
