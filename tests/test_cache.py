@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,13 @@ def test_prune_removes_entries_unused_for_weeks(fresh_cache):
     cache.prune()
     assert not old.exists()
     assert cache.get("png", "b" * 64) == b"new"
+
+
+def test_prune_keeps_the_cache_under_its_size_most_recently_used_first(fresh_cache):
+    now = time.time()
+    for n, letter in enumerate("abcd"):
+        cache.put("page", letter * 64, bytes(1000))
+        path = fresh_cache / "page" / (letter * 2) / (letter * 64)
+        os.utime(path, (now - (4 - n) * 3600, now - (4 - n) * 3600))  # a oldest, d newest
+    cache.prune(keep_bytes=2 * 1032 + 10, force=True)  # room for two entries (content + digest)
+    assert [p.name[0] for p in sorted(entries(fresh_cache))] == ["c", "d"]

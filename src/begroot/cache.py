@@ -9,7 +9,8 @@ would, so a site built with the cache is identical to one built without.
 
 The cache lives in ``$BEGROOT_CACHE_DIR``, else ``$XDG_CACHE_HOME/begroot``, else
 ``~/.cache/begroot``. ``BEGROOT_CACHE_DIR=off`` (or ``begroot build --no-cache``) turns it off.
-Entries not used for :data:`KEEP_DAYS` days are removed after a build. Entries are written to a
+Entries not used for :data:`KEEP_DAYS` days are removed after a build, and the least recently
+used ones while the cache is larger than :data:`KEEP_BYTES`. Entries are written to a
 temporary file and renamed, so a killed build leaves no half-written entry, and each starts
 with the SHA-256 of its content, so a damaged one is a miss; processes (the render workers, two
 builds at once) can share the folder.
@@ -28,6 +29,9 @@ from pathlib import Path
 
 #: Entries unused for this long are removed (see :func:`prune`).
 KEEP_DAYS = 14
+
+#: Above this size the least recently used entries are removed too (see :func:`prune`).
+KEEP_BYTES = 4 * 1024**3
 
 #: The libraries whose output ends up in cached files; a new version of one gives new addresses.
 LIBRARIES = ("polars", "xlsxwriter", "resvg", "jinja2", "babel", "nh3", "markdown-it-py", "mammoth", "pyarrow")
@@ -152,23 +156,40 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-def prune(days: int = KEEP_DAYS) -> None:
-    """Remove entries not used for ``days`` days; at most once a day."""
+def prune(days: int = KEEP_DAYS, keep_bytes: int = KEEP_BYTES, force: bool = False) -> None:
+    """Remove entries not used for ``days`` days, then, while the cache is larger than
+    ``keep_bytes``, the least recently used ones (an entry's time is renewed when it is used,
+    at most once a day). Runs at most once a day unless ``force``."""
     root = folder()
     if root is None or not root.is_dir():
         return
     stamp = root / ".pruned"
     now = time.time()
     try:
-        if stamp.exists() and now - stamp.stat().st_mtime < 86400:
+        if not force and stamp.exists() and now - stamp.stat().st_mtime < 86400:
             return
         stamp.touch()
     except OSError:
         return
     limit = now - days * 86400
+    kept = []
     for path in root.glob("*/*/*"):
         try:
-            if path.is_file() and path.stat().st_mtime < limit:
+            info = path.stat()
+            if not path.is_file():
+                continue
+            if info.st_mtime < limit:
                 path.unlink()
+            else:
+                kept.append((info.st_mtime, info.st_size, path))
+        except OSError:
+            pass
+    total = sum(size for _, size, _ in kept)
+    for _, size, path in sorted(kept, key=lambda entry: entry[0]):
+        if total <= keep_bytes:
+            break
+        try:
+            path.unlink()
+            total -= size
         except OSError:
             pass
