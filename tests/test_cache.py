@@ -3,6 +3,7 @@ input changed in any way is read again, and a damaged or disabled cache is no ca
 
 from __future__ import annotations
 
+import datetime as dt
 import filecmp
 import os
 import time
@@ -148,3 +149,22 @@ def test_prune_keeps_the_cache_under_its_size_most_recently_used_first(fresh_cac
         os.utime(path, (now - (4 - n) * 3600, now - (4 - n) * 3600))  # a oldest, d newest
     cache.prune(keep_bytes=2 * 1032 + 10, force=True)  # room for two entries (content + digest)
     assert [p.name[0] for p in sorted(entries(fresh_cache))] == ["c", "d"]
+
+
+def test_an_export_time_taken_from_the_file_date_follows_the_file(tmp_path, fresh_cache, monkeypatch):
+    """Without exported_at in begroot.toml the export's time is the file's date: the same bytes
+    with a new date are the same lines, but the pages say the new time."""
+    from .conftest import BASE_TOML, LONG_SOURCE
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "2000000000")  # 2033: the dates below are not clamped
+    toml = BASE_TOML.replace("exported_at = 2023-10-01T12:00:00\n", "") + LONG_SOURCE
+    project = write_project(tmp_path / "p", toml=toml, finance=FINANCE)
+    finance = project / "begroting-2024" / "financien.csv"
+    stamps = []
+    for when in (dt.datetime(2023, 9, 1, 10, 0), dt.datetime(2023, 10, 2, 11, 30)):
+        os.utime(finance, (when.timestamp(), when.timestamp()))
+        build(project, tmp_path / "site")
+        page = (tmp_path / "site" / "begroting-2024" / "taakvelden" / "index.html").read_text(encoding="utf-8")
+        stamps.append(page)
+    assert "export van 01/09/2023 10:00:00" in stamps[0]
+    assert "export van 02/10/2023 11:30:00" in stamps[1]

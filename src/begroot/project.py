@@ -280,8 +280,10 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
                         set(core.programmes), series, edition, problems)
     return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=text_list,
                        indicators=core.indicators, sources=core.sources, exported_at=core.exported_at,
-                       # by the files' bytes when the build cache read them, else by their dates and sizes
-                       version=(core.address or hashlib.sha256(repr(key).encode("utf-8")).hexdigest())[:16],
+                       # by the files' bytes (and the export's time) when the build cache read
+                       # them, else by their dates and sizes
+                       version=hashlib.sha256(repr((core.address, core.exported_at) if core.address else key)
+                                              .encode("utf-8")).hexdigest()[:16],
                        content=core.address,
                        goals=goals, series=series, peers=load_edition_peers(root, config, edition, problems))
 
@@ -298,6 +300,10 @@ def _load_core_cached(root: Path, config: Config, edition: Edition, inputs: list
     core = disk.get_object("edition", address)
     if not isinstance(core, EditionCore):
         core = _load_core(root, config, edition)  # stored by load_project once it has its figures
+    else:  # the files' dates may be the export's time; they are not part of the address
+        folder = root / edition.dirname
+        core.exported_at = _exported_at(edition, core.sources, [folder / (f.file or f.datapackage)
+                                                               for f in edition.finance])
     core.address = address
     return core
 
