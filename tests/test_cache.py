@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import filecmp
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -168,3 +169,24 @@ def test_an_export_time_taken_from_the_file_date_follows_the_file(tmp_path, fres
         stamps.append(page)
     assert "export van 01/09/2023 10:00:00" in stamps[0]
     assert "export van 02/10/2023 11:30:00" in stamps[1]
+
+
+def test_the_data_file_a_fiscal_data_package_names_is_an_input(tmp_path, fresh_cache):
+    from begroot.project import load_project
+
+    project = write_project(tmp_path / "p", finance=FINANCE)
+    build(project, tmp_path / "site")
+    package = tmp_path / "fdp"
+    shutil.copytree(tmp_path / "site" / "begroting-2024" / "downloads", package / "begroting-2024" / "open-data")
+    shutil.copyfile(project / "begroting-2024" / "programmas.csv", package / "begroting-2024" / "programmas.csv")
+    (package / "begroot.toml").write_text(
+        '[organisation]\nname = "Gemeente Voorbeeld"\n\n[[editions]]\nid = "begroting-2024"\nyear = 2024\n\n'
+        '[[editions.finance]]\ndatapackage = "open-data/datapackage.json"\n', encoding="utf-8")
+    before = load_project(package)
+    assert before.problems.errors == []
+    lines = package / "begroting-2024" / "open-data" / "financien.csv"
+    text = lines.read_text(encoding="utf-8")
+    assert "5432000.00" in text
+    lines.write_text(text.replace("5432000.00", "6432000.00"), encoding="utf-8")  # same size
+    after = load_project(package)
+    assert after.figures["begroting-2024"].grand().lasten - before.figures["begroting-2024"].grand().lasten == 1_000_000

@@ -249,6 +249,14 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
                        code="edition-folder", hint=f"create {edition.dirname}/ or set folder in begroot.toml")
         return None
     inputs = [folder / edition.programmes] + [folder / (f.file or f.datapackage) for f in edition.finance]
+    for source in edition.finance:
+        if source.datapackage is not None:  # the data file the package names is an input too
+            from .read.fdp import PackageError, resolve
+
+            try:
+                inputs.append(folder / resolve(source, folder)[0].file)
+            except (PackageError, ValueError, OSError):
+                pass  # read_finance reports it
     if edition.indicators:
         inputs.append(folder / edition.indicators)
     from .peers import load_edition_peers, peer_source
