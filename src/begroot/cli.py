@@ -309,7 +309,7 @@ def serve(project: ProjectArg, host: HostOpt = "127.0.0.1", port: PortOpt = 8000
 @app.command()
 def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, quiet: QuietOpt = False,
          verbose: VerboseOpt = False) -> None:
-    """Build the bundled demo budget (Groningen, begroting 2024) and serve it."""
+    """Build the bundled demo budget (Groningen: begroting 2024 and 2023, jaarstukken 2023, begroting 2016) and serve it."""
     _levels(quiet, verbose)
     _serve(demo_project(), host, port, watch=False)
 
