@@ -141,7 +141,7 @@ def shown_as(key: str, text: str, language: str, unit: int) -> str | None:
         return None
     value = Decimal(text) if text != "" else None
     if "per_inwoner" in key:
-        return fmt.euro_cents(value, language)
+        return fmt.euro_cents(value, language, signed=key.startswith("verschil"))
     if key.endswith("_pct"):
         return fmt.change(value, language)
     if key.startswith("verschil"):

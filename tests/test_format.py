@@ -41,3 +41,16 @@ def test_unit_labels_compact_and_stamps():
     assert fmt.compact(Decimal("1331787000"), "nl") == "€\xa01,3\xa0mld."
     assert fmt.euro(Decimal("1331787000") / 243768, "nl") == "€ 5.463"
     assert fmt.stamp(dt.datetime(2023, 7, 11, 15, 35, 31)) == "11/07/2023 15:35:31"
+
+
+@pytest.mark.parametrize("euros, lang, signed, expected", [
+    (Decimal("3279.325"), "nl", False, "€\xa03.279,33"),      # half up, once
+    (Decimal("3279.325"), "en", False, "€\xa03,279.33"),
+    (Decimal("-12.344"), "nl", False, "€\xa0-12,34"),
+    (Decimal("12.345"), "nl", True, "€\xa0+12,35"),           # a difference shows its sign
+    (Decimal("-12.345"), "nl", True, "€\xa0-12,35"),
+    (Decimal("-0.004"), "nl", True, "€\xa00,00"),             # no "-0,00" or "+0,00"
+    (None, "nl", True, "–"),
+])
+def test_euro_cents(euros, lang, signed, expected):
+    assert fmt.euro_cents(euros, lang, signed) == expected

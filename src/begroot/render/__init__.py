@@ -913,8 +913,9 @@ class Renderer:
     def change_pct(self, fraction: Decimal | None) -> str:
         return fmt.change(fraction, self.language)
 
-    def euro_cents(self, euros: Decimal | None) -> str:
-        return fmt.euro_cents(euros, self.language)
+    def euro_cents(self, euros: Decimal | None, signed: bool = False) -> str:
+        return fmt.euro_cents(euros, self.language, signed)
+
     def _programme_crumbs(self, edition: EditionData, programme: Programme) -> list[tuple[str, str]]:
         crumbs = [(self.t["home"], ""), (edition.config.display_title, edition.id)]
         ancestors = []

@@ -113,8 +113,9 @@ def euro(euros: Decimal | None, language: str = "nl") -> str:
     return "€ " + format_decimal(value, format="#,##0;-#,##0", locale=_locale(language))
 
 
-def euro_cents(euros: Decimal | None, language: str = "nl") -> str:
-    """Euros with cents and the sign, for per-inhabitant figures: '€ 3.279,33' (nl), '€ 3,279.33' (en).
+def euro_cents(euros: Decimal | None, language: str = "nl", signed: bool = False) -> str:
+    """Euros with cents and the sign, for per-inhabitant figures: '€ 3.279,33' (nl), '€ 3,279.33' (en);
+    ``signed`` (a difference): '€ +12,34' and '€ -12,34', as the other differences show their sign.
 
     Rounded half up to the cent here, once; the value itself stays exact until now.
     """
@@ -122,8 +123,9 @@ def euro_cents(euros: Decimal | None, language: str = "nl") -> str:
         return DASH
     value = euros.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if value == 0:
-        value = Decimal("0.00")  # never "-0,00"
-    return "€\u00a0" + _apply("#,##0.00;-#,##0.00", value, language)
+        value = Decimal("0.00")  # never "-0,00" (nor "+0,00")
+    pattern = "+#,##0.00;-#,##0.00" if signed and value != 0 else "#,##0.00;-#,##0.00"
+    return "€\u00a0" + _apply(pattern, value, language)
 
 
 def size_class(low: int, high: int | None, language: str = "nl") -> str:
