@@ -190,3 +190,25 @@ def test_the_data_file_a_fiscal_data_package_names_is_an_input(tmp_path, fresh_c
     lines.write_text(text.replace("5432000.00", "6432000.00"), encoding="utf-8")  # same size
     after = load_project(package)
     assert after.figures["begroting-2024"].grand().lasten - before.figures["begroting-2024"].grand().lasten == 1_000_000
+
+
+def test_a_later_build_without_source_date_epoch_makes_no_workbook_again(demo_dir, tmp_path, fresh_cache,
+                                                                        monkeypatch):
+    """Workbooks are dated by the export (for a comparison: the latest of its editions), not by
+    the build, so a build at another time finds them all in the cache."""
+    import datetime as dt
+
+    import begroot.build
+    import begroot.publish.downloads
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    monkeypatch.setattr(begroot.build, "build_time", lambda: dt.datetime(2030, 1, 1, 12, 0, 0))
+    build(demo_dir, tmp_path / "first")
+    monkeypatch.setattr(begroot.build, "build_time", lambda: dt.datetime(2030, 1, 2, 8, 30, 0))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a workbook made again although its table did not change")
+
+    monkeypatch.setattr(begroot.publish.downloads, "write_xlsx", refuse)
+    build(demo_dir, tmp_path / "second")
+    assert "gebouwd op 02/01/2030 08:30:00" in (tmp_path / "second" / "vergelijk" / "index.html").read_text(encoding="utf-8")

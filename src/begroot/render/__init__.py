@@ -1050,7 +1050,10 @@ class Renderer:
             pictures.append((name, text))
             names += [f"{name}.svg", f"{name}.png"]
         raw = self.render(page, placeholders=True)
-        exported = page.edition.exported_at if page.edition is not None else None
+        if page.edition is not None:
+            exported = page.edition.exported_at
+        else:  # a page of several editions (a comparison): the latest export, as its stamp says
+            exported = max((e.exported_at for e in self.budget.editions if e.exported_at), default=None)
         return CachedPage(raw, audit_page(self.fill(raw)), texts, names, list(page.tables.items()), pictures,
                           exported)
 
