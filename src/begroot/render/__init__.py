@@ -140,10 +140,12 @@ class CachedPage:
     exported: dt.datetime | None              # the export's time: the workbooks' creation time
 
 
-#: A page's downloads that take time to make: (folder, [(table name, rows)], [(chart name, SVG)],
-#: the workbooks' creation time: the export's time when known, so that they are the same bytes
-#: from build to build and come from the build cache).
-Binaries = tuple[Path, list[tuple[str, list[dict]]], list[tuple[str, str]], dt.datetime]
+#: A page's files written after every page's HTML (so that the search index can start): (folder,
+#: [(table name, rows)] made into workbooks, [(chart name, SVG)] made into PNG images, the
+#: workbooks' creation time: the export's time when known, so that they are the same bytes from
+#: build to build and come from the build cache; {file name: text} of the CSV, JSON and SVG files
+#: when not written with the page).
+Binaries = tuple[Path, list[tuple[str, list[dict]]], list[tuple[str, str]], dt.datetime, dict[str, str]]
 Rendered = tuple[str, str | None, list, list[str], Binaries]   # path, deps, audit failures, files, binaries
 
 
@@ -153,8 +155,10 @@ def write_binaries(jobs: list[Binaries]) -> None:
     from ..publish.downloads import table_xlsx
     from ..publish.images import fonts_digest, svg_to_png
 
-    for folder, tables, pictures, created in jobs:
+    for folder, tables, pictures, created, texts in jobs:
         _stop_if_orphaned()
+        for name, text in texts.items():
+            (folder / name).write_text(text, encoding="utf-8")
         if not tables and not pictures:
             continue
         # one entry of the build cache per page (fewer files to write and read than one per table or chart)
@@ -1074,12 +1078,17 @@ class Renderer:
         return entry if isinstance(entry, CachedPage) else None
 
     def _write_made(self, spec: PageSpec, made: CachedPage, out: Path) -> Rendered:
+        """Write the page's HTML; its other files now under ``begroot serve`` (a rebuild shows
+        them at once), else with its workbooks and images once every page's HTML is there."""
         self._write_page(out, spec.path, self.fill(made.html))
         folder = out / spec.path
-        for name, text in made.texts.items():
-            (folder / name).write_text(text, encoding="utf-8")
+        later = made.texts
+        if self.background is not None:
+            for name, text in made.texts.items():
+                (folder / name).write_text(text, encoding="utf-8")
+            later = {}
         created = made.exported or self.build_time
-        return spec.path, spec.deps, made.failures, made.names, (folder, made.tables, made.pictures, created)
+        return spec.path, spec.deps, made.failures, made.names, (folder, made.tables, made.pictures, created, later)
 
     def _render_and_write(self, spec: PageSpec, out: Path) -> Rendered:
         """Make and write a page, or write it from the build cache when it is there."""
