@@ -132,17 +132,20 @@ def goals_from_front_matter(meta: dict, programme: str, source: str, problems: P
     return goals
 
 
-def read_goal_texts(project: Path, edition: Edition, problems: Problems, cache: dict | None = None) -> list[Goal]:
+def read_goal_texts(project: Path, edition: Edition, problems: Problems, cache: dict | None = None,
+                    files: dict | None = None) -> list[Goal]:
     """Goals written in the front matter of the edition's Markdown texts. ``cache`` (kept by
-    ``begroot serve``) maps a file's identity to its goals, so an edit re-reads one file."""
+    ``begroot serve``) maps a file's identity to its goals, so an edit re-reads one file.
+    ``files``: the text files and their identities as the texts reader saw them (not listed again)."""
     from .read.tables import file_identity
     from .read.texts import text_files
 
+    if files is None:
+        files = {path: file_identity(path) for path in text_files(project, edition)}
     goals = []
-    for path in text_files(project, edition):
+    for path, key in files.items():
         if path.suffix.lower() == ".docx":
             continue
-        key = file_identity(path)
         if cache is not None and key in cache:
             found, problems_found = cache[key]
         else:

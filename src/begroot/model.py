@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -91,6 +92,13 @@ class Text:
     html: str               # sanitised HTML
     source: str             # file, relative to the project
     order: int = 0
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """What tells this text apart from another (a page's dependencies name its texts by it);
+        computed once: under ``begroot serve`` an unchanged text is the same object every rebuild."""
+        return hashlib.sha256(repr((self.source, self.section, self.title, self.order, self.html))
+                              .encode("utf-8")).hexdigest()
 
 
 @dataclass

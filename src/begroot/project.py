@@ -274,16 +274,16 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
             cache.editions[edition.id] = (key, core)
     problems.extend(core.problems)
     if texts is None:
-        text_list = read_texts(root, edition, set(core.programmes), problems, config.site.language,
-                               cache=cache.texts if cache is not None else None)
+        text_list, files = read_texts(root, edition, set(core.programmes), problems, config.site.language,
+                                      cache=cache.texts if cache is not None else None), None
     else:
-        all_texts, text_problems = texts.result()
+        all_texts, text_problems, files = texts.result()
         problems.extend(text_problems)
         text_list = keep_known_programmes(all_texts, set(core.programmes), problems)
     from .goals import check_goals, read_goal_sheet, read_goal_texts, series_of
 
     series = series_of(core.indicators)
-    goals = check_goals(read_goal_texts(root, edition, problems, cache.goals if cache is not None else None)
+    goals = check_goals(read_goal_texts(root, edition, problems, cache.goals if cache is not None else None, files)
                         + read_goal_sheet(root, edition, problems),
                         set(core.programmes), series, edition, problems)
     return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=text_list,
@@ -359,8 +359,8 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
     text_cache = cache.texts if cache is not None else None
 
     def texts_of(edition: Edition):
-        found = Problems()
-        return read_all_texts(root, edition, found, config.site.language, text_cache), found
+        found, seen = Problems(), {}
+        return read_all_texts(root, edition, found, config.site.language, text_cache, seen), found, seen
 
     # Texts are parsed in Python while the finance files are read in Polars, which releases the
     # GIL: on two cores the two overlap.

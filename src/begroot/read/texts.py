@@ -130,12 +130,16 @@ def read_texts(project: Path, edition: Edition, programme_codes: set[str], probl
 
 
 def read_all_texts(project: Path, edition: Edition, problems: Problems, language: str = "nl",
-                   cache: dict | None = None) -> list[Text]:
+                   cache: dict | None = None, seen: dict | None = None) -> list[Text]:
     """Read every text file of an edition. ``cache`` (kept by ``begroot serve``) maps a file's
-    identity (path, modification time, size) to what reading it gave, so an edit re-reads one file."""
+    identity (path, modification time, size) to what reading it gave, so an edit re-reads one file.
+    ``seen``, when given, gets each file's identity by its path (the goals reader uses them)."""
     texts: list[Text] = []
     for order, path in enumerate(text_files(project, edition)):
-        key = (*file_identity(path), order, language)
+        identity = file_identity(path)
+        if seen is not None:
+            seen[path] = identity
+        key = (*identity, order, language)
         if cache is not None and key in cache:
             text, found = cache[key]
         else:

@@ -244,7 +244,7 @@ def _digest(*parts) -> str:
 
 
 def _texts_key(texts) -> tuple:
-    return tuple((t.source, t.section, t.title, t.order, t.html) for t in texts)
+    return tuple(t.digest for t in texts)
 
 
 def exact(euros: Decimal | None) -> Decimal | None:
