@@ -56,10 +56,7 @@ from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
-DEFAULT_SOURCE = PROJECT.parent / "shared" / "data" / "cbs-iv3-definities"
-DEFAULT_OUT = PROJECT / "src" / "begroot" / "reference" / "data"
 OUT_NAME = "crosswalk.json"
-LEVEL = "gemeente"
 FORMAT = 1
 
 
@@ -74,6 +71,7 @@ def _load_make_reference() -> Any:
 
 
 _REF = _load_make_reference()
+DEFAULT_SOURCE, DEFAULT_OUT, LEVEL = _REF.DEFAULT_SOURCE, _REF.DEFAULT_OUT, _REF.LEVEL  # the same CBS files and folder
 sys.path.insert(0, str(PROJECT / "src"))
 from begroot.reference import sort_key  # noqa: E402  (the project's own CBS ordering)
 
@@ -381,16 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     text, notes = build(args.source)
     for line in notes:
         print(f"note: {line}", file=sys.stderr)
-    target = args.out / OUT_NAME
-    stale = not target.is_file() or target.read_text(encoding="utf-8") != text
-    if args.check:
-        if stale:
-            print(f"out of date: {target}", file=sys.stderr)
-        return 1 if stale else 0
-    args.out.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
-    print(f"{'wrote' if stale else 'unchanged'} {target} ({len(text.encode())} bytes)")
-    return 0
+    return _REF.write_or_check({OUT_NAME: text}, args.out, args.check)
 
 
 if __name__ == "__main__":

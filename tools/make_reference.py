@@ -191,20 +191,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check the data files are up to date")
     args = parser.parse_args(argv)
 
-    outputs = build(args.source)
-    stale = [
-        name
-        for name, text in outputs.items()
-        if not (args.out / name).is_file() or (args.out / name).read_text(encoding="utf-8") != text
-    ]
-    if args.check:
+    return write_or_check(build(args.source), args.out, args.check)
+
+
+def write_or_check(outputs: dict[str, str], out: Path, check: bool) -> int:
+    """Write the data files into ``out``; with ``check``, write nothing and return 1 when one of
+    them differs from what is there (tools/make_crosswalk.py uses this too)."""
+    stale = [name for name, text in outputs.items()
+             if not (out / name).is_file() or (out / name).read_text(encoding="utf-8") != text]
+    if check:
         for name in stale:
-            print(f"out of date: {args.out / name}", file=sys.stderr)
+            print(f"out of date: {out / name}", file=sys.stderr)
         return 1 if stale else 0
-    args.out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     for name, text in outputs.items():
-        (args.out / name).write_text(text, encoding="utf-8", newline="\n")
-        print(f"{'wrote' if name in stale else 'unchanged'} {args.out / name} ({len(text.encode())} bytes)")
+        (out / name).write_text(text, encoding="utf-8", newline="\n")
+        print(f"{'wrote' if name in stale else 'unchanged'} {out / name} ({len(text.encode())} bytes)")
     return 0
 
 
