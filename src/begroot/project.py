@@ -25,7 +25,7 @@ from .read.finance import read_finance
 from .read.indicators import read_indicators
 from .read.programmes import match_taakveld, read_programmes, specificity
 from .read.tables import file_identity
-from .read.texts import keep_known_programmes, read_all_texts, read_texts
+from .read.texts import keep_known_programmes, read_all_texts
 
 MAX_ROWS_LISTED = 10  # rows named in one reconciliation message
 
@@ -241,14 +241,14 @@ def _exported_at(edition: Edition, sources: list[SourceFile], files: list[Path])
 
 
 def load_edition(root: Path, config: Config, edition: Edition, problems: Problems,
-                 cache: LoadCache | None = None, texts: Future | None = None) -> EditionData | None:
+                 cache: LoadCache, texts: Future) -> EditionData | None:
     """Load one edition. ``texts``: its texts being read in another thread (see load_project)."""
     folder = root / edition.dirname
     if not folder.is_dir():
         problems.error(f"the folder of edition {edition.id} does not exist", file=edition.dirname,
                        code="edition-folder", hint=f"create {edition.dirname}/ or set folder in begroot.toml")
         return None
-    inputs = [folder / edition.programmes] + [folder / (f.file or f.datapackage) for f in edition.finance]
+    inputs = [folder / edition.programmes] + _finance_files(folder, edition)
     for source in edition.finance:
         if source.datapackage is not None:  # the data file the package names is an input too
             from .read.fdp import PackageError, resolve
@@ -265,25 +265,20 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
     if peer_file is not None:
         inputs.append(peer_file[0])
     key = (edition.model_dump_json(), config.site.language, tuple(file_identity(p) for p in inputs))
-    cached = cache.editions.get(edition.id) if cache is not None else None
+    cached = cache.editions.get(edition.id)
     if cached is not None and cached[0] == key:
         core = cached[1]
     else:
         core = _load_core_cached(root, config, edition, inputs)
-        if cache is not None:
-            cache.editions[edition.id] = (key, core)
+        cache.editions[edition.id] = (key, core)
     problems.extend(core.problems)
-    if texts is None:
-        text_list, files = read_texts(root, edition, set(core.programmes), problems, config.site.language,
-                                      cache=cache.texts if cache is not None else None), None
-    else:
-        all_texts, text_problems, files = texts.result()
-        problems.extend(text_problems)
-        text_list = keep_known_programmes(all_texts, set(core.programmes), problems)
+    all_texts, text_problems, files = texts.result()
+    problems.extend(text_problems)
+    text_list = keep_known_programmes(all_texts, set(core.programmes), problems)
     from .goals import check_goals, read_goal_sheet, read_goal_texts, series_of
 
     series = series_of(core.indicators)
-    goals = check_goals(read_goal_texts(root, edition, problems, cache.goals if cache is not None else None, files)
+    goals = check_goals(read_goal_texts(root, edition, problems, cache.goals, files)
                         + read_goal_sheet(root, edition, problems),
                         set(core.programmes), series, edition, problems)
     return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=text_list,
@@ -309,11 +304,14 @@ def _load_core_cached(root: Path, config: Config, edition: Edition, inputs: list
     if not isinstance(core, EditionCore):
         core = _load_core(root, config, edition)  # stored by load_project once it has its figures
     else:  # the files' dates may be the export's time; they are not part of the address
-        folder = root / edition.dirname
-        core.exported_at = _exported_at(edition, core.sources, [folder / (f.file or f.datapackage)
-                                                               for f in edition.finance])
+        core.exported_at = _exported_at(edition, core.sources, _finance_files(root / edition.dirname, edition))
     core.address = address
     return core
+
+
+def _finance_files(folder: Path, edition: Edition) -> list[Path]:
+    """The finance files begroot.toml names for an edition (a package's datapackage.json)."""
+    return [folder / (source.file or source.datapackage) for source in edition.finance]
 
 
 def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
@@ -322,13 +320,12 @@ def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
     folder = root / edition.dirname
     programmes = read_programmes(root, edition, problems)
     default_decimal = "," if config.site.language == "nl" else "."
-    frames, sources, files, headers = [], [], [], {}
+    frames, sources, headers = [], [], {}
     if not edition.finance and not edition.text_only:
         problems.warning(f"edition {edition.id} has no finance files", file="begroot.toml",
                          code="no-finance", hint="add an [[editions.finance]] table, or set text_only = true for an edition without figures")
     for source in edition.finance:
         result = read_finance(root, edition, source, problems, default_decimal)
-        files.append(folder / (source.file or source.datapackage))
         if result is None:
             continue
         frames.append(result.lines)
@@ -340,7 +337,8 @@ def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
     check_lines(lines, programmes, edition, problems, headers)
     indicators = read_indicators(root, edition, set(programmes), problems, default_decimal)
     return EditionCore(programmes=programmes, lines=lines, indicators=indicators, sources=sources,
-                       exported_at=_exported_at(edition, sources, files), problems=problems)
+                       exported_at=_exported_at(edition, sources, _finance_files(folder, edition)),
+                       problems=problems)
 
 
 def load_project(root: Path, cache: LoadCache | None = None, readability: bool = True) -> Loaded:
@@ -356,11 +354,10 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
         return Loaded(None, problems, {})
     cache = cache if cache is not None else LoadCache()  # this load's own: the figures find their core
     editions = []
-    text_cache = cache.texts if cache is not None else None
 
     def texts_of(edition: Edition):
         found, seen = Problems(), {}
-        return read_all_texts(root, edition, found, config.site.language, text_cache, seen), found, seen
+        return read_all_texts(root, edition, found, config.site.language, cache.texts, seen), found, seen
 
     # Texts are parsed in Python while the finance files are read in Polars, which releases the
     # GIL: on two cores the two overlap.
@@ -376,10 +373,10 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
 
         for e in editions:
             scores.extend(check_readability(e.texts, config.readability, problems,
-                                            cache=cache.readability if cache is not None else None))
+                                            cache=cache.readability))
     figures = {}
     for e in editions:
-        core = cache.editions[e.id][1] if cache is not None and e.id in cache.editions else None
+        core = cache.editions[e.id][1] if e.id in cache.editions else None
         if core is not None and core.figures is not None:
             figures[e.id] = core.figures
         else:

@@ -62,14 +62,10 @@ def options():
 
 
 @functools.cache
-def _fonts_digest() -> str:
-    data = _font_data()
-    return "system" if data is None else hashlib.sha256(b"".join(data)).hexdigest()
-
-
 def fonts_digest() -> str:
     """What tells the fonts the images are drawn with apart (part of their build cache address)."""
-    return _fonts_digest()
+    data = _font_data()
+    return "system" if data is None else hashlib.sha256(b"".join(data)).hexdigest()
 
 
 def svg_to_png(svg: str) -> bytes:

@@ -1092,16 +1092,14 @@ class Renderer:
 
     def _render_and_write(self, spec: PageSpec, out: Path) -> Rendered:
         """Make and write a page, or write it from the build cache when it is there."""
-        address = self._page_address(spec)
-        if address is not None:
-            from .. import cache
-
-            made = cache.get_object("page", address)
-            if not isinstance(made, CachedPage):
-                made = self._page_made(spec.make())
-                cache.put_object("page", address, made)
-        else:
+        made = self.cached_page(spec)
+        if made is None:
             made = self._page_made(spec.make())
+            address = self._page_address(spec)
+            if address is not None:
+                from .. import cache
+
+                cache.put_object("page", address, made)
         return self._write_made(spec, made, out)
 
     def _render_all(self, todo: list[PageSpec], out: Path) -> tuple[list[Rendered], _Workers]:
