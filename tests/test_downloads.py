@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from bs4 import BeautifulSoup
+from openpyxl import load_workbook
 
 from begroot.build import build
 from begroot.project import load_project
@@ -46,8 +47,6 @@ def test_edition_downloads_parse_back_exactly(demo):
     data = json.loads((folder / "begroting.json").read_text(encoding="utf-8"))
     assert {p["code"]: Decimal(p["baten"]) for p in data["programmas"] if p["jaar"] == 2024}["3"] == fig.of("3").baten
 
-    from openpyxl import load_workbook
-
     book = load_workbook(folder / "begroting.xlsx", read_only=True)
     assert book.sheetnames == ["Regels", "Programma's", "Taakvelden"]
     sheet = list(book["Programma's"].iter_rows(values_only=True))
@@ -71,7 +70,9 @@ def test_page_figures_download_matches_the_page(demo):
     with (page / "cijfers.csv").open(encoding="utf-8") as fh:
         assert list(csv.DictReader(fh)) == [{k: str(v) for k, v in r.items()} for r in rows]
     links = [a["href"] for a in soup.find_all("a") if a.get("href", "").startswith("cijfers.")]
-    assert links == ["cijfers.csv", "cijfers.xlsx", "cijfers.json"]
+    assert links == ["cijfers.csv", "cijfers.json"]
+    xlsx = [a for a in soup.find_all("a") if a.get("href") == "tabellen.xlsx"]
+    assert len(xlsx) == len(soup.find_all("table"))  # the page's workbook, next to each table
     edition = json.loads((site / "begroting-2024" / "overzichten.json").read_text(encoding="utf-8"))
     assert {r["code"]: r["lasten"] for r in edition}["OH"] == "146266000.00"
     heads = Decimal(243768)   # inhabitants of 2024; per inhabitant to six decimals in the download
@@ -97,16 +98,13 @@ def figure_pages(site: Path) -> list[Path]:
 def read_downloads(folder: Path, name: str) -> list[dict[str, str]]:
     """The table ``name`` from its CSV, checked against its JSON and XLSX: all three hold the same
     values (exact decimals as text; in the workbook as numbers with as many decimals)."""
-    from openpyxl import load_workbook
-
     with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert rows, name
     from_json = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
     assert [{k: "" if v is None else str(v) for k, v in r.items()} for r in from_json] == rows, name
-    book = load_workbook(folder / f"{name}.xlsx", read_only=True)
-    [sheet] = book.worksheets
-    cells = list(sheet.iter_rows())
+    book = load_workbook(folder / "tabellen.xlsx", read_only=True)
+    cells = list(book[name].iter_rows())
     assert [c.value for c in cells[0]] == list(rows[0]), name
     assert cells[0][0].font.b  # a bold header row
     assert len(cells) == len(rows) + 1, name
@@ -175,11 +173,16 @@ def test_every_table_on_every_page_downloads_as_shown(demo):
             links = para.find_all("a")
             hrefs = [a["href"] for a in links]
             name = hrefs[0].rsplit(".", 1)[0]
-            assert hrefs == [f"{name}.csv", f"{name}.xlsx", f"{name}.json"], where
+            assert hrefs == [f"{name}.csv", "tabellen.xlsx", f"{name}.json"], where
+            caption = " ".join(table.find("caption").get_text().split())
             for a, ext in zip(links, ("CSV", "XLSX", "JSON")):
                 label = a.get_text(" ", strip=True)
                 assert label.startswith(f"{ext} van de tabel "), label   # which format, which table
-                assert " ".join(table.find("caption").get_text().split()).startswith(label.split(" van de tabel ", 1)[1]), label
+                what = label.split(" van de tabel ", 1)[1]
+                if ext == "XLSX":  # the page's workbook: which sheet
+                    what, sheet = what.rsplit(" (werkblad ", 1)
+                    assert sheet == f"{name} van het werkboek met alle tabellen van deze pagina)", label
+                assert caption.startswith(what), label
                 assert a.has_attr("download")
             linked.add(name)
             rows = read_downloads(folder, name)
@@ -198,6 +201,8 @@ def test_every_table_on_every_page_downloads_as_shown(demo):
             assert shown == expected, where
             checked += 1
         assert linked == {p.stem for p in folder.glob("*.csv")}, folder
+        workbook = folder / "tabellen.xlsx"  # a sheet per table, none without tables
+        assert (set(load_workbook(workbook, read_only=True).sheetnames) if linked else workbook.exists()) == (linked or False)
     assert checked >= 30  # edition, taakvelden, goals, 16 programme pages, their deelprogramma's, taakvelden, indicators
     # every kind of table is among them
     names = {p.stem.split("-")[0] for folder in figure_pages(site) for p in folder.glob("*.csv")}
@@ -245,9 +250,7 @@ def test_xlsx_amounts_read_back_exactly(tmp_path):
     amount; one that a double cannot hold is written as its exact text."""
     import random
 
-    from openpyxl import load_workbook
-
-    from begroot.publish.downloads import write_table
+    from begroot.publish.downloads import tables_xlsx
 
     rng = random.Random(6)
     amounts = [Decimal("802980000.00"), Decimal("0.01"), Decimal("-0.07"), Decimal("1234567.89"),
@@ -256,8 +259,8 @@ def test_xlsx_amounts_read_back_exactly(tmp_path):
     rows = [{"naam": f"regel {i}", "jaar": 2024, "lasten": a, "aandeel": Decimal("0.602934")}
             for i, a in enumerate(amounts)]
     rows.append({"naam": "te groot", "jaar": 2024, "lasten": Decimal("12345678901234567.89"), "aandeel": None})
-    assert write_table(tmp_path, "t", rows) == ["t.csv", "t.xlsx", "t.json"]
-    sheet = list(load_workbook(tmp_path / "t.xlsx").active.iter_rows())
+    (tmp_path / "t.xlsx").write_bytes(tables_xlsx([("t", rows)]))
+    sheet = list(load_workbook(tmp_path / "t.xlsx")["t"].iter_rows())
     assert [c.value for c in sheet[0]] == ["naam", "jaar", "lasten", "aandeel"]
     for row, (naam, jaar, lasten, aandeel) in zip(rows, sheet[1:-1]):
         assert isinstance(lasten.value, (int, float)) and lasten.number_format == "#,##0.00"
@@ -269,13 +272,20 @@ def test_xlsx_amounts_read_back_exactly(tmp_path):
 def test_table_files_are_reproducible(tmp_path):
     import datetime as dt
 
-    from begroot.publish.downloads import write_table
+    from begroot.publish.downloads import tables_xlsx
 
-    rows = [{"naam": "Veiligheid", "lasten": Decimal("34148000.00")}]
-    for folder in ("a", "b"):
-        (tmp_path / folder).mkdir()
-        write_table(tmp_path / folder, "t", rows, created=dt.datetime(2023, 11, 14, 22, 13, 20))
-    assert (tmp_path / "a" / "t.xlsx").read_bytes() == (tmp_path / "b" / "t.xlsx").read_bytes()
+    tables = [("t", [{"naam": "Veiligheid", "lasten": Decimal("34148000.00")}]), ("u", [{"jaar": 2024}])]
+    created = dt.datetime(2023, 11, 14, 22, 13, 20)
+    assert tables_xlsx(tables, created) == tables_xlsx(tables, created)
+
+
+def test_sheet_names_are_valid_and_unique():
+    from begroot.publish.downloads import _sheet_names
+
+    names = _sheet_names(["Programma's", "a/b", "x" * 40, "x" * 40, "X" * 31, "cijfers"])
+    assert names[:2] == ["Programma's", "a-b"] and names[5] == "cijfers"
+    assert all(len(n) <= 31 for n in names)
+    assert len({n.lower() for n in names}) == len(names)  # Excel compares sheet names without case
 
 
 def test_fiscal_data_package_validates(demo):

@@ -113,9 +113,17 @@ def exact_double(value: Decimal) -> float | None:
     return number
 
 
-def _sheet_name(name: str) -> str:
-    """A valid, unique-enough worksheet name: at most 31 characters, none of []:*?/\\."""
-    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Blad1"
+def _sheet_names(names) -> list[str]:
+    """Valid, unique worksheet names: at most 31 characters, none of []:*?/\\ (Excel's rules)."""
+    result: list[str] = []
+    for name in names:
+        base = re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Blad1"
+        unique, n = base, 1
+        while unique.lower() in (r.lower() for r in result):
+            n += 1
+            unique = f"{base[:31 - len(str(n)) - 1]}-{n}"
+        result.append(unique)
+    return result
 
 
 def write_xlsx(path: Path | io.BytesIO, sheets: dict[str, list[dict] | pl.DataFrame], created=None, small: bool = False) -> None:
@@ -141,13 +149,13 @@ def write_xlsx(path: Path | io.BytesIO, sheets: dict[str, list[dict] | pl.DataFr
             formats[places] = book.add_format({"num_format": "#,##0" + ("." + "0" * places if places else "")})
         return formats[places]
 
-    for name, table in sheets.items():
+    for name, table in zip(_sheet_names(sheets), sheets.values()):
         if isinstance(table, pl.DataFrame):
             columns, records = table.columns, table.iter_rows()
         else:
             columns = list(table[0]) if table else []
             records = (tuple(r.values()) for r in table)
-        sheet = book.add_worksheet(_sheet_name(name))
+        sheet = book.add_worksheet(name)
         sheet.freeze_panes(1, 0)
         for c, title in enumerate(columns):
             sheet.write_string(0, c, title, bold)
@@ -173,24 +181,18 @@ def write_xlsx(path: Path | io.BytesIO, sheets: dict[str, list[dict] | pl.DataFr
     book.close()
 
 
-def table_xlsx(name: str, rows: list[dict], created=None) -> bytes:
-    """One table of a page as a workbook (see :func:`write_xlsx`)."""
+#: The workbook next to a page that holds each of the page's tables on a sheet of its own, named
+#: as the table (``cijfers``); no table of a page may have this name. One workbook per page, not
+#: one per table: a workbook has a fixed cost (about ten zipped XML parts), which one per table
+#: made the largest part of a build's time (see benchmarks/README.md).
+PAGE_WORKBOOK = "tabellen.xlsx"
+
+
+def tables_xlsx(tables: list[tuple[str, list[dict]]], created=None) -> bytes:
+    """The tables of a page as one workbook, a sheet per table (see :func:`write_xlsx`)."""
     buffer = io.BytesIO()
-    write_xlsx(buffer, {name: rows}, created=created, small=True)
+    write_xlsx(buffer, dict(tables), created=created, small=True)
     return buffer.getvalue()
-
-
-#: The formats each table of a page is written in, next to the page (``<name>.csv`` etc.).
-TABLE_FORMATS = ("csv", "xlsx", "json")
-
-
-def write_table(folder: Path, name: str, rows: list[dict], created=None) -> list[str]:
-    """Write one table of a page as ``<name>.csv``, ``<name>.xlsx`` and ``<name>.json`` in
-    ``folder``; returns the file names. Values are str, int, Decimal (exact) or None."""
-    (folder / f"{name}.csv").write_text(table_csv(rows), encoding="utf-8")
-    (folder / f"{name}.json").write_text(table_json(rows), encoding="utf-8")
-    (folder / f"{name}.xlsx").write_bytes(table_xlsx(name, rows, created))
-    return [f"{name}.{ext}" for ext in TABLE_FORMATS]
 
 
 def datapackage(budget: Budget, edition: EditionData) -> dict:

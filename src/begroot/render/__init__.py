@@ -12,6 +12,7 @@ import functools
 import hashlib
 import multiprocessing as mp
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,7 +61,8 @@ class Page:
        right after the table; ``programme_table`` does it when given ``downloads=name``.
 
     The build writes each table as ``<name>.csv`` and ``<name>.json`` (decimals as exact text,
-    "802980000.00") and ``<name>.xlsx`` (decimals as numbers), and each chart in ``charts`` as
+    "802980000.00") and as the sheet ``<name>`` of the page's workbook ``tabellen.xlsx`` (decimals
+    as numbers), and each chart in ``charts`` as
     ``<name>.svg`` and ``<name>.png``; ``{{ chart_downloads(name, title) }}`` links them.
     Files of a table or chart that is gone are removed on the next build. tests/test_downloads.py
     checks that every table on every page has its downloads and that they hold what is shown.
@@ -72,7 +74,7 @@ class Page:
     title: str
     edition: EditionData | None = None
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, path) above this page
-    tables: dict[str, list[dict]] = field(default_factory=dict)  # name -> rows: <name>.csv/.xlsx/.json
+    tables: dict[str, list[dict]] = field(default_factory=dict)  # name -> rows: <name>.csv/.json, a sheet of tabellen.xlsx
     charts: dict[str, str] = field(default_factory=dict)  # name -> chart SVG: <name>.svg/.png
     files: dict[str, str] = field(default_factory=dict)  # other text files in the page's folder
 
@@ -122,6 +124,9 @@ def run_jobs(jobs: list[Callable[[], object]]) -> None:
         _FORKED_JOBS = None
 
 
+#: The name of a table of a page: a file name and, unchanged, the name of its sheet in the page's workbook.
+TABLE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,30}")
+
 #: Stand-ins for the build's time in a page kept in the build cache (characters of Unicode's
 #: private use area, which no text of a page holds).
 BUILT, BUILT_ISO = "\ue000built\ue000", "\ue000built-iso\ue000"
@@ -135,13 +140,13 @@ class CachedPage:
     failures: list                            # its accessibility audit
     texts: dict[str, str]                     # file name -> content: CSV, JSON, SVG, other files
     names: list[str]                          # every file of the page but index.html
-    tables: list[tuple[str, list[dict]]]      # made into workbooks by write_binaries
+    tables: list[tuple[str, list[dict]]]      # made into the page's workbook by write_binaries
     pictures: list[tuple[str, str]]           # (name, standalone SVG): made into PNG images
     exported: dt.datetime | None              # the export's time: the workbooks' creation time
 
 
 #: A page's files written after every page's HTML (so that the search index can start): (folder,
-#: [(table name, rows)] made into workbooks, [(chart name, SVG)] made into PNG images, the
+#: [(table name, rows)] made into the page's workbook, [(chart name, SVG)] made into PNG images, the
 #: workbooks' creation time: the export's time when known, so that they are the same bytes from
 #: build to build and come from the build cache; {file name: text} of the CSV, JSON and SVG files
 #: when not written with the page).
@@ -150,9 +155,9 @@ Rendered = tuple[str, str | None, list, list[str], Binaries]   # path, deps, aud
 
 
 def write_binaries(jobs: list[Binaries]) -> None:
-    """Write the XLSX workbooks of pages' tables and the PNG images of their charts."""
+    """Write the pages' workbooks (one per page, a sheet per table) and the PNG images of their charts."""
     from .. import cache
-    from ..publish.downloads import table_xlsx
+    from ..publish.downloads import PAGE_WORKBOOK, tables_xlsx
     from ..publish.images import fonts_digest, svg_to_png
 
     for folder, tables, pictures, created, texts in jobs:
@@ -165,7 +170,7 @@ def write_binaries(jobs: list[Binaries]) -> None:
         address = cache.key("binaries", tables, pictures, created, fonts_digest() if pictures else "")
         files = cache.get_object("binaries", address)
         if not isinstance(files, dict):
-            files = {f"{name}.xlsx": table_xlsx(name, rows, created) for name, rows in tables}
+            files = {PAGE_WORKBOOK: tables_xlsx(tables, created)} if tables else {}
             files.update((f"{name}.png", svg_to_png(svg)) for name, svg in pictures)
             cache.put_object("binaries", address, files)
         for name, data in files.items():
@@ -1041,13 +1046,18 @@ class Renderer:
         """Everything a page writes, made: its HTML (with the build's time as placeholders), its
         text files (tables as CSV and JSON, charts as SVG, other files) and what
         :func:`write_binaries` makes from it (workbooks, PNG images)."""
-        from ..publish.downloads import table_csv, table_json
+        from ..publish.downloads import PAGE_WORKBOOK, table_csv, table_json
 
         texts = dict(page.files)
         names = list(page.files)
         for name, rows in page.tables.items():
+            if f"{name}.xlsx" == PAGE_WORKBOOK or not TABLE_NAME.fullmatch(name):
+                raise ValueError(f"{page.path}: table name {name!r}: expected a slug of at most 31 characters"
+                                 f" (a sheet name of the workbook) other than {PAGE_WORKBOOK[:-5]!r}")
             texts[f"{name}.csv"], texts[f"{name}.json"] = table_csv(rows), table_json(rows)
-            names += [f"{name}.csv", f"{name}.xlsx", f"{name}.json"]
+            names += [f"{name}.csv", f"{name}.json"]
+        if page.tables:
+            names.append(PAGE_WORKBOOK)
         pictures = []
         for name, svg in page.charts.items():
             texts[f"{name}.svg"] = text = charts.standalone(svg, self.config.theme.primary_color)
