@@ -206,6 +206,54 @@ finally:
 print(json.dumps({"first": warm, "times": times, "written": written, "pages": first.pages}))
 """
 
+# Where the time of a cold build goes: the same build in one process (no forked workers, so that
+# the phases add up), each phase timed without the phases inside it. Pagefind runs in a process
+# of its own alongside the build; its time is the wall time of that process.
+PHASES = r"""
+import functools, json, sys, threading, time
+from pathlib import Path
+import begroot.build as B, begroot.cache as C, begroot.render as R
+import begroot.publish.downloads as D, begroot.publish.images as I
+R.PARALLEL_MIN_PAGES = 10**9
+totals, stack, main = {}, [], threading.main_thread()
+
+def timed(name, fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if threading.current_thread() is not main:  # the search index's thread: its own wall time
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                totals[name] = totals.get(name, 0.0) + time.perf_counter() - start
+        start = time.perf_counter()
+        stack.append(0.0)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent, inner = time.perf_counter() - start, stack.pop()
+            totals[name] = totals.get(name, 0.0) + spent - inner
+            if stack:
+                stack[-1] += spent
+    return wrapper
+
+for owner, attr, name in [
+        (B, "load_project", "read and check the exports and texts, compute the figures"),
+        (R.Renderer, "_render_and_write", "make the pages' views (figures, comparisons, texts)"),
+        (R.Renderer, "render", "render HTML (Jinja2 templates, Babel formats)"),
+        (R, "audit_page", "check each page's accessibility"),
+        (D, "table_csv", "tables as CSV and JSON"), (D, "table_json", "tables as CSV and JSON"),
+        (D, "tables_xlsx", "tables as workbooks (xlsxwriter)"),
+        (I, "svg_to_png", "charts as PNG (resvg)"),
+        (R.Renderer, "_write_downloads", "the editions' open data (CSV, Parquet, JSON, XLSX, FDP)"),
+        (C, "put", "write the build cache"),
+        (B, "index_site", "search index (Pagefind, alongside the rest)")]:
+    setattr(owner, attr, timed(name, getattr(owner, attr)))
+start = time.perf_counter()
+result = B.build(Path(sys.argv[1]), Path(sys.argv[2]))
+print(json.dumps({"total": time.perf_counter() - start, "phases": totals, "pages": result.pages}))
+"""
+
 
 def serve_uses_state() -> bool:
     """Whether ``begroot serve`` keeps a BuildState between rebuilds (incremental rebuilds): read
@@ -383,6 +431,7 @@ def main(argv: list[str] | None = None) -> None:
                             "rss_mb": max(x["rss_mb"] for x in x_runs)}
         console.print(f"  {r['ingest_xlsx']['wall']:.2f} s ({time.perf_counter() - t:.0f} s)")
 
+    measure_phases(r, base, city)
     measure_rebuild(r, base, city, site, runs)
     if not args.no_peers:
         measure_peers(r, ingest, peers, runs)
@@ -434,6 +483,23 @@ def measure_warm_build(r: dict, base: Path, city: Path, runs: int) -> None:
             shutil.rmtree(folder, ignore_errors=True)
     if "build_warm" in r:
         console.print(f"  {r['build_warm'].wall:.2f} s ({time.perf_counter() - t:.0f} s)")
+
+
+def measure_phases(r: dict, base: Path, city: Path) -> None:
+    """One cold build in one process, timed per phase (see PHASES); once: a profile, not a median."""
+    t = step("where the time of a cold build goes (one process, timed per phase)")
+    site, cache = base / "site-phases", base / "cache-phases"
+    for folder in (site, cache):
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        r["phases"] = python_json(PHASES, str(city), str(site), env={"BEGROOT_CACHE_DIR": str(cache)})
+        console.print(f"  {r['phases']['total']:.2f} s in one process ({time.perf_counter() - t:.0f} s)")
+    except RuntimeError as exc:
+        r["phases_error"] = str(exc).strip().splitlines()[-1]
+        console.print(f"  [yellow]failed: {r['phases_error']}[/yellow]")
+    finally:
+        for folder in (site, cache):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def measure_rebuild(r: dict, base: Path, city: Path, site: Path, runs: int) -> None:
@@ -643,6 +709,7 @@ def render(r: dict, args) -> str:
         med = v["median"]
         L.append(f"| {kind} | {v['pages']:,} | {med['html']:,} | {med['css']:,} | {med['js']:,} | {med['total']:,} "
                  f"| {med['gzip']:,} | {v['max']['total']:,} |")
+    L += phases_section(r)
     L += ["", "## Targets of the performance issue", "", "| target | met | measured |", "| --- | --- | --- |"]
     L += [f"| {name} | {verdict(ok)} | {detail} |" for name, ok, detail in targets(r)]
     L += ["", "## Reproduce", "",
@@ -655,6 +722,35 @@ def render(r: dict, args) -> str:
           "as a subprocess (interpreter start included, for begroot and the peers alike); the ingest time is "
           "`load_project` alone. Peak memory is the kernel's peak resident set size.", ""]
     return "\n".join(L)
+
+
+def phases_section(r: dict) -> list[str]:
+    """The profile of a cold build: what each phase costs, and what that means for the targets."""
+    if "phases" not in r:
+        return ["", "## Where the time of a cold build goes", "", f"Not measured: `{r.get('phases_error', '')}`."]
+    ph, total = r["phases"]["phases"], r["phases"]["total"]
+    search = next((v for k, v in ph.items() if k.startswith("search index")), 0.0)
+    work = {k: v for k, v in ph.items() if not k.startswith("search index")}
+    work["other: writing the files, the cache's lookups, the rest"] = max(0.0, total - sum(work.values()))
+    cores = os.cpu_count() or 1
+    floor = (sum(work.values()) + search) / cores
+    L = ["", "## Where the time of a cold build goes", "",
+         f"The same cold build once more, in one process (no forked workers), each phase timed without the "
+         f"phases inside it: {total:.2f} s in all. Pagefind runs in a process of its own alongside "
+         f"the build. `begroot build` shares the pages, workbooks and images over the {cores} cores "
+         "(the parent process also makes the pages that need Polars and the open data).", "",
+         "| phase | seconds | share |", "| --- | ---: | ---: |"]
+    for name, seconds in sorted(work.items(), key=lambda kv: -kv[1]):
+        L.append(f"| {name} | {seconds:.2f} | {seconds / total:.0%} |")
+    L.append(f"| {next((k for k in ph if k.startswith('search index')), 'search index')} | {search:.2f} | (alongside) |")
+    L += ["", f"All of this work on {cores} cores takes at least {floor:.1f} s, however well it is shared "
+          f"out; the cold build took {r['build'].wall:.2f} s."]
+    if "hugo" in r:
+        L[-1] += (f" Twice Hugo's time is {2 * r['hugo'].wall:.2f} s: Pagefind alone ({search:.2f} s) "
+                  + ("takes longer than that" if search > 2 * r["hugo"].wall else "fits in it") + ".")
+    if "mkdocs" in r:
+        L[-1] += f" A tenth of MkDocs's time is {r['mkdocs'].wall / 10:.2f} s."
+    return L
 
 
 def show(r: dict) -> None:

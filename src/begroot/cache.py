@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import os
 import pickle
-import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
@@ -112,24 +112,35 @@ def get(kind: str, address: str) -> bytes | None:
     return data
 
 
+_made: set[Path] = set()  # the cache's folders this process made or found
+_serial = itertools.count()
+
+
 def put(kind: str, address: str, data: bytes) -> None:
     """Store ``data`` under ``address``; a cache that cannot be written is silently skipped."""
     path = _path(kind, address)
     if path is None:
         return
+    # A name of its own per process and entry (no two writers share a temporary file); cheaper
+    # than tempfile.mkstemp's random names, which showed in the profile of a cold build.
+    tmp = path.parent / f".tmp-{os.getpid()}-{next(_serial)}"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        if path.parent not in _made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _made.add(path.parent)
         try:
-            with os.fdopen(fd, "wb") as f:
+            with open(tmp, "xb") as f:
                 f.write(hashlib.sha256(data).digest())  # checked by get()
                 f.write(data)
             os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
+    except FileNotFoundError:  # the folder was removed meanwhile (a cache cleared by hand)
+        _made.discard(path.parent)
     except OSError:
         pass
+
 
 
 def get_object(kind: str, address: str):

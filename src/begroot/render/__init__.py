@@ -93,7 +93,7 @@ class PageSpec:
 
 #: Below this many pages to render, the work is not split over processes.
 PARALLEL_MIN_PAGES = 200
-_FORKED: tuple | None = None   # (renderer, specs, out) inherited by forked workers
+_FORKED: tuple | None = None   # (renderer, specs, pure, out, claims of pages, of binaries) inherited by forked workers
 _FORKED_JOBS: list | None = None  # the jobs of run_jobs, inherited by forked workers
 
 
@@ -154,13 +154,34 @@ Binaries = tuple[Path, list[tuple[str, list[dict]]], list[tuple[str, str]], dt.d
 Rendered = tuple[str, str | None, list, list[str], Binaries]   # path, deps, audit failures, files, binaries
 
 
-def write_binaries(jobs: list[Binaries]) -> None:
-    """Write the pages' workbooks (one per page, a sheet per table) and the PNG images of their charts."""
+class Claims:
+    """Items of work shared by the processes of a build (a counter in shared memory): each process
+    takes the next item when it is free, so that all finish at about the same time whatever
+    each item costs. Made before the workers are forked."""
+
+    def __init__(self, context):
+        self._next = context.Value("q", 0)
+
+    def take(self, count: int):
+        """The indices 0..count-1 this process gets, one at a time."""
+        while True:
+            with self._next.get_lock():
+                i = self._next.value
+                if i >= count:
+                    return
+                self._next.value = i + 1
+            yield i
+
+
+def write_binaries(jobs: list[Binaries], claims: Claims | None = None) -> None:
+    """Write the pages' workbooks (one per page, a sheet per table) and the PNG images of their
+    charts; with ``claims``, those of the jobs this process takes while the others take theirs."""
     from .. import cache
     from ..publish.downloads import PAGE_WORKBOOK, tables_xlsx
     from ..publish.images import fonts_digest, svg_to_png
 
-    for folder, tables, pictures, created, texts in jobs:
+    for i in claims.take(len(jobs)) if claims is not None else range(len(jobs)):
+        folder, tables, pictures, created, texts = jobs[i]
         _stop_if_orphaned()
         for name, text in texts.items():
             (folder / name).write_text(text, encoding="utf-8")
@@ -187,19 +208,20 @@ def _stop_if_orphaned() -> None:
         os._exit(1)
 
 
-def _render_in_worker(conn, parent: int, indices: list[int]) -> None:
-    """A forked worker: render its pages, send back what the parent needs, then write the
-    pages' workbooks and images while the parent goes on (the search index, the open data)."""
+def _render_in_worker(conn, parent: int) -> None:
+    """A forked worker: render the pure pages it takes, send them back, then write the workbooks
+    and images it takes of every page's (the parent sends the list) while the parent goes on
+    with the search index and the open data, and then takes its share."""
     global _PARENT
     _PARENT = parent
-    renderer, specs, out = _FORKED
+    renderer, specs, pure, out, page_claims, binary_claims = _FORKED
     try:
         results = []
-        for i in indices:
+        for k in page_claims.take(len(pure)):
             _stop_if_orphaned()
-            results.append(renderer._render_and_write(specs[i], out))
-        conn.send(("pages", [r[:4] + (None,) for r in results]))
-        write_binaries([r[4] for r in results])
+            results.append((pure[k], renderer._render_and_write(specs[pure[k]], out)))
+        conn.send(("pages", results))
+        write_binaries(_Workers.receive(conn, "binaries"), binary_claims)
         conn.send(("done", None))
     except BaseException as exc:  # noqa: BLE001 - raised again in the parent
         try:
@@ -211,13 +233,15 @@ def _render_in_worker(conn, parent: int, indices: list[int]) -> None:
 
 
 class _Workers:
-    """The forked render workers of one build, and the parent's own workbooks and images."""
+    """The forked render workers of one build and the workbooks and images of every page, which
+    the parent and the workers share out (see :class:`Claims`)."""
 
-    def __init__(self, processes: list, own: list[Binaries]):
-        self.processes, self.own = processes, own
+    def __init__(self, processes: list, claims: Claims | None = None):
+        self.processes, self.claims = processes, claims
+        self.jobs: list[Binaries] = []
 
     @staticmethod
-    def _receive(conn, expected: str):
+    def receive(conn, expected: str):
         try:
             kind, payload = conn.recv()
         except EOFError:
@@ -227,14 +251,20 @@ class _Workers:
         assert kind == expected, kind
         return payload
 
-    def pages(self) -> list[Rendered]:
-        return [r for _, conn in self.processes for r in self._receive(conn, "pages")]
+    def pages(self) -> list[tuple[int, Rendered]]:
+        return [r for _, conn in self.processes for r in self.receive(conn, "pages")]
+
+    def share(self, jobs: list[Binaries]) -> None:
+        """Every page's workbooks and images to make: the workers start on them at once."""
+        self.jobs = jobs
+        for _, conn in self.processes:
+            conn.send(("binaries", jobs))
 
     def finish(self) -> None:
-        """Write the parent's workbooks and images, and wait for the workers' (raising their error)."""
-        write_binaries(self.own)
+        """Write the workbooks and images the parent takes, and wait for the workers' (raising their error)."""
+        write_binaries(self.jobs, self.claims if self.processes else None)
         for process, conn in self.processes:
-            self._receive(conn, "done")
+            self.receive(conn, "done")
             process.join()
 
     def abort(self) -> None:
@@ -1113,42 +1143,42 @@ class Renderer:
         return self._write_made(spec, made, out)
 
     def _render_all(self, todo: list[PageSpec], out: Path) -> tuple[list[Rendered], _Workers]:
-        """Render and write pages; with many pages, a share of the pure ones goes to a forked
-        worker per extra core. Returns the pages and the workers, whose ``finish()`` writes the
-        pages' workbooks and PNG images (the workers write theirs meanwhile). The output does not
-        depend on how the work was split."""
+        """Render and write pages; with many pages, the pure ones are shared with a forked worker
+        per extra core (each process takes the next page when free; the parent first makes the
+        pages that need Polars). Returns the pages in the order of ``todo``, and the workers, to
+        whom ``share()`` then gives every page's workbooks and images. The output does not depend
+        on how the work was shared."""
         workers = min(os.cpu_count() or 1, 4)
         pure = [i for i, spec in enumerate(todo) if spec.pure]
         if workers < 2 or len(pure) < PARALLEL_MIN_PAGES or "fork" not in mp.get_all_start_methods():
-            results = [self._render_and_write(spec, out) for spec in todo]
-            return results, _Workers([], [r[4] for r in results])
+            return [self._render_and_write(spec, out) for spec in todo], _Workers([])
         from ..publish.images import options
 
         options()  # the fonts of the PNG images, loaded once for every process
         global _FORKED
-        _FORKED = (self, todo, out)
-        shares = [pure[k::workers] for k in range(workers)]
-        mine = set(range(len(todo))) - set(i for share in shares[1:] for i in share)
         context = mp.get_context("fork")
+        page_claims, binary_claims = Claims(context), Claims(context)
+        _FORKED = (self, todo, pure, out, page_claims, binary_claims)
         processes = []
         try:
-            for share in shares[1:]:
-                receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_render_in_worker, args=(sender, os.getpid(), share), daemon=True)
+            for _ in range(workers - 1):
+                conn, theirs = context.Pipe(duplex=True)
+                process = context.Process(target=_render_in_worker, args=(theirs, os.getpid()), daemon=True)
                 process.start()
-                sender.close()
-                processes.append((process, receiver))
-            pool = _Workers(processes, [])
+                theirs.close()
+                processes.append((process, conn))
+            pool = _Workers(processes, binary_claims)
             try:
-                results = [self._render_and_write(todo[i], out) for i in sorted(mine)]
-                pool.own = [r[4] for r in results]
+                is_pure = set(pure)
+                results = [(i, self._render_and_write(spec, out)) for i, spec in enumerate(todo) if i not in is_pure]
+                results += [(pure[k], self._render_and_write(todo[pure[k]], out)) for k in page_claims.take(len(pure))]
                 results += pool.pages()
             except BaseException:
                 pool.abort()
                 raise
         finally:
             _FORKED = None
-        return results, pool
+        return [r for _, r in sorted(results, key=lambda r: r[0])], pool
 
     def _write_downloads(self, out: Path, previous: RenderState | None) -> None:
         """The open data of each edition; under serve only when the edition's data changed."""
@@ -1182,13 +1212,43 @@ class Renderer:
             self.state.downloads[edition.id] = key
         run_jobs(pdfs)
 
+    def _finish_pages(self, out: Path, results: list[Rendered], hits: list, workers: _Workers,
+                      old_files: dict, written: list[Path], previous: RenderState | None) -> None:
+        """After the pages are made: the pages from the build cache, the accessibility statement,
+        the search index (started), the editions' open data, and every page's workbooks and
+        images (shared with the workers, who start on them at once)."""
+        results += [self._write_made(spec, made, out) for spec, made in hits]
+        jobs = [r[4] for r in results]
+        if self.background is not None and not workers.processes:
+            # under serve: the preview's workbooks and images are made after the pages are shown
+            self.background.append(functools.partial(write_binaries, jobs))
+            jobs = []
+        workers.share(jobs)
+        for path, deps, failures, files, _ in results:
+            self.state.pages[path] = (deps, failures)
+            self.state.files[path] = files
+            for stale in set(old_files.get(path, [])) - set(files):  # a table or chart the page no longer has
+                (out / path / stale).unlink(missing_ok=True)
+            written.append(out / path / "index.html")
+        for path in sorted(self.state.pages, key=lambda p: (p.count("/"), p)):
+            self.audit.add_known("/" + (path + "/" if path else ""), self.state.pages[path][1])
+        # The statement reports the audit of every page, itself included (its layout does not
+        # depend on the results, so a draft of it is audited first).
+        draft = self.render(self.statement_page(self.audit))
+        self.audit.add("/over/toegankelijkheid/", draft)
+        statement = self.statement_page(self.audit)
+        written.append(self._write_page(out, statement.path, self.render(statement)))
+        if self.pages_written is not None:
+            self.pages_written()  # every page is there: the search index can be built meanwhile
+        self._write_downloads(out, previous)
+        workers.finish()
+
     def write(self, out: Path, previous: RenderState | None = None) -> list[Path]:
         """Write the site into ``out``. With ``previous`` (the state of the last build into the
         same folder), pages whose dependencies did not change are left as they are."""
         out.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
         seen: set[str] = set()
-        rendered: list[tuple[str, str]] = []
         self.audit = AuditResult()
         self.state = RenderState()
         old = previous.pages if previous is not None else {}
@@ -1234,37 +1294,11 @@ class Renderer:
                     if other.id != edition.id:
                         self.same_programmes(edition, other)
         results, workers = self._render_all(todo, out)
-        from_cache = [self._write_made(spec, made, out) for spec, made in hits]
-        results += from_cache
-        workers.own += [r[4] for r in from_cache]
-        for path, deps, failures, files, _ in results:
-            self.state.pages[path] = (deps, failures)
-            self.state.files[path] = files
-            for stale in set(old_files.get(path, [])) - set(files):  # a table or chart the page no longer has
-                (out / path / stale).unlink(missing_ok=True)
-            written.append(out / path / "index.html")
-        for path in sorted(self.state.pages, key=lambda p: (p.count("/"), p)):
-            self.audit.add_known("/" + (path + "/" if path else ""), self.state.pages[path][1])
-        # The statement reports the audit of every page, itself included (its layout does not
-        # depend on the results, so a draft of it is audited first).
-        draft = self.render(self.statement_page(self.audit))
-        self.audit.add("/over/toegankelijkheid/", draft)
-        statement = self.statement_page(self.audit)
-        rendered.append((statement.path, self.render(statement)))
-        for path, html in rendered:
-            written.append(self._write_page(out, path, html))
         try:
-            if self.pages_written is not None:
-                self.pages_written()  # every page is there: the search index can be built meanwhile
-            self._write_downloads(out, previous)
+            self._finish_pages(out, results, hits, workers, old_files, written, previous)
         except BaseException:
             workers.abort()
             raise
-        if self.background is not None and not workers.processes:
-            # under serve: the preview's workbooks and images are made after the pages are shown
-            self.background.append(functools.partial(write_binaries, list(workers.own)))
-            workers.own = []
-        workers.finish()
         for path in set(old) - seen:  # pages that no longer exist (a programme was removed)
             for name in ["index.html", *old_files.get(path, [])]:
                 (out / path / name).unlink(missing_ok=True)
