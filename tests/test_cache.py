@@ -212,3 +212,27 @@ def test_a_later_build_without_source_date_epoch_makes_no_workbook_again(demo_di
     monkeypatch.setattr(begroot.publish.downloads, "write_xlsx", refuse)
     build(demo_dir, tmp_path / "second")
     assert "gebouwd op 02/01/2030 08:30:00" in (tmp_path / "second" / "vergelijk" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edition_keeps_its_lines_exactly_in_the_cache():
+    """An edition's lines go into the cache as Parquet and come back with the same values and
+    types; lines that would come back with other types are a miss, never a changed frame."""
+    import pickle
+
+    import polars as pl
+
+    from begroot.errors import Problems
+    from begroot.model import LINE_SCHEMA
+    from begroot.project import EditionCore
+
+    lines = pl.DataFrame({"programme": ["1", None], "taakveld": ["0.4", "6.71a"], "categorie": [None, "3.4.1"],
+                          "kind": ["lasten", "baten"], "year": [2024, 2025], "column": ["begroting", "realisatie"],
+                          "cents": [-1, 9_223_372_036_854_775_807], "file": ["f.csv", "f.csv"], "row": [2, 3]},
+                         schema=LINE_SCHEMA)
+    core = EditionCore(programmes={}, lines=lines, indicators=[], sources=[], exported_at=None, problems=Problems())
+    back = pickle.loads(pickle.dumps(core))
+    assert back.lines.equals(lines) and back.lines.schema == lines.schema
+    state = core.__getstate__()
+    state["lines"] = (state["lines"][0], [(name, pl.Int64 if name == "year" else t) for name, t in lines.schema.items()])
+    with pytest.raises(ValueError):
+        EditionCore.__new__(EditionCore).__setstate__(state)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -54,6 +55,20 @@ class EditionCore:
     problems: Problems
     figures: EditionFigures | None = None
     address: str | None = None  # where it is in the build cache on disk (stored again with its figures)
+
+    # In the build cache, the lines are kept as Parquet (LZ4): a tenth of the bytes of a pickled
+    # DataFrame, and faster to write and read (for a large city's edition 1.9 MB instead of 19 MB).
+    def __getstate__(self) -> dict:
+        buffer = io.BytesIO()
+        self.lines.write_parquet(buffer, compression="lz4", statistics=False)
+        return {**self.__dict__, "lines": (buffer.getvalue(), list(self.lines.schema.items()))}
+
+    def __setstate__(self, state: dict) -> None:
+        data, schema = state["lines"]
+        lines = pl.read_parquet(io.BytesIO(data))
+        if list(lines.schema.items()) != schema:  # a miss (see cache.get_object), never other types
+            raise ValueError("the lines of a cached edition came back with another schema")
+        self.__dict__.update({**state, "lines": lines})
 
 
 @dataclass
