@@ -124,14 +124,34 @@ def run_once(cmd: list[str], poll: float = 0.02, env: dict | None = None) -> Run
     return Run(wall=wall, max_rss=max_rss, tree_rss=max(peak[0] / 1024 / 1024, max_rss))
 
 
-def measure(cmd: list[str], runs: int, before=None, env: dict | None = None) -> Measured:
+def measure(cmd, runs: int, before=None, env: dict | None = None) -> Measured:
+    """``cmd`` (or ``cmd(i)`` for run i, to write each run into a folder of its own) ``runs`` times."""
     out = Measured()
-    for _ in range(runs):
+    for i in range(runs):
         if before:
             before()
-        os.sync()  # each run starts with the disk settled (the removed output of the previous run written back)
-        out.runs.append(run_once(cmd, env=env))
+        os.sync()  # each run starts with what the previous one wrote on the disk
+        out.runs.append(run_once(cmd(i) if callable(cmd) else cmd, env=env(i) if callable(env) else env))
     return out
+
+
+class Outputs:
+    """The folders the measured commands write, each run its own, removed only when everything is
+    measured. Removing a build's 16,000 files just before the next run made that run's file
+    writes several times slower on the ext4 disk of the reference machine (mounted with
+    ``discard``: 2 s of system time became 10-12 s, and the build 5 s slower), which measured the
+    removal rather than the build; the peers are measured the same way."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        shutil.rmtree(root, ignore_errors=True)  # left by an interrupted run
+        root.mkdir(parents=True)
+
+    def __truediv__(self, name: str) -> Path:
+        return self.root / name
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 #: Measurements of reading and checking are made without begroot's build cache: every line is read.
@@ -401,22 +421,33 @@ def main(argv: list[str] | None = None) -> None:
     load_at_start = os.getloadavg()
     size = QUICK if args.quick else Size()
     base = generate(args.work, size, log=console.print)
-    city, ingest, xlsx, peers = base / "city", base / "ingest", base / "ingest-xlsx", base / "peers"
     r: dict = {"size": size, "runs": runs}
+    outputs = Outputs(base / "runs")
+    try:
+        measure_all(r, args, size, base, outputs)
+    finally:
+        outputs.remove()
+    r["elapsed"] = time.perf_counter() - started
+    r["load"] = (load_at_start, os.getloadavg())
+    r["argv"] = ["python", "-m", "benchmarks", *(argv if argv is not None else sys.argv[1:])]
+    report = render(r, args)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(report, encoding="utf-8")
+    show(r)
+    console.print(f"wrote {args.output} (the whole run took {r['elapsed']:.0f} s)")
 
-    t = step("full build of the city (`begroot build`, a fresh output folder and an empty build cache each run)")
-    site, cold_cache = base / "site-begroot", base / "cache-cold"
 
-    def fresh() -> None:
-        for folder in (site, cold_cache):
-            shutil.rmtree(folder, ignore_errors=True)
-
-    build_cmd = [sys.executable, "-m", "begroot", "build", str(city), "--out", str(site), "--quiet"]
-    r["build"] = measure(build_cmd, runs, before=fresh, env={"BEGROOT_CACHE_DIR": str(cold_cache)})
-    shutil.rmtree(cold_cache, ignore_errors=True)
+def measure_all(r: dict, args, size: Size, base: Path, outputs: Outputs) -> None:
+    runs = r["runs"]
+    city, ingest, xlsx, peers = base / "city", base / "ingest", base / "ingest-xlsx", base / "peers"
+    t = step("full build of the city (`begroot build`, a new output folder and an empty build cache each run)")
+    r["build"] = measure(lambda i: [sys.executable, "-m", "begroot", "build", str(city),
+                                    "--out", str(outputs / f"site-{i}"), "--quiet"],
+                         runs, env=lambda i: {"BEGROOT_CACHE_DIR": str(outputs / f"cache-{i}")})
+    site = outputs / "site-0"
     r["site_pages"] = sum(1 for _ in site.rglob("index.html"))
     console.print(f"  {r['build'].wall:.2f} s ({time.perf_counter() - t:.0f} s)")
-    measure_warm_build(r, base, city, runs)
+    measure_warm_build(r, outputs, city, runs)
 
     t = step(f"ingest of {size.lines:,} finance lines from CSV (load_project)")
     csv_runs = [python_json(INGEST, str(ingest)) for _ in range(runs)]
@@ -431,80 +462,62 @@ def main(argv: list[str] | None = None) -> None:
                             "rss_mb": max(x["rss_mb"] for x in x_runs)}
         console.print(f"  {r['ingest_xlsx']['wall']:.2f} s ({time.perf_counter() - t:.0f} s)")
 
-    measure_phases(r, base, city)
-    measure_rebuild(r, base, city, site, runs)
+    measure_phases(r, outputs, city)
+    measure_rebuild(r, outputs, city, site, runs)
     if not args.no_peers:
-        measure_peers(r, ingest, peers, runs)
+        measure_peers(r, ingest, peers, runs, outputs)
     r["peer_pages"] = int((base / "peer-pages.txt").read_text())
     for name in ("mkdocs", "hugo"):
         if f"{name}_pages" in r and r[f"{name}_pages"] != r["peer_pages"]:
             console.print(f"[yellow]warning: {name} wrote {r[f'{name}_pages']} pages of the corpus's "
                           f"{r['peer_pages']}[/yellow]")
-    r["load"] = (load_at_start, os.getloadavg())
-
     r["bytes"] = page_bytes(site)
-    r["elapsed"] = time.perf_counter() - started
-    r["argv"] = ["python", "-m", "benchmarks", *(argv if argv is not None else sys.argv[1:])]
-    report = render(r, args)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report, encoding="utf-8")
-    show(r)
-    console.print(f"wrote {args.output} (the whole run took {r['elapsed']:.0f} s)")
 
 
-def measure_warm_build(r: dict, base: Path, city: Path, runs: int) -> None:
+def measure_warm_build(r: dict, outputs: Outputs, city: Path, runs: int) -> None:
     """``begroot build`` as the controller runs it again and again: the build cache holds what the
     previous build made, and one text was edited since (a new sentence each run). On a copy of
     the city; the first, untimed build fills the cache."""
     t = step("full build with the build cache of the previous build, after one text edit")
-    work, site, warm = base / "city-warm", base / "site-warm", base / "cache-warm"
-    for folder in (work, site, warm):
-        shutil.rmtree(folder, ignore_errors=True)
+    work, warm = outputs / "city-warm", outputs / "cache-warm"
     shutil.copytree(city, work)
     last = sorted(p.name for p in work.iterdir() if p.is_dir())[-1]
     text = work / last / "teksten" / "1-doelstelling.md"
     original = text.read_text(encoding="utf-8")
     env = {"BEGROOT_CACHE_DIR": str(warm)}
-    cmd = [sys.executable, "-m", "begroot", "build", str(work), "--out", str(site), "--quiet"]
+
+    def cmd(i: int) -> list[str]:
+        return [sys.executable, "-m", "begroot", "build", str(work), "--out", str(outputs / f"site-warm-{i}"), "--quiet"]
+
     edits = iter(range(1, runs + 1))
 
     def edit() -> None:
-        shutil.rmtree(site, ignore_errors=True)
         text.write_text(original + f"\nEen bewerking, nummer {next(edits)}.\n", encoding="utf-8")
 
     try:
-        run_once(cmd, env=env)  # fills the cache
+        run_once(cmd(runs), env=env)  # fills the cache
         r["build_warm"] = measure(cmd, runs, before=edit, env=env)
         r["cache_mb"] = sum(p.stat().st_size for p in warm.rglob("*") if p.is_file()) / 1e6
     except RuntimeError as exc:
         r["build_warm_error"] = str(exc).strip().splitlines()[-1]
-    finally:
-        for folder in (work, site, warm):
-            shutil.rmtree(folder, ignore_errors=True)
     if "build_warm" in r:
         console.print(f"  {r['build_warm'].wall:.2f} s ({time.perf_counter() - t:.0f} s)")
 
 
-def measure_phases(r: dict, base: Path, city: Path) -> None:
+def measure_phases(r: dict, outputs: Outputs, city: Path) -> None:
     """One cold build in one process, timed per phase (see PHASES); once: a profile, not a median."""
     t = step("where the time of a cold build goes (one process, timed per phase)")
-    site, cache = base / "site-phases", base / "cache-phases"
-    for folder in (site, cache):
-        shutil.rmtree(folder, ignore_errors=True)
     try:
-        r["phases"] = python_json(PHASES, str(city), str(site), env={"BEGROOT_CACHE_DIR": str(cache)})
+        r["phases"] = python_json(PHASES, str(city), str(outputs / "site-phases"),
+                                  env={"BEGROOT_CACHE_DIR": str(outputs / "cache-phases")})
         console.print(f"  {r['phases']['total']:.2f} s in one process ({time.perf_counter() - t:.0f} s)")
     except RuntimeError as exc:
         r["phases_error"] = str(exc).strip().splitlines()[-1]
         console.print(f"  [yellow]failed: {r['phases_error']}[/yellow]")
-    finally:
-        for folder in (site, cache):
-            shutil.rmtree(folder, ignore_errors=True)
 
 
-def measure_rebuild(r: dict, base: Path, city: Path, site: Path, runs: int) -> None:
+def measure_rebuild(r: dict, outputs: Outputs, city: Path, site: Path, runs: int) -> None:
     """Rebuild after one text edit, on a copy of the city (the cached data stays untouched)."""
-    work, rebuilt = base / "city-rebuild", base / "site-rebuild"
     last = sorted(p.name for p in city.iterdir() if p.is_dir())[-1]
     page = next((p for p in site.glob(f"{last}/programma/1-*/index.html")
                  if re.fullmatch(r"1-[^\d].*", p.parent.name)), None)
@@ -512,13 +525,12 @@ def measure_rebuild(r: dict, base: Path, city: Path, site: Path, runs: int) -> N
     r["serve_state"] = serve_uses_state()
     for mode in ("plain", "state"):
         t = step(f"rebuild after one text edit in a warm process ({'with' if mode == 'state' else 'without'} BuildState)")
-        for folder in (work, rebuilt):
-            shutil.rmtree(folder, ignore_errors=True)
+        work = outputs / f"city-rebuild-{mode}"
         shutil.copytree(city, work)
         text = work / last / "teksten" / "1-doelstelling.md"
         try:
-            rb = python_json(REBUILD, str(work), str(rebuilt), str(text), str(runs), mode, rel,
-                             env={"BEGROOT_CACHE_DIR": str(base / "cache-rebuild")})
+            rb = python_json(REBUILD, str(work), str(outputs / f"site-rebuild-{mode}"), str(text), str(runs), mode, rel,
+                             env={"BEGROOT_CACHE_DIR": str(outputs / f"cache-rebuild-{mode}")})
         except RuntimeError as exc:
             r[f"rebuild_{mode}_error"] = str(exc).strip().splitlines()[-1]
             console.print(f"  [yellow]failed: {r[f'rebuild_{mode}_error']}[/yellow]")
@@ -526,11 +538,9 @@ def measure_rebuild(r: dict, base: Path, city: Path, site: Path, runs: int) -> N
         r[f"rebuild_{mode}"] = {"wall": statistics.median(rb["times"]), "first": rb["first"],
                                 "written": statistics.median(rb["written"]), "pages": rb["pages"]}
         console.print(f"  {dur(r[f'rebuild_{mode}']['wall'])} ({time.perf_counter() - t:.0f} s)")
-    for folder in (work, rebuilt, base / "cache-rebuild"):
-        shutil.rmtree(folder, ignore_errors=True)
 
 
-def measure_peers(r: dict, ingest: Path, peers: Path, runs: int) -> None:
+def measure_peers(r: dict, ingest: Path, peers: Path, runs: int, outputs: Outputs) -> None:
     """pandas on the finance CSV, MkDocs and Hugo on the peer corpus; a peer that fails is reported."""
     def attempt(name: str, what: str, fn) -> None:
         t = step(what)
@@ -553,18 +563,16 @@ def measure_peers(r: dict, ingest: Path, peers: Path, runs: int) -> None:
     mkdocs = mkdocs_command()
     if mkdocs:
         def run_mkdocs() -> None:
-            out = peers / "mkdocs-site"
-            r["mkdocs"] = measure([*mkdocs, "build", "-q", "-f", str(peers / "mkdocs" / "mkdocs.yml"), "-d", str(out)],
-                                  runs, before=lambda: shutil.rmtree(out, ignore_errors=True))
-            r["mkdocs_pages"] = sum(1 for _ in out.rglob("index.html"))
+            r["mkdocs"] = measure(lambda i: [*mkdocs, "build", "-q", "-f", str(peers / "mkdocs" / "mkdocs.yml"),
+                                             "-d", str(outputs / f"mkdocs-{i}")], runs)
+            r["mkdocs_pages"] = sum(1 for _ in (outputs / "mkdocs-0").rglob("index.html"))
         attempt("mkdocs", "MkDocs build of the peer corpus", run_mkdocs)
     hugo = hugo_binary()
     if hugo:
         def run_hugo() -> None:
-            out = peers / "hugo-public"
-            r["hugo"] = measure([hugo, "--quiet", "-s", str(peers / "hugo"), "-d", str(out)], runs,
-                                before=lambda: shutil.rmtree(out, ignore_errors=True))
-            r["hugo_pages"] = sum(1 for _ in out.rglob("index.html"))
+            r["hugo"] = measure(lambda i: [hugo, "--quiet", "-s", str(peers / "hugo"), "-d", str(outputs / f"hugo-{i}")],
+                                runs)
+            r["hugo_pages"] = sum(1 for _ in (outputs / "hugo-0").rglob("index.html"))
             words = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()
             r["hugo_version"] = words[1].split("-")[0].lstrip("v") if len(words) > 1 else "?"
         attempt("hugo", "Hugo build of the peer corpus", run_hugo)
