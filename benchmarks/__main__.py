@@ -399,6 +399,28 @@ def page_bytes(site: Path) -> dict[str, dict]:
     return out
 
 
+def search_index(site: Path) -> dict | None:
+    """The size of the search index Pagefind wrote (``pagefind/``): all of it, what a browser
+    fetches before the first search (the script, its worker, the WebAssembly of the site's
+    language and the index's metadata), and the index chunks and page fragments, of which a
+    search fetches only those its words and results need."""
+    folder = site / "pagefind"
+    entry = folder / "pagefind-entry.json"
+    if not entry.is_file():
+        return None
+    languages = json.loads(entry.read_text(encoding="utf-8")).get("languages", {})
+    start = [folder / "pagefind.js", folder / "pagefind-worker.js", entry]
+    for lang in languages.values():
+        start += [folder / f"wasm.{lang.get('wasm', 'unknown')}.pagefind", folder / f"pagefind.{lang.get('hash')}.pf_meta"]
+    sizes = lambda paths: sorted(p.stat().st_size for p in paths if p.is_file())  # noqa: E731
+    chunks, fragments = sizes(folder.glob("index/*.pf_index")), sizes(folder.glob("fragment/*.pf_fragment"))
+    every = sizes(p for p in folder.rglob("*"))
+    return {"files": len(every), "bytes": sum(every), "start": sum(sizes(start)),
+            "chunks": len(chunks), "chunk_max": chunks[-1] if chunks else 0, "chunk_bytes": sum(chunks),
+            "fragments": len(fragments), "fragment_median": fragments[(len(fragments) - 1) // 2] if fragments else 0,
+            "fragment_bytes": sum(fragments)}
+
+
 # --- the run --------------------------------------------------------------------------------------
 
 def step(name: str):
@@ -472,6 +494,7 @@ def measure_all(r: dict, args, size: Size, base: Path, outputs: Outputs) -> None
             console.print(f"[yellow]warning: {name} wrote {r[f'{name}_pages']} pages of the corpus's "
                           f"{r['peer_pages']}[/yellow]")
     r["bytes"] = page_bytes(site)
+    r["search_index"] = search_index(site)
 
 
 def measure_warm_build(r: dict, outputs: Outputs, city: Path, runs: int) -> None:
@@ -585,7 +608,7 @@ def dur(seconds: float) -> str:
 
 
 def kb(n: float) -> str:
-    return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.1f} KB"
 
 
 def targets(r: dict) -> list[tuple[str, bool | None, str]]:
@@ -717,6 +740,14 @@ def render(r: dict, args) -> str:
         med = v["median"]
         L.append(f"| {kind} | {v['pages']:,} | {med['html']:,} | {med['css']:,} | {med['js']:,} | {med['total']:,} "
                  f"| {med['gzip']:,} | {v['max']['total']:,} |")
+    si = r.get("search_index")
+    if si:
+        L += ["", f"**Search index** (`pagefind/`, for {r['site_pages']:,} pages): {si['files']:,} files, "
+              f"{kb(si['bytes'])} in all. Before the first search a browser fetches {kb(si['start'])} (Pagefind's "
+              "script and worker, the WebAssembly for the site's language, the index's metadata); then, per "
+              f"search, only the index chunks its words fall in ({si['chunks']:,} chunks, largest "
+              f"{kb(si['chunk_max'])}) and the fragments of the results it shows ({si['fragments']:,} "
+              f"fragments, median {kb(si['fragment_median'])})."]
     L += phases_section(r)
     L += ["", "## Targets of the performance issue", "", "| target | met | measured |", "| --- | --- | --- |"]
     L += [f"| {name} | {verdict(ok)} | {detail} |" for name, ok, detail in targets(r)]
@@ -785,6 +816,9 @@ def show(r: dict) -> None:
             table.add_row(f"rebuild after a text edit ({mode})", dur(r[f"rebuild_{mode}"]["wall"]), "")
     for kind, v in r["bytes"].items():
         table.add_row(f"bytes: {kind}", f"{v['median']['total']:,}", "")
+    if r.get("search_index"):
+        si = r["search_index"]
+        table.add_row("search index", f"{kb(si['bytes'])} in {si['files']:,} files; {kb(si['start'])} before a search", "")
     for name, ok, detail in targets(r):
         mark = "[dim]–[/dim]" if ok is None else "[green]met[/green]" if ok else "[red]not met[/red]"
         table.add_row(f"target: {name}", mark, detail)

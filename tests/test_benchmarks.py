@@ -28,6 +28,8 @@ def test_the_benchmark_command_runs_and_writes_its_report(tmp_path):
                      rf"\| programme \| {number} \| {number} \| {number} \| 0 \|",   # no JavaScript on a programme page
                      rf"\| charts as PNG \(resvg\) \| {number} \| {number}% \|",
                      rf"\| search index \(Pagefind, alongside the rest\) \| {number} \| \(alongside\) \|",
+                     rf"\*\*Search index\*\* \(`pagefind/`, for {number} pages\): {number} files, {number} [KM]B in all\. "
+                     rf"Before the first search a browser fetches {number} KB",
                      r"\| serve rebuild after one text edit ≤ 200 ms \| (yes|\*\*no\*\*) \|"):
         assert re.search(measured, text), measured
     # every phase of the profile was timed: its function is still the one the build calls
