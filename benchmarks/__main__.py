@@ -259,14 +259,15 @@ def timed(name, fn):
 
 for owner, attr, name in [
         (B, "load_project", "read and check the exports and texts, compute the figures"),
-        (R.Renderer, "_render_and_write", "make the pages' views (figures, comparisons, texts)"),
+        (R.Renderer, "_render_and_write", "make the pages' views (figures, comparisons, texts), write their HTML"),
         (R.Renderer, "render", "render HTML (Jinja2 templates, Babel formats)"),
         (R, "audit_page", "check each page's accessibility"),
         (D, "table_csv", "tables as CSV and JSON"), (D, "table_json", "tables as CSV and JSON"),
         (D, "tables_xlsx", "tables as workbooks (xlsxwriter)"),
         (I, "svg_to_png", "charts as PNG (resvg)"),
         (R.Renderer, "_write_downloads", "the editions' open data (CSV, Parquet, JSON, XLSX, FDP)"),
-        (C, "put", "write the build cache"),
+        (C, "put_object", "write the build cache (pickle and files)"),
+        (C, "put", "write the build cache (pickle and files)"),
         (B, "index_site", "search index (Pagefind, alongside the rest)")]:
     setattr(owner, attr, timed(name, getattr(owner, attr)))
 start = time.perf_counter()
@@ -770,7 +771,8 @@ def phases_section(r: dict) -> list[str]:
     ph, total = r["phases"]["phases"], r["phases"]["total"]
     search = next((v for k, v in ph.items() if k.startswith("search index")), 0.0)
     work = {k: v for k, v in ph.items() if not k.startswith("search index")}
-    work["other: writing the files, the cache's lookups, the rest"] = max(0.0, total - sum(work.values()))
+    work["other: writing the other files, the cache's lookups, waiting for the search index, the rest"] = \
+        max(0.0, total - sum(work.values()))
     cores = os.cpu_count() or 1
     floor = (sum(work.values()) + search) / cores
     L = ["", "## Where the time of a cold build goes", "",

@@ -274,9 +274,13 @@ def test_table_files_are_reproducible(tmp_path):
 
     from begroot.publish.downloads import tables_xlsx
 
+    import time
+
     tables = [("t", [{"naam": "Veiligheid", "lasten": Decimal("34148000.00")}]), ("u", [{"jaar": 2024}])]
     created = dt.datetime(2023, 11, 14, 22, 13, 20)
-    assert tables_xlsx(tables, created) == tables_xlsx(tables, created)
+    first = tables_xlsx(tables, created)
+    time.sleep(2.1)  # more than the two seconds of a zip entry's time: no clock time may get in
+    assert tables_xlsx(tables, created) == first
 
 
 def test_sheet_names_are_valid_and_unique():
@@ -442,9 +446,26 @@ def test_pages_and_downloads_written_by_forked_workers_are_the_same(tmp_path, mo
         finally:
             (marks / str(os.getpid())).write_text(str(len(rendered)), encoding="utf-8")
 
+    import begroot.publish.downloads as downloads
+
+    real_xlsx = downloads.tables_xlsx
+    made = tmp_path / "workbooks"
+    made.mkdir()
+
+    def counting_xlsx(tables, created=None):  # in whichever process makes the workbook
+        with (made / str(os.getpid())).open("a", encoding="utf-8") as fh:
+            fh.write("x")
+        return real_xlsx(tables, created)
+
+    monkeypatch.setattr(downloads, "tables_xlsx", counting_xlsx)
+
     monkeypatch.setattr(render, "_render_in_worker", worker)
     build(demo_project(), tmp_path / "one")
     assert list(marks.iterdir()) == []
+    workbooks = sum(1 for _ in (tmp_path / "one").rglob("tabellen.xlsx"))
+    [alone] = list(made.iterdir())
+    assert alone.name == str(os.getpid()) and len(alone.read_text(encoding="utf-8")) == workbooks
+    alone.unlink()
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
     build(demo_project(), tmp_path / "forked")
     [mark] = list(marks.iterdir())
@@ -453,6 +474,9 @@ def test_pages_and_downloads_written_by_forked_workers_are_the_same(tmp_path, mo
     one, forked = digest(tmp_path / "one"), digest(tmp_path / "forked")
     assert sum(name.endswith((".png", ".xlsx")) for name in forked) >= 50
     assert one == forked
+    # the forked build made each page's workbook once, the two processes sharing them out
+    by_process = {p.name: len(p.read_text(encoding="utf-8")) for p in made.iterdir()}
+    assert sum(by_process.values()) == workbooks >= 20 and set(by_process) <= {str(os.getpid()), mark.name}
 
 
 def test_png_images_can_be_made_in_any_thread():
@@ -468,3 +492,20 @@ def test_png_images_can_be_made_in_any_thread():
     thread.start()
     thread.join()
     assert len(made) == 2 and made[0] == made[1] and made[0].startswith(b"\x89PNG")
+
+
+def test_the_lines_parquet_file_does_not_depend_on_how_the_frame_is_chunked(tmp_path):
+    """Lines read from the export and lines from the build cache are chunked differently; the
+    Parquet download must be the same bytes either way (a byte-identical site)."""
+    from begroot.publish.downloads import _write_lines
+
+    n = 1_200_000
+    whole = pl.DataFrame({"programma": [str(i % 97) for i in range(n)], "bedrag": [f"{i}.{i % 100:02d}" for i in range(n)]})
+    pieces = pl.concat([whole.slice(0, 100_000), whole.slice(100_000, 700_000), whole.slice(800_000, n)], rechunk=False)
+    assert pieces.n_chunks() == 3
+    for name, frame in (("a", whole), ("b", pieces)):
+        (tmp_path / name).mkdir()
+        _write_lines(frame, tmp_path / name)
+    for file in ("financien.csv", "financien.parquet"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes(), file
+    assert pl.read_parquet(tmp_path / "a" / "financien.parquet")["bedrag"].cast(pl.String).head(2).to_list() == ["0.00", "1.01"]

@@ -55,6 +55,10 @@ class BuildState:
                 index_site(site)
             except BegrootError:
                 pass  # the previous files stay; the next full build reports the problem
+            finally:
+                from .publish.images import release
+
+                release()
 
         self.indexing = threading.Thread(target=work, daemon=True)
         self.indexing.start()
@@ -196,6 +200,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                 warnings=[w for w in loaded.problems.warnings if w.code not in PRIVATE_CODES],
                 colophon_html=colophon_html(loaded.budget.config.site.colophon), audit=audit,
                 state=render_state, background=background, pages_written=None if incremental else start_index,
+                before_fork=state.indexing.join if state is not None and state.indexing is not None else None,
             )
             for page, check, detail in audit:
                 loaded.problems.warning(f"accessibility check '{check}' fails on this page: {detail}",

@@ -114,6 +114,15 @@ def get(kind: str, address: str) -> bytes | None:
 
 _made: set[Path] = set()  # the cache's folders this process made or found
 _serial = itertools.count()
+_token = os.urandom(8).hex()  # this process's: temporary names unique across machines sharing the folder
+
+
+def _new_token() -> None:
+    global _token
+    _token = os.urandom(8).hex()
+
+
+os.register_at_fork(after_in_child=_new_token)  # a forked render worker writes entries too
 
 
 def put(kind: str, address: str, data: bytes) -> None:
@@ -121,17 +130,21 @@ def put(kind: str, address: str, data: bytes) -> None:
     path = _path(kind, address)
     if path is None:
         return
-    # A name of its own per process and entry (no two writers share a temporary file); cheaper
-    # than tempfile.mkstemp's random names, which showed in the profile of a cold build.
-    tmp = path.parent / f".tmp-{os.getpid()}-{next(_serial)}"
+    # A temporary name of this process's own (random, so that processes with the same id in
+    # containers sharing the folder do not meet), cheaper than tempfile.mkstemp's.
+    tmp = path.parent / f".tmp-{_token}-{next(_serial)}"
     try:
         if path.parent not in _made:
             path.parent.mkdir(parents=True, exist_ok=True)
             _made.add(path.parent)
-        try:
-            with open(tmp, "xb") as f:
+        with open(tmp, "xb") as f:  # never another writer's file
+            try:
                 f.write(hashlib.sha256(data).digest())  # checked by get()
                 f.write(data)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+        try:
             os.replace(tmp, path)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -140,7 +153,6 @@ def put(kind: str, address: str, data: bytes) -> None:
         _made.discard(path.parent)
     except OSError:
         pass
-
 
 
 def get_object(kind: str, address: str):

@@ -61,6 +61,12 @@ def options():
     return _local.options
 
 
+def release() -> None:
+    """Drop this thread's resvg options, in this thread: resvg's options may not be dropped in
+    another thread, which is where a finished thread's locals would otherwise go."""
+    _local.options = None
+
+
 @functools.cache
 def fonts_digest() -> str:
     """What tells the fonts the images are drawn with apart (part of their build cache address)."""

@@ -198,6 +198,14 @@ def write_binaries(jobs: list[Binaries], claims: Claims | None = None) -> None:
             (folder / name).write_bytes(data)
 
 
+def _remove(files: list[Path], folder: Path | None = None) -> None:
+    """Remove a page's files that are gone, and its ``folder`` once it is empty."""
+    for file in files:
+        file.unlink(missing_ok=True)
+    if folder is not None and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
 _PARENT: int | None = None  # in a forked render worker: the process id of the build that forked it
 
 
@@ -331,6 +339,10 @@ class Renderer:
         self.matches: dict = {}                                # see same_programmes()
         self.diffs = compare.DiffCache()
         self.pages_written: Callable[[], None] | None = None  # called once every page's HTML is written
+        # called before render workers are forked: under serve, waits for the previous rebuild's
+        # background work (a thread inside resvg or WeasyPrint when the process forks could
+        # leave a lock held in the child)
+        self.before_fork: Callable[[], None] | None = None
 
     # formatting shortcuts used by templates
     def money(self, euros: Decimal | None) -> str:
@@ -1155,6 +1167,8 @@ class Renderer:
         from ..publish.images import options
 
         options()  # the fonts of the PNG images, loaded once for every process
+        if self.before_fork is not None:
+            self.before_fork()
         global _FORKED
         context = mp.get_context("fork")
         page_claims, binary_claims = Claims(context), Claims(context)
@@ -1224,12 +1238,17 @@ class Renderer:
             self.background.append(functools.partial(write_binaries, jobs))
             jobs = []
         workers.share(jobs)
+        stale = []  # the files of a table or chart a page no longer has
         for path, deps, failures, files, _ in results:
             self.state.pages[path] = (deps, failures)
             self.state.files[path] = files
-            for stale in set(old_files.get(path, [])) - set(files):  # a table or chart the page no longer has
-                (out / path / stale).unlink(missing_ok=True)
+            stale += [out / path / name for name in set(old_files.get(path, [])) - set(files)]
             written.append(out / path / "index.html")
+        if self.background is not None:
+            # under serve, after the background work still to come, which may write them
+            self.background.append(functools.partial(_remove, sorted(stale)))
+        else:
+            _remove(stale)
         for path in sorted(self.state.pages, key=lambda p: (p.count("/"), p)):
             self.audit.add_known("/" + (path + "/" if path else ""), self.state.pages[path][1])
         # The statement reports the audit of every page, itself included (its layout does not
@@ -1299,11 +1318,13 @@ class Renderer:
         except BaseException:
             workers.abort()
             raise
-        for path in set(old) - seen:  # pages that no longer exist (a programme was removed)
-            for name in ["index.html", *old_files.get(path, [])]:
-                (out / path / name).unlink(missing_ok=True)
-            if (out / path).is_dir() and not any((out / path).iterdir()):
-                (out / path).rmdir()
+        for path in sorted(set(old) - seen):  # pages that no longer exist (a programme was removed)
+            (out / path / "index.html").unlink(missing_ok=True)
+            files = [out / path / name for name in old_files.get(path, [])]
+            if self.background is not None:  # under serve: see _finish_pages
+                self.background.append(functools.partial(_remove, files, out / path))
+            else:
+                _remove(files, out / path)
         static = out / "static"
         static.mkdir(exist_ok=True)
         css = resources.files("begroot.render") / "static" / "begroot.css"
@@ -1322,18 +1343,21 @@ class Renderer:
 def render_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *, build_time: dt.datetime,
                 warnings: list[Problem], colophon_html: str = "", audit: list | None = None,
                 state: RenderState | None = None, background: list | None = None,
-                pages_written: Callable[[], None] | None = None) -> list[Path]:
+                pages_written: Callable[[], None] | None = None,
+                before_fork: Callable[[], None] | None = None) -> list[Path]:
     """Write every page of the site into ``out``; returns the files written.
 
     When ``audit`` is a list, the accessibility failures found in the pages are appended to it
     as (page, check, detail). ``state`` (kept by ``begroot serve``) is the state of the previous
     build into ``out``; it is updated in place, and unchanged pages are not written again.
     ``pages_written`` is called as soon as every page's HTML is written, before the slower
-    downloads (workbooks, PNG images, the editions' open data) are finished.
+    downloads (workbooks, PNG images, the editions' open data) are finished. ``before_fork`` is
+    called before render workers are forked (see ``Renderer.before_fork``).
     """
     renderer = Renderer(budget, figures, build_time=build_time, warnings=warnings, colophon_html=colophon_html)
     renderer.background = background
     renderer.pages_written = pages_written
+    renderer.before_fork = before_fork
     written = renderer.write(out, previous=state)
     if state is not None:
         state.pages = renderer.state.pages

@@ -88,7 +88,7 @@ def paired_columns(chart_id: str, title: str, summary: str, groups: list[str],
     # tile): the same look, and resvg draws the PNG image a fifth faster.
     defs = ('<defs><pattern id="{0}-hatch" patternUnits="userSpaceOnUse" width="8" height="8">'
             '<rect class="bar-2" width="8" height="8"/>'
-            '<path class="hatch" d="M-2,2l4-4M0,8l8-8M6,10l4-4" stroke-width="2.1"/></pattern></defs>').format(chart_id)
+            '<path class="hatch" d="M-2,2l4-4M0,8l8-8M6,10l4-4" stroke-width="2.8"/></pattern></defs>').format(chart_id)
     parts = [defs]
     # legend: a swatch and the series name, so colour is never the only cue
     x = 0
