@@ -57,7 +57,7 @@ def test_a_build_from_the_cache_is_the_same_site_and_reads_nothing_again(demo_di
     monkeypatch.setenv("BEGROOT_CACHE_DIR", str(fresh_cache))
     build(demo_dir, tmp_path / "cold")
     kinds = {p.relative_to(fresh_cache).parts[0] for p in entries(fresh_cache)}
-    assert {"edition", "edition-downloads", "page", "binaries"} <= kinds
+    assert {"edition", "edition-downloads", "page", "binaries", "pdf"} <= kinds
 
     # the warm build may not read an export, write a workbook or draw a chart itself
     import begroot.project
@@ -70,6 +70,9 @@ def test_a_build_from_the_cache_is_the_same_site_and_reads_nothing_again(demo_di
     monkeypatch.setattr(begroot.project, "_load_core", refuse)
     monkeypatch.setattr(begroot.publish.downloads, "write_xlsx", refuse)
     monkeypatch.setattr(begroot.publish.images, "options", refuse)
+    import weasyprint
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", refuse)  # the PDFs: dated by their export, the same
     from begroot.render import Renderer
 
     page_made = Renderer._page_made

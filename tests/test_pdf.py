@@ -30,6 +30,10 @@ def test_pdf_has_contents_every_programme_and_the_totals(demo_pdf):
     assert "Programma 3: Vitaal en Sociaal" in text and "802.980" in text
     # the contents give page numbers: "Programma 3: Vitaal en Sociaal ....... 10"
     assert __import__("re").search(r"Programma 3: Vitaal en Sociaal\s*\.{3,}\s*\d+", text)
+    # dated by its export, not by the build (so that the build cache can keep it)
+    from begroot.render import format as fmt
+
+    assert f"Gemaakt met de export van {fmt.stamp(edition.exported_at)}" in text and "gebouwd op" not in text
 
 
 @needs_poppler

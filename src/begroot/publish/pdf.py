@@ -5,6 +5,8 @@ fonts embedded. Nothing is fetched from another host: the HTML is self-contained
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 from pathlib import Path
 
 from ..errors import BegrootError
@@ -44,8 +46,18 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
         programmes=programmes, grand=fig.grand(), edition_texts=edition.texts_for(None),
         has_figures=renderer.has_figures(edition),
         period=period_label_text(fig.main, renderer.language),
-        stamp=renderer.stamp(page.__class__("", "", {}, "", edition=edition)),
+        stamp=pdf_stamp(renderer, edition),
     )
+
+
+def pdf_stamp(renderer, edition) -> str:
+    """The document's date: its export's, not the build's (the same inputs make the same PDF,
+    which the build cache can then keep, as it does the workbooks)."""
+    from ..render import format as fmt
+
+    if edition.exported_at is not None:
+        return renderer.t["pdf_stamp"].format(exported=fmt.stamp(edition.exported_at))
+    return renderer.t["pdf_stamp" + ("_unknown" if renderer.has_figures(edition) else "_no_export")]
 
 
 def write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: str, target: Path,
@@ -54,8 +66,38 @@ def write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: st
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: the Pango libraries are missing
         raise BegrootError(f"the PDF cannot be made: WeasyPrint is not usable here ({exc})") from None
+    from .. import cache
+
     html = edition_pdf_html(budget, figures, edition_id, build_time)
     target.parent.mkdir(parents=True, exist_ok=True)
-    HTML(string=html, base_url=str(target.parent)).write_pdf(
-        target, pdf_variant="pdf/ua-1", pdf_identifier=edition_id.encode("utf-8"), uncompressed_pdf=False)
+    # by the document's HTML (every text, figure and setting it shows) and the fonts it embeds
+    address = cache.key("pdf", html, edition_id, fonts_digest())
+    data = cache.get("pdf", address)
+    if data is None:
+        data = HTML(string=html, base_url=str(target.parent)).write_pdf(
+            pdf_variant="pdf/ua-1", pdf_identifier=edition_id.encode("utf-8"), uncompressed_pdf=False)
+        cache.put("pdf", address, data)
+    target.write_bytes(data)
     return target
+
+
+@functools.cache
+def fonts_digest() -> str:
+    """What tells the fonts WeasyPrint can embed apart (the document names no font files of its
+    own): every font file in the usual font folders, by name, size and date (reading their
+    bytes would take longer than making some PDFs)."""
+    import hashlib
+
+    from .images import FONT_DIRS
+
+    h = hashlib.sha256()
+    for folder in FONT_DIRS:
+        root = Path(os.path.expanduser(folder))
+        for path in sorted(root.rglob("*")) if root.is_dir() else []:
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            if path.is_file():
+                h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()

@@ -222,6 +222,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "downloads_intro_text_only": "Deze editie heeft geen cijfers. U kunt de hele editie als PDF downloaden.",
         "downloads_title_text_only": "Downloaden: {edition}",
         "stamp_no_export": "Deze pagina is gebouwd op {built}; deze editie heeft geen export met cijfers",
+        "pdf_stamp": "Gemaakt met de export van {exported}",
+        "pdf_stamp_unknown": "Gemaakt met een export van onbekende datum",
+        "pdf_stamp_no_export": "Deze editie heeft geen export met cijfers",
     },
     "en": {
         "skip": "Skip to content",
@@ -442,6 +445,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "downloads_intro_text_only": "This edition has no figures. You can download the whole edition as a PDF.",
         "downloads_title_text_only": "Download: {edition}",
         "stamp_no_export": "This page was built on {built}; this edition has no export of figures",
+        "pdf_stamp": "Made from the export of {exported}",
+        "pdf_stamp_unknown": "Made from an export of unknown date",
+        "pdf_stamp_no_export": "This edition has no export of figures",
     },
 }
 
