@@ -70,8 +70,9 @@ def write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: st
 
     html = edition_pdf_html(budget, figures, edition_id, build_time)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # by the document's HTML (every text, figure and setting it shows) and the fonts it embeds
-    address = cache.key("pdf", html, edition_id, fonts_digest())
+    # by the document's HTML (every text, figure and setting it shows), the fonts it embeds and
+    # the system's Pango, which lays out the text (WeasyPrint's own version is in every address)
+    address = cache.key("pdf", html, edition_id, fonts_digest(), _pango_version())
     data = cache.get("pdf", address)
     if data is None:
         data = HTML(string=html, base_url=str(target.parent)).write_pdf(
@@ -101,3 +102,12 @@ def fonts_digest() -> str:
             if path.is_file():
                 h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
+
+
+def _pango_version() -> int | None:
+    try:
+        from weasyprint.text.ffi import pango
+
+        return int(pango.pango_version())
+    except Exception:  # noqa: BLE001 - another WeasyPrint: the address just lacks it
+        return None
