@@ -138,14 +138,11 @@ def put(kind: str, address: str, data: bytes) -> None:
         if path.parent not in _made:
             path.parent.mkdir(parents=True, exist_ok=True)
             _made.add(path.parent)
-        with open(tmp, "xb") as f:  # never another writer's file
-            try:
+        f = open(tmp, "xb")  # never another writer's file
+        try:
+            with f:
                 f.write(hashlib.sha256(data).digest())  # checked by get()
                 f.write(data)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
-        try:
             os.replace(tmp, path)
         except BaseException:
             tmp.unlink(missing_ok=True)

@@ -1122,10 +1122,11 @@ class Renderer:
 
         return cache.key("page", spec.path, spec.deps, [(e.id, e.content) for e in self.budget.editions])
 
-    def cached_page(self, spec: PageSpec) -> CachedPage | None:
+    def cached_page(self, spec: PageSpec, address: str | None = None) -> CachedPage | None:
+        """The page from the build cache (at ``address`` when already known), or None."""
         from .. import cache
 
-        address = self._page_address(spec)
+        address = address or self._page_address(spec)
         entry = cache.get_object("page", address) if address is not None else None
         return entry if isinstance(entry, CachedPage) else None
 
@@ -1144,10 +1145,10 @@ class Renderer:
 
     def _render_and_write(self, spec: PageSpec, out: Path) -> Rendered:
         """Make and write a page, or write it from the build cache when it is there."""
-        made = self.cached_page(spec)
+        address = self._page_address(spec)
+        made = self.cached_page(spec, address)
         if made is None:
             made = self._page_made(spec.make())
-            address = self._page_address(spec)
             if address is not None:
                 from .. import cache
 
@@ -1226,6 +1227,14 @@ class Renderer:
             self.state.downloads[edition.id] = key
         run_jobs(pdfs)
 
+    def _discard(self, files: list[Path], folder: Path | None = None) -> None:
+        """Remove files of pages that are gone (and ``folder`` once empty); under serve, after
+        the background work still to come, which may write them."""
+        if self.background is not None:
+            self.background.append(functools.partial(_remove, files, folder))
+        else:
+            _remove(files, folder)
+
     def _finish_pages(self, out: Path, results: list[Rendered], hits: list, workers: _Workers,
                       old_files: dict, written: list[Path], previous: RenderState | None) -> None:
         """After the pages are made: the pages from the build cache, the accessibility statement,
@@ -1244,11 +1253,7 @@ class Renderer:
             self.state.files[path] = files
             stale += [out / path / name for name in set(old_files.get(path, [])) - set(files)]
             written.append(out / path / "index.html")
-        if self.background is not None:
-            # under serve, after the background work still to come, which may write them
-            self.background.append(functools.partial(_remove, sorted(stale)))
-        else:
-            _remove(stale)
+        self._discard(sorted(stale))
         for path in sorted(self.state.pages, key=lambda p: (p.count("/"), p)):
             self.audit.add_known("/" + (path + "/" if path else ""), self.state.pages[path][1])
         # The statement reports the audit of every page, itself included (its layout does not
@@ -1320,11 +1325,7 @@ class Renderer:
             raise
         for path in sorted(set(old) - seen):  # pages that no longer exist (a programme was removed)
             (out / path / "index.html").unlink(missing_ok=True)
-            files = [out / path / name for name in old_files.get(path, [])]
-            if self.background is not None:  # under serve: see _finish_pages
-                self.background.append(functools.partial(_remove, files, out / path))
-            else:
-                _remove(files, out / path)
+            self._discard([out / path / name for name in old_files.get(path, [])], out / path)
         static = out / "static"
         static.mkdir(exist_ok=True)
         css = resources.files("begroot.render") / "static" / "begroot.css"
