@@ -175,6 +175,10 @@ BAD = {
     "year-not-a-year": finance("Taakveld;Categorie;Soort;Jaar;Bedrag\n6.1;3.4.1;Lasten;twintig;5\n", toml=WITH_YEAR),
     "filter-matches-nothing": files({}, toml=(BASE_TOML + LONG_SOURCE).replace(
         'file = "financien.csv"', 'file = "financien.csv"\nfilter = { Soort = "Geen" }')),
+    "ambiguous-decimal-mark": finance(one("1,652") + "6.2;Lasten;4,621\n6.1;Baten;4271\n"),
+    "two-decimal-marks": finance(one("1.234,5") + "6.2;Lasten;1,234.5\n"),
+    "digits-of-another-script": finance(one("١٢٣") + "6.2;Lasten;１２３\n"),
+    "amount-beyond-the-bound": finance(one("9.999.999.999.999.999,99")),
     "edition-folder-missing": config(BASE_TOML.replace('year = 2024', 'year = 2024\nfolder = "elders"') + LONG_SOURCE),
     "config-not-toml": config("[organisation\nname = 'x'\n"),
     "config-unknown-setting": config(BASE_TOML + LONG_SOURCE + "\n[site]\nkleur = 'rood'\n"),
@@ -206,9 +210,13 @@ GOOD = {
     "pipe-separated": (finance("Taakveld|Soort|Bedrag\n6.1|Lasten|5\n"), 500),
     "crlf-line-ends": (finance(one("5").replace("\n", "\r\n")), 500),
     "dutch-thousands-and-decimals": (finance(one("1.234,56")), 123456),
-    "negative-in-parentheses": (finance(one("(1.234)")), -123400),
-    "negative-with-trailing-minus": (finance(one("1.234-")), -123400),
-    "euro-sign": (finance(one("€ 1.234")), 123400),
+    # a lone "1.234" reads two ways; a cell with a decimal comma in the column decides it
+    "negative-in-parentheses": (finance(one("(1.234)") + "6.2;Lasten;0,50\n"), -123350),
+    "negative-with-trailing-minus": (finance(one("1.234-") + "6.2;Lasten;12,5\n"), -122150),
+    "euro-sign": (finance(one("€ 1.234") + "6.2;Lasten;€ 1.000.000\n"), 100123400),
+    "decimal-mark-set-in-begroot-toml": (finance(one("1,652") + "6.2;Lasten;4271\n", toml=(BASE_TOML + LONG_SOURCE)
+                                                 .replace('file = "financien.csv"', 'file = "financien.csv"\ndecimal = "."')),
+                                         592300),
     "space-as-thousands-separator": (finance(one("1 234 567")), 123456700),
     "dash-means-no-amount": (finance(HEAD + "6.1;Lasten;-\n6.2;Lasten;5\n"), 500),
     "empty-amount": (finance(HEAD + "6.1;Lasten;\n6.2;Lasten;5\n"), 500),

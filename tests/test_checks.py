@@ -96,7 +96,7 @@ def test_total_that_does_not_reconcile_with_the_stated_total(tmp_path):
     root = write_project(tmp_path, toml=toml, finance=GOOD_FINANCE)
     assert messages(root) == [
         'error: begroot.toml, column "editions.begroting-2024.expected.lasten": total lasten of begroting-2024 is '
-        "7.2005 (x 1000), but begroot.toml expects 7.2: a difference of 0.0005 — hint: find the missing or "
+        "7,2005 (× € 1.000), but begroot.toml expects 7,2: a difference of 0,0005 — hint: find the missing or "
         "extra lines in the export, or correct the expected total"
     ]
 

@@ -27,7 +27,7 @@ EXPECTED = {  # the messages, verbatim
         'error: begroting-2024/financien.csv, row 2, column "Bedrag": \'1,5E+3\' is written in exponent notation — hint: format the column as a plain number in the spreadsheet before exporting',
     ],
     'amount-too-large': [
-        'error: begroting-2024/financien.csv, row 2, column "Bedrag": \'99999999999999999999\' is too large to be an amount — hint: check the unit set for this file and the number itself',
+        'error: begroting-2024/financien.csv, row 2, column "Bedrag": \'99999999999999999999\' is more than € 1.000.000.000.000, the largest amount begroot reads in one cell — hint: check the unit set for this file (1000 when the file is in thousands) and the number itself',
     ],
     'amount-more-precise-than-a-cent': [
         'error: begroting-2024/financien.csv, row 2, column "Bedrag": \'0,001\' is more precise than one cent — hint: round amounts to cents, or check the unit set for this file',
@@ -104,7 +104,7 @@ EXPECTED = {  # the messages, verbatim
         'error: begroting-2024/indicatoren.csv, row 2, column "eenheid": indicator \'Inbraken\' has no unit — hint: fill in a unit such as %, aantal or € per inwoner',
     ],
     'total-differs-from-stated': [
-        'error: begroot.toml, column "editions.begroting-2024.expected.lasten": total lasten of begroting-2024 is 7.2005 (x 1000), but begroot.toml expects 1: a difference of 6.2005 — hint: find the missing or extra lines in the export, or correct the expected total',
+        'error: begroot.toml, column "editions.begroting-2024.expected.lasten": total lasten of begroting-2024 is 7,2005 (× € 1.000), but begroot.toml expects 1: a difference of 6,2005 — hint: find the missing or extra lines in the export, or correct the expected total',
     ],
     'saldo-not-baten-minus-lasten': [
         'error: begroting-2024/financien.csv, row 2, column "Saldo": saldo -5 is not baten minus lasten (-6) — hint: correct the saldo or the lasten and baten of this row',
@@ -116,7 +116,7 @@ EXPECTED = {  # the messages, verbatim
         'error: begroting-2024/financien.csv, row 2, column "Jaar": \'twintig\' is not a year — hint: write the year as four digits, e.g. 2024',
     ],
     'filter-matches-nothing': [
-        "error: begroting-2024/financien.csv: no row matches the filter Soort = 'Geen' — hint: check the filter values in begroot.toml",
+        'error: begroting-2024/financien.csv, column "Soort": no row has \'Geen\' in column "Soort" — hint: check the filter value in begroot.toml; the column has for example \'Baten\', \'Lasten\'',
     ],
     'edition-folder-missing': [
         'error: elders: the folder of edition begroting-2024 does not exist — hint: create elders/ or set folder in begroot.toml',
@@ -149,16 +149,29 @@ EXPECTED = {  # the messages, verbatim
         'error: begroting-2024/financien.xlsx, row 2, column "Bedrag": \'2024-02-01 00:00:00\' is a date, not an amount — hint: check that the column mapping names the amount column, and that Excel did not turn the amounts into dates',
     ],
     'repeated-header-row': [
-        'warning: begroting-2024/financien.csv, row 3: the row repeats the header row; it was skipped — hint: remove the repeated header rows from the export',
+        'warning: begroting-2024/financien.csv, row 3: the row repeats the header row; it was not counted — hint: remove the repeated header rows from the export',
     ],
     'subtotal-row': [
-        "warning: begroting-2024/financien.csv, row 4: 'Totaal programma 2' looks like a total of other rows; the row was skipped so its money is not counted twice — hint: export without subtotals, or leave this warning if the row is indeed a total",
+        'warning: begroting-2024/financien.csv, row 4, column "Taakveld": \'Totaal programma 2\' is the total of rows 2–3; it was not counted, so their money is not counted twice — hint: nothing to do; the row is listed in the verantwoording (keep_rows counts it anyway)',
     ],
     'hidden-sheet': [
         "warning: begroting-2024/financien.xlsx: sheet 'Export' is hidden in Excel — hint: check that this is the sheet you mean; hidden sheets often hold old or helper data",
     ],
     'amount-on-a-group-taakveld': [
         'warning: begroting-2024/financien.csv, row 2, column "Taakveld": amount booked on taakveld 6.71, which is a group in 2024 — hint: book it on one of 6.71a, 6.71b, 6.71c, 6.71d',
+    ],
+    'ambiguous-decimal-mark': [
+        'error: begroting-2024/financien.csv, row 2, column "Bedrag": the numbers can be read two ways: \'1,652\' (row 2) and \'4,621\' (row 3) can be 1652 with \',\' separating thousands, or 1 652/1000 with \',\' as the decimal mark; no cell of the column decides it — hint: set decimal = "." for this file in begroot.toml when \',\' separates thousands, or decimal = "," when it is the decimal mark',
+    ],
+    'amount-beyond-the-bound': [
+        'error: begroting-2024/financien.csv, row 2, column "Bedrag": \'9.999.999.999.999.999,99\' is more than € 1.000.000.000.000, the largest amount begroot reads in one cell — hint: check the unit set for this file (1000 when the file is in thousands) and the number itself',
+    ],
+    'digits-of-another-script': [
+        'error: begroting-2024/financien.csv, row 2, column "Bedrag": \'١٢٣\' is written with digits of another script — hint: write the amount with the digits 0-9 (the file may have been made with another keyboard or language setting)',
+        'error: begroting-2024/financien.csv, row 3, column "Bedrag": \'１２３\' is written with digits of another script — hint: write the amount with the digits 0-9 (the file may have been made with another keyboard or language setting)',
+    ],
+    'two-decimal-marks': [
+        'error: begroting-2024/financien.csv, row 2, column "Bedrag": the column mixes two notations: \'1.234,5\' (row 2) has \',\' as its decimal mark and \'1,234.5\' (row 3) has \'.\' — hint: set decimal = "," or decimal = "." for this file in begroot.toml: the cells in the other notation are then reported one by one',
     ],
 }
 

@@ -16,7 +16,7 @@ def problem_codes() -> set[str]:
     codes = set(re.findall(r'code="([a-z0-9-]+)"', source))
     codes |= set(re.findall(r'"(bad-[a-z-]+|empty-programme)"\)', source))
     codes |= {f"amount-{s}" for s in (numbers.INVALID, numbers.EXPONENT, numbers.TOO_PRECISE, numbers.TOO_LARGE,
-                                      numbers.DATE)}
+                                      numbers.DATE, numbers.OTHER_DIGITS)}
     return codes - {"generic"}
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from begroot.read.numbers import detect_decimal, parse_amounts, parse_number
+from begroot.read.numbers import decide_notation, detect_decimal, parse_amounts, parse_number
 
 
 def parse(values, decimal, unit=1):
@@ -41,20 +41,50 @@ def test_unit_scales_exactly_and_rejects_sub_cent():
 
 @pytest.mark.parametrize("values, expected", [
     (["1.234,5", "7"], ","), (["1,234.5"], "."), (["12782.0", "3"], "."), (["12,5"], ","),
-    (["1.234.567"], ","), (["1,234,567"], "."), (["1.234"], ","),
+    (["1.234.567"], ","), (["1,234,567"], "."), (["0,125"], ","), (["1234.567"], "."),
+    (["1.234", "12,5"], ","), (["1,652", "12782.0"], "."), (["12", "4271"], ","),
 ])
-def test_decimal_separator_detection(values, expected):
-    assert detect_decimal(pl.Series(values), default=",") == expected
+def test_decimal_mark_proven_by_the_cells(values, expected):
+    assert detect_decimal(pl.Series(values)) == expected
 
 
-def test_ambiguous_values_follow_the_locale_default():
-    assert detect_decimal(pl.Series(["1.234"]), default=".") == "."
+@pytest.mark.parametrize("values", [["1.234"], ["1,652", "4,621", "4271"], ["999,000", "12"]])
+def test_cells_that_read_both_ways_decide_nothing(values):
+    notation = decide_notation(pl.Series(values))
+    assert notation.decimal is None and not notation.decided
+    assert notation.ambiguous == tuple(v for v in values if "," in v or "." in v)[:2]
+    with pytest.raises(ValueError):
+        detect_decimal(pl.Series(values))
+    with pytest.raises(ValueError):
+        parse_amounts(pl.Series(values), decimal="auto")
+
+
+def test_two_notations_in_one_column_conflict():
+    notation = decide_notation(pl.Series(["1.234,5", "7", "1,234.5"]))
+    assert notation.conflict == ("1.234,5", "1,234.5") and not notation.decided
+
+
+@pytest.mark.parametrize("text", ["١٢٣", "１２３", "١٢٫٥", "۱۲", "1２3"])
+def test_digits_of_other_scripts_are_never_no_amount(text):
+    assert parse([text], ",") == [(None, "other-digits")]
+
+
+def test_amounts_beyond_the_bound_are_too_large():
+    assert parse(["1.000.000.000.000"], ",") == [(10**14, None)]
+    assert parse(["1.000.000.000.000,01", "9.999.999.999.999.999,99"], ",") == [(None, "too-large")] * 2
+    assert parse(["1000000001"], ",", unit=1000) == [(None, "too-large")]
+
+
+def test_a_thousands_group_never_starts_with_zero():
+    assert parse(["0.123"], ",") == [(None, "invalid")]
+    assert parse(["0.125"], ".") == [(None, "too-precise")] and parse(["0.12"], ".") == [(12, None)]
 
 
 def test_parse_number_keeps_six_decimals():
-    assert parse_number("3,141592") == Decimal("3.141592")
-    assert parse_number("12,5") == Decimal("12.5")
-    assert parse_number("abc") is None
+    assert parse_number("3,141592", ",") == Decimal("3.141592")
+    assert parse_number("12,5", ".") == Decimal("12.5")
+    assert parse_number("1.234", ",") == Decimal("1234") and parse_number("1.234", ".") == Decimal("1.234")
+    assert parse_number("abc", ",") is None
 
 
 def test_rounding_to_cents_when_asked():

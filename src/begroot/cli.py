@@ -153,7 +153,12 @@ def _print_reconciliation(loaded) -> None:
             continue
         out.print(f"{edition.id}: {edition.lines.height} finance lines; {fig.main[1]} {fig.main[0]}: "
                   f"lasten € {money(grand.lasten)}, baten € {money(grand.baten)}, saldo € {money(grand.saldo)}; "
-                  + ("equal to the sums of the export." if same else "NOT equal to the sums of the export."))
+                  + ("equal to the sums of the export." if same else "NOT equal to the sums of the export."),
+                  markup=False)
+        for source in edition.sources:
+            if source.account is not None:
+                out.print(f"  {source.file}: {source.account.summary()}"
+                          + ("" if source.account.balanced() else " (NOT every number accounted for)"), markup=False)
 
 
 @app.command()

@@ -149,9 +149,14 @@ class FinanceSource(_Strict):
     sheet: str | None = Field(None, description="XLSX sheet; default the first visible one.")
     layout: Literal["long", "wide"] = Field("long", description="long: one amount per row; wide: several amount columns.")
     unit: int = Field(1, description="Euros per unit in the file: 1000 if the file is in thousands.")
-    decimal: Literal["auto", ",", "."] = Field("auto", description="Decimal separator of amounts.")
+    decimal: Literal["auto", ",", "."] = Field("auto", description=(
+        "Decimal mark of amounts. auto: the mark the column's cells prove (\"1.234,5\", \"12,5\", \"1.234.567\"); "
+        "when every cell reads both ways (\"1,652\" beside \"4271\") check stops and asks for this setting."))
     delimiter: str = Field("auto", description="CSV field separator: auto, ';', ',' or a tab.")
-    encoding: str = Field("auto", description="CSV encoding: auto (UTF-8, UTF-8 with BOM or cp1252) or a codec name.")
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1",
+                      "iso-8859-15"] = Field("auto", description=(
+        "CSV encoding: auto (UTF-8 or UTF-16 with or without a byte-order mark, else cp1252), or one of "
+        "utf-8, utf-8-sig, utf-16, utf-16-le, utf-16-be, cp1252, latin-1, iso-8859-15."))
     header_row: int = Field(1, ge=1, description="Row number of the header row.")
     filter: dict[str, str | list[str]] = Field(default_factory=dict, description="Keep only rows whose column has this value.")
     columns: FinanceColumns = Field(default_factory=FinanceColumns)
@@ -160,6 +165,14 @@ class FinanceSource(_Strict):
     kind_values: dict[str, Kind] = Field(default_factory=dict, description="Extra raw values for lasten/baten.")
     column_values: dict[str, Column] = Field(default_factory=dict, description="Extra raw values for the BBV column.")
     signed: bool = Field(False, description="No kind column: positive amounts are lasten, negative are baten.")
+    total_column: str | None = Field(None, description=(
+        "A column in which the export marks its total and subtotal rows; rows whose cell there is one of "
+        "total_values are not counted (listed in the verantwoording)."))
+    total_values: list[str] = Field(default_factory=lambda: ["totaal", "subtotaal", "t", "st"], description=(
+        "Values of total_column that mark a total row, compared case-insensitively."))
+    keep_rows: list[int] = Field(default_factory=list, description=(
+        "Rows (numbered as the spreadsheet shows them) to count even where the rules would leave them out "
+        "as a subtotal or a repeated header."))
     round_to_cents: bool = Field(False, description=(
         "Round amounts more precise than a cent half up, instead of reporting them (for computed exports)."))
     exported_at: dt.datetime | None = Field(None, description="When the file was exported.")

@@ -85,7 +85,8 @@ class Problems:
 
 
 def grouped_lines(problems: list[Problem], limit: int = 3) -> list[str]:
-    """Format problems, collapsing runs of the same problem in the same file and column.
+    """Format problems sorted by file and row, collapsing runs of the same problem in the same file
+    and column.
 
     Problems with the same severity, code, file and column are one group; a group larger than
     ``limit + 1`` prints its first ``limit`` members and one summary line, so 5,000 bad rows
@@ -93,12 +94,13 @@ def grouped_lines(problems: list[Problem], limit: int = 3) -> list[str]:
     """
 
     def key(p: Problem):
-        return (p.severity.value, p.code, p.file or "", p.column or "")
+        return (p.severity.value, p.file or "", p.code, p.column or "")
 
-    ordered = sorted(problems, key=lambda p: (key(p), p.row or 0))
+    groups = [list(g) for _, g in groupby(sorted(problems, key=lambda p: (key(p), p.row or 0)), key=key)]
+    # errors before warnings; then by file and by the first row of each group, as the file reads
+    groups.sort(key=lambda g: (g[0].severity.value, g[0].file or "", g[0].row or 0, g[0].code))
     lines: list[str] = []
-    for _, group_iter in groupby(ordered, key=key):
-        group = list(group_iter)
+    for group in groups:
         if len(group) <= limit + 1:
             lines.extend(p.format() for p in group)
             continue

@@ -123,6 +123,7 @@ class SourceFile:
     rows: int                # data rows read (after the header)
     lines: int               # finance lines kept
     exported_at: dt.datetime | None
+    account: object = None   # read.rows.Accounting: every row counted or not, and why
 
 
 @dataclass

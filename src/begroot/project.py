@@ -29,6 +29,11 @@ from .read.tables import file_identity
 from .read.texts import keep_known_programmes, read_all_texts
 
 MAX_ROWS_LISTED = 10  # rows named in one reconciliation message
+#: The largest sum of an edition's amounts, taken without their signs, in cents: € 10^15, a
+#: thousand times the largest Dutch municipal budget. Every amount is at most € 10^12
+#: (read.numbers.MAX_CENTS), so no total, difference or comparison begroot makes from the lines of
+#: up to 90 editions can leave 64-bit integers.
+MAX_EDITION_CENTS = 10**17
 
 
 @dataclass
@@ -155,8 +160,11 @@ def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: 
     ref_year = reference.reference_year(edition.year)
     known_tv = reference.taakvelden(edition.year)
 
+    # Without a programme list (its own error says why) every line would belong to no programme:
+    # one cause, one message, so the checks that need the list are left out.
+    by_programme = lines if programmes else lines.head(0)
     # Unknown programme codes in the export.
-    bad = lines.filter(pl.col("programme").is_not_null() & ~pl.col("programme").is_in(list(programmes)))
+    bad = by_programme.filter(pl.col("programme").is_not_null() & ~pl.col("programme").is_in(list(programmes)))
     for code, group in _groups(bad, "programme"):
         for file, row in group.select("file", "row").iter_rows():
             problems.error(f"programme {code} is not in the programme list", file=file, row=row,
@@ -165,7 +173,7 @@ def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: 
 
     # Lines no programme takes: the site would not add up to the export. (Unknown taakvelden
     # are reported below as such.)
-    orphans = lines.filter(pl.col("programme").is_null()
+    orphans = by_programme.filter(pl.col("programme").is_null()
                            & (pl.col("taakveld").is_null() | pl.col("taakveld").is_in(list(known_tv))))
     for tv, group in _groups(orphans, "taakveld"):
         rows = group["row"].to_list()
@@ -232,10 +240,13 @@ def check_expected_totals(edition: Edition, figures: EditionFigures, problems: P
         have = getattr(got, kind)
         want_euros = Decimal(want) * edition.expected.unit
         if have != want_euros:
-            diff = have - want_euros
+            from .render.format import exact_number
+
+            unit = edition.expected.unit
+            scale = f" (× € {exact_number(unit)})" if unit != 1 else " (in euros)"
             problems.error(
-                f"total {kind} of {edition.id} is {have / edition.expected.unit:f} (x {edition.expected.unit}), "
-                f"but begroot.toml expects {want}: a difference of {diff / edition.expected.unit:f}",
+                f"total {kind} of {edition.id} is {exact_number(have / unit)}{scale}, but begroot.toml expects "
+                f"{exact_number(want)}: a difference of {exact_number((have - want_euros) / unit)}",
                 file="begroot.toml", column=f"editions.{edition.id}.expected.{kind}", code="total-mismatch",
                 hint="find the missing or extra lines in the export, or correct the expected total")
 
@@ -289,7 +300,8 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
     problems.extend(core.problems)
     all_texts, text_problems, files = texts.result()
     problems.extend(text_problems)
-    text_list = keep_known_programmes(all_texts, set(core.programmes), problems)
+    # (without a programme list, its error is the one message: no text or indicator is reported for it)
+    text_list = keep_known_programmes(all_texts, set(core.programmes), problems if core.programmes else Problems())
     from .goals import check_goals, read_goal_sheet, read_goal_texts, series_of
 
     series = series_of(core.indicators)
@@ -334,26 +346,44 @@ def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
     problems = Problems()
     folder = root / edition.dirname
     programmes = read_programmes(root, edition, problems)
-    default_decimal = "," if config.site.language == "nl" else "."
     frames, sources, headers = [], [], {}
     if not edition.finance and not edition.text_only:
         problems.warning(f"edition {edition.id} has no finance files", file="begroot.toml",
                          code="no-finance", hint="add an [[editions.finance]] table, or set text_only = true for an edition without figures")
     for source in edition.finance:
-        result = read_finance(root, edition, source, problems, default_decimal)
+        result = read_finance(root, edition, source, problems)
         if result is None:
             continue
         frames.append(result.lines)
         headers[result.file] = result.headers
         sources.append(SourceFile(file=result.file, rows=result.rows,
-                                  lines=result.lines.height, exported_at=result.exported_at))
+                                  lines=result.lines.height, exported_at=result.exported_at,
+                                  account=result.account))
     lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
+    lines = _within_bounds(lines, edition, problems)
     lines = assign_programmes(lines, programmes, edition, problems)
     check_lines(lines, programmes, edition, problems, headers)
-    indicators = read_indicators(root, edition, set(programmes), problems, default_decimal)
+    indicators = read_indicators(root, edition, set(programmes), problems if programmes else Problems())
     return EditionCore(programmes=programmes, lines=lines, indicators=indicators, sources=sources,
                        exported_at=_exported_at(edition, sources, _finance_files(folder, edition)),
                        problems=problems)
+
+
+def _within_bounds(lines: pl.DataFrame, edition: Edition, problems: Problems) -> pl.DataFrame:
+    """Stop an edition whose amounts add up beyond what sums can hold exactly (see MAX_EDITION_CENTS)."""
+    if lines.is_empty():
+        return lines
+    magnitude = int(lines["cents"].abs().cast(pl.Int128).sum())
+    if magnitude <= MAX_EDITION_CENTS:
+        return lines
+    largest = lines.sort(pl.col("cents").abs(), descending=True).head(3)
+    where = "; ".join(f"{f}, row {r}" for f, r in largest.select("file", "row").iter_rows())
+    problems.error(
+        f"the amounts of edition {edition.id} add up to more than € 1.000.000.000.000.000 (without their signs), "
+        f"more than begroot can total exactly; the largest are in {where}",
+        file=largest["file"][0], row=largest["row"][0], code="edition-too-large",
+        hint="check the unit of the finance files (1000 when a file is in thousands) and these amounts")
+    return lines.clear()
 
 
 def load_project(root: Path, cache: LoadCache | None = None, readability: bool = True) -> Loaded:

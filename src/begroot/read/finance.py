@@ -18,6 +18,8 @@ from ..config import DEFAULT_COLUMN_VALUES, DEFAULT_KIND_VALUES, Edition, Financ
 from ..errors import Problems
 from ..model import LINE_SCHEMA
 from . import numbers
+from .rows import TOTAL_WORD_RE, Accounting, ColumnSums, Uncounted, filter_of, prove_subtotals, row_label, \
+    span_text, warn_counted_total
 from .tables import NUMERIC, ROW, Table, TableError, read_table, report_missing_column
 
 #: A taakveld code at the start of a cell: "6.71a", or "0.10 Mutaties reserves".
@@ -32,14 +34,15 @@ AMOUNT_MESSAGES = {
                        "format the column as a plain number in the spreadsheet before exporting"),
     numbers.TOO_PRECISE: ("'{value}' is more precise than one cent",
                           "round amounts to cents, or check the unit set for this file"),
-    numbers.TOO_LARGE: ("'{value}' is too large to be an amount",
-                        "check the unit set for this file and the number itself"),
+    numbers.TOO_LARGE: ("'{value}' is more than € 1.000.000.000.000, the largest amount begroot reads in one cell",
+                        "check the unit set for this file (1000 when the file is in thousands) and the number itself"),
+    numbers.OTHER_DIGITS: ("'{value}' is written with digits of another script",
+                           "write the amount with the digits 0-9 (the file may have been made with another "
+                           "keyboard or language setting)"),
     numbers.DATE: ("'{value}' is a date, not an amount",
                    "check that the column mapping names the amount column, and that Excel did not turn "
                    "the amounts into dates"),
 }
-#: A cell that marks a row as a total of other rows (it would count their money twice).
-SUBTOTAL_RE = r"(?i)^\s*(sub)?tota(a)?l\b|^\s*generaal\s+totaal"
 
 
 @dataclass
@@ -49,6 +52,7 @@ class FinanceResult:
     exported_at: dt.datetime | None
     headers: dict[str, str]  # field of LINE_SCHEMA -> header name in the file, for messages
     file: str = ""           # the file read, relative to the project
+    account: Accounting | None = None  # every row counted or not, with the rows not counted
 
 
 def _missing_columns(table: Table, wanted: list[str], problems: Problems) -> bool:
@@ -90,8 +94,7 @@ def _map_values(expr: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
     return lowered.replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
-def read_finance(project: Path, edition: Edition, source: FinanceSource, problems: Problems,
-                 default_decimal: str = ",") -> FinanceResult | None:
+def read_finance(project: Path, edition: Edition, source: FinanceSource, problems: Problems) -> FinanceResult | None:
     """Read one finance source of an edition into lines; None when it could not be read at all."""
     if source.datapackage is not None:
         from pydantic import ValidationError
@@ -126,50 +129,103 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
 
     data = table.data
     rows_read = data.height
+    account = Accounting(file=rel, rows=rows_read)
     if table.hidden:
         problems.warning(f"sheet '{table.sheet}' is hidden in Excel", file=rel, code="hidden-sheet",
                          hint="check that this is the sheet you mean; hidden sheets often hold old or helper data")
+    if table.garbled:
+        row, sample, hint = table.garbled
+        problems.warning(f"the text '{sample.strip()}' looks garbled, as text of another encoding does", file=rel,
+                         row=row, code="garbled-text", hint=hint)
     used = list(dict.fromkeys(wanted))
     for row, column in table.formulas_without_value:
         if column in used:
             problems.error("the cell has a formula but no saved result", file=rel, row=row, column=column,
                            code="formula-without-value",
                            hint="open the file in Excel (so it calculates) and save it again")
-    # Blank rows are skipped; rows that repeat the header (exports printed in pages) and total
-    # rows are skipped with a warning, so no money is counted twice.
+    # Blank rows (nothing in the columns begroot reads) carry no number; they are counted, not listed.
     # (regular expressions over the cells as they are: no stripped or lowered copy of a million cells)
     data = data.filter(pl.any_horizontal([pl.col(c).str.contains(r"\S").fill_null(False) for c in used]))
-    repeated = data.filter(pl.all_horizontal([
-        pl.col(c).str.contains(r"(?i)^\s*" + re.escape(name.strip()) + r"\s*$").fill_null(False)
-        if name.strip() else pl.col(c).str.contains(r"\S").fill_null(False).not_()
-        for c, name in zip(used, used)]))
-    for row in repeated[ROW].to_list():
-        problems.warning("the row repeats the header row; it was skipped", file=rel, row=row,
-                         code="repeated-header", hint="remove the repeated header rows from the export")
-    label_columns = [c for c in (cols.taakveld, cols.programme, cols.description, cols.categorie) if c]
-    subtotal = (pl.any_horizontal([pl.col(c).fill_null("").str.contains(SUBTOTAL_RE) for c in label_columns])
-                if label_columns else pl.lit(False))
-    totals = data.filter(subtotal)
-    for row, label in totals.select(ROW, pl.coalesce([pl.col(c) for c in label_columns])).iter_rows() \
-            if label_columns else []:
-        problems.warning(f"'{label}' looks like a total of other rows; the row was skipped so its money is not "
-                         "counted twice", file=rel, row=row, code="subtotal-row",
-                         hint="export without subtotals, or leave this warning if the row is indeed a total")
-    data = data.filter(~pl.col(ROW).is_in(repeated[ROW].implode()) & ~subtotal)
-    for name, allowed in source.filter.items():
-        values = [allowed] if isinstance(allowed, str) else list(allowed)
-        data = data.filter(pl.col(name).str.strip_chars().is_in(values))
-    if source.filter and data.height == 0:
-        problems.error(
-            "no row matches the filter " + ", ".join(f"{k} = {v!r}" for k, v in source.filter.items()),
-            file=rel, code="filter-empty", hint="check the filter values in begroot.toml")
+    _note(account, "blank", rows_read - data.height)
+    if data.height == 0:
+        problems.error("the file has a header but no lines", file=rel, row=table.header_row + 1, code="no-lines",
+                       hint="export the lines again; for an edition without figures, remove its [[editions.finance]] "
+                            "and set text_only = true")
         return None
 
-    # Amount columns: one (long) or several (wide, unpivoted to long).
+    # Amount columns: one (long) or several (wide, unpivoted to long below). Each column's notation
+    # is decided from all its cells, then every cell is parsed once.
     if source.layout == "long":
-        parts = [(cols.amount, data, {})]
+        money = [cols.amount]
+        saldo_headers: list[str] = []
     else:
-        parts = [(header, data, spec.model_dump(exclude_none=True)) for header, spec in source.amounts.items()]
+        money = [h for h, spec in source.amounts.items() if spec.kind != "saldo"]
+        saldo_headers = [h for h, spec in source.amounts.items() if spec.kind == "saldo"]
+    parsed: dict[str, pl.DataFrame] = {}
+    for header in money + saldo_headers:
+        decimal = _decimal_of(table, data, header, source, problems)
+        if decimal is None:
+            return None
+        parsed[header] = _parse_column(table, data, header, source, decimal)
+    cents_of = {h: f"__cents{i}" for i, h in enumerate(money + saldo_headers)}
+    status_of = {h: f"__status{i}" for i, h in enumerate(money + saldo_headers)}
+    data = data.with_columns([parsed[h]["cents"].alias(cents_of[h]) for h in parsed]
+                             + [parsed[h]["status"].alias(status_of[h]) for h in parsed])
+    account.columns = [ColumnSums(header=h, unit=source.unit) for h in money]
+    whole = data
+
+    # Rows of other organisations or years (filter in begroot.toml): summed, not listed.
+    if source.filter:
+        keep = pl.lit(True)
+        for name, allowed in source.filter.items():
+            values = [allowed] if isinstance(allowed, str) else list(allowed)
+            keep = keep & pl.col(name).str.strip_chars().is_in(values).fill_null(False)
+            present = set(data.get_column(name).str.strip_chars().unique().drop_nulls().to_list())
+            for value in values:
+                if value not in present:
+                    problems.error(f"no row has '{value}' in column \"{name}\"", file=rel, column=name,
+                                   code="filter-empty", hint=_filter_hint(value, present))
+        if any(p.code == "filter-empty" and p.file == rel for p in problems.errors):
+            return None
+        out = data.filter(~keep)
+        _note(account, "filtered", out.height)
+        account.filtered_sums = {h: _sum(out[cents_of[h]]) for h in money}
+        account.filter_text = ", ".join(f"{k} = {v!r}" for k, v in source.filter.items())
+        data = data.filter(keep)
+
+    # Rows that repeat the header (exports printed in pages).
+    repeated = pl.all_horizontal([
+        pl.col(c).str.contains(r"(?i)^\s*" + re.escape(name.strip()) + r"\s*$").fill_null(False)
+        if c.strip() else pl.col(c).str.contains(r"\S").fill_null(False).not_()
+        for c, name in zip(used, used)])
+    keep_rows = pl.col(ROW).is_in(source.keep_rows) if source.keep_rows else pl.lit(False)
+    headers_again = data.filter(repeated & ~keep_rows)
+    for row in headers_again[ROW].to_list():
+        problems.warning("the row repeats the header row; it was not counted", file=rel, row=row,
+                         code="repeated-header", hint="remove the repeated header rows from the export")
+    _list(account, headers_again, "repeated-header", money, cents_of, table.header, lambda r: "")
+    data = data.filter(~repeated | keep_rows)
+
+    # Total and subtotal rows: left out only when proven (see begroot.read.rows).
+    data = _drop_subtotals(table, data, source, money, cents_of, status_of, account, problems)
+
+    # Rows without any amount ("-", "n.v.t." or empty in every amount column).
+    no_amount = pl.all_horizontal([pl.col(status_of[h]).fill_null("") == numbers.EMPTY for h in money])
+    empty_rows = data.filter(no_amount)
+    _note(account, "no-amount", empty_rows.height)
+    data = data.filter(~no_amount)
+    account.counted = data.height
+    for column in account.columns:
+        column.total = _sum(whole[cents_of[column.header]])
+        column.counted = _sum(data[cents_of[column.header]])
+        column.uncounted = column.total - column.counted
+    if data.height == 0:
+        problems.error(f"no line of the file is counted ({account.summary()})", file=rel, code="no-lines",
+                       hint="check the filter, keep_rows and total_column settings in begroot.toml")
+        return None
+    parts = [(h, data, {} if source.layout == "long" else source.amounts[h].model_dump(exclude_none=True))
+             for h in money]
+    reported: set[tuple[int, str]] = set()  # (row, cause): one message per row and cause
 
     kind_values = {**DEFAULT_KIND_VALUES, **{k.lower(): v for k, v in source.kind_values.items()}}
     column_values = {**DEFAULT_COLUMN_VALUES, **{k.lower(): v for k, v in source.column_values.items()}}
@@ -178,13 +234,8 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
         default_column = "begroting_na_wijziging"
 
     frames: list[pl.DataFrame] = []
-    saldo_checks: list[str] = []
     for header, part, spec in parts:
-        if spec.get("kind") == "saldo":
-            saldo_checks.append(header)
-            continue
-        parsed = _parse_column(table, part, header, source, default_decimal)
-        part = part.with_columns(parsed["cents"].alias("cents"), parsed["status"].alias("status"),
+        part = part.with_columns(pl.col(cents_of[header]).alias("cents"), pl.col(status_of[header]).alias("status"),
                                  pl.col(header).alias("value"))
         for status, (message, hint) in AMOUNT_MESSAGES.items():
             bad = part.filter(pl.col("status") == status)
@@ -262,7 +313,9 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
                 bad = part.filter(pl.col(field).is_null())
             if bad.height:
                 bad = bad.with_columns(pl.col(header_name).fill_null("").alias("value"))
-                _report(problems, table, bad, header_name, message, hint, code)
+                fresh = bad.filter(~pl.col(ROW).is_in([r for r, c in reported if c == code]))
+                _report(problems, table, fresh, header_name, message, hint, code)
+                reported.update((r, code) for r in fresh[ROW].to_list())
                 part = part.filter(~pl.col(ROW).is_in(bad[ROW].implode()))
 
         frames.append(part.select(
@@ -271,60 +324,219 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
             pl.lit(rel).alias("file"), pl.col(ROW).alias("row"),
         ))
 
-    if saldo_checks:
-        _check_saldo(table, data, source, saldo_checks, default_decimal, problems)
+    if saldo_headers:
+        _check_saldo(table, data, source, saldo_headers, cents_of, problems)
 
     lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
     lines = lines.cast(LINE_SCHEMA)  # type: ignore[arg-type]
     exported = source.exported_at or table.modified
-    return FinanceResult(lines=lines, rows=rows_read, exported_at=exported, headers=mapped, file=rel)
+    return FinanceResult(lines=lines, rows=rows_read, exported_at=exported, headers=mapped, file=rel,
+                         account=account)
+
+
+def _decimal_of(table: Table, data: pl.DataFrame, header: str, source: FinanceSource,
+                problems: Problems) -> str | None:
+    """The decimal mark to read a column's text cells with: the setting, or what the cells prove.
+
+    XLSX number cells need none (they are numbers, not text). None, with an error that names two
+    cells and the setting, when the cells do not decide it.
+    """
+    if source.decimal != "auto":
+        return source.decimal
+    if header in table.numeric_columns:
+        return "."
+    texts = data[header]
+    if header in table.mixed_columns:
+        texts = texts.zip_with(~data[NUMERIC + header], pl.Series([None] * data.height, dtype=pl.String))
+    notation = numbers.decide_notation(texts)
+    if notation.decided:
+        return notation.mark()
+    rows: dict[str, int] = {}
+    for value, row in data.select(pl.col(header).str.strip_chars(), ROW).iter_rows():
+        rows.setdefault(value, row)
+    if notation.conflict:
+        a, b = notation.conflict
+        problems.error(
+            f"the column mixes two notations: '{a}' (row {rows.get(a)}) has ',' as its decimal mark and "
+            f"'{b}' (row {rows.get(b)}) has '.'", file=table.file, row=rows.get(a), column=header,
+            code="mixed-decimal",
+            hint='set decimal = "," or decimal = "." for this file in begroot.toml: the cells in the other '
+                 "notation are then reported one by one")
+        return None
+    examples = list(notation.ambiguous)
+    shown = " and ".join(f"'{v}' (row {rows.get(v)})" for v in examples)
+    body = re.sub(r"[^0-9.,]", "", examples[0])
+    mark, other = body[-4], "." if body[-4] == "," else ","
+    problems.error(
+        f"the numbers can be read two ways: {shown} can be {body.replace(mark, '')} with '{mark}' separating "
+        f"thousands, or {body[:-4]} {body[-3:]}/1000 with '{mark}' as the decimal mark; no cell of the column "
+        "decides it", file=table.file, row=rows.get(examples[0]), column=header, code="ambiguous-decimal",
+        hint=f'set decimal = "{other}" for this file in begroot.toml when \'{mark}\' separates thousands, '
+             f'or decimal = "{mark}" when it is the decimal mark')
+    return None
 
 
 def _parse_column(table: Table, data: pl.DataFrame, header: str, source: FinanceSource,
-                  default_decimal: str) -> pl.DataFrame:
+                  decimal: str) -> pl.DataFrame:
     """Parse one amount column; XLSX number cells are always read with a decimal point."""
     rounding = source.round_to_cents
     if header in table.numeric_columns:
         return numbers.parse_amounts(data[header], decimal=".", unit=source.unit, round_to_cents=rounding)
     if header in table.mixed_columns:
         is_number = data[NUMERIC + header]
-        texts = data[header].zip_with(~is_number, pl.Series([None] * data.height, dtype=pl.String))
-        decimal = source.decimal if source.decimal != "auto" else numbers.detect_decimal(texts, default_decimal)
         as_text = numbers.parse_amounts(data[header], decimal=decimal, unit=source.unit, round_to_cents=rounding)
         as_number = numbers.parse_amounts(data[header], decimal=".", unit=source.unit, round_to_cents=rounding)
         return pl.DataFrame({
             "cents": as_number["cents"].zip_with(is_number, as_text["cents"]),
             "status": as_number["status"].zip_with(is_number, as_text["status"]),
         })
-    return numbers.parse_amounts(data[header], decimal=source.decimal, unit=source.unit, default=default_decimal,
-                                 round_to_cents=rounding)
+    return numbers.parse_amounts(data[header], decimal=decimal, unit=source.unit, round_to_cents=rounding)
 
 
 def _check_saldo(table: Table, data: pl.DataFrame, source: FinanceSource, saldo_cols: list[str],
-                 default_decimal: str, problems: Problems) -> None:
+                 cents_of: dict[str, str], problems: Problems) -> None:
     """Wide files with a saldo column: each row's saldo must equal baten minus lasten."""
     kinds = {h: s.kind for h, s in source.amounts.items() if s.kind in ("lasten", "baten")}
     if not any(k == "lasten" for k in kinds.values()) or not any(k == "baten" for k in kinds.values()):
         return
-
-    def cents(header: str) -> pl.Series:
-        return _parse_column(table, data, header, source, default_decimal)["cents"]
-
-    lasten = sum((cents(h).fill_null(0) for h, k in kinds.items() if k == "lasten"), pl.Series([0] * data.height))
-    baten = sum((cents(h).fill_null(0) for h, k in kinds.items() if k == "baten"), pl.Series([0] * data.height))
+    zero = pl.lit(0, dtype=pl.Int64)
+    lasten = pl.sum_horizontal([pl.col(cents_of[h]).fill_null(0) for h, k in kinds.items() if k == "lasten"] + [zero])
+    baten = pl.sum_horizontal([pl.col(cents_of[h]).fill_null(0) for h, k in kinds.items() if k == "baten"] + [zero])
     for header in saldo_cols:
-        saldo = cents(header)
-        frame = pl.DataFrame({ROW: data[ROW], "saldo": saldo, "expected": baten - lasten, "value": data[header]})
-        bad = frame.filter(pl.col("saldo").is_not_null() & (pl.col("saldo") != pl.col("expected")))
-        for row, value, expected in bad.select(ROW, "value", "expected").iter_rows():
+        bad = data.filter(pl.col(cents_of[header]).is_not_null() & (pl.col(cents_of[header]) != baten - lasten))
+        bad = bad.with_columns((baten - lasten).alias("expected"))
+        for row, value, expected in bad.select(ROW, header, "expected").iter_rows():
             problems.error(
-                f"saldo {value} is not baten minus lasten ({_euros(expected, source.unit)})",
+                f"saldo {value.strip()} is not baten minus lasten ({_euros(expected, source.unit)})",
                 file=table.file, row=row, column=header, code="saldo-mismatch",
                 hint="correct the saldo or the lasten and baten of this row")
 
 
 def _euros(cents: int, unit: int) -> str:
+    """An amount in the file's own unit, in Dutch notation and exact ("-7.977", "12,5")."""
     from decimal import Decimal
-    value = Decimal(cents).scaleb(-2) / unit
-    return format(value.normalize(), "f")
+
+    from ..render.format import exact_number
+    return exact_number(Decimal(cents).scaleb(-2) / unit)
+
+
+def _sum(cents: pl.Series) -> int:
+    """The exact sum of a column of cents (no 64-bit overflow)."""
+    return int(cents.cast(pl.Int128).sum() or 0)
+
+
+def _note(account: Accounting, reason: str, count: int) -> None:
+    if count:
+        account.reasons[reason] = account.reasons.get(reason, 0) + count
+
+
+def _list(account: Accounting, rows: pl.DataFrame, reason: str, money: list[str], cents_of: dict[str, str],
+          header: list[str], detail) -> None:
+    """Note rows that are not counted, with their amounts, in the account."""
+    _note(account, reason, rows.height)
+    for record in rows.iter_rows(named=True):
+        account.listed.append(Uncounted(
+            row=record[ROW], reason=reason, label=row_label(record, header), detail=detail(record[ROW]),
+            amounts={h: record[cents_of[h]] for h in money if record[cents_of[h]] is not None}))
+
+
+def _filter_hint(value: str, present: set[str]) -> str:
+    """Suggest the value the file has: the official name of a municipality, or the nearest spelling."""
+    import difflib
+
+    from ..reference.names import matches
+
+    same = sorted(p for p in present if matches(value, p))
+    if same:
+        return f"the file writes it '{same[0]}': set the filter to '{same[0]}'"
+    close = difflib.get_close_matches(value, sorted(present), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'? (the filter compares the cell exactly)"
+    some = ", ".join(f"'{p}'" for p in sorted(present)[:5])
+    return f"check the filter value in begroot.toml; the column has for example {some}"
+
+
+def _drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, money: list[str],
+                    cents_of: dict[str, str], status_of: dict[str, str], account: Accounting,
+                    problems: Problems) -> pl.DataFrame:
+    """Leave out the rows that are proven totals of other rows; warn about look-alikes that are counted.
+
+    A candidate is a row with a total word ("Totaal", "Subtotaal", "Generaal totaal") in any of
+    its text cells, mapped in begroot.toml or not, or a row whose code and description cells are
+    all empty. It is a subtotal when the export marks it in ``total_column``, or when its amounts
+    are the sum of the rows it closes (see :func:`begroot.read.rows.prove_subtotals`).
+    """
+    cols = source.columns
+    rel = table.file
+    text_columns = [h for h in table.header if h not in money]
+    keep_rows = set(source.keep_rows)
+    marked = pl.lit(False)
+    if source.total_column:
+        values = [v.strip().lower() for v in source.total_values]
+        marked = pl.col(source.total_column).str.strip_chars().str.to_lowercase().is_in(values).fill_null(False)
+    word = pl.any_horizontal([pl.col(c).str.contains(TOTAL_WORD_RE).fill_null(False) for c in text_columns]) \
+        if text_columns else pl.lit(False)
+    labels = [c for c in (cols.taakveld, cols.programme, cols.categorie, cols.description) if c]
+    unlabeled = pl.all_horizontal([pl.col(c).str.contains(r"\S").fill_null(False).not_() for c in labels]) \
+        if labels else pl.lit(False)
+    data = data.with_columns(pl.int_range(0, pl.len()).alias("__index"), marked.alias("__marked"),
+                             (word | unlabeled).alias("__candidate"))
+    by_marker = data.filter(pl.col("__marked") & ~pl.col(ROW).is_in(list(keep_rows)))
+    for row in by_marker[ROW].to_list():
+        problems.warning(f"the export marks the row as a total in column \"{source.total_column}\"; it was not "
+                         "counted, so its money is not counted twice", file=rel, row=row,
+                         column=source.total_column, code="subtotal-row",
+                         hint="nothing to do; the row is listed in the verantwoording")
+    _list(account, by_marker, "subtotal", money, cents_of, table.header,
+          lambda r: f"marked as a total in column \"{source.total_column}\"")
+    data = data.filter(~pl.col("__marked") | pl.col(ROW).is_in(list(keep_rows)))
+    if not data["__candidate"].any():
+        return data.drop("__index", "__marked", "__candidate")
+
+    # Compare each candidate with the rows above it that agree on kind, year and BBV column.
+    key_columns = [c for c in (cols.kind, cols.year, cols.column) if c]
+    key_expr = [pl.col(c).fill_null("").str.strip_chars().str.to_lowercase() for c in key_columns]
+    candidates_frame = data.filter(pl.col("__candidate"))
+    cand_index = candidates_frame["__index"].to_list()
+    keys = list(candidates_frame.select(key_expr).iter_rows()) if key_columns else [()] * len(cand_index)
+    ok = [candidates_frame[status_of[h]].is_null() | (candidates_frame[status_of[h]] == numbers.EMPTY) for h in money]
+    vectors = []
+    for n, values in enumerate(candidates_frame.select([pl.col(cents_of[h]).fill_null(0) for h in money]).iter_rows()):
+        vectors.append(tuple(values) if all(o[n] for o in ok) else None)
+    candidates = list(zip(cand_index, vectors, keys))
+    prefix: dict[tuple, list[tuple[int, ...]]] = {}
+    for f in {filter_of(k) for k in keys}:
+        match = pl.lit(True)
+        for pos, value in f:
+            match = match & (key_expr[pos] == value)
+        sums = data.select([
+            pl.when(~pl.col("__candidate") & match).then(pl.col(cents_of[h]).fill_null(0)).otherwise(0)
+            .cast(pl.Int128).cum_sum().shift(1, fill_value=0).gather(cand_index).alias(h) for h in money])
+        prefix[f] = [tuple(int(v) for v in row) for row in sums.iter_rows()]
+    proven = prove_subtotals(candidates, prefix)
+    rows = data[ROW].to_list()
+    subtotal_rows = {rows[i]: span_text(rows, first, i - 1) for i, first in proven.items() if rows[i] not in keep_rows}
+    skipped = data.filter(pl.col(ROW).is_in(list(subtotal_rows)))
+    for record in skipped.iter_rows(named=True):
+        found = total_cell(record, text_columns)
+        what = f"'{found[1].strip()}'" if found else "the row"
+        problems.warning(f"{what} is the total of {subtotal_rows[record[ROW]]}; it was not counted, so their money "
+                         "is not counted twice", file=rel, row=record[ROW], column=found[0] if found else None,
+                         code="subtotal-row",
+                         hint="nothing to do; the row is listed in the verantwoording (keep_rows counts it anyway)")
+    _list(account, skipped, "subtotal", money, cents_of, table.header,
+          lambda r: f"the sum of {subtotal_rows[r]}")
+    for record in data.filter(pl.col("__candidate") & ~pl.col(ROW).is_in(list(subtotal_rows))).iter_rows(named=True):
+        found = total_cell(record, text_columns)
+        if found:
+            warn_counted_total(problems, rel, record[ROW], found[0], found[1])
+    if source.keep_rows:
+        account.kept = sorted(r for r in keep_rows if r in set(rows))
+    return data.filter(~pl.col(ROW).is_in(list(subtotal_rows))).drop("__index", "__marked", "__candidate")
+
+
+def total_cell(record: dict, headers: list[str]) -> tuple[str, str] | None:
+    """The first text cell of a row that starts with a total word, as (header, text)."""
+    from .rows import total_word
+    return total_word((h, record.get(h)) for h in headers)
 

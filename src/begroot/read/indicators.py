@@ -11,7 +11,7 @@ from pathlib import Path
 from ..config import Edition
 from ..errors import Problems
 from ..model import Indicator
-from .numbers import parse_numbers
+from .numbers import decide_notation, parse_numbers
 from .tables import ROW, TableError, read_table, report_missing_column
 
 COLUMNS = {
@@ -34,8 +34,7 @@ REQUIRED = ["programme", "name", "unit", "year", "value"]
 YES = {"ja", "j", "yes", "y", "1", "true", "x"}
 
 
-def read_indicators(project: Path, edition: Edition, programme_codes: set[str], problems: Problems,
-                    default_decimal: str = ",") -> list[Indicator]:
+def read_indicators(project: Path, edition: Edition, programme_codes: set[str], problems: Problems) -> list[Indicator]:
     if not edition.indicators:
         return []
     path = project / edition.dirname / edition.indicators
@@ -56,7 +55,18 @@ def read_indicators(project: Path, edition: Edition, programme_codes: set[str], 
                                   "indicators need the columns programma;naam;eenheid;jaar;waarde;bron")
         return []
     # all values parsed at once (exact, six decimals kept)
-    parsed = parse_numbers(table.data[cols["value"]], default_decimal)
+    notation = decide_notation(table.data[cols["value"]])
+    if not notation.decided:
+        examples = notation.conflict or notation.ambiguous
+        problems.error(
+            "the values can be read two ways: " + " and ".join(f"'{v}'" for v in examples)
+            + (" use different decimal marks" if notation.conflict else
+               " can each be a number with a thousands separator or with a decimal mark, and no value of the "
+               "column decides it"), file=rel, column=cols["value"], code="indicator-ambiguous-decimal",
+            hint="write these values so they read one way (1234 or 1,234 with three decimals written as 1,2340), "
+                 "and use one decimal mark in the whole column")
+        return []
+    parsed = parse_numbers(table.data[cols["value"]], notation.mark())
     out: list[Indicator] = []
     for rec, value in zip(table.data.iter_rows(named=True), parsed):
         row = rec[ROW]

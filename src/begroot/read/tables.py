@@ -53,6 +53,7 @@ class Table:
     hidden: bool = False                                    # an XLSX sheet hidden in Excel
     mixed_columns: set[str] = field(default_factory=set)    # XLSX columns with numbers and text
     modified: dt.datetime | None = None                     # export time found in the file
+    garbled: tuple[int, str, str] | None = None              # (row, sample, hint): text of a wrong encoding
 
 
 def file_identity(path: Path) -> tuple:
@@ -80,6 +81,13 @@ def decode(raw: bytes, encoding: str, file: str) -> str:
         except UnicodeDecodeError as exc:
             raise TableError(file, f"the file is not valid {encoding} (byte {exc.start})",
                              "set encoding = \"auto\" or save the file as UTF-8") from None
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        try:
+            return raw.decode(utf16)
+        except UnicodeDecodeError:
+            raise TableError(file, f"the file looks like {utf16.upper()} text without a byte-order mark, but is not "
+                                   "valid", "save the file as CSV UTF-8") from None
     if raw.startswith(codecs.BOM_UTF8):
         return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
     if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
@@ -96,6 +104,44 @@ def decode(raw: bytes, encoding: str, file: str) -> str:
     except UnicodeDecodeError as exc:
         raise TableError(file, f"the file is neither UTF-8 nor cp1252 text (byte {exc.start})",
                          "save the file as CSV UTF-8") from None
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 text without a byte-order mark (ASCII text in UTF-16 has a
+    zero byte in every other place), else None."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)) or len(raw) < 4:
+        return None
+    head = raw[:4096]
+    even, odd = head[0::2], head[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / max(len(odd), 1)
+    if zeros_odd > 0.6 and zeros_even < 0.05:
+        return "utf-16-le"
+    if zeros_even > 0.6 and zeros_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+#: Text that is UTF-8 read as cp1252 or Latin-1 ("â‚¬" for "€", "Ã©" for "é", "â€™" for "’").
+GARBLED_RE = re.compile("â‚¬|â€[\u0080-\u203a™œ\u0153\u201c\u201d˜¦]|Ã[\u00a0-\u00bf\u0152-\u2122]")
+
+
+def garbled(text: str, header_row: int, encoding: str) -> tuple[int, str, str] | None:
+    """(row, sample, hint) when decoded text shows the marks of a wrong encoding."""
+    match = GARBLED_RE.search(text)
+    if not match:
+        return None
+    row = text.count("\n", 0, match.start()) + 1
+    begin = text.rfind("\n", 0, match.start()) + 1
+    end = text.find("\n", match.start())
+    line = text[begin: end if end >= 0 else len(text)].rstrip("\r")
+    at = match.start() - begin
+    sample = line[max(0, at - 20): at + 30]
+    if encoding not in ("auto", "utf-8", "utf-8-sig"):
+        hint = f'the file seems to be UTF-8 read as {encoding}: set encoding = "utf-8" (or "auto") in begroot.toml'
+    else:
+        hint = ("the text was saved with the wrong encoding before it was exported (UTF-8 read as cp1252): "
+                "export it again as CSV UTF-8, or correct the text in the source system")
+    return max(row, header_row), sample, hint
 
 
 def _count_outside_quotes(line: str, sep: str) -> int:
@@ -219,7 +265,8 @@ def read_csv(path: Path, file: str, *, delimiter: str = "auto", encoding: str = 
     data = data.with_columns(
         pl.int_range(header_row + 1, header_row + 1 + data.height, dtype=pl.Int64).alias(ROW)
     )
-    return Table(file=file, header=header, data=data, header_row=header_row)
+    return Table(file=file, header=header, data=data, header_row=header_row,
+                 garbled=garbled(text, header_row, encoding))
 
 
 def _cell_text(value) -> str | None:

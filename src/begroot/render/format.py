@@ -146,6 +146,13 @@ def number(value: Decimal | int, language: str = "nl") -> str:
     return format_decimal(value, format="#,##0" + ("." + "0" * places if places else ""), locale=_locale(language))
 
 
+def exact_number(value: Decimal | int, language: str = "nl") -> str:
+    """A number with every digit it has and none more: 100448.31692 -> '100.448,31692', 12.50 -> '12,5'."""
+    value = Decimal(value)
+    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return number(value, language)
+
+
 def datetime_stamp(moment: dt.datetime, language: str = "nl") -> str:
     """'11/07/2023 15:35:31' (DD/MM/YYYY HH:MM:SS), as the footer of every page shows times."""
     return format_datetime(moment, STAMP_PATTERN, locale=_locale(language))
