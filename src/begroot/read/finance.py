@@ -220,7 +220,8 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
         column.counted = _sum(data[cents_of[column.header]])
         column.uncounted = column.total - column.counted
     if data.height == 0:
-        problems.error(f"no line of the file is counted ({account.summary()})", file=rel, code="no-lines",
+        problems.error(f"no line of the file is counted ({account.summary()})", file=rel, row=table.header_row + 1,
+                       code="no-lines",
                        hint="check the filter, keep_rows and total_column settings in begroot.toml")
         return None
     parts = [(h, data, {} if source.layout == "long" else source.amounts[h].model_dump(exclude_none=True))
@@ -479,8 +480,7 @@ def _drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, mon
     labels = [c for c in (cols.taakveld, cols.programme, cols.categorie, cols.description) if c]
     unlabeled = pl.all_horizontal([pl.col(c).str.contains(r"\S").fill_null(False).not_() for c in labels]) \
         if labels else pl.lit(False)
-    data = data.with_columns(pl.int_range(0, pl.len()).alias("__index"), marked.alias("__marked"),
-                             (word | unlabeled).alias("__candidate"))
+    data = data.with_columns(marked.alias("__marked"), (word | unlabeled).alias("__candidate"))
     by_marker = data.filter(pl.col("__marked") & ~pl.col(ROW).is_in(list(keep_rows)))
     for row in by_marker[ROW].to_list():
         problems.warning(f"the export marks the row as a total in column \"{source.total_column}\"; it was not "
@@ -490,6 +490,7 @@ def _drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, mon
     _list(account, by_marker, "subtotal", money, cents_of, table.header,
           lambda r: f"marked as a total in column \"{source.total_column}\"")
     data = data.filter(~pl.col("__marked") | pl.col(ROW).is_in(list(keep_rows)))
+    data = data.with_columns(pl.int_range(0, pl.len()).alias("__index"))
     if not data["__candidate"].any():
         return data.drop("__index", "__marked", "__candidate")
 
@@ -526,7 +527,8 @@ def _drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, mon
                          hint="nothing to do; the row is listed in the verantwoording (keep_rows counts it anyway)")
     _list(account, skipped, "subtotal", money, cents_of, table.header,
           lambda r: f"the sum of {subtotal_rows[r]}")
-    for record in data.filter(pl.col("__candidate") & ~pl.col(ROW).is_in(list(subtotal_rows))).iter_rows(named=True):
+    proven_rows = {rows[i] for i in proven}
+    for record in data.filter(pl.col("__candidate") & ~pl.col(ROW).is_in(list(proven_rows))).iter_rows(named=True):
         found = total_cell(record, text_columns)
         if found:
             warn_counted_total(problems, rel, record[ROW], found[0], found[1])
