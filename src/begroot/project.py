@@ -390,7 +390,7 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
             from .read.fdp import PackageError, resolve
 
             try:
-                inputs.append(folder / resolve(source, folder)[0].file)
+                inputs.append(folder / resolve(source, folder, inspect=False)[0].file)
             except (PackageError, ValueError, OSError):
                 pass  # read_finance reports it
     if edition.indicators:
@@ -465,7 +465,9 @@ def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
         if result is None:
             continue
         frames.append(result.lines)
-        headers[result.file] = result.headers
+        from .read.fdp import column_labels
+
+        headers[result.file] = column_labels(source, result.headers)  # a package's columns say so
         sources.append(SourceFile(file=result.file, rows=result.rows,
                                   lines=result.lines.height, exported_at=result.exported_at))
     lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
