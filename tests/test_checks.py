@@ -48,8 +48,7 @@ def test_taakveld_of_another_year(tmp_path):
     root = write_project(tmp_path, toml=toml, finance=GOOD_FINANCE.replace("6.1;Baten", "6.71a;Baten"))
     assert messages(root) == [
         'error: begroting-2024/financien.csv, row 6, column "Taakveld": taakveld 6.71a does not exist in the '
-        "Iv3 list of 2025 — hint: 6.71a is a taakveld of the Iv3 lists of 2023–2024, not of 2025: check the "
-        "edition's year, or use the code that replaced it in 2025"
+        "Iv3 list of 2025 — hint: 6.71a was replaced by 6.711 in 2025"
     ]
 
 

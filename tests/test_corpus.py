@@ -42,7 +42,7 @@ EXPECTED = {  # the messages, verbatim
         'error: begroting-2024/financien.csv, row 2, column "Taakveld": taakveld 9.9 does not exist in the Iv3 list of 2024 — hint: use a taakveld of the Iv3 2024 list (see /taakvelden/ or the CBS Iv3 definitions)',
     ],
     'taakveld-retired': [
-        'error: begroting-2024/financien.csv, row 2, column "Taakveld": taakveld 6.71a does not exist in the Iv3 list of 2025 — hint: 6.71a is a taakveld of the Iv3 lists of 2023–2024, not of 2025: check the edition\'s year, or use the code that replaced it in 2025',
+        'error: begroting-2024/financien.csv, row 2, column "Taakveld": taakveld 6.71a does not exist in the Iv3 list of 2025 — hint: 6.71a was replaced by 6.711 in 2025',
     ],
     'taakveld-not-a-code': [
         'error: begroting-2024/financien.csv, row 2, column "Taakveld": \'Algemeen\' does not start with a taakveld code — hint: write the Iv3 taakveld code first, e.g. \'6.1\' or \'6.1 Samenkracht en burgerparticipatie\'',

@@ -382,15 +382,110 @@ def test_english_site_names_the_class_in_english(tmp_path):
     assert headers[2:] == ["Netherlands", "Municipalities with 20,000 to 50,000 inhabitants"]
 
 
+def national_rows(count: int, first_lasten: str = "10.0") -> str:
+    """Rows of ``count`` municipalities on taakveld 0.1 (x € 1.000): the first with ``first_lasten``,
+    each other with 1.0, every one of 20.000 inhabitants."""
+    rows = [f"G{i:03};0.1 Bestuur;;;{first_lasten if i == 0 else '1.0'};P;20000tot50000inwoners;20000\n"
+            for i in range(count)]
+    return "".join(rows)
+
+
 def test_a_changed_peer_file_is_read_again(tmp_path):
     config = type("C", (), {"organisation": Organisation(name="X")})()
-    edition = Edition(id="e", year=2024, peers="nl.csv")
-    path = cbs_file(tmp_path, "A;0.1 Bestuur;;1.0;10.0;P;20000tot50000inwoners;20000\n", name="nl.csv")
+    edition = Edition(id="e", year=2024, peers="2024_begroting.csv")
+    path = cbs_file(tmp_path, national_rows(100))
     first = peers.load_edition_peers(tmp_path, config, edition, Problems())
-    assert first.national("0.1").lasten == Decimal(10000)
-    path.write_text(HEADER + "A;0.1 Bestuur;;1.0;12.5;P;20000tot50000inwoners;20000\n", encoding="utf-8")
+    assert first.national("0.1").lasten == Decimal(109000)
+    path.write_text(HEADER + national_rows(100, "12.5"), encoding="utf-8")
     again = peers.load_edition_peers(tmp_path, config, edition, Problems())
-    assert again.national("0.1").lasten == Decimal(12500)
+    assert again.national("0.1").lasten == Decimal(111500)
+
+
+@pytest.mark.parametrize("name, edition_year, count, expected", [
+    # the file of one municipality: its own figures would be published as the national ones
+    ("2025_begroting.csv", 2025, 1,
+     ["error: 2025_begroting.csv: the peer file holds 1 municipality; its figures would be published as those of "
+      "all municipalities in the Netherlands, and a national file holds every one (342 in 2024), at least 100 — "
+      "hint: use the complete national Iv3 file of CBS, not the file of one municipality or one province"]),
+    ("2025_begroting.csv", 2025, 99,
+     ["error: 2025_begroting.csv: the peer file holds 99 municipalities; its figures would be published as those "
+      "of all municipalities in the Netherlands, and a national file holds every one (342 in 2024), at least 100 "
+      "— hint: use the complete national Iv3 file of CBS, not the file of one municipality or one province"]),
+    ("2025_begroting.csv", 2025, 100, []),
+    # a national file of 2024 for a 2025 edition
+    ("2024_begroting.csv", 2025, 100,
+     ["error: 2024_begroting.csv: the peer file holds the figures of 2024 only, not of 2025, the year of edition "
+      "begroting-2025 — hint: point peers at the national Iv3 file of 2025, or set peers = \"none\" for this "
+      "edition"]),
+    ("landelijk.csv", 2025, 100,
+     ["error: landelijk.csv: the peer file does not say which year it holds; edition begroting-2025 is of 2025 — "
+      "hint: name a national Iv3 file of CBS as CBS does (e.g. 2025_begroting.csv), or make the file with "
+      "tools/make_peers.py"]),
+])
+def test_a_peer_file_must_be_national_and_of_the_editions_year(tmp_path, name, edition_year, count, expected):
+    config = type("C", (), {"organisation": Organisation(name="X")})()
+    edition = Edition(id=f"begroting-{edition_year}", year=edition_year, peers=name)
+    cbs_file(tmp_path, national_rows(count), name=name)
+    problems = Problems()
+    data = peers.load_edition_peers(tmp_path, config, edition, problems)
+    assert [p.format() for p in problems] == expected
+    if expected:
+        assert data is None
+    else:
+        assert data.municipalities() == 100 and data.national("0.1").lasten == Decimal(109000)
+
+
+def test_a_compact_file_of_another_year_is_refused(tmp_path):
+    config = type("C", (), {"organisation": Organisation(name="X")})()
+    shipped = peers.shipped_path("begroting", 2024)
+    (tmp_path / "nl.json").write_bytes(shipped.read_bytes())
+    problems = Problems()
+    assert peers.load_edition_peers(tmp_path, config, Edition(id="b", year=2025, peers="nl.json"), problems) is None
+    assert [(p.code, p.file) for p in problems] == [("peers-year", "nl.json")]
+    assert "holds the figures of 2024 only, not of 2025" in problems.items[0].message
+
+
+def test_a_small_file_is_refused_by_check_and_build(tmp_path):
+    """A comparison file of one municipality is not published as "alle 1 gemeenten in Nederland"."""
+    toml = BASE_TOML.replace('year = 2024\n', 'year = 2024\npeers = "2024_begroting.csv"\n') + LONG_SOURCE + \
+        "\n[organisation.inhabitants]\n2024 = 30000\n"
+    project = write_project(tmp_path / "p", toml=toml, finance=GOOD_FINANCE,
+                            files={"2024_begroting.csv": HEADER + national_rows(1)})
+    loaded = load_project(project)
+    assert [p.code for p in loaded.problems.errors] == ["peers-too-few"]
+    from begroot.errors import ProjectInvalid
+
+    with pytest.raises(ProjectInvalid):
+        build(project, tmp_path / "site")
+    assert not (tmp_path / "site" / "begroting-2024" / "taakvelden" / "index.html").exists()
+
+
+def test_auto_without_figures_for_the_year_warns_and_the_page_says_what_to_add(tmp_path):
+    toml = (BASE_TOML + LONG_SOURCE).replace("year = 2024", "year = 2030") + \
+        "\n[organisation.inhabitants]\n2030 = 30000\n"
+    finance = GOOD_FINANCE
+    project = write_project(tmp_path / "p", toml=toml, finance=finance)
+    loaded = load_project(project)
+    assert [p.format() for p in loaded.problems] == [
+        'warning: begroot.toml, column "editions.begroting-2024.peers": begroot has no figures of other '
+        "municipalities for begroting 2030 (it has begroting 2023, begroting 2024, jaarrekening 2023), so the "
+        "taakvelden page of begroting-2024 shows no comparison per inhabitant — hint: set peers to a national Iv3 "
+        "file of CBS of 2030 for this edition (or a file made from it by tools/make_peers.py), or peers = \"none\""]
+    build(project, tmp_path / "site")
+    page = tmp_path / "site" / "begroting-2024" / "taakvelden" / "index.html"
+    text = " ".join(BeautifulSoup(page.read_text(encoding="utf-8"), "html5lib").get_text(" ").split())
+    assert ("Een vergelijking per inwoner met andere gemeenten staat hier niet: begroot heeft geen CBS-cijfers van "
+            "alle gemeenten voor de begroting 2030. De vergelijking verschijnt als de instelling peers van deze "
+            "editie in begroot.toml het landelijke Iv3-bestand van het CBS over 2030 noemt.") in text
+    _, table = peer_table(page)
+    assert table is None
+    # peers = "none" is a choice: no warning, no sentence
+    project = write_project(tmp_path / "q", toml=toml.replace("year = 2030\n", "year = 2030\npeers = \"none\"\n", 1),
+                            finance=finance)
+    assert load_project(project).problems.items == []
+    build(project, tmp_path / "site2")
+    assert "staat hier niet" not in (tmp_path / "site2" / "begroting-2024" / "taakvelden" / "index.html").read_text(
+        encoding="utf-8")
 
 
 def test_without_a_matching_size_class_only_the_nation_is_shown(tmp_path):

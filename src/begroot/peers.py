@@ -460,10 +460,87 @@ def peer_source(root: Path, config, edition) -> tuple[Path, str] | None:
 _CACHE: dict[str, tuple[tuple, PeerData | None, list]] = {}
 
 
+def missing_auto(config, edition) -> tuple[str, int] | None:
+    """With ``peers = "auto"``: the CBS dataset and year begroot ships no figures for (e.g.
+    ``("begroting", 2025)``), when the edition would show a comparison but cannot; else None.
+
+    An edition shows the comparison when it has figures and the organisation's inhabitants of its
+    year are known; ``auto`` applies to a gemeente's begroting or jaarstukken.
+    """
+    if (edition.peers or "").strip().lower() != "auto" or getattr(edition, "text_only", False):
+        return None
+    dataset = DATASET_OF_EDITION.get(edition.kind)
+    if config.organisation.kind != "gemeente" or dataset is None:
+        return None
+    if not config.organisation.inhabitants.get(edition.year) or shipped_path(dataset, edition.year) is not None:
+        return None
+    return dataset, edition.year
+
+
+def shipped_years() -> list[str]:
+    """The shipped peer files as 'begroting 2023', 'begroting 2024', ..., for messages."""
+    from importlib.resources import files
+
+    folder = files("begroot.reference") / "data" / "peers"
+    names = sorted(entry.name[:-5] for entry in folder.iterdir() if entry.name.endswith(".json"))
+    return [name.replace("-", " ") for name in names]
+
+
+def check_edition_peers(data: PeerData, edition, name: str, problems: Problems) -> PeerData | None:
+    """Whether peer figures can stand as the national figures of an edition: they are of the
+    edition's year and hold the whole country. None (with an error naming the file) when not.
+
+    A file of one municipality would be published as "alle 1 gemeenten in Nederland" with that
+    municipality's own figures as the national ones; a file of another year would compare the
+    budget with other years' money.
+    """
+    ok = True
+    if data.year is None:
+        problems.error(f"the peer file does not say which year it holds; edition {edition.id} is of {edition.year}",
+                       file=name, code="peers-year",
+                       hint="name a national Iv3 file of CBS as CBS does (e.g. "
+                            f"{edition.year}_begroting.csv), or make the file with tools/make_peers.py")
+        ok = False
+    elif data.year != edition.year:
+        problems.error(f"the peer file holds the figures of {data.year} only, not of {edition.year}, the year of "
+                       f"edition {edition.id}", file=name, code="peers-year",
+                       hint=f"point peers at the national Iv3 file of {edition.year}, or set peers = \"none\" "
+                            f"for this edition")
+        ok = False
+    count = data.municipalities()
+    if count < MIN_MUNICIPALITIES:
+        problems.error(f"the peer file holds {count} municipalit{'y' if count == 1 else 'ies'}; its figures would "
+                       f"be published as those of all municipalities in the Netherlands, and a national file "
+                       f"holds every one (342 in 2024), at least {MIN_MUNICIPALITIES}", file=name,
+                       code="peers-too-few",
+                       hint="use the complete national Iv3 file of CBS, not the file of one municipality or one "
+                            "province")
+        ok = False
+    return data if ok else None
+
+
+#: Fewer municipalities than this and a peer file is not national. The Netherlands had 388
+#: municipalities in 2017 and 342 in 2024 and 2025, and mergers lower the count by a few a year;
+#: the largest province (Noord-Brabant) has 56, so a province's file is refused too.
+MIN_MUNICIPALITIES = 100
+
+
 def load_edition_peers(root: Path, config, edition, problems: Problems) -> PeerData | None:
-    """The peer figures of one edition, or None; a file read before and unchanged is not read again."""
+    """The peer figures of one edition, or None; a file read before and unchanged is not read again.
+
+    The figures must be of the edition's year and national (:func:`check_edition_peers`). With
+    ``peers = "auto"`` and no figures shipped for the edition's year, a warning says so.
+    """
     from .read.tables import file_identity
 
+    missing = missing_auto(config, edition)
+    if missing is not None:
+        problems.warning(f"begroot has no figures of other municipalities for {missing[0]} {missing[1]} (it has "
+                         f"{', '.join(shipped_years())}), so the taakvelden page of {edition.id} shows no "
+                         f"comparison per inhabitant", file="begroot.toml", column=f"editions.{edition.id}.peers",
+                         code="peers-none-for-year",
+                         hint=f"set peers to a national Iv3 file of CBS of {edition.year} for this edition "
+                              f"(or a file made from it by tools/make_peers.py), or peers = \"none\"")
     source = peer_source(root, config, edition)
     if source is None:
         return None
@@ -475,4 +552,4 @@ def load_edition_peers(root: Path, config, edition, problems: Problems) -> PeerD
         cached = _CACHE[name] = (identity, load_peers(path, found, name), found.items)
     _, data, items = cached
     problems.extend(list(items))
-    return data
+    return check_edition_peers(data, edition, name, problems) if data is not None else None

@@ -37,8 +37,12 @@ def cents_as_euros_text(cents: pl.Expr) -> pl.Expr:
 
 def lines_table(edition: EditionData) -> pl.DataFrame:
     names = {code: p.title for code, p in edition.programmes.items()}
-    tv_names = {c: v.name for c, v in reference.taakvelden(edition.config.year).items()}
     lines = edition.lines
+    # a line of another year may have a code of its own year's list (6.71a beside 2025's 6.711)
+    tv_names = {}
+    for year in sorted({y for y in lines["year"].unique().to_list() if y is not None} - {edition.config.year}):
+        tv_names.update({c: v.name for c, v in reference.taakvelden(year).items()})
+    tv_names.update({c: v.name for c, v in reference.taakvelden(edition.config.year).items()})
     return lines.select(
         pl.col("programme").alias("programma"),
         pl.col("programme").replace_strict(names, default=None, return_dtype=pl.String).alias("programma_naam"),

@@ -5,7 +5,17 @@ Dimensions are recognised by their ``dimensionType``/``classificationType`` or t
 activity → programme, functional classification → taakveld, economic classification → categorie,
 ``direction`` → lasten/baten, ``date``/fiscal period → year, ``phase`` → BBV column. Several
 measures become a wide file; a measure named like a year ("2015", "2015-16") gives that year.
-Anything in ``begroot.toml`` overrides what the package says.
+
+The ``direction`` of the amounts (``expenditure`` → lasten, ``revenue`` → baten) is taken from
+the measure, else its resource, else the package (the Fiscal Data Package puts it on the measure;
+older Budget Data Packages on the resource as ``type``), unless a column of the data says it per
+row. A functional or economic classification is used as Iv3 taakvelden or categorieën only when
+it is Iv3: the dimension says so (named ``taakveld``/``categorie``, or ``iv3`` in its name or
+``classificationType``), or most of its values are codes of an Iv3 list. Another classification
+(a country's own economic classification) is left out with a warning instead of failing every row.
+
+Anything in ``begroot.toml`` overrides what the package says: columns named in
+``[editions.finance.columns]`` are used as they are, and ``constants.kind`` overrides the direction.
 """
 
 from __future__ import annotations
@@ -15,6 +25,12 @@ import re
 from pathlib import Path
 
 from ..config import AmountColumn, FinanceColumns, FinanceSource
+from ..errors import Problems
+
+DIRECTIONS = {"expenditure": "lasten", "revenue": "baten"}
+#: Iv3 roles of a classification, and the words by which a package says a dimension is Iv3.
+IV3_ROLES = ("taakveld", "categorie")
+IV3_WORDS = ("iv3", "taakveld", "taakvelden", "categorie", "categorieen", "categorieën")
 
 ROLES = {
     "programme": ("activity", "program", "programme", "programma"),
@@ -48,20 +64,80 @@ def _role(name: str, dimension: dict) -> str | None:
     return None
 
 
-def resolve(source: FinanceSource, edition_dir: Path) -> tuple[FinanceSource, str]:
-    """The finance source the package describes, and the file path relative to the edition folder."""
+def _says_iv3(name: str, dimension: dict, column: str) -> bool:
+    """Whether the package itself says a dimension is an Iv3 classification (by the dimension's
+    name, type or title, or the name of its column)."""
+    labels = " ".join([name, column, str(dimension.get("classificationType", "")),
+                       str(dimension.get("title", ""))]).lower()
+    return any(word in re.split(r"[^a-zà-ÿ0-9]+", labels) for word in IV3_WORDS) or dimension.get("iv3") is True
+
+
+def _iv3_share(path: Path, column: str, role: str) -> tuple[float, list[str]] | None:
+    """The share of the distinct non-empty values of ``column`` that are Iv3 codes (of any year's
+    list), with a few values that are not; None when the file cannot be read here (the finance
+    reader reports that)."""
+    import polars as pl
+
+    from .. import reference
+    from .finance import CATEGORIE_RE, TAAKVELD_RE
+
+    try:
+        values = (pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy").select(pl.col(column))
+                  .unique().collect()[column].drop_nulls().str.strip_chars())
+    except Exception:  # noqa: BLE001 - any reading problem is the finance reader's to report
+        return None
+    values = values.filter(values != "")
+    if values.is_empty():
+        return None
+    pattern = TAAKVELD_RE if role == "taakveld" else CATEGORIE_RE
+    codes = values.str.extract(pattern, 1)
+    known: set[str] = set()
+    for year in reference.shipped_years():
+        if role == "taakveld":
+            known.update(reference.taakvelden(year))
+        else:
+            for kind in reference.KINDS:
+                known.update(reference.categorieen(year, kind))
+    ok = codes.str.to_lowercase().is_in(list(known)).fill_null(False) if role == "taakveld" else \
+        codes.is_in(list(known)).fill_null(False)
+    others = sorted(values.filter(~ok).to_list())[:3]
+    return ok.sum() / values.len(), others
+
+
+def _direction(value, where: str) -> str | None:
+    """``expenditure``/``revenue`` as lasten/baten; None when absent; PackageError when another value."""
+    if value is None or isinstance(value, dict):
+        return None
+    if isinstance(value, str) and value.strip().lower() in DIRECTIONS:
+        return DIRECTIONS[value.strip().lower()]
+    raise PackageError(f'{where} is {json.dumps(value)}; the Fiscal Data Package allows "expenditure" '
+                       f'(lasten) or "revenue" (baten)')
+
+
+def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None = None,
+            where: str | None = None, inspect: bool = True) -> tuple[FinanceSource, str]:
+    """The finance source the package describes, and the file path relative to the edition folder.
+
+    ``problems`` receives warnings about what of the package is not used (``where``: the package's
+    name in messages); ``inspect=False`` does not look into the data file (only its path is needed).
+    """
     path = edition_dir / source.datapackage
+    package_name = Path(source.datapackage).name
     try:
         package = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PackageError("file not found") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PackageError(f"not valid JSON ({exc})") from None
+    if not isinstance(package, dict):
+        raise PackageError("not a data package (not a JSON object)")
     resources = package.get("resources") or []
     resource = next((r for r in resources if r.get("name") == source.resource), None) if source.resource else (
         resources[0] if resources else None)
     if not isinstance(resource, dict) or not resource.get("path"):
         raise PackageError(f"no resource {source.resource or ''} with a path".replace("  ", " "))
+    resource_name = str(resource.get("name") or resource.get("path"))
+    of_resource = f'of {package_name} resource "{resource_name}"'
     mapping = package.get("mapping") or package.get("model") or {}
     measures = mapping.get("measures") or {}
     if isinstance(measures, list):  # a list form: [{"name":…, "source":…}]
@@ -72,13 +148,28 @@ def resolve(source: FinanceSource, edition_dir: Path) -> tuple[FinanceSource, st
     if isinstance(dimensions, list):
         dimensions = {d.get("name"): d for d in dimensions}
 
+    given = {k: v for k, v in source.columns.model_dump().items() if v}
     columns = {}
+    data_file = edition_dir / Path(source.datapackage).parent / resource["path"]
     for name, dimension in dimensions.items():
         role = _role(str(name), dimension if isinstance(dimension, dict) else {})
         column = _source_column(dimension) if isinstance(dimension, dict) else None
-        if role and column and role not in columns:
-            columns[role] = column
-    given = {k: v for k, v in source.columns.model_dump().items() if v}
+        if not role or not column or role in columns or role in given:
+            continue
+        if role in IV3_ROLES and inspect and not _says_iv3(str(name), dimension, column):
+            share = _iv3_share(data_file, column, role)
+            if share is not None and share[0] <= 0.5:
+                if problems is not None:
+                    what = "taakvelden" if role == "taakveld" else "categorieën"
+                    examples = ", ".join(json.dumps(v, ensure_ascii=False) for v in share[1])
+                    problems.warning(
+                        f'field "{column}" {of_resource} (dimension "{name}") is not an Iv3 classification: most '
+                        f"of its values, such as {examples}, are not Iv3 {role} codes; it is not used as Iv3 {what}",
+                        file=where, code="datapackage-not-iv3",
+                        hint=f'if it is Iv3 after all, name it in begroot.toml: [editions.finance.columns] '
+                             f'{role} = "{column}"')
+                continue
+        columns[role] = column
     columns.update(given)
 
     update: dict = {"file": str((Path(source.datapackage).parent / resource["path"]).as_posix()),
@@ -86,25 +177,44 @@ def resolve(source: FinanceSource, edition_dir: Path) -> tuple[FinanceSource, st
     factor = {m.get("factor", 1) for m in measures.values() if isinstance(m, dict)}
     if source.unit == 1 and len(factor) == 1 and isinstance(next(iter(factor)), int):
         update["unit"] = next(iter(factor))
+    # The direction of the amounts: the measure's, else the resource's, else the package's.
+    outer = (_direction(resource.get("direction"), f'field "direction" {of_resource}')
+             or _direction(resource.get("type") if str(resource.get("type", "")).lower() in DIRECTIONS else None,
+                           f'field "type" {of_resource}')
+             or _direction(package.get("direction"), f'field "direction" of {package_name}'))
+    kinds = {name: (_direction(m.get("direction"), f'field "direction" of {package_name} measure "{name}"')
+                    if isinstance(m, dict) else None) or outer
+             for name, m in measures.items()}
+    per_row = "kind" in columns or source.constants.kind or source.signed
     if len(measures) == 1 and not source.amounts:
-        measure = next(iter(measures.values()))
+        name, measure = next(iter(measures.items()))
         columns.setdefault("amount", measure.get("source"))
         update["layout"] = "long"
+        if kinds[name] and not per_row:
+            update["constants"] = source.constants.model_copy(update={"kind": kinds[name]})
     elif not source.amounts:
         amounts = {}
         for name, measure in measures.items():
             year = re.match(r"^(\d{4})", str(name))
-            amounts[measure.get("source", name)] = AmountColumn(year=int(year.group(1)) if year else None)
+            amounts[measure.get("source", name)] = AmountColumn(
+                year=int(year.group(1)) if year else None, kind=None if per_row else kinds[name])
         update["amounts"] = amounts
         update["layout"] = "wide"
     if "direction" in str(measures) and "kind" in columns and not source.kind_values:
         direction = next((m.get("direction") for m in measures.values() if isinstance(m, dict)), None)
         if isinstance(direction, dict) and isinstance(direction.get("values"), dict):
-            update["kind_values"] = {k: {"expenditure": "lasten", "revenue": "baten"}.get(v, v)
-                                     for k, v in direction["values"].items()
-                                     if v in ("expenditure", "revenue")}
+            update["kind_values"] = {k: DIRECTIONS.get(v, v) for k, v in direction["values"].items()
+                                     if v in DIRECTIONS}
     update["columns"] = FinanceColumns(**{k: v for k, v in columns.items() if k in FinanceColumns.model_fields})
     if source.decimal == "auto":
         update["decimal"] = "."  # Frictionless numbers use a decimal point unless the schema says otherwise
     resolved = source.model_copy(update=update)
     return FinanceSource.model_validate(resolved.model_dump()), update["file"]
+
+
+def column_labels(source: FinanceSource, headers: dict[str, str]) -> dict[str, str]:
+    """Header names of a package's data file as messages name them: with the package they come from."""
+    if source.datapackage is None:
+        return headers
+    package = Path(source.datapackage).name
+    return {field: f"{header}, field of {package}" for field, header in headers.items()}

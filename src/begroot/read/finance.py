@@ -102,7 +102,8 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
         from .fdp import PackageError, resolve
 
         try:
-            source, _ = resolve(source, project / edition.dirname)
+            source, _ = resolve(source, project / edition.dirname, problems,
+                                f"{edition.dirname}/{source.datapackage}")
         except PackageError as exc:
             problems.error(str(exc), file=f"{edition.dirname}/{source.datapackage}", code="datapackage",
                            hint="point datapackage at a Fiscal Data Package with a resource and a mapping")

@@ -23,6 +23,8 @@ of years is composed from the consecutive steps. Use :func:`crosswalk` for the f
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,7 +33,7 @@ from typing import Any
 
 from . import reference_year, shipped_years, sort_key, taakvelden
 
-__all__ = ["Group", "align", "crosswalk"]
+__all__ = ["Group", "align", "crosswalk", "successors"]
 
 _LEVEL = "gemeente"
 
@@ -284,3 +286,38 @@ def align(year_a: int, codes_a: Iterable[str], year_b: int, codes_b: Iterable[st
     ]
     groups.sort(key=_first_key)
     return groups
+
+
+def _plain_name(name: str) -> str:
+    """A taakveld name for comparing: lower case, without accents, punctuation or extra spaces."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def successors(code: str, year: int, other_year: int) -> tuple[str, ...]:
+    """The taakvelden of ``other_year`` that stand for taakveld ``code`` of ``year``.
+
+    For a later ``other_year``, the codes that replaced it; for an earlier one, the codes it
+    replaced. Of the code's comparable group (:func:`crosswalk`), the codes with the same name
+    (6.71a "Huishoudelijke hulp (WMO)" of 2024 is 6.711 in 2025), else the codes numbered below it
+    (6.2 of 2024 is 6.21, 6.22 and 6.23 in 2025; 6.71 of 2022 is 6.71a–d in 2023) or above it
+    (the other way round), else every code of the group on the other side. In CBS order. Empty
+    when ``code`` is not a leaf of ``year``'s list, and ``(code,)`` when the code is a leaf of
+    both years' lists.
+    """
+    first, last = reference_year(year), reference_year(other_year)
+    if code not in _leaves(first):
+        return ()
+    if code in _leaves(last):
+        return (code,)
+    group = next(g for g in crosswalk(first, last) if code in g.old)
+    name = _plain_name(taakvelden(first)[code].name)
+    other = taakvelden(last)
+    same = tuple(c for c in group.new if _plain_name(other[c].name) == name)
+    if same:
+        return same
+    below = tuple(c for c in group.new if c.startswith(code) and len(c) > len(code))
+    if below:
+        return below
+    above = tuple(c for c in group.new if code.startswith(c))
+    return above or group.new

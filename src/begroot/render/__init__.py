@@ -627,6 +627,8 @@ class Renderer:
                     by_tv.setdefault(tv, []).append(prog)
         groups: dict[str, dict] = {}
         for code in sorted(fig.taakvelden, key=iv3.sort_key):
+            if code not in known and fig.main not in fig.taakvelden[code]:
+                continue  # a code of another year's list, only in another year's column (6.71a beside 2025)
             amounts = fig.taakvelden[code].get(fig.main, Amounts())
             main = code.split(".")[0]
             group = groups.setdefault(main, {
@@ -646,8 +648,14 @@ class Renderer:
         tables = {"taakvelden": self._taakvelden_table(list(groups.values()), fig.grand())}
         if peers is not None:
             tables["per-inwoner"] = peers["download"]
+        from ..peers import missing_auto
+
+        missing = missing_auto(self.config, edition.config) if peers is None and edition.peers is None else None
+        peers_missing = self.t["peers_missing"].format(dataset=self.t[f"dataset_{missing[0]}"], year=missing[1]) \
+            if missing else None
         return Page(f"{edition.id}/taakvelden", "taakvelden.html", {
             "fig": fig, "groups": list(groups.values()), "grand": fig.grand(), "period": period, "peers": peers,
+            "peers_missing": peers_missing,
         }, self.t["taakvelden_title"].format(edition=edition.config.display_title), edition=edition,
             crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)], tables=tables)
 

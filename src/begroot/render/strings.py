@@ -207,6 +207,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "peers_caption": "Lasten per inwoner in {period}, in euro's",
         "peers_source": "Bron van de andere gemeenten: CBS, Iv3-cijfers ({dataset} {year}) van alle gemeenten; {inhabitants} inwoners van {name}.",
         "peers_source_file": "Bron van de andere gemeenten: {source}; {inhabitants} inwoners van {name}.",
+        "peers_missing": "Een vergelijking per inwoner met andere gemeenten staat hier niet: begroot heeft geen "
+                         "CBS-cijfers van alle gemeenten voor de {dataset} {year}. De vergelijking verschijnt als de "
+                         "instelling peers van deze editie in begroot.toml het landelijke Iv3-bestand van het CBS "
+                         "over {year} noemt.",
         "dataset_begroting": "begroting",
         "dataset_jaarrekening": "jaarrekening",
         "netherlands": "Nederland",
@@ -430,6 +434,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "peers_caption": "Expenditure per inhabitant in {period}, in euros",
         "peers_source": "Source of the other municipalities: CBS, Iv3 figures ({dataset} {year}) of all municipalities; {inhabitants} inhabitants of {name}.",
         "peers_source_file": "Source of the other municipalities: {source}; {inhabitants} inhabitants of {name}.",
+        "peers_missing": "There is no comparison per inhabitant with other municipalities here: begroot has no CBS "
+                         "figures of all municipalities for the {dataset} {year}. The comparison appears once the "
+                         "setting peers of this edition in begroot.toml names the national Iv3 file of CBS for "
+                         "{year}.",
         "dataset_begroting": "budget",
         "dataset_jaarrekening": "annual accounts",
         "netherlands": "Netherlands",
