@@ -320,3 +320,33 @@ def test_every_number_is_counted_or_listed_or_check_stops(tmp_path_factory, nota
     # and no figure was misread: the counted lines are the file's numbers less the rows listed
     counted = Counter(loaded.budget.editions[0].lines["cents"].to_list())
     assert counted == Counter(numbers_in_file) - Counter(u.amounts["Bedrag"] for u in acc.listed if u.amounts)
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. The verantwoording on the site
+
+def test_the_site_publishes_every_row_not_counted_with_its_amounts(tmp_path):
+    from bs4 import BeautifulSoup
+
+    from begroot.build import build
+
+    body = ("Taakveld;Omschrijving;Soort;Bedrag\n6.1;Wijkteams;Lasten;100,25\n6.2;Toegang;Lasten;50\n"
+            ";Subtotaal sociaal;Lasten;150,25\nTaakveld;Omschrijving;Soort;Bedrag\n4.2;Scholen;Lasten;30\n")
+    project = write_project(tmp_path / "p", toml="[site]\npdf = false\n" + BASE_TOML + LONG_SOURCE, finance=body)
+    build(project, tmp_path / "site")
+    html = (tmp_path / "site" / "begroting-2024" / "verantwoording" / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert "5 regels gelezen, 3 geteld, 2 niet geteld." in soup.get_text(" ")
+    def cells(table):
+        return [[c.get_text(" ", strip=True).replace("\xa0", " ") for c in tr.find_all(["th", "td"])]
+                for tr in table.tbody.find_all("tr")]
+
+    sums = cells(soup.find_all("table")[0])
+    assert sums == [["Bedrag", "€ 330,50", "€ 180,25", "€ 150,25"]]
+    listed = cells(soup.find_all("table")[1])
+    assert listed == [["4", "subtotaal (de som van rij 2 tot en met 3)", "Subtotaal sociaal · Lasten", "€ 150,25"],
+                      ["5", "herhaalde kopregel", "Taakveld · Omschrijving · Soort", "–"]]
+    csv = (tmp_path / "site" / "begroting-2024" / "verantwoording" / "bestand-1-niet-geteld.csv").read_text("utf-8")
+    assert "150.25" in csv
+    edition = (tmp_path / "site" / "begroting-2024" / "index.html").read_text(encoding="utf-8")
+    assert 'href="verantwoording/"' in edition or "verantwoording/" in edition

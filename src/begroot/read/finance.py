@@ -204,7 +204,7 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
     for row in headers_again[ROW].to_list():
         problems.warning("the row repeats the header row; it was not counted", file=rel, row=row,
                          code="repeated-header", hint="remove the repeated header rows from the export")
-    _list(account, headers_again, "repeated-header", money, cents_of, table.header, lambda r: "")
+    _list(account, headers_again, "repeated-header", money, cents_of, [h for h in table.header if h not in money], lambda r: "")
     data = data.filter(~repeated | keep_rows)
 
     # Total and subtotal rows: left out only when proven (see begroot.read.rows).
@@ -216,6 +216,7 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
     _note(account, "no-amount", empty_rows.height)
     data = data.filter(~no_amount)
     account.counted = data.height
+    account.listed.sort(key=lambda u: u.row)
     for column in account.columns:
         column.total = _sum(whole[cents_of[column.header]])
         column.counted = _sum(data[cents_of[column.header]])
@@ -433,13 +434,14 @@ def _note(account: Accounting, reason: str, count: int) -> None:
 
 
 def _list(account: Accounting, rows: pl.DataFrame, reason: str, money: list[str], cents_of: dict[str, str],
-          header: list[str], detail) -> None:
+          header: list[str], detail, closes=None, marker: str | None = None) -> None:
     """Note rows that are not counted, with their amounts, in the account."""
     _note(account, reason, rows.height)
     for record in rows.iter_rows(named=True):
         account.listed.append(Uncounted(
             row=record[ROW], reason=reason, label=row_label(record, header), detail=detail(record[ROW]),
-            amounts={h: record[cents_of[h]] for h in money if record[cents_of[h]] is not None}))
+            amounts={h: record[cents_of[h]] for h in money if record[cents_of[h]] is not None},
+            closes=closes(record[ROW]) if closes else None, marker=marker))
 
 
 def _filter_hint(value: str, present: set[str]) -> str:
@@ -470,7 +472,7 @@ def _drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, mon
     """
     cols = source.columns
     rel = table.file
-    text_columns = [h for h in table.header if h not in money]
+    text_columns = [h for h in table.header if h not in money and h not in source.amounts]
     keep_rows = set(source.keep_rows)
     marked = pl.lit(False)
     if source.total_column:
@@ -488,8 +490,8 @@ def _drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, mon
                          "counted, so its money is not counted twice", file=rel, row=row,
                          column=source.total_column, code="subtotal-row",
                          hint="nothing to do; the row is listed in the verantwoording")
-    _list(account, by_marker, "subtotal", money, cents_of, table.header,
-          lambda r: f"marked as a total in column \"{source.total_column}\"")
+    _list(account, by_marker, "subtotal", money, cents_of, text_columns,
+          lambda r: f"marked as a total in column \"{source.total_column}\"", marker=source.total_column)
     data = data.filter(~pl.col("__marked") | pl.col(ROW).is_in(list(keep_rows)))
     data = data.with_columns(pl.int_range(0, pl.len()).alias("__index"))
     if not data["__candidate"].any():
@@ -518,6 +520,7 @@ def _drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, mon
     proven = prove_subtotals(candidates, prefix)
     rows = data[ROW].to_list()
     subtotal_rows = {rows[i]: span_text(rows, first, i - 1) for i, first in proven.items() if rows[i] not in keep_rows}
+    spans = {rows[i]: (rows[first], rows[i - 1]) if i > first else None for i, first in proven.items()}
     skipped = data.filter(pl.col(ROW).is_in(list(subtotal_rows)))
     for record in skipped.iter_rows(named=True):
         found = total_cell(record, text_columns)
@@ -526,8 +529,8 @@ def _drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, mon
                          "is not counted twice", file=rel, row=record[ROW], column=found[0] if found else None,
                          code="subtotal-row",
                          hint="nothing to do; the row is listed in the verantwoording (keep_rows counts it anyway)")
-    _list(account, skipped, "subtotal", money, cents_of, table.header,
-          lambda r: f"the sum of {subtotal_rows[r]}")
+    _list(account, skipped, "subtotal", money, cents_of, text_columns,
+          lambda r: f"the sum of {subtotal_rows[r]}", closes=spans.get)
     proven_rows = {rows[i] for i in proven}
     for record in data.filter(pl.col("__candidate") & ~pl.col(ROW).is_in(list(proven_rows))).iter_rows(named=True):
         found = total_cell(record, text_columns)

@@ -45,8 +45,10 @@ class Uncounted:
     row: int
     reason: str
     label: str                      # the row's text, as a reader recognises it
-    detail: str = ""                # e.g. "the sum of rows 2–7"
+    detail: str = ""                # e.g. "the sum of rows 2–7" (for the terminal)
     amounts: dict[str, int] = field(default_factory=dict)
+    closes: tuple[int, int] | None = None   # a proven subtotal: the first and last row it is the sum of
+    marker: str | None = None               # a subtotal marked by the export: the column that marks it
 
 
 @dataclass

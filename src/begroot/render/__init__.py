@@ -399,6 +399,9 @@ class Renderer:
             if self.has_figures(edition) or self.config.site.pdf:
                 specs.append(PageSpec(f"{edition.id}/downloads", _digest(base),
                                       functools.partial(self.downloads_page, edition)))
+            if any(source.account is not None for source in edition.sources):
+                specs.append(PageSpec(f"{edition.id}/verantwoording", _digest(base),
+                                      functools.partial(self.account_page, edition)))
             if edition.goals:
                 specs.append(PageSpec(f"{edition.id}/doelen", _digest(base, repr(edition.goals)),
                                       functools.partial(self.goals_page, edition)))
@@ -501,6 +504,7 @@ class Renderer:
             # the programme tables' per-inhabitant columns: euros with cents (none without inhabitants)
             "per_head_cell": self.per_head_cell(inhabitants),
             "has_figures": has_figures, "has_downloads": has_figures or self.config.site.pdf,
+            "has_account": any(s.account is not None for s in edition.sources),
         }, f"{edition.config.display_title} {self.t['at_a_glance']}", edition=edition,
             crumbs=[(self.t["home"], "")],
             charts={c["name"]: c["svg"] for c in share_charts},
@@ -592,6 +596,45 @@ class Renderer:
         return Page(f"{edition.id}/downloads", "downloads.html", {"files": files, "has_figures": has_figures},
                     title.format(edition=edition.config.display_title), edition=edition,
                     crumbs=[(self.t["home"], ""), (edition.config.display_title, edition.id)])
+
+    #: Rows not counted shown on the page per file; all of them are in the page's CSV and workbook.
+    ACCOUNT_ROWS_SHOWN = 500
+
+    def account_page(self, edition: EditionData) -> Page:
+        """Verantwoording van de cijfers: per finance file every row read, counted or not, and why."""
+        t = self.t
+        files, tables = [], {}
+        for n, source in enumerate(s for s in edition.sources if s.account is not None):
+            acc = source.account
+            euros = lambda cents: Decimal(cents).scaleb(-2)  # noqa: E731
+            columns = [{t["account_column"]: c.header, t["account_total"]: euros(c.total),
+                        t["account_counted"]: euros(c.counted), t["account_uncounted"]: euros(c.uncounted)}
+                       for c in acc.columns]
+            def detail(u) -> str:
+                if u.closes:
+                    return t["account_closes"].format(first=u.closes[0], last=u.closes[1])
+                return t["account_marked"].format(column=u.marker) if u.marker else ""
+
+            listed = [{t["account_row"]: u.row, t["account_reason"]: t["account_reason_" + u.reason.replace("-", "_")],
+                       t["account_text"]: u.label, t["account_detail"]: detail(u),
+                       **{c.header: euros(u.amounts[c.header]) if c.header in u.amounts else None
+                          for c in acc.columns}} for u in acc.listed]
+            name = f"bestand-{n + 1}"
+            tables[f"{name}-kolommen"] = columns
+            if listed:
+                tables[f"{name}-niet-geteld"] = listed
+            reasons = [(t["account_reason_" + r.replace("-", "_")], acc.reasons[r])
+                       for r in ("subtotal", "repeated-header", "filtered", "no-amount", "blank") if acc.reasons.get(r)]
+            files.append({
+                "file": source.file, "name": name, "account": acc, "reasons": reasons,
+                "columns": acc.columns, "listed": acc.listed[: self.ACCOUNT_ROWS_SHOWN],
+                "more": max(0, len(acc.listed) - self.ACCOUNT_ROWS_SHOWN),
+                "filtered": [(h, euros(v)) for h, v in acc.filtered_sums.items()],
+                "euros": euros,
+            })
+        title = t["account_title"].format(edition=edition.config.display_title)
+        return Page(f"{edition.id}/verantwoording", "account.html", {"files": files}, title, edition=edition,
+                    crumbs=[(t["home"], ""), (edition.config.display_title, edition.id)], tables=tables)
 
     def _share_chart(self, kind: str, rows: list[dict], period: str) -> dict | None:
         """The bar chart of each programme's share in the lasten or baten (None without programmes)."""
