@@ -312,3 +312,22 @@ def test_csv_safe_unit():
     assert csv_safe("=1+1") == "'=1+1" and csv_safe("\t=1") == "'\t=1" and csv_safe("\r=1") == "'\r=1"
     assert csv_safe("-1234.56") == "-1234.56" and csv_safe("+12") == "+12" and csv_safe("-") == "'-"
     assert csv_safe("Veiligheid = prioriteit") == "Veiligheid = prioriteit"
+
+
+def test_chart_images_never_load_a_file(tmp_path):
+    """resvg reads the file an <image> names (an absolute path too): an SVG that refers to anything
+    outside itself is refused, a fragment reference (the hatch pattern) is fine."""
+    from begroot.errors import BegrootError
+    from begroot.publish.images import svg_to_png
+
+    (tmp_path / "rood.png").write_bytes(png(4, 4, (255, 0, 0)))
+    head = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="4" height="4">'
+    for ref in (f'<image href="{tmp_path}/rood.png" width="4" height="4"/>',
+                f"<image xlink:href='file://{tmp_path}/rood.png' width='4' height='4'/>",
+                '<image href="rood.png" width="4" height="4"/>',
+                f'<rect width="4" height="4" fill="url({tmp_path}/x.svg#p)"/>'):
+        with pytest.raises(BegrootError, match="refers to a file or an address outside itself"):
+            svg_to_png(head + ref + "</svg>")
+    hatch = ('<defs><pattern id="h" width="2" height="2" patternUnits="userSpaceOnUse"><rect width="1" height="2"/>'
+             '</pattern></defs><rect width="4" height="4" fill="url(#h)"/><use href="#h"/>')
+    assert svg_to_png(head + hatch + "</svg>")[:8] == b"\x89PNG\r\n\x1a\n"
