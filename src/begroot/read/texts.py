@@ -202,10 +202,11 @@ def markdown_to_html(source: str) -> str:
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def docx_to_html(path: Path, images: dict[str, bytes] | None = None) -> tuple[str, list[str]]:
+def docx_to_html(path: Path, images: dict[str, bytes] | None = None,
+                 left_out: list[str] | None = None) -> tuple[str, list[str]]:
     """The document as HTML, and mammoth's error messages. Its images (PNG, JPEG, GIF or WebP, by
     their bytes) go into ``images`` by media name, with the alt text Word has for them; others are
-    left out with a message."""
+    left out, each with a message in ``left_out`` (else among the messages returned)."""
     import mammoth
     from mammoth import html as mammoth_html
 
@@ -213,11 +214,17 @@ def docx_to_html(path: Path, images: dict[str, bytes] | None = None) -> tuple[st
 
     check_zip(path, path.name, "a Word document")
     images = images if images is not None else {}
-    left_out: list[str] = []
+    own = left_out is None
+    left_out = [] if left_out is None else left_out
 
     def convert_image(image) -> list:
-        with image.open() as fh:
-            data = fh.read(MAX_IMAGE_BYTES + 1)
+        try:
+            with image.open() as fh:
+                data = fh.read(MAX_IMAGE_BYTES + 1)
+        except Exception:  # noqa: BLE001 - a picture linked to a file outside the document: never read
+            left_out.append("a picture linked to a file outside the document was left out: only pictures in "
+                            "the document are shown")
+            return []
         kind = image_type(data)
         if len(data) > MAX_IMAGE_BYTES or kind is None:
             left_out.append(f"an image ({image.content_type or 'of unknown type'}"
@@ -231,13 +238,30 @@ def docx_to_html(path: Path, images: dict[str, bytes] | None = None) -> tuple[st
             attributes["alt"] = image.alt_text
         return [mammoth_html.element("img", attributes)]
 
+    import inspect
+
+    # pictures linked to files outside the document are never read (the default of newer mammoths)
+    safe = ({"external_file_access": False}
+            if "external_file_access" in inspect.signature(mammoth.convert).parameters else {})
+    if not safe and _links_outside(path):  # an older mammoth would open the linked file
+        raise TableError(path.name, "the document links to a picture outside itself, which is not read",
+                         "insert the picture into the document (not as a link) and save it again")
     with path.open("rb") as fh:
-        result = mammoth.convert_to_html(fh, convert_image=convert_image)
-    messages = [m.message for m in result.messages if m.type == "error"] + left_out
+        result = mammoth.convert_to_html(fh, convert_image=convert_image, **safe)
+    messages = [m.message for m in result.messages if m.type == "error"] + (left_out if own else [])
     html = result.value
     # Word tables have no header cells: the first row of each table becomes th scope=col.
     html = re.sub(r"<table>\s*<tr>(.*?)</tr>", _first_row_to_th, html, flags=re.S)
     return html, messages
+
+
+def _links_outside(path: Path) -> bool:
+    """Whether a Word document has a relationship to a file outside itself (a linked picture)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return any(name.endswith(".rels") and b'TargetMode="External"' in archive.read(name)
+                   and b"/image" in archive.read(name) for name in archive.namelist())
 
 
 def _first_row_to_th(match: re.Match) -> str:
@@ -271,7 +295,9 @@ def read_all_texts(project: Path, edition: Edition, problems: Problems, language
     ``seen``, when given, gets each file's identity by its path (the goals reader uses them)."""
     texts: list[Text] = []
     for order, path in enumerate(text_files(project, edition)):
-        if not inside(project, path):  # a symlink to a file elsewhere: never read, never published
+        # the texts folder is inside the project (checked with the settings) and os.walk does not
+        # follow linked folders: only a file that is a link itself can lead elsewhere
+        if os.path.islink(path) and not inside(project, path):  # never read, never published
             problems.error("this text is a link to a file outside the project; it was not read",
                            file=path.relative_to(project).as_posix(), code="path-outside", hint=PATH_HINT)
             continue
@@ -310,9 +336,10 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
     rel = path.relative_to(project).as_posix()
     meta: dict = {}
     word_images: dict[str, bytes] = {}
+    left_out: list[str] = []
     if path.suffix.lower() == ".docx":
         try:
-            html, messages = docx_to_html(path, word_images)
+            html, messages = docx_to_html(path, word_images, left_out)
         except TableError as exc:
             problems.error(exc.message, file=rel, code="docx-unreadable", hint=exc.hint)
             return None
@@ -322,6 +349,8 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
             return None
         for m in messages:
             problems.warning(f"Word conversion: {m}", file=rel, code="docx-message")
+        for m in left_out:
+            problems.warning(m, file=rel, code="text-image", hint="save the picture in Word as PNG or JPEG")
     else:
         try:
             source = path.read_text(encoding="utf-8-sig")
