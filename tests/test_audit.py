@@ -77,14 +77,15 @@ fonts = ["huisstijl/stadsletter.woff2", "huisstijl/stadsletter-bold.woff2"]
         "huisstijl/stadsletter.woff2": b"wOF2fake", "huisstijl/stadsletter-bold.woff2": b"wOF2fake"})
     build(project, tmp_path / "site")
     site = tmp_path / "site"
-    assert (site / "static" / "logo.svg").is_file() and (site / "static" / "stadsletter-bold.woff2").is_file()
+    theme = site / "static" / "huisstijl"  # the project's own files, apart from the site's
+    assert (theme / "logo.svg").is_file() and (theme / "stadsletter-bold.woff2").is_file()
     html = (site / "begroting-2024" / "index.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
-    assert soup.find("img", class_="logo")["src"] == "../static/logo.svg"
+    assert soup.find("img", class_="logo")["src"] == "../static/huisstijl/logo.svg"
     assert soup.find("link", href="../static/theme.css") is not None
     style = (site / "static" / "theme.css").read_text(encoding="utf-8")
     assert '--begroot-primary: #8b0000' in style
-    assert 'url("stadsletter-bold.woff2") format("woff2"); font-weight: 700' in style
+    assert 'url("huisstijl/stadsletter-bold.woff2") format("woff2"); font-weight: 700' in style
     assert '--font-body: "Stadsletter"' in style
 
 

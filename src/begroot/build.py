@@ -143,6 +143,21 @@ def remove_in_background(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def write_media(budget, site: Path) -> None:
+    """The images the texts show, into the site's media/ folder, named by their content (read,
+    checked and held by the texts reader: nothing here is read from the project again)."""
+    from .read.texts import MEDIA_FOLDER
+
+    folder = site / MEDIA_FOLDER
+    for edition in budget.editions:
+        for text in edition.texts:
+            for name, data in text.images:
+                path = folder / name
+                if not path.is_file() or path.stat().st_size != len(data):
+                    folder.mkdir(exist_ok=True)
+                    path.write_bytes(data)
+
+
 def colophon_html(markdown_text: str | None) -> str:
     if not markdown_text:
         return ""
@@ -194,6 +209,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
 
     try:
         with step("Writing pages"):
+            write_media(loaded.budget, tmp)
             audit: list = []
             pages = render_site(
                 loaded.budget, loaded.figures, tmp, build_time=build_time(),
@@ -207,12 +223,15 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                                         file=page, code="accessibility",
                                         hint="see /over/toegankelijkheid/; a heading level in a text is the writer's to fix")
             theme = loaded.budget.config.theme
+            from .render import THEME_FOLDER
+
             for asset in ([theme.logo] if theme.logo else []) + theme.fonts:
                 src = project / asset
                 if not src.is_file():
                     raise BegrootError(f"theme file {asset} (in begroot.toml) does not exist")
-                (tmp / "static").mkdir(exist_ok=True)
-                shutil.copyfile(src, tmp / "static" / src.name)
+                # in a folder of their own: a theme file never replaces one of the site's own files
+                (tmp / "static" / THEME_FOLDER).mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, tmp / "static" / THEME_FOLDER / src.name)
             (tmp / MARKER).write_text("This folder was written by begroot build.\n", encoding="utf-8")
             os.chmod(tmp, 0o755)
         if incremental and state is not None:

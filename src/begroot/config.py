@@ -71,6 +71,11 @@ class Site(_Strict):
         return v
 
 
+#: What a logo and a font file may be (they are published as they are, in the site's static/huisstijl/).
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+FONT_TYPES = (".woff2", ".woff", ".ttf", ".otf")
+
+
 class Theme(_Strict):
     primary_color: str = Field("#01689b", pattern=r"^#[0-9a-fA-F]{6}$",
                                description="Main colour (links, chart bars), as #rrggbb.")
@@ -79,6 +84,29 @@ class Theme(_Strict):
     fonts: list[str] = Field(default_factory=list,
                              description="Font files (.woff2, .woff, .ttf, .otf) shipped with the site, relative to "
                                          "the project; add '-bold' or '-italic' to a file name for those styles.")
+
+    @field_validator("logo")
+    @classmethod
+    def _logo(cls, v: str | None) -> str | None:
+        if v is not None and not v.lower().endswith(LOGO_TYPES):
+            raise ValueError(f"the logo must be an image file ({', '.join(LOGO_TYPES)})")
+        return v
+
+    @field_validator("fonts")
+    @classmethod
+    def _fonts(cls, v: list[str]) -> list[str]:
+        for name in v:
+            if not name.lower().endswith(FONT_TYPES):
+                raise ValueError(f"'{name}' is not a font file ({', '.join(FONT_TYPES)})")
+        return v
+
+    @model_validator(mode="after")
+    def _distinct_names(self) -> "Theme":
+        names = [Path(p.replace("\\", "/")).name.lower() for p in ([self.logo] if self.logo else []) + self.fonts]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"two theme files have the same name ({', '.join(twice)}); the site keeps them in one folder")
+        return self
 
 
 class Readability(_Strict):

@@ -141,7 +141,9 @@ def read_goal_texts(project: Path, edition: Edition, problems: Problems, cache: 
     from .read.texts import text_files
 
     if files is None:
-        files = {path: file_identity(path) for path in text_files(project, edition)}
+        from .paths import inside
+
+        files = {path: file_identity(path) for path in text_files(project, edition) if inside(project, path)}
     goals = []
     for path, key in files.items():
         if path.suffix.lower() == ".docx":

@@ -92,6 +92,7 @@ class Text:
     html: str               # sanitised HTML
     source: str             # file, relative to the project
     order: int = 0
+    images: tuple = ()      # (media name, bytes) of the images it shows, copied into the site's media/
 
     @functools.cached_property
     def digest(self) -> str:

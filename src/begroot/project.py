@@ -521,6 +521,10 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
     config = load_config(root, problems)
     if config is None:
         return Loaded(None, problems, {})
+    from .paths import check_project_paths
+
+    if not check_project_paths(root, config, problems):
+        return Loaded(None, problems, {})  # nothing is read from outside the project
     cache = cache if cache is not None else LoadCache()  # this load's own: the figures find their core
     editions = []
 

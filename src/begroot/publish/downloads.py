@@ -89,13 +89,36 @@ def cell_text(value) -> str:
     return str(value)
 
 
+#: What a spreadsheet takes for the start of a formula in a CSV cell (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"
+_PLAIN_NUMBER_RE = re.compile(_PLAIN_NUMBER)
+
+
+def csv_safe(text: str) -> str:
+    """A text cell a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``+1+1``, ``@SUM``)
+    with a single quote before it, so that it is shown as text; numbers (``-1234.56``) stay numbers."""
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER_RE.match(text):
+        return "'" + text
+    return text
+
+
+def csv_safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """:func:`csv_safe` for every text column of a frame."""
+    starts = "^[" + re.escape("".join(FORMULA_START)) + "]"
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(starts) & ~pl.col(name).str.contains(_PLAIN_NUMBER))
+        .then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)
+        for name, dtype in frame.schema.items() if dtype == pl.String)
+
+
 def table_csv(rows: list[dict]) -> str:
     if not rows:
         return ""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(list(rows[0]))
-    writer.writerows([cell_text(v) for v in r.values()] for r in rows)
+    writer.writerow([csv_safe(str(name)) for name in rows[0]])
+    writer.writerows([csv_safe(cell_text(v)) for v in r.values()] for r in rows)
     return out.getvalue()
 
 
@@ -287,7 +310,7 @@ def _write_lines(lines: pl.DataFrame, folder: Path) -> list[Path]:
     """Every finance line as CSV and Parquet. Made from the lines by every build, not kept in the
     build cache: Polars writes them in about 0.1 s for 170,000 lines, and a copy in the cache
     would double the bytes a build writes (20 MB per edition of a large city)."""
-    lines.write_csv(folder / "financien.csv", line_terminator="\n")
+    csv_safe_frame(lines).write_csv(folder / "financien.csv", line_terminator="\n")
     # In one chunk and with a set row group size: Polars splits a Parquet file along the frame's
     # chunks, which differ between lines read from the export and lines from the build cache.
     lines.with_columns(pl.col("bedrag").cast(pl.Decimal(20, 2))).rechunk().write_parquet(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -74,9 +75,24 @@ def fonts_digest() -> str:
     return "system" if data is None else hashlib.sha256(b"".join(data)).hexdigest()
 
 
+#: A reference to anything but a part of the same SVG: resvg would load an ``<image>``'s file
+#: (any file it can read, by an absolute path too), and its options cannot forbid that.
+_REFERENCE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*))|url\(\s*["']?([^)"']*)""", re.I)
+
+
+def _external(svg: str) -> bool:
+    return any(not "".join(m.groups(default="")).strip().startswith("#") for m in _REFERENCE.finditer(svg))
+
+
 def svg_to_png(svg: str) -> bytes:
-    """A standalone SVG (with its width and height set) as a PNG image of that size, on white."""
+    """A standalone SVG (with its width and height set) as a PNG image of that size, on white.
+    The SVG (begroot's own chart) may refer to nothing outside itself: an SVG that does is refused."""
     from resvg import render, usvg
 
+    if _external(svg):
+        from ..errors import BegrootError
+
+        raise BegrootError("a chart refers to a file or an address outside itself; it is not made into an image "
+                           "(this would be a bug in begroot: please report it)")
     tree = usvg.Tree.from_str(svg, options())
     return bytes(render(tree, (1.0, 0.0, 0.0, 0.0, 1.0, 0.0), bg_color=(255, 255, 255, 255)))

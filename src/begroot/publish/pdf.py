@@ -1,12 +1,15 @@
 """The whole edition as one PDF (WeasyPrint): cover, table of contents with page numbers, every
 programme with its texts, tables and charts, page numbers, tagged for accessibility (PDF/UA-1),
-fonts embedded. Nothing is fetched from another host: the HTML is self-contained."""
+fonts embedded. Nothing is fetched from another host, and no file: the HTML is self-contained
+but for the texts' images, which WeasyPrint gets from memory (:func:`pdf_fetcher`); it is refused
+every other URL (a local file, a data: URL, a web address), and such refusals are reported."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import os
+import sys
 from pathlib import Path
 
 from ..errors import BegrootError
@@ -37,9 +40,11 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
                            if ctx["chart"] is not None else None, "covered": ctx.get("covered", []),
                            "share_lasten": ctx["share_lasten"], "share_baten": ctx["share_baten"],
                            "execution": ctx["execution"]})
+    from ..read.texts import with_media
     from ..render.format import period_label_text
 
-    return environment().get_template("pdf.html").render(
+    # the texts' images come from memory (see PdfFetcher), not from a folder
+    return with_media(environment().get_template("pdf.html").render(
         lang=renderer.language, t=renderer.t, edition=edition, organisation=budget.config.organisation,
         theme=budget.config.theme, unit_label=renderer.unit_label, money=renderer.money, pct=renderer.pct,
         signed=renderer.signed, change_pct=renderer.change_pct,
@@ -47,7 +52,7 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
         has_figures=renderer.has_figures(edition),
         period=period_label_text(fig.main, renderer.language),
         stamp=pdf_stamp(renderer, edition),
-    )
+    ), MEDIA_SCHEME)
 
 
 def pdf_stamp(renderer, edition) -> str:
@@ -75,11 +80,54 @@ def write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: st
     address = cache.key("pdf", html, edition_id, fonts_digest(), _pango_version())
     data = cache.get("pdf", address)
     if data is None:
-        data = HTML(string=html, base_url=str(target.parent)).write_pdf(
+        refused: list[str] = []
+        media = {name: image for text in budget.edition(edition_id).texts for name, image in text.images}
+        # no base URL: nothing in the document is a file to be found relative to somewhere
+        data = HTML(string=html, url_fetcher=pdf_fetcher(media, refused)).write_pdf(
             pdf_variant="pdf/ua-1", pdf_identifier=edition_id.encode("utf-8"), uncompressed_pdf=False)
-        cache.put("pdf", address, data)
+        if refused:  # reported on every build until it is gone: such a PDF is not kept
+            shown = ", ".join(sorted(set(refused))[:5])
+            sys.stderr.write(f"warning: {target.name}: left out what is not a file of the site: {shown}\n")
+        else:
+            cache.put("pdf", address, data)
     target.write_bytes(data)
     return target
+
+
+#: How the PDF's HTML names the texts' images (``begroot-media:media/<name>``), served by pdf_fetcher.
+MEDIA_SCHEME = "begroot-media:"
+
+_IMAGE_MIME = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
+
+
+def pdf_fetcher(media: dict[str, bytes], refused: list[str]):
+    """A URL fetcher for WeasyPrint that serves the texts' images (``media``: by their media name)
+    and nothing else: any other URL (a file, http(s), data:) is refused and added to ``refused``."""
+    from ..read.texts import MEDIA_FOLDER
+
+    prefix = f"{MEDIA_SCHEME}{MEDIA_FOLDER}/"
+
+    def lookup(url: str) -> tuple[bytes, str]:
+        name = url[len(prefix):] if url.startswith(prefix) else None
+        if name is None or name not in media:
+            refused.append(url if len(url) <= 120 else url[:117] + "...")
+            raise ValueError(f"begroot does not let the PDF load {url[:120]}: it is not a file of the site")
+        return media[name], _IMAGE_MIME.get(name.rsplit(".", 1)[-1], "application/octet-stream")
+
+    try:
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    except ImportError:  # WeasyPrint before 66: a function that returns a dict
+        def fetch(url: str) -> dict:
+            data, mime = lookup(url)
+            return {"string": data, "mime_type": mime, "redirected_url": url}
+        return fetch
+
+    class Fetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            data, mime = lookup(url)
+            return URLFetcherResponse(url, data, {"Content-Type": mime})
+
+    return Fetcher()
 
 
 @functools.cache

@@ -27,6 +27,7 @@ import yaml
 from ..config import Edition
 from ..errors import Problems
 from ..model import SECTION_TITLES, Text, slugify
+from ..paths import HINT as PATH_HINT, inside
 from .tables import TableError, file_identity
 
 ALLOWED_TAGS = {
@@ -48,23 +49,134 @@ FILENAME_RE = re.compile(r"^(?P<code>\d+(?:\.\d+)*[a-z]?)?[-_ ]?(?P<section>[^.]
 FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
 
 
-def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
-    if tag == "img" and attr == "src" and (re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) or value.startswith("//")):
-        return None  # images from another host (or data: URLs) are not loaded
+#: In a text's HTML, the site's folder of the texts' images: each page puts its own relative path
+#: there (see :func:`with_media`), the PDF its own.
+MEDIA_PLACEHOLDER = "__begroot_media__/"
+#: The site's folder of the images the texts show, named by their content.
+MEDIA_FOLDER = "media"
+#: The image types a text may show, by the bytes they start with (never SVG: it can hold script
+#: and load other files).
+IMAGE_MAGIC = {"png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "gif": (b"GIF87a", b"GIF89a")}
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+def image_type(data: bytes) -> str | None:
+    """'png', 'jpg', 'gif' or 'webp' by the image's first bytes; None for anything else."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return next((kind for kind, magics in IMAGE_MAGIC.items() if data.startswith(magics)), None)
+
+
+def media_name(data: bytes, kind: str) -> str:
+    import hashlib
+
+    return f"{hashlib.sha256(data).hexdigest()[:20]}.{kind}"
+
+
+def with_media(html: str, prefix: str) -> str:
+    """Point the texts' images at the site's media folder, as seen from a page (``prefix``: the
+    page's way to the site's root, e.g. ``../../``)."""
+    return html.replace(f'src="{MEDIA_PLACEHOLDER}', f'src="{prefix}{MEDIA_FOLDER}/')
+
+
+class _Images:
+    """The images of one text as it is sanitised: every ``<img src>`` passes here. A relative
+    path to a PNG, JPEG, GIF or WebP file inside the project is read and named by its content;
+    anything else is left out, and an absolute path, a ``file:`` URL or a path leading out of the
+    project is an error."""
+
+    def __init__(self, project: Path | None, folder: Path | None, found: dict[str, bytes] | None = None):
+        self.project, self.folder = project, folder
+        self.found: dict[str, bytes] = dict(found or {})  # media name -> bytes (Word's are known already)
+        self.errors: list[tuple[str, str, str]] = []      # (code, message, hint): path-outside is an error
+
+    def src(self, value: str) -> str | None:
+        from urllib.parse import unquote
+
+        from ..paths import HINT, why_not_relative
+
+        if value.startswith(MEDIA_PLACEHOLDER) and value[len(MEDIA_PLACEHOLDER):] in self.found:
+            return value  # an image of the Word document itself
+        if self.project is None:
+            return None  # no project to take images from (the colophon): left out
+        if value.lower().startswith("file:") or (why_not_relative(value) and not _SCHEME_RE.match(value)
+                                                  and not value.startswith("//")):
+            self.errors.append(("path-outside", f"image '{value}': {why_not_relative(value)}; only images "
+                                                "inside the project are shown", HINT))
+            return None
+        if _SCHEME_RE.match(value) or value.startswith("//"):
+            return None  # images from another host (or data: URLs) are not loaded
+        rel = unquote(value.split("#", 1)[0].split("?", 1)[0])
+        from ..paths import inside
+
+        candidates = [base / rel for base in (self.folder, self.project) if base is not None]
+        path = next((p for p in candidates if p.is_file()), None)
+        if path is None:
+            self.errors.append(("text-image", f"image '{value}' not found (next to the text or in the project "
+                                              "folder); it was left out", "put the image in the project, e.g. plaatjes/, and write "
+                                                         "its path relative to the text or the project"))
+            return None
+        if not inside(self.project, path):
+            self.errors.append(("path-outside", f"image '{value}' points outside the project folder; only "
+                                                "images inside the project are shown", HINT))
+            return None
+        if path.stat().st_size > MAX_IMAGE_BYTES:
+            self.errors.append(("text-image", f"image '{value}' is larger than {MAX_IMAGE_BYTES // 2**20} MB; it was left out",
+                                "make the image smaller, e.g. at most 2000 pixels wide"))
+            return None
+        data = path.read_bytes()
+        kind = image_type(data)
+        if kind is None:
+            self.errors.append(("text-image", f"image '{value}' is not a PNG, JPEG, GIF or WebP image; it was left out",
+                                "save it as PNG or JPEG (SVG is not shown in texts)"))
+            return None
+        name = media_name(data, kind)
+        self.found[name] = data
+        return MEDIA_PLACEHOLDER + name
+
+
+def _filter_attribute(tag: str, attr: str, value: str, images: _Images | None = None) -> str | None:
+    if attr in ("href", "src") and value.strip().lower().startswith(("file:", MEDIA_PLACEHOLDER)) and tag != "img":
+        return None  # file: is let through to the images only, to report it
+    if tag == "img" and attr == "src":
+        if images is None:
+            return None if (_SCHEME_RE.match(value) or value.startswith("//")) else value
+        return images.src(value)
     return value
 
 
-def sanitise(html: str) -> str:
-    """Allowlist sanitising; links keep only http(s)/mailto/tel and relative URLs."""
+def sanitise(html: str, images: _Images | None = None) -> str:
+    """Allowlist sanitising; links keep only http(s)/mailto/tel and relative URLs. With
+    ``images``, each image is taken from the project (see :class:`_Images`); without, images from
+    another host are left out."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
+        url_schemes={"http", "https", "mailto", "tel", "file"},
         link_rel="noopener noreferrer",
-        attribute_filter=_filter_attribute,
+        attribute_filter=lambda tag, attr, value: _filter_attribute(tag, attr, value, images),
         strip_comments=True,
     )
+
+
+_IMG_RE = re.compile(r"<img\b[^>]*>")
+
+
+def _finish_images(html: str) -> tuple[str, int]:
+    """Leave out images that have no source left; count those without alt text."""
+    missing_alt = 0
+
+    def repl(match: re.Match) -> str:
+        nonlocal missing_alt
+        tag = match.group(0)
+        if ' src="' not in tag:
+            return ""
+        if not re.search(r' alt="[^"]*\S[^"]*"', tag):
+            missing_alt += 1
+        return tag
+    return _IMG_RE.sub(repl, html), missing_alt
 
 
 def shift_headings(html: str, top: int = 3) -> str:
@@ -90,19 +202,66 @@ def markdown_to_html(source: str) -> str:
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def docx_to_html(path: Path) -> tuple[str, list[str]]:
+def docx_to_html(path: Path, images: dict[str, bytes] | None = None,
+                 left_out: list[str] | None = None) -> tuple[str, list[str]]:
+    """The document as HTML, and mammoth's error messages. Its images (PNG, JPEG, GIF or WebP, by
+    their bytes) go into ``images`` by media name, with the alt text Word has for them; others are
+    left out, each with a message in ``left_out`` (else among the messages returned)."""
     import mammoth
+    from mammoth import html as mammoth_html
 
     from .tables import check_zip
 
     check_zip(path, path.name, "a Word document")
+    images = images if images is not None else {}
+    own = left_out is None
+    left_out = [] if left_out is None else left_out
+
+    def convert_image(image) -> list:
+        try:
+            with image.open() as fh:
+                data = fh.read(MAX_IMAGE_BYTES + 1)
+        except Exception:  # noqa: BLE001 - a picture linked to a file outside the document: never read
+            left_out.append("a picture linked to a file outside the document was left out: only pictures in "
+                            "the document are shown")
+            return []
+        kind = image_type(data)
+        if len(data) > MAX_IMAGE_BYTES or kind is None:
+            left_out.append(f"an image ({image.content_type or 'of unknown type'}"
+                            f"{', over 10 MB' if len(data) > MAX_IMAGE_BYTES else ''}) was left out: only PNG, "
+                            "JPEG, GIF and WebP images are shown")
+            return []
+        name = media_name(data, kind)
+        images[name] = data
+        attributes = {"src": MEDIA_PLACEHOLDER + name}
+        if image.alt_text:
+            attributes["alt"] = image.alt_text
+        return [mammoth_html.element("img", attributes)]
+
+    import inspect
+
+    # pictures linked to files outside the document are never read (the default of newer mammoths)
+    safe = ({"external_file_access": False}
+            if "external_file_access" in inspect.signature(mammoth.convert).parameters else {})
+    if not safe and _links_outside(path):  # an older mammoth would open the linked file
+        raise TableError(path.name, "the document links to a picture outside itself, which is not read",
+                         "insert the picture into the document (not as a link) and save it again")
     with path.open("rb") as fh:
-        result = mammoth.convert_to_html(fh)
-    messages = [m.message for m in result.messages if m.type == "error"]
+        result = mammoth.convert_to_html(fh, convert_image=convert_image, **safe)
+    messages = [m.message for m in result.messages if m.type == "error"] + (left_out if own else [])
     html = result.value
     # Word tables have no header cells: the first row of each table becomes th scope=col.
     html = re.sub(r"<table>\s*<tr>(.*?)</tr>", _first_row_to_th, html, flags=re.S)
     return html, messages
+
+
+def _links_outside(path: Path) -> bool:
+    """Whether a Word document has a relationship to a file outside itself (a linked picture)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return any(name.endswith(".rels") and b'TargetMode="External"' in archive.read(name)
+                   and b"/image" in archive.read(name) for name in archive.namelist())
 
 
 def _first_row_to_th(match: re.Match) -> str:
@@ -136,6 +295,12 @@ def read_all_texts(project: Path, edition: Edition, problems: Problems, language
     ``seen``, when given, gets each file's identity by its path (the goals reader uses them)."""
     texts: list[Text] = []
     for order, path in enumerate(text_files(project, edition)):
+        # the texts folder is inside the project (checked with the settings) and os.walk does not
+        # follow linked folders: only a file that is a link itself can lead elsewhere
+        if os.path.islink(path) and not inside(project, path):  # never read, never published
+            problems.error("this text is a link to a file outside the project; it was not read",
+                           file=path.relative_to(project).as_posix(), code="path-outside", hint=PATH_HINT)
+            continue
         identity = file_identity(path)
         if seen is not None:
             seen[path] = identity
@@ -170,9 +335,11 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
     titles = SECTION_TITLES[language]
     rel = path.relative_to(project).as_posix()
     meta: dict = {}
+    word_images: dict[str, bytes] = {}
+    left_out: list[str] = []
     if path.suffix.lower() == ".docx":
         try:
-            html, messages = docx_to_html(path)
+            html, messages = docx_to_html(path, word_images, left_out)
         except TableError as exc:
             problems.error(exc.message, file=rel, code="docx-unreadable", hint=exc.hint)
             return None
@@ -182,6 +349,8 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
             return None
         for m in messages:
             problems.warning(f"Word conversion: {m}", file=rel, code="docx-message")
+        for m in left_out:
+            problems.warning(m, file=rel, code="text-image", hint="save the picture in Word as PNG or JPEG")
     else:
         try:
             source = path.read_text(encoding="utf-8-sig")
@@ -221,5 +390,16 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
         section, section.replace("-", " ").capitalize())
 
     order_value = meta.get("volgorde", meta.get("order", order))
-    return Text(programme=code, section=section, title=title, html=sanitise(shift_headings(html)), source=rel,
-                order=order_value if isinstance(order_value, int) else order)
+    images = _Images(project, path.parent, word_images)
+    html, missing_alt = _finish_images(sanitise(shift_headings(html), images))
+    for code_, message, hint in images.errors:  # outside the project: an error; else left out
+        (problems.error if code_ == "path-outside" else problems.warning)(message, file=rel, code=code_, hint=hint)
+    if missing_alt:
+        problems.warning(f"{missing_alt} image{'s' if missing_alt > 1 else ''} without alt text: a reader who "
+                         "cannot see an image does not learn what it shows", file=rel, code="image-alt",
+                         hint="describe the image: ![what it shows](plaatjes/x.png) in Markdown, or "
+                              "'Alternatieve tekst' of the picture in Word")
+    used = {name: data for name, data in images.found.items() if MEDIA_PLACEHOLDER + name in html}
+    return Text(programme=code, section=section, title=title, html=html, source=rel,
+                order=order_value if isinstance(order_value, int) else order,
+                images=tuple(sorted(used.items())))

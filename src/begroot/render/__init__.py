@@ -32,6 +32,9 @@ from .state import RenderState
 from . import format as fmt
 from .strings import strings
 
+#: The folder in static/ of the project's own theme files (logo, fonts): they never replace the site's own.
+THEME_FOLDER = "huisstijl"
+
 
 @functools.cache
 def environment() -> Environment:
@@ -361,7 +364,7 @@ class Renderer:
         for name in self.config.theme.fonts:
             path = Path(name)
             stem = path.stem.lower()
-            faces.append({"file": path.name, "format": kinds.get(path.suffix.lower(), "woff2"),
+            faces.append({"file": f"{THEME_FOLDER}/{path.name}", "format": kinds.get(path.suffix.lower(), "woff2"),
                           "weight": 700 if "bold" in stem else 400, "style": "italic" if "italic" in stem else "normal"})
         return faces
 
@@ -1098,20 +1101,22 @@ class Renderer:
     def render(self, page: Page, placeholders: bool = False) -> str:
         """The page's HTML; with ``placeholders``, the build's time is left as placeholders that
         :meth:`fill` replaces (the page cache keeps pages without the time they were built)."""
+        from ..read.texts import with_media
+
         root = "../" * page.depth
         template = environment().get_template(page.template)
-        return template.render(
+        return with_media(template.render(
             page=page, root=root, t=self.t, lang=self.language, site_title=self.site_title(),
             organisation=self.config.organisation, all_editions=self.editions_sorted(), theme=self.config.theme,
             unit_label=self.unit_label, money=self.money, pct=self.pct,
             stamp=self.stamp(page, BUILT if placeholders else None),
             build_iso=BUILT_ISO if placeholders else fmt.iso(self.build_time),
             url=lambda path: root + (path + "/" if path else ""),
-            logo=Path(self.config.theme.logo).name if self.config.theme.logo else None,
+            logo=f"{THEME_FOLDER}/{Path(self.config.theme.logo).name}" if self.config.theme.logo else None,
             number=self.number, fmt_stamp=fmt.stamp, build_time=self.build_time, font_faces=self.font_faces(),
             signed=self.signed, change_pct=self.change_pct, euro_cents=self.euro_cents,
             **self.navigation(page), **page.context,
-        )
+        ), root)  # the texts' images, in the site's media/
 
     def statement_page(self, result: AuditResult) -> Page:
         settings = self.config.accessibility

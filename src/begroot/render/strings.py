@@ -202,7 +202,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "downloads_title": "Open data: {edition}",
         "downloads_link": "Alle cijfers downloaden (open data)",
         "downloads_intro": "Alle financiële regels en de totalen van deze editie, om zelf te gebruiken. Bedragen in euro's, "
-                           "met een punt als decimaalteken.",
+                           "met een punt als decimaalteken. In de CSV-bestanden staat voor tekst die met =, +, -, @ of "
+                           "een tab begint een apostrof ('), zodat een spreadsheet de tekst niet als formule uitvoert; "
+                           "bedragen blijven getallen.",
         "download": "Download",
         "format": "Formaat",
         "contents": "Inhoud",
@@ -457,7 +459,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "downloads_title": "Open data: {edition}",
         "downloads_link": "Download all figures (open data)",
         "downloads_intro": "Every finance line and the totals of this edition, to use yourself. Amounts in euros, with a "
-                           "decimal point.",
+                           "decimal point. In the CSV files, text that starts with =, +, -, @ or a tab has an apostrophe "
+                           "(') before it, so that a spreadsheet does not run it as a formula; amounts stay numbers.",
         "download": "Download",
         "format": "Format",
         "contents": "Contents",
