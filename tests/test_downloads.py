@@ -132,6 +132,8 @@ def shown_as(key: str, text: str, language: str, unit: int) -> str | None:
     (…_pct), shares (aandeel_…), indicator values, and euros per inhabitant (…per_inwoner…)."""
     from begroot.render import format as fmt
 
+    if key.startswith("euro_"):  # exact euros with cents (the verantwoording)
+        return fmt.euro_cents(Decimal(text) if text != "" else None, language)
     numeric = "per_inwoner" in key or key.endswith("_pct") or key.startswith(("verschil", "aandeel_")) \
         or key in ("lasten", "baten", "saldo", "kosten", "streefwaarde", "realisatie") \
         or key.startswith(("lasten_", "baten_", "bedrag_"))
@@ -196,7 +198,7 @@ def test_every_table_on_every_page_downloads_as_shown(demo):
                 expected = [[v for k, t in r.items() if (v := shown_as(k, t, language, unit)) is not None]
                             for r in rows]
                 for tr, r in zip(body, rows):  # and each row is the row of the same thing
-                    label = next(r[k] for k in ("naam", "doel", "jaar") if k in r)
+                    label = next(str(r[k]) for k in ("naam", "doel", "jaar", "rij") if k in r)
                     assert label in tr.find("th").get_text(" ", strip=True), (where, label)
             assert shown == expected, where
             checked += 1
@@ -207,7 +209,7 @@ def test_every_table_on_every_page_downloads_as_shown(demo):
     # every kind of table is among them
     names = {p.stem.split("-")[0] for folder in figure_pages(site) for p in folder.glob("*.csv")}
     assert names == {"programmas", "overzichten", "cijfers", "deelprogrammas", "taakvelden", "doelen", "indicator",
-                     "per", "begroting", "uitvoering", "totalen", "indeling"}
+                     "per", "begroting", "uitvoering", "totalen", "indeling", "bestand"}
 
 
 def test_every_chart_links_its_svg_and_png(demo):

@@ -610,17 +610,19 @@ class Renderer:
         for n, source in enumerate(s for s in edition.sources if s.account is not None):
             acc = source.account
             euros = lambda cents: Decimal(cents).scaleb(-2)  # noqa: E731
-            columns = [{t["account_column"]: c.header, t["account_total"]: euros(c.total),
-                        t["account_counted"]: euros(c.counted), t["account_uncounted"]: euros(c.uncounted)}
-                       for c in acc.columns]
+            # download columns: amounts in euros with cents as the page shows them (euro_...)
+            slug = lambda h: "euro_" + re.sub(r"[^a-z0-9]+", "_", h.lower()).strip("_")  # noqa: E731
+            columns = [{"naam": c.header, "euro_totaal": euros(c.total), "euro_geteld": euros(c.counted),
+                        "euro_niet_geteld": euros(c.uncounted)} for c in acc.columns]
+
             def detail(u) -> str:
                 if u.closes:
                     return t["account_closes"].format(first=u.closes[0], last=u.closes[1])
                 return t["account_marked"].format(column=u.marker) if u.marker else ""
 
-            listed = [{t["account_row"]: u.row, t["account_reason"]: t["account_reason_" + u.reason.replace("-", "_")],
-                       t["account_text"]: u.label, t["account_detail"]: detail(u),
-                       **{c.header: euros(u.amounts[c.header]) if c.header in u.amounts else None
+            listed = [{"rij": u.row, "reden": t["account_reason_" + u.reason.replace("-", "_")],
+                       "toelichting": detail(u), "tekst": u.label,
+                       **{slug(c.header): euros(u.amounts[c.header]) if c.header in u.amounts else None
                           for c in acc.columns}} for u in acc.listed]
             name = f"bestand-{n + 1}"
             tables[f"{name}-kolommen"] = columns
