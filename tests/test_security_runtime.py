@@ -358,3 +358,142 @@ def test_an_exchange_the_file_system_refuses_falls_back(tmp_path, monkeypatch, r
     begroot.build.swap_in(_site(tmp_path / ".site.tmp-1", "new"), out)
     assert (out / "index.html").read_text(encoding="utf-8") == "new"
     assert [text for _, text in removed] == ["old"]
+
+
+# --- control characters, theme values, the PDF's running header --------------------------------
+
+HOSTILE = "\x1b[31mrood\x07"
+CONTROL_BYTES = [b"\x1b", b"\x07", b"\x9b", b"\x0d"]
+
+HOSTILE_FINANCE = GOOD_FINANCE + f'"Totaal {HOSTILE}\r";Lasten;1\n'
+
+
+def test_check_prints_no_control_characters(tmp_path):
+    import subprocess
+
+    project = write_project(tmp_path / "p", finance=HOSTILE_FINANCE,
+                            programmes="code;naam;hoofdprogramma;taakvelden;soort\n"
+                                       f"1;Veiligheid {HOSTILE};;1.*;programma\n2;Sociaal;;4.* 6.*;programma\n"
+                                       "OH;Overhead;;0.* 0.4;overzicht\n")
+    result = subprocess.run([sys.executable, "-m", "begroot", "check", str(project)], capture_output=True,
+                            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "300"})
+    output = result.stdout + result.stderr
+    assert b"looks like a total" in output  # the warning that quotes the cell
+    assert b"Traceback" not in output
+    for byte in CONTROL_BYTES:
+        assert byte not in output.replace(b"\r\n", b"\n"), byte
+    assert b"\\x1b[31mrood\\x07\\x0d" in output  # written out: the writer sees what the cell holds
+
+
+def test_pages_and_the_colophon_carry_no_control_characters(tmp_path):
+    from begroot.build import build
+
+    project = write_project(tmp_path / "p", finance=HOSTILE_FINANCE,
+                            programmes="code;naam;hoofdprogramma;taakvelden;soort\n"
+                                       f"1;Veiligheid {HOSTILE};;1.*;programma\n2;Sociaal;;4.* 6.*;programma\n"
+                                       "OH;Overhead;;0.* 0.4;overzicht\n")
+    site = tmp_path / "site"
+    result = build(project, site)
+    assert any(w.code == "subtotal-row" for w in result.problems.warnings)
+    colophon = (site / "over" / "index.html").read_text(encoding="utf-8")
+    assert "looks like a total" in colophon and "\\x1b[31mrood\\x07" in colophon
+    pages = list(site.rglob("*.html"))
+    assert any("Veiligheid [31mrood" in p.read_text(encoding="utf-8") for p in pages)  # the title, cleaned
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for ch in ("\x1b", "\x07", "\x9b"):
+            assert ch not in text, (page, ch)
+
+
+def test_problem_lines_and_terminal_tables_write_controls_out():
+    import io
+
+    from rich.console import Console
+
+    from begroot.errors import Problem, Severity, grouped_lines
+    from begroot.render.terminal import Table, _Printable
+
+    problem = Problem(Severity.WARNING, "a\x1b]0;title\x07.csv", 2, "Naam\r", "bad \x9b2J cell\nerror: forged")
+    line = problem.format()
+    assert "\x1b" not in line and "\x07" not in line and "\r" not in line and "\n" not in line and "\x9b" not in line
+    assert "\\x1b]0;title\\x07" in line and "\\x0a" in line
+    many = [Problem(Severity.ERROR, "f\x1b.csv", row, "c\x07", "x") for row in range(2, 10)]
+    assert all("\x1b" not in x and "\x07" not in x for x in grouped_lines(many))
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=False, width=200)
+    table = Table()
+    table.add_column("kop \x1b[1m")
+    table.add_row("[link=https://evil.example]klik[/link] \x1b[31m\x07")
+    _Printable(console).print(table)
+    _Printable(console).print("[bold]titel[/bold] \x1b[2J")
+    out = buffer.getvalue()
+    assert "\x1b" not in out and "\x07" not in out
+    assert "[link=https://evil.example]klik[/link]" in out and "[bold]titel[/bold]" in out  # not markup
+
+
+@pytest.mark.parametrize("setting", ['font_family = "Sans\\n} @font-face { src: url(https://evil.example/f) } x {"',
+                                     'font_family = "Sans; background: url(https://evil.example/)"',
+                                     'font_family = "Sans{"',
+                                     'primary_color = "#123"; \\n"',
+                                     'primary_color = "red; background: url(https://evil.example/)"',
+                                     'primary_color = "#12345"',
+                                     'primary_color = "url(x)"'])
+def test_theme_values_that_are_not_colours_or_font_names_are_refused(tmp_path, setting):
+    from begroot.project import load_project
+
+    from .conftest import BASE_TOML, LONG_SOURCE
+
+    setting = setting.replace('"#123"; \\n"', '"#123\\n"')
+    project = write_project(tmp_path / "p", toml=BASE_TOML + LONG_SOURCE + "\n[theme]\n" + setting + "\n",
+                            finance=GOOD_FINANCE)
+    loaded = load_project(project)
+    assert loaded.budget is None
+    assert [p.code for p in loaded.problems.errors] == ["config-invalid"]
+    assert "theme" in loaded.problems.errors[0].format()
+
+
+def test_theme_values_that_are_colours_and_font_lists_are_written_safely(tmp_path):
+    from begroot.build import build
+
+    from .conftest import BASE_TOML, LONG_SOURCE
+
+    theme = """\n[theme]\nprimary_color = "navy"\nfont_family = "'Rijksoverheid Sans', \\"Noto Sans\\", Arial-2"\n"""
+    project = write_project(tmp_path / "p", toml=BASE_TOML + LONG_SOURCE + theme, finance=GOOD_FINANCE)
+    build(project, tmp_path / "site")
+    css = (tmp_path / "site" / "static" / "theme.css").read_text(encoding="utf-8")
+    assert '--begroot-primary: navy;' in css
+    assert '--font-body: "Rijksoverheid Sans", "Noto Sans", "Arial-2", system-ui, sans-serif;' in css
+    assert "&#" not in css
+    for colour in ("#abc", "#01689B", "Teal"):
+        from begroot.config import Theme
+
+        assert Theme(primary_color=colour).primary_color == colour
+
+
+def test_the_pdf_header_escapes_the_name_once(tmp_path):
+    from begroot.build import build_time
+    from begroot.project import load_project
+    from begroot.publish.pdf import edition_pdf_html
+
+    from .conftest import BASE_TOML, LONG_SOURCE
+
+    toml = BASE_TOML.replace('name = "Gemeente Voorbeeld"', 'name = "\'s-Hertogenbosch & Co \\"</style>"')
+    project = write_project(tmp_path / "p", toml=toml + LONG_SOURCE, finance=GOOD_FINANCE)
+    loaded = load_project(project)
+    assert loaded.budget is not None, loaded.problems.items
+    html = edition_pdf_html(loaded.budget, loaded.figures, "begroting-2024", build_time())
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    header = next(line for line in style.splitlines() if "@top-right" in line)
+    assert "&#39;" not in header and "&amp;" not in header and "&#34;" not in header and "</" not in header
+    assert r'content: "\27 s-Hertogenbosch \26  Co \22 \3c /style\3e  · ' in header
+    if shutil.which("pdftotext"):
+        import subprocess
+
+        import weasyprint
+
+        pdf = tmp_path / "e.pdf"
+        weasyprint.HTML(string=html).write_pdf(pdf)
+        text = subprocess.run(["pdftotext", "-l", "3", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "'s-Hertogenbosch & Co \"</style> ·" in text.replace("\u2019", "'")
+        assert "&#39;" not in text and "&amp;" not in text
