@@ -91,9 +91,13 @@ def _key_of(root: Path) -> bytes | None:
             _keys[name] = _open_key(root)
         except _Unsafe as exc:
             _keys[name] = None
-            # code cache-unsafe (docs/messages.md); not a Problem of the project: it is this machine's
-            sys.stderr.write(f"warning: {root}: {exc}; building without the cache — hint: remove the folder (it is "
-                             "made again, private to you) or set BEGROOT_CACHE_DIR to a folder of your own\n")
+            from .errors import Problem, Severity
+
+            # printed, not collected: it is this machine's, not the project's (and not for the colophon)
+            warning = Problem(Severity.WARNING, str(root), None, None, f"{exc}; building without the cache",
+                              "remove the folder (it is made again, private to you) or set BEGROOT_CACHE_DIR to a "
+                              "folder of your own", code="cache-unsafe")
+            sys.stderr.write(warning.format() + "\n")
     return _keys[name]
 
 
