@@ -4,7 +4,6 @@ elsewhere, the moment a site is swapped in, and control characters in what is pr
 from __future__ import annotations
 
 import hashlib
-import http.client
 import os
 import pickle
 import shutil
