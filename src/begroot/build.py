@@ -1,15 +1,19 @@
 """``begroot build``: check a project, render the site aside, then swap it in.
 
 A failed build never leaves a half-written site: pages are written into a temporary folder
-beside OUT, and only when everything succeeded is OUT replaced by it (two renames).
+beside OUT, and only when everything succeeded is OUT replaced by it: on Linux in one step
+(``renameat2`` with ``RENAME_EXCHANGE``), so that OUT is never missing, not even for the
+microseconds between two renames; elsewhere with two renames.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 from contextlib import nullcontext
@@ -110,9 +114,58 @@ def remove_leftovers(out: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+@functools.cache
+def _renameat2():
+    """libc's renameat2 (Linux, glibc 2.28 or later), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (each name always names one of the two folders).
+    False when the system cannot (not Linux, an old C library or kernel, a file system without
+    RENAME_EXCHANGE): the caller then renames twice."""
+    import ctypes
+    import errno
+
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EPERM):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
 def swap_in(tmp: Path, out: Path) -> None:
-    """Replace OUT by the finished TMP folder with renames on the same file system."""
+    """Replace OUT by the finished TMP folder with renames on the same file system: an exchange
+    where the system has one (OUT always exists), else two renames."""
     old = None
+    if out.is_dir() and not out.is_symlink() and exchange(tmp, out):
+        previous = out.with_name(f".{out.name}.old-{os.getpid()}")  # named as a replaced site is
+        try:
+            if previous.exists():
+                shutil.rmtree(previous)
+            tmp.rename(previous)
+        except OSError:
+            previous = tmp
+        remove_in_background(previous)
+        return
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         if old.exists():

@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .errors import BegrootError, Problems, ProjectInvalid, Severity, grouped_lines
+from .errors import BegrootError, Problems, ProjectInvalid, Severity, grouped_lines, printable
 
 app = typer.Typer(
     help="begroot: turn a municipality's budget export and texts into an accessible website.",
@@ -30,8 +30,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+
+
+class _Console(Console):
+    """A console that prints text with its control characters written out (a cell's ESC [31m, a
+    bell, a carriage return would otherwise act on the terminal; see errors.printable)."""
+
+    def print(self, *objects, **kwargs) -> None:  # noqa: A003 - Rich's name
+        super().print(*(printable(o, newlines=True) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
+out = _Console(highlight=False, soft_wrap=True)
 
 
 class State:

@@ -7,6 +7,7 @@ documents the same fields and a test keeps the two in step.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -74,16 +75,44 @@ class Site(_Strict):
 #: What a logo and a font file may be (they are published as they are, in the site's static/huisstijl/).
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 FONT_TYPES = (".woff2", ".woff", ".ttf", ".otf")
+#: The colour names theme.primary_color may use besides #rgb and #rrggbb (CSS's basic colours).
+COLOUR_NAMES = frozenset({"black", "silver", "gray", "grey", "white", "maroon", "red", "purple", "fuchsia", "green",
+                          "lime", "olive", "yellow", "navy", "blue", "teal", "aqua", "orange", "darkblue",
+                          "darkgreen", "darkred", "rebeccapurple"})
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}")
+_FONT_NAME = re.compile(r"[^\W_]+(?:[ -]+[^\W_]+)*")  # letters and digits, words apart by spaces or hyphens
 
 
 class Theme(_Strict):
-    primary_color: str = Field("#01689b", pattern=r"^#[0-9a-fA-F]{6}$",
-                               description="Main colour (links, chart bars), as #rrggbb.")
+    primary_color: str = Field("#01689b", description="Main colour (links, chart bars), as #rrggbb, #rgb or a "
+                                                      "basic CSS colour name (navy, teal, …).")
     logo: str | None = Field(None, description="Logo file (SVG or PNG), relative to the project.")
-    font_family: str | None = Field(None, description="Name of the house font, e.g. 'Rijksoverheid Sans'.")
+    font_family: str | None = Field(None, description="Name of the house font, e.g. 'Rijksoverheid Sans', or "
+                                                      "a comma-separated list of names, the first preferred.")
     fonts: list[str] = Field(default_factory=list,
                              description="Font files (.woff2, .woff, .ttf, .otf) shipped with the site, relative to "
                                          "the project; add '-bold' or '-italic' to a file name for those styles.")
+
+    @field_validator("primary_color")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        """A colour goes into style sheets and charts as it is: only a colour may."""
+        if _COLOUR.fullmatch(value) or value.lower() in COLOUR_NAMES:
+            return value
+        raise ValueError(f"{value!r} is not a colour; write #rrggbb (e.g. #01689b), #rgb or a basic colour "
+                         "name such as navy")
+
+    @field_validator("font_family")
+    @classmethod
+    def _font_family(cls, value: str | None) -> str | None:
+        if value is not None:
+            _font_names(value)
+        return value
+
+    @property
+    def font_names(self) -> list[str]:
+        """The font family's names, without their quotes, the preferred first."""
+        return _font_names(self.font_family) if self.font_family else []
 
     @field_validator("logo")
     @classmethod
@@ -107,6 +136,21 @@ class Theme(_Strict):
         if twice:
             raise ValueError(f"two theme files have the same name ({', '.join(twice)}); the site keeps them in one folder")
         return self
+
+
+def _font_names(value: str) -> list[str]:
+    """The names of a font_family setting ("'Rijks Sans', Arial"); ValueError for anything else
+    (a newline, a brace, a semicolon would be CSS of its own in the site's style sheet)."""
+    names = []
+    for part in value.split(","):
+        name = part.strip()
+        if len(name) >= 2 and name[0] == name[-1] and name[0] in "'\"":
+            name = name[1:-1].strip()
+        if not _FONT_NAME.fullmatch(name):
+            raise ValueError(f"{value!r} is not a list of font names; write names of letters, digits, spaces and "
+                             "hyphens, apart by commas, e.g. 'Rijksoverheid Sans', Arial")
+        names.append(name)
+    return names
 
 
 class Readability(_Strict):

@@ -7,9 +7,23 @@ turns them into output and exit codes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import groupby
+
+#: C0 and C1 control characters (and DEL): a terminal obeys them (colours, a moved cursor, a
+#: rewritten line), a page cannot show them. Tab and newline are kept where a text may have them.
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL_NOT_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, *, newlines: bool = False) -> str:
+    """``text`` with its control characters written out (ESC as ``\\x1b``): safe to print on a
+    terminal and to show on a page, and still telling the writer what the cell holds. A tab is
+    kept, a newline only with ``newlines``."""
+    pattern = _CONTROL_NOT_NEWLINE if newlines else CONTROL
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class Severity(str, Enum):
@@ -45,7 +59,7 @@ class Problem:
         text = f"{self.severity.value}: {where + ': ' if where else ''}{self.message}"
         if self.hint:
             text += f" — hint: {self.hint}"
-        return text
+        return printable(text)  # one line, whatever a cell or a file name holds
 
 
 @dataclass
@@ -110,8 +124,8 @@ def grouped_lines(problems: list[Problem], limit: int = 3) -> list[str]:
         span = f" (rows {min(rows)}–{max(rows)})" if rows else ""
         first = rest[0]
         where = ", ".join(x for x in (first.file, f'column "{first.column}"' if first.column else None) if x)
-        lines.append(f"{first.severity.value}: … and {len(rest)} more of the same problem"
-                     f"{' in ' + where if where else ''}{span}")
+        lines.append(printable(f"{first.severity.value}: … and {len(rest)} more of the same problem"
+                               f"{' in ' + where if where else ''}{span}"))
     return lines
 
 

@@ -1,13 +1,17 @@
 """``begroot serve``: build, serve on localhost, rebuild on change and reload the open page.
 
-Only the built site is served (the standard library's handler refuses paths outside it). HTML
-responses get a small script that listens on ``/__begroot/events`` (server-sent events) and
+Only the built site is served (the standard library's handler refuses paths outside it). A
+request whose path is malformed (a NUL or other control character, bad percent-encoding, a ``..``
+segment) gets 400; one whose ``Host`` is not this machine's (DNS rebinding: a page elsewhere that
+points its own name at 127.0.0.1) gets 421; a connection that sends nothing is closed after
+:data:`IDLE_TIMEOUT` seconds. HTML responses get a small script that listens on ``/__begroot/events`` (server-sent events) and
 reloads the page after a successful rebuild; the files on disk never contain it.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +33,51 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+
+#: Seconds a connection may wait for its request (or a read of it) before it is closed.
+IDLE_TIMEOUT = 30
+
+#: The Host names a request may give (with any port), besides the --host served on.
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")  # in the request line, a space too (sent as %20)
+_DECODED_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def path_problem(target: str) -> str | None:
+    """Why a request's target is not a path begroot serves, or None when it is well-formed."""
+    from urllib.parse import unquote
+
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/") or path.startswith("//"):
+        return "the path must start with a single /"
+    if _BAD_ESCAPE.search(path) or _CONTROL.search(path):
+        return "the path has bad percent-encoding or a control character"
+    try:
+        decoded = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return "the path is not UTF-8"
+    if _DECODED_CONTROL.search(decoded):
+        return "the path has a control character"
+    if any(part in ("..", ".") for part in re.split(r"[/\\]", decoded)):
+        return "the path has a . or .. segment"
+    return None
+
+
+def host_name(header: str) -> str:
+    """The name of a Host header without its port, lower case ("[::1]:8000" -> "[::1]")."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        end = value.find("]")
+        return value[:end + 1] if end > 0 else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The Host names answered when serving on ``host``: the local names and ``host`` itself."""
+    return LOCAL_HOSTS | {host_name(f"[{host}]" if ":" in host else host)}  # an IPv6 address is written [..]
 
 
 class Reloader:
@@ -57,6 +106,22 @@ class Reloader:
 
 class Handler(SimpleHTTPRequestHandler):
     reloader: Reloader
+    hosts: frozenset[str] = LOCAL_HOSTS  # the Host names answered (see make_server)
+    timeout = IDLE_TIMEOUT  # the socket's: an idle or slow client does not hold a thread forever
+
+    def parse_request(self) -> bool:
+        """The stdlib's parsing, plus: a well-formed path and a Host of this machine's."""
+        if not super().parse_request():
+            return False
+        problem = path_problem(self.path)
+        if problem is not None:
+            self.send_error(HTTPStatus.BAD_REQUEST, problem)
+            return False
+        if host_name(self.headers.get("Host", "")) not in self.hosts:
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "this server only answers to its local name",
+                            "begroot serve answers requests for localhost, 127.0.0.1, [::1] and its --host")
+            return False
+        return True
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
         pass  # keep the terminal for build messages
@@ -72,7 +137,7 @@ class Handler(SimpleHTTPRequestHandler):
         root = Path(self.directory).resolve()
         try:
             resolved = translated.resolve()
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL (refused before, by parse_request)
             return str(root / "__missing__")
         if resolved != root and root not in resolved.parents:
             return str(root / "__outside__")  # answered with 404
@@ -130,8 +195,10 @@ class Handler(SimpleHTTPRequestHandler):
             pass
 
 
-def make_server(site: Path, host: str, port: int, reloader: Reloader) -> ThreadingHTTPServer:
-    handler = type("BoundHandler", (Handler,), {"reloader": reloader})
+def make_server(site: Path, host: str, port: int, reloader: Reloader,
+                timeout: float = IDLE_TIMEOUT) -> ThreadingHTTPServer:
+    handler = type("BoundHandler", (Handler,), {"reloader": reloader, "hosts": allowed_hosts(host),
+                                                "timeout": timeout})
     factory = functools.partial(handler, directory=str(site))
     server = ThreadingHTTPServer((host, port), factory)
     server.daemon_threads = True

@@ -45,8 +45,41 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_without_controls,
     )
+    env.filters["css_string"] = css_string
     return env
+
+
+_PAGE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _without_controls(value):
+    """Every value a template writes, without control characters (tab and line ends are kept):
+    HTML cannot show them, and an ESC or a bell from a cell has no business on a page."""
+    if isinstance(value, str) and _PAGE_CONTROLS.search(value):
+        from markupsafe import Markup
+
+        cleaned = _PAGE_CONTROLS.sub("", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned  # removing one makes no tag
+    return value
+
+
+def css_string(value) -> "Markup":
+    """``value`` as a quoted CSS string, for a style sheet (or a <style> element, where HTML
+    escapes are not read: "&amp;" would be printed as it is). Quotes, backslashes, angle brackets,
+    ampersands and control characters are CSS escapes, so the value cannot end the string, the
+    rule or the element."""
+    from markupsafe import Markup
+
+    out = []
+    for ch in str(value):
+        code = ord(ch)
+        if ch in "\"'\\<>&" or code < 0x20 or 0x7f <= code <= 0x9f:
+            out.append(f"\\{code:x} ")
+        else:
+            out.append(ch)
+    return Markup('"' + "".join(out) + '"')
 
 
 @dataclass

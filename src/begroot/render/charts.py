@@ -14,7 +14,16 @@ from dataclasses import dataclass
 import textwrap
 from decimal import Decimal
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+from markupsafe import escape as _escape
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def escape(value) -> Markup:
+    """Text for the SVG, escaped, without the characters XML does not allow (an ESC in a cell
+    would make the chart unreadable for the PNG renderer, and for a browser)."""
+    return _escape(_NOT_XML.sub("", str(value)))
 
 WIDTH = 400          # viewBox width: scaled to the container, close to 1:1 on a phone
 ROW = 40             # height of one labelled bar in a bar list

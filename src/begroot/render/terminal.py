@@ -10,14 +10,27 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Table as RichTable
+from rich.text import Text
 
 from ..compare import Comparison, text_blocks
+from ..errors import printable
 from ..figures import Amounts
 from ..model import Budget
 from . import format as fmt
 from . import iv3
 from .strings import strings
+
+
+class Table(RichTable):
+    """A Rich table whose cells and headers are printed as plain text with their control
+    characters written out (a title from a cell cannot colour or rewrite the terminal)."""
+
+    def add_column(self, header="", *args, **kwargs) -> None:
+        super().add_column(Text(printable(header)) if isinstance(header, str) else header, *args, **kwargs)
+
+    def add_row(self, *cells, **kwargs) -> None:  # as Text: a "[link=…]" in a title is not Rich markup
+        super().add_row(*(Text(printable(c)) if isinstance(c, str) else c for c in cells), **kwargs)
 
 
 def _pct(x: Decimal | None, y: Decimal | None) -> Decimal | None:
@@ -26,7 +39,9 @@ def _pct(x: Decimal | None, y: Decimal | None) -> Decimal | None:
 
 def print_comparison(console: Console, budget: Budget, c: Comparison, *, words: bool = False) -> None:
     """Print a comparison. With ``words``, changed text sections are printed with their removed
-    words as ``[-…-]`` and added words as ``{+…+}``."""
+    words as ``[-…-]`` and added words as ``{+…+}``. Every text from the project is printed with
+    its control characters written out."""
+    console = _Printable(console)
     language = budget.config.site.language
     unit = budget.config.site.unit
     t = strings(language)
@@ -133,6 +148,17 @@ def print_comparison(console: Console, budget: Budget, c: Comparison, *, words: 
             if words and s.status != "unchanged":
                 for block in _marked_blocks(str(s.html)):
                     console.print(f"    {block}", markup=False)
+
+
+class _Printable:
+    """A console whose ``print`` writes the control characters of text out (see errors.printable)."""
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+
+    def print(self, *objects, **kwargs) -> None:  # noqa: A003 - Rich's name
+        kwargs.setdefault("markup", False)  # nor is a "[link=…]" in a title Rich markup
+        self._console.print(*(printable(o, newlines=True) if isinstance(o, str) else o for o in objects), **kwargs)
 
 
 def _marked_blocks(html: str) -> list[str]:
