@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .errors import BegrootError, Problems, ProjectInvalid, Severity, grouped_lines, printable
+from .errors import BegrootError, Problems, ProjectInvalid, Severity, grouped_lines, printable, where
 
 app = typer.Typer(
     help="begroot: turn a municipality's budget export and texts into an accessible website.",
@@ -346,8 +346,9 @@ def main() -> None:
         if State.verbose:
             err.print_exception()
         else:
-            err.print(f"internal error: {type(exc).__name__}: {exc}. Run with --verbose for details and "
-                      "please report it.", style="red", markup=False)
+            place = where(exc)
+            err.print(f"internal error{' while working on ' + place if place else ''}: {type(exc).__name__}: {exc}. "
+                      "Run with --verbose for details and please report it.", style="red", markup=False)
         sys.exit(1)
 
 

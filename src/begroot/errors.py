@@ -8,6 +8,7 @@ turns them into output and exit codes.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import groupby
@@ -140,3 +141,30 @@ class ProjectInvalid(BegrootError):
         self.problems = problems
         n = len(problems.errors)
         super().__init__(f"{n} error{'s' if n != 1 else ''} found")
+
+
+#: The attribute an unexpected exception gets from :func:`working_on`: the file or page being made.
+WHERE = "begroot_where"
+
+
+@contextmanager
+def working_on(what: str):
+    """Name the file or page being read or made in any unexpected exception raised inside (the
+    innermost name wins), so that the CLI's "internal error" says where it happened. An
+    exception from a forked worker keeps it: its attributes are pickled with it."""
+    try:
+        yield
+    except BegrootError:
+        raise
+    except Exception as exc:
+        if getattr(exc, WHERE, None) is None:
+            try:
+                setattr(exc, WHERE, what)
+            except AttributeError:  # an exception type without a __dict__
+                pass
+        raise
+
+
+def where(exc: BaseException) -> str | None:
+    """The file or page an unexpected exception was raised while working on (see :func:`working_on`)."""
+    return getattr(exc, WHERE, None)

@@ -19,7 +19,7 @@ import polars as pl
 
 from . import reference
 from .config import Config, Edition, load_config
-from .errors import Problems
+from .errors import Problems, working_on
 from .figures import EditionFigures, compute
 from .model import LINE_SCHEMA, Budget, EditionData, Programme, SourceFile
 from .read.finance import read_finance
@@ -427,9 +427,10 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
     from .goals import check_goals, read_goal_sheet, read_goal_texts, series_of
 
     series = series_of(core.indicators)
-    goals = check_goals(read_goal_texts(root, edition, problems, cache.goals, files)
-                        + read_goal_sheet(root, edition, problems),
-                        set(core.programmes), series, edition, problems)
+    with working_on(f"the goals of edition {edition.id}"):
+        goals = check_goals(read_goal_texts(root, edition, problems, cache.goals, files)
+                            + read_goal_sheet(root, edition, problems),
+                            set(core.programmes), series, edition, problems)
     return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=text_list,
                        indicators=core.indicators, sources=core.sources, exported_at=core.exported_at,
                        # by the files' bytes (and the export's time) when the build cache read
@@ -467,13 +468,15 @@ def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
     """Everything of an edition but its texts: programmes, finance lines and their checks, indicators."""
     problems = Problems()
     folder = root / edition.dirname
-    programmes = read_programmes(root, edition, problems)
+    with working_on(f"{edition.dirname}/{edition.programmes}"):
+        programmes = read_programmes(root, edition, problems)
     frames, sources, headers = [], [], {}
     if not edition.finance and not edition.text_only:
         problems.warning(f"edition {edition.id} has no finance files", file="begroot.toml",
                          code="no-finance", hint="add an [[editions.finance]] table, or set text_only = true for an edition without figures")
     for source in edition.finance:
-        result = read_finance(root, edition, source, problems)
+        with working_on(f"{edition.dirname}/{source.file or source.datapackage}"):
+            result = read_finance(root, edition, source, problems)
         if result is None:
             continue
         frames.append(result.lines)
@@ -484,10 +487,12 @@ def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
                                   lines=result.lines.height, exported_at=result.exported_at,
                                   account=result.account))
     lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
-    lines = _within_bounds(lines, edition, problems)
-    lines = assign_programmes(lines, programmes, edition, problems)
-    check_lines(lines, programmes, edition, problems, headers)
-    indicators = read_indicators(root, edition, set(programmes), problems if programmes else Problems())
+    with working_on(f"the finance lines of edition {edition.id}"):
+        lines = _within_bounds(lines, edition, problems)
+        lines = assign_programmes(lines, programmes, edition, problems)
+        check_lines(lines, programmes, edition, problems, headers)
+    with working_on(f"{edition.dirname}/{edition.indicators or 'indicators'}"):
+        indicators = read_indicators(root, edition, set(programmes), problems if programmes else Problems())
     return EditionCore(programmes=programmes, lines=lines, indicators=indicators, sources=sources,
                        exported_at=_exported_at(edition, sources, _finance_files(folder, edition)),
                        problems=problems)
@@ -537,7 +542,8 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = [pool.submit(texts_of, e) if (root / e.dirname).is_dir() else None for e in config.editions]
         for edition, texts in zip(config.editions, pending):
-            data = load_edition(root, config, edition, problems, cache, texts=texts)
+            with working_on(f"edition {edition.id}"):
+                data = load_edition(root, config, edition, problems, cache, texts=texts)
             if data is not None:
                 editions.append(data)
     scores = []
@@ -545,15 +551,17 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
         from .readability import check_readability
 
         for e in editions:
-            scores.extend(check_readability(e.texts, config.readability, problems,
-                                            cache=cache.readability))
+            with working_on(f"the readability of the texts of edition {e.id}"):
+                scores.extend(check_readability(e.texts, config.readability, problems,
+                                                cache=cache.readability))
     figures = {}
     for e in editions:
         core = cache.editions[e.id][1] if e.id in cache.editions else None
         if core is not None and core.figures is not None:
             figures[e.id] = core.figures
         else:
-            figures[e.id] = compute(e)
+            with working_on(f"the figures of edition {e.id}"):
+                figures[e.id] = compute(e)
             if core is not None:
                 core.figures = figures[e.id]
                 if core.address is not None:

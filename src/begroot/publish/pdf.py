@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..errors import BegrootError
+from ..errors import BegrootError, working_on
 from ..model import Budget
 from ..figures import EditionFigures
 
@@ -71,6 +71,12 @@ def write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: st
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: the Pango libraries are missing
         raise BegrootError(f"the PDF cannot be made: WeasyPrint is not usable here ({exc})") from None
+    with working_on(f"the PDF of edition {edition_id} ({target.name})"):
+        return _write_pdf(budget, figures, edition_id, target, build_time, HTML)
+
+
+def _write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: str, target: Path,
+               build_time: dt.datetime, HTML) -> Path:
     from .. import cache
 
     html = edition_pdf_html(budget, figures, edition_id, build_time)

@@ -25,6 +25,10 @@ ALIASES = {
 }
 KINDS = {"programma": "programma", "programme": "programma", "": "programma",
          "overzicht": "overzicht", "overview": "overzicht", "bbv-overzicht": "overzicht"}
+#: How many levels the programme tree may have: programmes, their deelprogramma's, and three
+#: more levels below those (municipalities use two, sometimes three). Pages, breadcrumbs and the
+#: PDF's contents follow the tree level by level.
+MAX_PROGRAMME_DEPTH = 5
 PATTERN_RE = re.compile(r"^\d{1,2}\.(\*|\d{1,3}[a-z]?\*?)$|^\d{1,2}\.\d{1,3}[a-z]?-\d{1,2}\.\d{1,3}[a-z]?$|^\d{1,2}\.?\*$")
 
 
@@ -101,13 +105,23 @@ def read_programmes(project: Path, edition: Edition, problems: Problems) -> dict
                            hint="add the parent programme or correct the code")
             prog.parent = None
             continue
-        # refuse cycles (3.1 under 3.2 under 3.1)
-        seen, node = {prog.code}, prog.parent
+        # refuse cycles (3.1 under 3.2 under 3.1) and trees deeper than MAX_PROGRAMME_DEPTH; the
+        # walk up stops there, so that checking a long chain of parents takes linear time
+        seen, node, level = {prog.code}, prog.parent, 1
         while node is not None:
             if node in seen:
                 problems.error(f"programme {prog.code} is its own ancestor", file=rel, row=prog.source_row,
                                column=columns["parent"], code="programme-cycle",
                                hint="a deelprogramma's parent must be a programme above it")
+                prog.parent = None
+                break
+            level += 1
+            if level > MAX_PROGRAMME_DEPTH:
+                problems.error(f"programme {prog.code} is more than {MAX_PROGRAMME_DEPTH} levels deep in the "
+                               f"programme tree; begroot accepts at most {MAX_PROGRAMME_DEPTH}", file=rel,
+                               row=prog.source_row, column=columns["parent"], code="programme-too-deep",
+                               hint="a programme has deelprogramma's, which may have their own; check the "
+                                    "column hoofdprogramma for a chain of parents")
                 prog.parent = None
                 break
             seen.add(node)

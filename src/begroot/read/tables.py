@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,8 +27,20 @@ NUMERIC = "__numeric__"  # prefix of XLSX columns that flag which cells held num
 #: Files larger than this are refused with a message (a finance export of a large city with
 #: a million lines is about 25 MB).
 MAX_FILE_BYTES = 100 * 1024 * 1024
-#: XLSX and DOCX files are zip archives: refuse ones that unpack to more than this.
-MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+#: XLSX and DOCX files are zip archives: refuse ones that unpack to more than this in all. A
+#: finance export of a million lines as XLSX (about 30 MB) unpacks to about 300 MB.
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+#: ... or with a part that unpacks to more than this many times its packed size (an XLSX sheet
+#: packs about 10:1, highly repetitive XML up to about 40:1; a zip bomb 1000:1), for parts that
+#: unpack to more than RATIO_MIN_BYTES (small parts pack well and cost nothing).
+MAX_RATIO = 100
+RATIO_MIN_BYTES = 1024 * 1024
+#: The parts are unpacked by this much at a time when their unpacked size is measured.
+UNZIP_CHUNK = 1024 * 1024
+
+#: An XLSX sheet may have at most this many cells (rows × the widest row): a million finance
+#: lines of 20 columns. A sheet's cells are held in memory while it is read (about 60 bytes each).
+MAX_XLSX_CELLS = 20_000_000
 
 #: Separators tried when the delimiter is "auto", in order of preference on a tie.
 DELIMITERS = [";", ",", "\t", "|"]
@@ -201,17 +214,50 @@ def check_size(path: Path, file: str) -> None:
 
 
 def check_zip(path: Path, file: str, kind: str) -> None:
-    """Refuse archives that are not what they claim, or that unpack to far more than they are."""
+    """Refuse archives that are not what they claim, or that unpack to far more than they are.
+
+    First by what the archive declares (the total unpacked size, and each part's ratio of
+    unpacked to packed size), then by unpacking every part once, a chunk at a time and keeping
+    nothing, counting the bytes and stopping as soon as the total passes MAX_UNPACKED_BYTES. A
+    part that unpacks to more than it declares fails its CRC check (Python's zipfile never gives
+    more than the declared size), so the readers that unpack the file after this check (openpyxl,
+    mammoth) do at most the work measured here."""
+    limit = MAX_UNPACKED_BYTES
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+            infos = archive.infolist()
+            _check_declared(infos, file)
+            total = 0
+            for info in infos:
+                if info.is_dir():
+                    continue
+                with archive.open(info) as member:
+                    while chunk := member.read(UNZIP_CHUNK):
+                        total += len(chunk)
+                        if total > limit:
+                            raise _too_large(file, total, "more than ")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
+            RuntimeError, zlib.error):
         raise TableError(file, f"cannot be opened as {kind}: the file is damaged, or it is not {kind}",
                          "open it and save it again, or export it again") from None
+
+
+def _too_large(file: str, size: int, more: str = "") -> TableError:
+    return TableError(file, f"the file unpacks to {more}{size / 1024 / 1024:.0f} MB, more than begroot accepts "
+                            f"({MAX_UNPACKED_BYTES / 1024 / 1024:.0f} MB); it may be a zip bomb",
+                      "export the data again from the source system")
+
+
+def _check_declared(infos: list[zipfile.ZipInfo], file: str) -> None:
+    unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNPACKED_BYTES:
-        raise TableError(file, f"the file unpacks to {unpacked / 1024 / 1024:.0f} MB, more than begroot accepts "
-                               f"({MAX_UNPACKED_BYTES / 1024 / 1024:.0f} MB); it may be a zip bomb",
-                         "export the data again from the source system")
+        raise _too_large(file, unpacked)
+    for info in infos:
+        if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise TableError(file, f"its part {info.filename} unpacks to {info.file_size / 1024 / 1024:.0f} MB "
+                                   f"from {max(info.compress_size, 1) / 1024:.0f} KB, more than {MAX_RATIO} times "
+                                   "its packed size; it may be a zip bomb",
+                             "export the data again from the source system")
 
 
 def unique_header(names: list[str]) -> list[str]:
@@ -310,8 +356,20 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
         else:
             raise TableError(file, f"no sheet named '{sheet}'; the workbook has: {', '.join(book.sheetnames)}",
                              "set sheet to one of these names")
+        # the rows as they are in the file: not padded to the size the sheet declares (a sheet
+        # that declares A1:XFD1048576 would otherwise be read as 17 billion empty cells)
+        ws.reset_dimensions()
         try:
-            rows = list(ws.iter_rows(min_row=header_row, values_only=True))
+            rows, width = [], 0
+            for r in ws.iter_rows(min_row=header_row, values_only=True):
+                rows.append(r)
+                width = max(width, len(r))
+                if len(rows) * width > MAX_XLSX_CELLS:
+                    raise TableError(file, f"sheet '{ws.title}' has more than {MAX_XLSX_CELLS:,} cells (rows × "
+                                           f"columns) by row {header_row + len(rows) - 1}; begroot reads sheets "
+                                           f"up to {MAX_XLSX_CELLS:,} cells",
+                                     "export CSV instead, leave out columns you do not use, or clear cells far "
+                                     "to the right or below the data", row=header_row + len(rows) - 1)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
             raise TableError(file, f"sheet '{ws.title}' cannot be read ({type(exc).__name__}); the file may be "
                                    "truncated", "save it again as .xlsx from Excel, or export CSV") from None
@@ -322,7 +380,6 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
         book.close()
     if not rows:
         raise TableError(file, f"sheet '{ws.title}' has no header row at row {header_row}")
-    width = max(len(r) for r in rows)
     header = unique_header([_cell_text(v) or "" for v in rows[0]] + [""] * (width - len(rows[0])))
     columns: dict[str, list[str | None]] = {name: [] for name in header}
     is_number: dict[str, list[bool]] = {name: [] for name in header}
@@ -358,10 +415,25 @@ _CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 
 
 def _formulas_without_value(path: Path, sheet_xml: str) -> list[tuple[int, int]]:
-    """(row, column index) of formula cells that have no saved result (Excel never computed them)."""
-    with zipfile.ZipFile(path) as archive:
-        xml = archive.read(sheet_xml.lstrip("/")).decode("utf-8", "replace")
+    """(row, column index) of formula cells that have no saved result (Excel never computed them).
+    The sheet's XML is scanned a chunk at a time (it may be hundreds of MB)."""
     found = []
+    with zipfile.ZipFile(path) as archive, archive.open(sheet_xml.lstrip("/")) as member:
+        rest, decoder = "", codecs.getincrementaldecoder("utf-8")("replace")
+        while True:
+            chunk = member.read(UNZIP_CHUNK)
+            text = rest + decoder.decode(chunk, final=not chunk)
+            cut = text.rfind("</row>") + len("</row>") if chunk else len(text)
+            if chunk and cut < len("</row>"):
+                rest = text  # no whole row yet
+                continue
+            _scan_formulas(text[:cut], found)
+            rest = text[cut:]
+            if not chunk:
+                return found
+
+
+def _scan_formulas(xml: str, found: list[tuple[int, int]]) -> None:
     for m in _CELL.finditer(xml):
         inner = m.group(3) or ""
         if "<f" in inner and not re.search(r"<v>[^<]+</v>", inner):
@@ -369,7 +441,6 @@ def _formulas_without_value(path: Path, sheet_xml: str) -> list[tuple[int, int]]
             for ch in m.group(1):
                 col = col * 26 + (ord(ch) - 64)
             found.append((int(m.group(2)), col - 1))
-    return found
 
 
 def read_table(path: Path, file: str, *, sheet: str | None = None, delimiter: str = "auto",

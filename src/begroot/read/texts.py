@@ -25,7 +25,7 @@ import nh3
 import yaml
 
 from ..config import Edition
-from ..errors import Problems
+from ..errors import Problems, working_on
 from ..model import SECTION_TITLES, Text, slugify
 from ..paths import HINT as PATH_HINT, inside
 from .tables import TableError, file_identity
@@ -47,6 +47,19 @@ ALLOWED_ATTRIBUTES = {
 }
 FILENAME_RE = re.compile(r"^(?P<code>\d+(?:\.\d+)*[a-z]?)?[-_ ]?(?P<section>[^.]*)$")
 FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
+
+#: How deeply a text's elements may sit inside each other (quotes in lists in tables, inline
+#: markup included). Honest texts stay near ten; the PDF's layout (WeasyPrint) recurses per level
+#: and fails at about 200 levels, so a text deeper than this is refused by ``begroot check``.
+MAX_TEXT_DEPTH = 32
+#: The same bound on the HTML before sanitising, counted roughly (unclosed tags count as open):
+#: the sanitiser's time grows with the square of the nesting (30,000 levels: 2 s), so a text
+#: of thousands of levels is refused before it is sanitised.
+MAX_RAW_DEPTH = 1000
+#: Elements that have no end tag, and those whose end tag may be left out (they do not nest).
+VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+IMPLIED_END_TAGS = frozenset("p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rb rt rp".split())
+TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:\"[^\"]*\"|'[^']*'|[^'\">])*>")
 
 
 #: In a text's HTML, the site's folder of the texts' images: each page puts its own relative path
@@ -179,6 +192,40 @@ def _finish_images(html: str) -> tuple[str, int]:
     return _IMG_RE.sub(repl, html), missing_alt
 
 
+def nesting_depth(html: str, limit: int | None = None, rough: bool = False) -> int:
+    """How deeply the elements of ``html`` nest; exact for well-formed HTML (the sanitiser's
+    output). ``rough``: also for raw HTML, where end tags that may be left out are not counted
+    and other unclosed tags count as open (an upper bound). Stops once past ``limit``."""
+    depth = deepest = 0
+    for match in TAG_RE.finditer(html):
+        name = match.group(2).lower()
+        if name in VOID_TAGS or (rough and name in IMPLIED_END_TAGS) or match.group(0).endswith("/>"):
+            continue
+        if match.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if limit is not None and deepest > limit:
+                    break
+    return deepest
+
+
+def _deep_row(source: str, limit: int, first_row: int) -> int | None:
+    """The row of a Markdown text where its HTML tags first nest past ``limit`` (roughly), if any."""
+    depth = 0
+    for number, line in enumerate(source.splitlines(), start=first_row):
+        for match in TAG_RE.finditer(line):
+            name = match.group(2).lower()
+            if name in VOID_TAGS or name in IMPLIED_END_TAGS or match.group(0).endswith("/>"):
+                continue
+            depth = max(0, depth - 1) if match.group(1) else depth + 1
+            if depth > limit:
+                return number
+    return None
+
+
 def shift_headings(html: str, top: int = 3) -> str:
     """Texts sit under the page's h1 and the section's h2: their h1 becomes h3, and so on."""
     def repl(match: re.Match) -> str:
@@ -309,7 +356,8 @@ def read_all_texts(project: Path, edition: Edition, problems: Problems, language
             text, found = cache[key]
         else:
             found = Problems()
-            text = read_text_file(project, path, order, found, language)
+            with working_on(path.relative_to(project).as_posix()):
+                text = read_text_file(project, path, order, found, language)
             if cache is not None:
                 cache[key] = (text, found)
         problems.extend(found)
@@ -337,6 +385,7 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
     meta: dict = {}
     word_images: dict[str, bytes] = {}
     left_out: list[str] = []
+    markdown_source, source_start = None, 0  # a Markdown text, and the row before it (front matter)
     if path.suffix.lower() == ".docx":
         try:
             html, messages = docx_to_html(path, word_images, left_out)
@@ -372,10 +421,26 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
                 problems.error("the front matter is not a list of 'key: value' lines", file=rel, row=2,
                                code="front-matter")
                 return None
+            source_start = source.count("\n", 0, fm.end())
             source = source[fm.end():]
             if not source.strip() and ("doelen" in meta or "goals" in meta):
                 return None  # a file that holds only goals (read by begroot.goals)
         html = markdown_to_html(source)
+        markdown_source = source
+
+    images = _Images(project, path.parent, word_images)
+    if nesting_depth(html, MAX_RAW_DEPTH, rough=True) > MAX_RAW_DEPTH:
+        deep = None  # not sanitised: it would take long
+    else:
+        html = sanitise(shift_headings(html), images)
+        deep = nesting_depth(html, MAX_TEXT_DEPTH)
+    if deep is None or deep > MAX_TEXT_DEPTH:
+        levels = MAX_TEXT_DEPTH if deep is not None else MAX_RAW_DEPTH
+        row = _deep_row(markdown_source, MAX_TEXT_DEPTH, source_start + 1) if markdown_source else None
+        problems.error(f"the text nests quotes, lists, tables or HTML tags more than {levels} levels "
+                       f"deep; begroot accepts at most {MAX_TEXT_DEPTH}", file=rel, row=row, code="text-too-deep",
+                       hint="nest fewer quotes and lists inside each other, and close every HTML tag you open")
+        return None
 
     name = FILENAME_RE.match(path.stem)
     code = meta.get("programma", meta.get("programme"))
@@ -390,8 +455,7 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
         section, section.replace("-", " ").capitalize())
 
     order_value = meta.get("volgorde", meta.get("order", order))
-    images = _Images(project, path.parent, word_images)
-    html, missing_alt = _finish_images(sanitise(shift_headings(html), images))
+    html, missing_alt = _finish_images(html)
     for code_, message, hint in images.errors:  # outside the project: an error; else left out
         (problems.error if code_ == "path-outside" else problems.warning)(message, file=rel, code=code_, hint=hint)
     if missing_alt:

@@ -22,7 +22,7 @@ from typing import Callable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..errors import Problem
+from ..errors import Problem, working_on
 from ..figures import Amounts, EditionFigures, Period, compute, euros_text, execution, per_inhabitant
 from ..model import Budget, EditionData, Programme
 from .. import compare
@@ -227,8 +227,9 @@ def write_binaries(jobs: list[Binaries], claims: Claims | None = None) -> None:
         address = cache.key("binaries", tables, pictures, created, fonts_digest() if pictures else "")
         files = cache.get_object("binaries", address)
         if not isinstance(files, dict):
-            files = {PAGE_WORKBOOK: tables_xlsx(tables, created)} if tables else {}
-            files.update((f"{name}.png", svg_to_png(svg)) for name, svg in pictures)
+            with working_on(f"the workbook and images in {folder}"):
+                files = {PAGE_WORKBOOK: tables_xlsx(tables, created)} if tables else {}
+                files.update((f"{name}.png", svg_to_png(svg)) for name, svg in pictures)
             cache.put_object("binaries", address, files)
         for name, data in files.items():
             (folder / name).write_bytes(data)
@@ -1236,6 +1237,10 @@ class Renderer:
 
     def _render_and_write(self, spec: PageSpec, out: Path) -> Rendered:
         """Make and write a page, or write it from the build cache when it is there."""
+        with working_on(f"the page /{spec.path}/" if spec.path else "the home page"):
+            return self._make_and_write(spec, out)
+
+    def _make_and_write(self, spec: PageSpec, out: Path) -> Rendered:
         address = self._page_address(spec)
         made = self.cached_page(spec, address)
         if made is None:
@@ -1304,8 +1309,9 @@ class Renderer:
                 self.state.downloads[edition.id] = key
                 continue
             if has_figures:
-                write_edition_downloads(self.budget, edition, self.figures[edition.id], out,
-                                        created=edition.exported_at or self.build_time)
+                with working_on(f"the open data of edition {edition.id}"):
+                    write_edition_downloads(self.budget, edition, self.figures[edition.id], out,
+                                            created=edition.exported_at or self.build_time)
             if self.config.site.pdf:
                 from ..publish.pdf import write_pdf
 
