@@ -18,6 +18,7 @@ kind = "{kind}"
 year = {year}
 [[editions.finance]]
 file = "financien.csv"
+decimal = ","
 [editions.finance.columns]
 taakveld = "Taakveld"
 kind = "Soort"

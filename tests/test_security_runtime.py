@@ -22,6 +22,14 @@ from .conftest import GOOD_FINANCE, write_project
 
 # --- the build cache ---------------------------------------------------------------------------
 
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch):
+    """An earlier test's `build --no-cache`, run in this process, turns the cache off for good."""
+    from begroot import cache
+
+    monkeypatch.setattr(cache, "_disabled", False)
+
+
 @pytest.fixture
 def own_cache(tmp_path, monkeypatch) -> Path:
     root = tmp_path / "cache"
