@@ -19,7 +19,7 @@ from ..errors import Problems
 from ..model import LINE_SCHEMA
 from . import numbers
 from .rows import TOTAL_WORD_RE, Accounting, ColumnSums, Uncounted, filter_of, prove_subtotals, row_label, \
-    span_text, warn_counted_total
+    span_text, total_word, warn_counted_total
 from .tables import NUMERIC, ROW, Table, TableError, read_table, report_missing_column
 
 #: A taakveld code at the start of a cell: "6.71a", or "0.10 Mutaties reserves".
@@ -204,7 +204,7 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
     for row in headers_again[ROW].to_list():
         problems.warning("the row repeats the header row; it was not counted", file=rel, row=row,
                          code="repeated-header", hint="remove the repeated header rows from the export")
-    _list(account, headers_again, "repeated-header", money, cents_of, [h for h in table.header if h not in money], lambda r: "")
+    _list(account, headers_again, "repeated-header", money, cents_of, [h for h in table.header if h not in money])
     data = data.filter(~repeated | keep_rows)
 
     # Total and subtotal rows: left out only when proven (see begroot.read.rows).
@@ -434,12 +434,12 @@ def _note(account: Accounting, reason: str, count: int) -> None:
 
 
 def _list(account: Accounting, rows: pl.DataFrame, reason: str, money: list[str], cents_of: dict[str, str],
-          header: list[str], detail, closes=None, marker: str | None = None) -> None:
+          header: list[str], closes=None, marker: str | None = None) -> None:
     """Note rows that are not counted, with their amounts, in the account."""
     _note(account, reason, rows.height)
     for record in rows.iter_rows(named=True):
         account.listed.append(Uncounted(
-            row=record[ROW], reason=reason, label=row_label(record, header), detail=detail(record[ROW]),
+            row=record[ROW], reason=reason, label=row_label(record, header),
             amounts={h: record[cents_of[h]] for h in money if record[cents_of[h]] is not None},
             closes=closes(record[ROW]) if closes else None, marker=marker))
 
@@ -490,8 +490,7 @@ def _drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, mon
                          "counted, so its money is not counted twice", file=rel, row=row,
                          column=source.total_column, code="subtotal-row",
                          hint="nothing to do; the row is listed in the verantwoording")
-    _list(account, by_marker, "subtotal", money, cents_of, text_columns,
-          lambda r: f"marked as a total in column \"{source.total_column}\"", marker=source.total_column)
+    _list(account, by_marker, "subtotal", money, cents_of, text_columns, marker=source.total_column)
     data = data.filter(~pl.col("__marked") | pl.col(ROW).is_in(list(keep_rows)))
     data = data.with_columns(pl.int_range(0, pl.len()).alias("__index"))
     if not data["__candidate"].any():
@@ -523,26 +522,19 @@ def _drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, mon
     spans = {rows[i]: (rows[first], rows[i - 1]) if i > first else None for i, first in proven.items()}
     skipped = data.filter(pl.col(ROW).is_in(list(subtotal_rows)))
     for record in skipped.iter_rows(named=True):
-        found = total_cell(record, text_columns)
+        found = total_word((h, record.get(h)) for h in text_columns)
         what = f"'{found[1].strip()}'" if found else "the row"
         problems.warning(f"{what} is the total of {subtotal_rows[record[ROW]]}; it was not counted, so their money "
                          "is not counted twice", file=rel, row=record[ROW], column=found[0] if found else None,
                          code="subtotal-row",
                          hint="nothing to do; the row is listed in the verantwoording (keep_rows counts it anyway)")
-    _list(account, skipped, "subtotal", money, cents_of, text_columns,
-          lambda r: f"the sum of {subtotal_rows[r]}", closes=spans.get)
+    _list(account, skipped, "subtotal", money, cents_of, text_columns, closes=spans.get)
     proven_rows = {rows[i] for i in proven}
     for record in data.filter(pl.col("__candidate") & ~pl.col(ROW).is_in(list(proven_rows))).iter_rows(named=True):
-        found = total_cell(record, text_columns)
+        found = total_word((h, record.get(h)) for h in text_columns)
         if found:
             warn_counted_total(problems, rel, record[ROW], found[0], found[1])
     if source.keep_rows:
         account.kept = sorted(r for r in keep_rows if r in set(rows))
     return data.filter(~pl.col(ROW).is_in(list(subtotal_rows))).drop("__index", "__marked", "__candidate")
-
-
-def total_cell(record: dict, headers: list[str]) -> tuple[str, str] | None:
-    """The first text cell of a row that starts with a total word, as (header, text)."""
-    from .rows import total_word
-    return total_word((h, record.get(h)) for h in headers)
 

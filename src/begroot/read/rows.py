@@ -20,8 +20,9 @@ from ..errors import Problems
 
 #: A cell that names its row a total of other rows: "Totaal", "Subtotaal …", "TOTAAL LASTEN",
 #: "Generaal totaal", "Eindtotaal", "Total" (English exports).
-TOTAL_WORD_RE = r"(?i)^\s*(sub|eind|generaal\s+)?tota(a)?l\b"
-_TOTAL_WORD = re.compile(TOTAL_WORD_RE[4:], re.IGNORECASE)
+_TOTAL_WORD_PATTERN = r"^\s*(sub|eind|generaal\s+)?tota(a)?l\b"
+TOTAL_WORD_RE = "(?i)" + _TOTAL_WORD_PATTERN          # for Polars
+_TOTAL_WORD = re.compile(_TOTAL_WORD_PATTERN, re.IGNORECASE)
 
 #: Reasons a row is not counted, in the order a summary lists them (Dutch labels live in the
 #: site's strings; these are the codes).
@@ -33,9 +34,6 @@ REASON_TEXT = {  # for the terminal (English, like every CLI message)
     "no-amount": ("row without an amount", "rows without an amount"),
     "blank": ("blank row", "blank rows"),
 }
-#: Rows listed one by one in the account; filtered-out rows (a national file filtered on one
-#: municipality can hold a million) are summed instead.
-LISTED = ("subtotal", "repeated-header", "no-amount")
 
 
 @dataclass
@@ -45,7 +43,6 @@ class Uncounted:
     row: int
     reason: str
     label: str                      # the row's text, as a reader recognises it
-    detail: str = ""                # e.g. "the sum of rows 2–7" (for the terminal)
     amounts: dict[str, int] = field(default_factory=dict)
     closes: tuple[int, int] | None = None   # a proven subtotal: the first and last row it is the sum of
     marker: str | None = None               # a subtotal marked by the export: the column that marks it

@@ -24,6 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ..errors import Problem, working_on
 from ..figures import Amounts, EditionFigures, Period, compute, euros_text, execution, per_inhabitant
+from ..read.rows import REASONS
 from ..model import Budget, EditionData, Programme
 from .. import compare
 from . import charts, iv3
@@ -663,7 +664,7 @@ class Renderer:
             if listed:
                 tables[f"{name}-niet-geteld"] = listed
             reasons = [(t["account_reason_" + r.replace("-", "_")], acc.reasons[r])
-                       for r in ("subtotal", "repeated-header", "filtered", "no-amount", "blank") if acc.reasons.get(r)]
+                       for r in REASONS if acc.reasons.get(r)]
             files.append({
                 "file": source.file, "name": name, "account": acc, "reasons": reasons,
                 "columns": acc.columns, "listed": acc.listed[: self.ACCOUNT_ROWS_SHOWN],
