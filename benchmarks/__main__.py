@@ -232,9 +232,10 @@ print(json.dumps({"first": warm, "times": times, "written": written, "pages": fi
 PHASES = r"""
 import functools, json, sys, threading, time
 from pathlib import Path
-import begroot.build as B, begroot.cache as C, begroot.render as R
+import begroot.build as B, begroot.cache as C, begroot.render.site as R, begroot.publish.site as S
 import begroot.publish.downloads as D, begroot.publish.images as I
-R.PARALLEL_MIN_PAGES = 10**9
+import begroot.publish.workers as W
+W.PARALLEL_MIN_PAGES = 10**9
 totals, stack, main = {}, [], threading.main_thread()
 
 def timed(name, fn):
@@ -259,13 +260,13 @@ def timed(name, fn):
 
 for owner, attr, name in [
         (B, "load_project", "read and check the exports and texts, compute the figures"),
-        (R.Renderer, "_render_and_write", "make the pages' views (figures, comparisons, texts), write their HTML"),
-        (R.Renderer, "render", "render HTML (Jinja2 templates, Babel formats)"),
-        (R, "audit_page", "check each page's accessibility"),
+        (S.SiteWriter, "render_and_write", "make the pages' views (figures, comparisons, texts), write their HTML"),
+        (R.Site, "render", "render HTML (Jinja2 templates, Babel formats)"),
+        (S, "audit_page", "check each page's accessibility"),
         (D, "table_csv", "tables as CSV and JSON"), (D, "table_json", "tables as CSV and JSON"),
         (D, "tables_xlsx", "tables as workbooks (xlsxwriter)"),
         (I, "svg_to_png", "charts as PNG (resvg)"),
-        (R.Renderer, "_write_downloads", "the editions' open data (CSV, Parquet, JSON, XLSX, FDP)"),
+        (S.SiteWriter, "write_downloads", "the editions' open data (CSV, Parquet, JSON, XLSX, FDP)"),
         (C, "put_object", "write the build cache (pickle and files)"),
         (C, "put", "write the build cache (pickle and files)"),
         (B, "index_site", "search index (Pagefind, alongside the rest)")]:

@@ -73,16 +73,16 @@ def test_a_build_from_the_cache_is_the_same_site_and_reads_nothing_again(demo_di
     import weasyprint
 
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", refuse)  # the PDFs: dated by their export, the same
-    from begroot.render import Renderer
+    from begroot.publish.site import SiteWriter
 
-    page_made = Renderer._page_made
+    page_made = SiteWriter.page_made
 
     def only_uncached(self, page):  # pages whose inputs are unchanged come from the cache
         if page.path != "over":     # (the colophon lists the build's warnings: always made)
             refuse()
         return page_made(self, page)
 
-    monkeypatch.setattr(Renderer, "_page_made", only_uncached)
+    monkeypatch.setattr(SiteWriter, "page_made", only_uncached)
     build(demo_dir, tmp_path / "warm")
     assert same_tree(tmp_path / "without", tmp_path / "cold") == []
     assert same_tree(tmp_path / "cold", tmp_path / "warm") == []

@@ -421,7 +421,8 @@ def test_pages_and_downloads_written_by_forked_workers_are_the_same(tmp_path, mo
     while the search index is built: the site is the same, byte for byte, as written by one process."""
     import hashlib
 
-    import begroot.render as render
+    import begroot.publish.site as site_writer
+    import begroot.publish.workers as workers
     from begroot.cli import demo_project
 
     def digest(site: Path) -> dict[str, str]:
@@ -430,19 +431,19 @@ def test_pages_and_downloads_written_by_forked_workers_are_the_same(tmp_path, mo
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     monkeypatch.setenv("BEGROOT_CACHE_DIR", "off")  # the workers make everything themselves
-    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
     marks = tmp_path / "workers"
     marks.mkdir()
-    real_worker = render._render_in_worker
+    real_worker = workers._work_in_worker
 
     def worker(conn, parent):  # runs in the forked process: counts the pages it renders
-        real, rendered = render.Renderer._render_and_write, []
+        real, rendered = site_writer.SiteWriter.render_and_write, []
 
         def counting(self, spec, out):
             rendered.append(spec.path)
             return real(self, spec, out)
 
-        render.Renderer._render_and_write = counting
+        site_writer.SiteWriter.render_and_write = counting
         try:
             real_worker(conn, parent)
         finally:
@@ -461,14 +462,14 @@ def test_pages_and_downloads_written_by_forked_workers_are_the_same(tmp_path, mo
 
     monkeypatch.setattr(downloads, "tables_xlsx", counting_xlsx)
 
-    monkeypatch.setattr(render, "_render_in_worker", worker)
+    monkeypatch.setattr(workers, "_work_in_worker", worker)
     build(demo_project(), tmp_path / "one")
     assert list(marks.iterdir()) == []
     workbooks = sum(1 for _ in (tmp_path / "one").rglob("tabellen.xlsx"))
     [alone] = list(made.iterdir())
     assert alone.name == str(os.getpid()) and len(alone.read_text(encoding="utf-8")) == workbooks
     alone.unlink()
-    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 1)
     build(demo_project(), tmp_path / "forked")
     [mark] = list(marks.iterdir())
     # the parent first makes the pages that need Polars, so the worker takes pure pages meanwhile

@@ -78,7 +78,7 @@ def test_slow_jobs_run_each_once_and_their_errors_reach_the_caller(tmp_path):
     """The PDFs of the editions are made by run_jobs, on several cores where there are."""
     import functools
 
-    from begroot.render import run_jobs
+    from begroot.publish.workers import run_jobs
 
     jobs = [functools.partial(_write, tmp_path / f"{i}.txt", str(i)) for i in range(5)]
     run_jobs(jobs)

@@ -20,7 +20,8 @@ from begroot.config import Config, Edition, Organisation, Site
 from begroot.errors import Problem, Severity
 from begroot.figures import compute
 from begroot.model import LINE_SCHEMA, Budget, EditionData, Indicator, Programme, SourceFile, Text
-from begroot.render import charts, page_urls, render_site
+from begroot.publish.site import page_urls, write_site
+from begroot.render import charts
 from begroot.render import format as fmt
 
 try:  # indicator series are built by the goals stage when the project is loaded
@@ -166,7 +167,7 @@ def build(tmp_path: Path, name: str = "site", **kwargs) -> tuple[Path, list[Path
     figures = {e.id: compute(e) for e in budget.editions}
     out = tmp_path / name
     warnings = kwargs.get("warnings", [])
-    written = render_site(budget, figures, out, build_time=BUILT, warnings=warnings,
+    written = write_site(budget, figures, out, build_time=BUILT, warnings=warnings,
                           colophon_html="<p>Gemaakt door de afdeling Financiën.</p>")
     return out, written
 
@@ -385,4 +386,4 @@ def test_two_programmes_with_the_same_slug_are_refused(tmp_path: Path):
     edition.programmes["1."] = Programme("1.", "Veiligheid", order=9)
     figures = {edition.id: compute(edition)}
     with pytest.raises(RuntimeError, match="begroting-2024/programma/1-veiligheid"):
-        render_site(budget, figures, tmp_path / "site", build_time=BUILT, warnings=[])
+        write_site(budget, figures, tmp_path / "site", build_time=BUILT, warnings=[])

@@ -152,18 +152,19 @@ def test_an_internal_error_in_the_pdf_names_the_edition(tmp_path, monkeypatch, c
 
 
 def test_an_internal_error_while_rendering_names_the_page(tmp_path, monkeypatch, capsys):
-    from begroot import render
+    from begroot.publish import workers
+    from begroot.render.pages import programme as programme_page
 
     project = write_project(tmp_path / "p", finance=GOOD_FINANCE)
-    real = render.Renderer.programme_page
+    real = programme_page.view
 
-    def broken(self, edition, programme):
+    def broken(site, edition, programme):
         if programme.code == "2.1":
             raise KeyError("boom")
-        return real(self, edition, programme)
+        return real(site, edition, programme)
 
-    monkeypatch.setattr(render.Renderer, "programme_page", broken)
-    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 10**9)  # in this process
+    monkeypatch.setattr(programme_page, "view", broken)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 10**9)  # in this process
     err = run_main(monkeypatch, capsys, "build", str(project), "--out", str(tmp_path / "site"), "--no-cache")
     assert re.search(r"internal error while working on the page /begroting-2024/programma/2-1[^ ]*/: KeyError",
                      err.replace("\n", " ")), err

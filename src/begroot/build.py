@@ -226,7 +226,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
     build into the same ``out`` (as ``begroot serve`` keeps), unchanged inputs are not read again
     and only the pages whose inputs changed are rewritten, each replaced atomically.
     """
-    from .render import render_site
+    from .publish.site import write_site
 
     step = step or (lambda name: nullcontext())
     project = project.resolve()
@@ -264,7 +264,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
         with step("Writing pages"):
             write_media(loaded.budget, tmp)
             audit: list = []
-            pages = render_site(
+            pages = write_site(
                 loaded.budget, loaded.figures, tmp, build_time=build_time(),
                 warnings=[w for w in loaded.problems.warnings if w.code not in PRIVATE_CODES],
                 colophon_html=colophon_html(loaded.budget.config.site.colophon), audit=audit,
@@ -276,7 +276,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                                         file=page, code="accessibility",
                                         hint="see /over/toegankelijkheid/; a heading level in a text is the writer's to fix")
             theme = loaded.budget.config.theme
-            from .render import THEME_FOLDER
+            from .render.page import THEME_FOLDER
 
             for asset in ([theme.logo] if theme.logo else []) + theme.fonts:
                 src = project / asset

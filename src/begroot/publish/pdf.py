@@ -21,15 +21,17 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
                      build_time: dt.datetime) -> str:
     from markupsafe import Markup
 
-    from ..render import Renderer, environment
     from ..render.charts import renamed, with_style
+    from ..render.page import environment
+    from ..render.pages import programme as programme_page
+    from ..render.site import Site
 
-    renderer = Renderer(budget, figures, build_time=build_time, warnings=[])
+    site = Site(budget, figures, build_time=build_time, warnings=[])
     edition = budget.edition(edition_id)
     fig = figures[edition_id]
     programmes = []
     for programme in edition.programmes.values():
-        page = renderer.programme_page(edition, programme)
+        page = programme_page.view(site, edition, programme)
         ctx = page.context
         programmes.append({"programme": programme, "label": page.title, "anchor": f"p-{programme.slug}",
                            "texts": ctx["texts"], "table": ctx["table"], "main": ctx["main"],
@@ -45,24 +47,24 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
 
     # the texts' images come from memory (see PdfFetcher), not from a folder
     return with_media(environment().get_template("pdf.html").render(
-        lang=renderer.language, t=renderer.t, edition=edition, organisation=budget.config.organisation,
-        theme=budget.config.theme, unit_label=renderer.unit_label, money=renderer.money, pct=renderer.pct,
-        signed=renderer.signed, change_pct=renderer.change_pct,
+        lang=site.language, t=site.t, edition=edition, organisation=budget.config.organisation,
+        theme=budget.config.theme, unit_label=site.unit_label, money=site.fmt.money, pct=site.fmt.pct,
+        signed=site.fmt.signed, change_pct=site.fmt.change_pct,
         programmes=programmes, grand=fig.grand(), edition_texts=edition.texts_for(None),
-        has_figures=renderer.has_figures(edition),
-        period=period_label_text(fig.main, renderer.language),
-        stamp=pdf_stamp(renderer, edition),
+        has_figures=site.has_figures(edition),
+        period=period_label_text(fig.main, site.language),
+        stamp=pdf_stamp(site, edition),
     ), MEDIA_SCHEME)
 
 
-def pdf_stamp(renderer, edition) -> str:
+def pdf_stamp(site, edition) -> str:
     """The document's date: its export's, not the build's (the same inputs make the same PDF,
     which the build cache can then keep, as it does the workbooks)."""
     from ..render import format as fmt
 
     if edition.exported_at is not None:
-        return renderer.t["pdf_stamp"].format(exported=fmt.stamp(edition.exported_at))
-    return renderer.t["pdf_stamp" + ("_unknown" if renderer.has_figures(edition) else "_no_export")]
+        return site.t["pdf_stamp"].format(exported=fmt.stamp(edition.exported_at))
+    return site.t["pdf_stamp" + ("_unknown" if site.has_figures(edition) else "_no_export")]
 
 
 def write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: str, target: Path,

@@ -172,3 +172,39 @@ def period_label_text(period: tuple[int, str], language: str = "nl") -> str:
     from .strings import strings
 
     return strings(language)[f"period_{period[1]}"].format(year=period[0])
+
+
+class Formats:
+    """The display formats of one site, its language and display unit bound once: what views and
+    templates call (``money``, ``pct``, ``signed`` …)."""
+
+    def __init__(self, language: str, unit: int):
+        self.language, self.unit = language, unit
+        self.unit_label = unit_label(unit, language)
+
+    def money(self, euros: Decimal | None) -> str:
+        return money(euros, self.unit, self.language)
+
+    def pct(self, fraction: Decimal | None) -> str:
+        return pct(fraction, self.language)
+
+    def number(self, value: Decimal | int) -> str:
+        return number(value, self.language)
+
+    def signed(self, euros: Decimal | None) -> str:
+        return signed_money(euros, self.unit, self.language)
+
+    def change_pct(self, fraction: Decimal | None) -> str:
+        return change(fraction, self.language)
+
+    def euro(self, euros: Decimal | None) -> str:
+        return euro(euros, self.language)
+
+    def euro_cents(self, euros: Decimal | None, signed: bool = False) -> str:
+        return euro_cents(euros, self.language, signed)
+
+    def compact(self, euros: Decimal) -> str:
+        return compact(euros, self.language)
+
+    def period(self, period: tuple[int, str]) -> str:
+        return period_label_text(period, self.language)

@@ -1,0 +1,402 @@
+"""Write the site: every page's ``index.html`` with its downloads (CSV, JSON, SVG; the page's
+workbook and PNG images), the editions' open data and PDFs, the accessibility statement and the
+static files, into one folder with relative links and no other host.
+
+The pages come from :mod:`begroot.render` (what is on a page); here is how they are written:
+from the build cache when made before, in forked workers when there are many, and, under
+``begroot serve``, only those whose inputs changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from .. import compare
+from ..errors import Problem, working_on
+from ..figures import EditionFigures, compute
+from ..model import Budget
+from ..render.audit import AuditResult, audit_page
+from ..render import charts
+from ..render.page import TABLE_NAME, PageSpec, Page, compare_path, digest, environment, texts_key
+from ..render.pages import about
+from ..render.site import Site
+from ..render.state import RenderState
+from . import workers as work
+
+
+@dataclass
+class CachedPage:
+    """A page as made, as the build cache keeps it (see ``SiteWriter.page_made``)."""
+
+    html: str                                 # with BUILT and BUILT_ISO for the build's time
+    failures: list                            # its accessibility audit
+    texts: dict[str, str]                     # file name -> content: CSV, JSON, SVG, other files
+    names: list[str]                          # every file of the page but index.html
+    tables: list[tuple[str, list[dict]]]      # made into the page's workbook by write_binaries
+    pictures: list[tuple[str, str]]           # (name, standalone SVG): made into PNG images
+    exported: dt.datetime | None              # the export's time: the workbooks' creation time
+
+
+#: A page's files written after every page's HTML (so that the search index can start): (folder,
+#: [(table name, rows)] made into the page's workbook, [(chart name, SVG)] made into PNG images, the
+#: workbooks' creation time: the export's time when known, so that they are the same bytes from
+#: build to build and come from the build cache; {file name: text} of the CSV, JSON and SVG files
+#: when not written with the page).
+Binaries = tuple[Path, list[tuple[str, list[dict]]], list[tuple[str, str]], dt.datetime, dict[str, str]]
+Rendered = tuple[str, str | None, list, list[str], Binaries]   # path, deps, audit failures, files, binaries
+
+
+def write_binaries(jobs: list[Binaries], claims: work.Claims | None = None) -> None:
+    """Write the pages' workbooks (one per page, a sheet per table) and the PNG images of their
+    charts; with ``claims``, those of the jobs this process takes while the others take theirs."""
+    from .. import cache
+    from .downloads import PAGE_WORKBOOK, tables_xlsx
+    from .images import fonts_digest, svg_to_png
+
+    for i in claims.take(len(jobs)) if claims is not None else range(len(jobs)):
+        folder, tables, pictures, created, texts = jobs[i]
+        work.stop_if_orphaned()
+        for name, text in texts.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        if not tables and not pictures:
+            continue
+        # one entry of the build cache per page (fewer files to write and read than one per table or chart)
+        address = cache.key("binaries", tables, pictures, created, fonts_digest() if pictures else "")
+        files = cache.get_object("binaries", address)
+        if not isinstance(files, dict):
+            with working_on(f"the workbook and images in {folder}"):
+                files = {PAGE_WORKBOOK: tables_xlsx(tables, created)} if tables else {}
+                files.update((f"{name}.png", svg_to_png(svg)) for name, svg in pictures)
+            cache.put_object("binaries", address, files)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+
+
+def _remove(files: list[Path], folder: Path | None = None) -> None:
+    """Remove a page's files that are gone, and its ``folder`` once it is empty."""
+    for file in files:
+        file.unlink(missing_ok=True)
+    if folder is not None and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
+def write_page(out: Path, path: str, html: str) -> Path:
+    target = out / path / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(".index.html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, target)  # readers never see a half-written page
+    return target
+
+
+class SiteWriter:
+    """Writes the pages of a :class:`~begroot.render.site.Site` and everything beside them."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.budget, self.config = site.budget, site.config
+        self.background: list | None = None  # slow jobs to run after the pages (set under serve)
+        self.pages_written: Callable[[], None] | None = None  # called once every page's HTML is written
+        # called before render workers are forked: under serve, waits for the previous rebuild's
+        # background work (a thread inside resvg or WeasyPrint when the process forks could
+        # leave a lock held in the child)
+        self.before_fork: Callable[[], None] | None = None
+
+    # ----------------------------------------------------------------------------- one page
+    def page_made(self, page: Page) -> CachedPage:
+        """Everything a page writes, made: its HTML (with the build's time as placeholders), its
+        text files (tables as CSV and JSON, charts as SVG, other files) and what
+        :func:`write_binaries` makes from it (workbooks, PNG images)."""
+        from .downloads import PAGE_WORKBOOK, table_csv, table_json
+
+        texts = dict(page.files)
+        names = list(page.files)
+        for name, rows in page.tables.items():
+            if f"{name}.xlsx" == PAGE_WORKBOOK or not TABLE_NAME.fullmatch(name):
+                raise ValueError(f"{page.path}: table name {name!r}: expected a slug of at most 31 characters"
+                                 f" (a sheet name of the workbook) other than {PAGE_WORKBOOK[:-5]!r}")
+            texts[f"{name}.csv"], texts[f"{name}.json"] = table_csv(rows), table_json(rows)
+            names += [f"{name}.csv", f"{name}.json"]
+        if page.tables:
+            names.append(PAGE_WORKBOOK)
+        pictures = []
+        for name, svg in page.charts.items():
+            texts[f"{name}.svg"] = text = charts.standalone(svg, self.config.theme.primary_color)
+            pictures.append((name, text))
+            names += [f"{name}.svg", f"{name}.png"]
+        raw = self.site.render(page, placeholders=True)
+        if page.edition is not None:
+            exported = page.edition.exported_at
+        else:  # a page of several editions (a comparison): the latest export, as its stamp says
+            exported = max((e.exported_at for e in self.budget.editions if e.exported_at), default=None)
+        return CachedPage(raw, audit_page(self.site.fill(raw)), texts, names, list(page.tables.items()), pictures,
+                          exported)
+
+    def page_address(self, spec: PageSpec) -> str | None:
+        """Where a page is in the build cache: by its dependencies and the bytes of every
+        edition's data (the dependencies name files by date and size); None: not cached."""
+        if spec.deps is None or any(e.content is None for e in self.budget.editions):
+            return None
+        from .. import cache
+
+        return cache.key("page", spec.path, spec.deps, [(e.id, e.content) for e in self.budget.editions])
+
+    def cached_page(self, spec: PageSpec, address: str | None = None) -> CachedPage | None:
+        """The page from the build cache (at ``address`` when already known), or None."""
+        from .. import cache
+
+        address = address or self.page_address(spec)
+        entry = cache.get_object("page", address) if address is not None else None
+        return entry if isinstance(entry, CachedPage) else None
+
+    def write_made(self, spec: PageSpec, made: CachedPage, out: Path) -> Rendered:
+        """Write the page's HTML; its other files now under ``begroot serve`` (a rebuild shows
+        them at once), else with its workbooks and images once every page's HTML is there."""
+        write_page(out, spec.path, self.site.fill(made.html))
+        folder = out / spec.path
+        later = made.texts
+        if self.background is not None:
+            for name, text in made.texts.items():
+                (folder / name).write_text(text, encoding="utf-8")
+            later = {}
+        created = made.exported or self.site.build_time
+        return spec.path, spec.deps, made.failures, made.names, (folder, made.tables, made.pictures, created, later)
+
+    def render_and_write(self, spec: PageSpec, out: Path) -> Rendered:
+        """Make and write a page, or write it from the build cache when it is there."""
+        with working_on(f"the page /{spec.path}/" if spec.path else "the home page"):
+            address = self.page_address(spec)
+            made = self.cached_page(spec, address)
+            if made is None:
+                made = self.page_made(spec.make())
+                if address is not None:
+                    from .. import cache
+
+                    cache.put_object("page", address, made)
+            return self.write_made(spec, made, out)
+
+    # ----------------------------------------------------------------------------- every page
+    def render_all(self, todo: list[PageSpec], out: Path) -> tuple[list[Rendered], work.Workers]:
+        """Render and write pages; with many pages, the pure ones are shared with a forked worker
+        per extra core (each process takes the next page when free; the parent first makes the
+        pages that need Polars). Returns the pages in the order of ``todo``, and the workers, to
+        whom ``share()`` then gives every page's workbooks and images. The output does not depend
+        on how the work was shared."""
+        pure = [i for i, spec in enumerate(todo) if spec.pure]
+        if work.worker_count() < 2 or len(pure) < work.PARALLEL_MIN_PAGES or not work.can_fork():
+            return [self.render_and_write(spec, out) for spec in todo], work.Workers([], write_binaries)
+        from .images import options
+
+        options()  # the fonts of the PNG images, loaded once for every process
+        if self.before_fork is not None:
+            self.before_fork()
+        pool = work.Workers.fork(len(pure), lambda k: self.render_and_write(todo[pure[k]], out), write_binaries)
+        try:
+            is_pure = set(pure)
+            results = [(i, self.render_and_write(spec, out)) for i, spec in enumerate(todo) if i not in is_pure]
+            results += [(pure[k], self.render_and_write(todo[pure[k]], out)) for k in pool.take(len(pure))]
+            results += [(pure[k], rendered) for k, rendered in pool.results()]
+        except BaseException:
+            pool.abort()
+            raise
+        return [r for _, r in sorted(results, key=lambda r: r[0])], pool
+
+    def write_downloads(self, out: Path, previous: RenderState | None) -> None:
+        """The open data of each edition; under serve only when the edition's data changed."""
+        from .downloads import write_edition_downloads
+
+        old = previous.downloads if previous is not None else {}
+        pdfs = []
+        for edition in self.budget.editions:
+            # the PDF holds the texts too, so they are part of what the downloads depend on
+            key = digest(self.config.model_dump_json(), edition.version,
+                         texts_key(edition.texts) if self.config.site.pdf else ())
+            has_figures = self.site.has_figures(edition)
+            if not has_figures and not self.config.site.pdf:
+                continue  # a text-only edition without a PDF has nothing to download
+            sentinel = "datapackage.json" if has_figures else f"{edition.id}.pdf"
+            if old.get(edition.id) == key and (out / edition.id / "downloads" / sentinel).exists():
+                self.state.downloads[edition.id] = key
+                continue
+            if has_figures:
+                with working_on(f"the open data of edition {edition.id}"):
+                    write_edition_downloads(self.budget, edition, self.site.figures[edition.id], out,
+                                            created=edition.exported_at or self.site.build_time)
+            if self.config.site.pdf:
+                from .pdf import write_pdf
+
+                job = functools.partial(write_pdf, self.budget, self.site.figures, edition.id,
+                                        out / edition.id / "downloads" / f"{edition.id}.pdf", self.site.build_time)
+                if self.background is not None:
+                    self.background.append(job)  # under serve: made after the pages are shown
+                else:
+                    pdfs.append(job)
+            self.state.downloads[edition.id] = key
+        work.run_jobs(pdfs)
+
+    def _discard(self, files: list[Path], folder: Path | None = None) -> None:
+        """Remove files of pages that are gone (and ``folder`` once empty); under serve, after
+        the background work still to come, which may write them."""
+        if self.background is not None:
+            self.background.append(functools.partial(_remove, files, folder))
+        else:
+            _remove(files, folder)
+
+    def _finish_pages(self, out: Path, results: list[Rendered], hits: list, workers: work.Workers,
+                      old_files: dict, written: list[Path], previous: RenderState | None) -> None:
+        """After the pages are made: the pages from the build cache, the accessibility statement,
+        the search index (started), the editions' open data, and every page's workbooks and
+        images (shared with the workers, who start on them at once)."""
+        results += [self.write_made(spec, made, out) for spec, made in hits]
+        jobs = [r[4] for r in results]
+        if self.background is not None and not workers.processes:
+            # under serve: the preview's workbooks and images are made after the pages are shown
+            self.background.append(functools.partial(write_binaries, jobs))
+            jobs = []
+        workers.share(jobs)
+        stale = []  # the files of a table or chart a page no longer has
+        for path, deps, failures, files, _ in results:
+            self.state.pages[path] = (deps, failures)
+            self.state.files[path] = files
+            stale += [out / path / name for name in set(old_files.get(path, [])) - set(files)]
+            written.append(out / path / "index.html")
+        self._discard(sorted(stale))
+        for path in sorted(self.state.pages, key=lambda p: (p.count("/"), p)):
+            self.audit.add_known("/" + (path + "/" if path else ""), self.state.pages[path][1])
+        # The statement reports the audit of every page, itself included (its layout does not
+        # depend on the results, so a draft of it is audited first).
+        draft = self.site.render(about.statement(self.site, self.audit))
+        self.audit.add("/over/toegankelijkheid/", draft)
+        statement = about.statement(self.site, self.audit)
+        written.append(write_page(out, statement.path, self.site.render(statement)))
+        if self.pages_written is not None:
+            self.pages_written()  # every page is there: the search index can be built meanwhile
+        self.write_downloads(out, previous)
+        workers.finish()
+
+    def _prepare(self, todo: list[PageSpec], previous: RenderState | None) -> None:
+        """Before forking: what the pages to write need that needs Polars (the money of the
+        compared editions, the programme matches the programme pages link), or what the
+        previous build into this folder computed and still holds."""
+        site = self.site
+        if previous is not None:
+            site.sides, site.matches = dict(previous.sides), dict(previous.matches)
+            site.diffs = compare.DiffCache(previous.diffs)
+        for a, b in compare.pairs(self.budget.editions):
+            if any(spec.path == compare_path(a, b) for spec in todo):
+                site.side(a), site.side(b)
+        written_editions = {spec.path.split("/")[0] for spec in todo if "/programma/" in spec.path}
+        for edition in self.budget.editions:
+            if edition.id in written_editions:
+                for other in self.budget.editions:
+                    if other.id != edition.id:
+                        site.same_programmes(edition, other)
+
+    def write(self, out: Path, previous: RenderState | None = None) -> list[Path]:
+        """Write the site into ``out``. With ``previous`` (the state of the last build into the
+        same folder), pages whose dependencies did not change are left as they are."""
+        out.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        seen: set[str] = set()
+        self.audit = AuditResult()
+        self.state = RenderState()
+        old = previous.pages if previous is not None else {}
+        old_files = previous.files if previous is not None else {}
+        todo: list[PageSpec] = []
+        for spec in self.site.page_specs():
+            if spec.path in seen:
+                raise RuntimeError(f"two pages would be written to /{spec.path}/; give the programmes "
+                                   "different codes or titles")
+            seen.add(spec.path)
+            kept = old.get(spec.path)
+            if spec.deps is not None and kept is not None and kept[0] == spec.deps \
+                    and (out / spec.path / "index.html").exists():
+                self.state.pages[spec.path] = kept
+                self.state.files[spec.path] = old_files.get(spec.path, [])
+            else:
+                todo.append(spec)
+        # Pages the build cache holds as made by an earlier build with the same inputs (not in an
+        # incremental rebuild, which writes only the pages whose inputs changed). The programme
+        # pages are looked up where they are written, spread over the workers; the others here,
+        # so that what they would need to be made is only computed when they are not there.
+        hits = []
+        if not old:
+            for spec in todo:
+                if "/programma/" in spec.path:
+                    continue
+                made = self.cached_page(spec)
+                if made is not None:
+                    hits.append((spec, made))
+            if hits:
+                cached = {spec.path for spec, _ in hits}
+                todo = [spec for spec in todo if spec.path not in cached]
+        self._prepare(todo, previous)
+        results, workers = self.render_all(todo, out)
+        try:
+            self._finish_pages(out, results, hits, workers, old_files, written, previous)
+        except BaseException:
+            workers.abort()
+            raise
+        for path in sorted(set(old) - seen):  # pages that no longer exist (a programme was removed)
+            (out / path / "index.html").unlink(missing_ok=True)
+            self._discard([out / path / name for name in old_files.get(path, [])], out / path)
+        written += self._write_static(out)
+        return written
+
+    def _write_static(self, out: Path) -> list[Path]:
+        """The site's style sheets, search script and icon, and the theme's style sheet."""
+        static = out / "static"
+        static.mkdir(exist_ok=True)
+        for name in ("begroot.css", "zoeken.js", "favicon.svg"):
+            with resources.as_file(resources.files("begroot.render") / "static" / name) as path:
+                shutil.copyfile(path, static / name)
+        theme_css = environment().get_template("theme.css").render(theme=self.config.theme,
+                                                                    font_faces=self.site.font_faces())
+        (static / "theme.css").write_text(theme_css, encoding="utf-8")
+        return [static / "begroot.css", static / "theme.css"]
+
+
+def write_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *, build_time: dt.datetime,
+               warnings: list[Problem], colophon_html: str = "", audit: list | None = None,
+               state: RenderState | None = None, background: list | None = None,
+               pages_written: Callable[[], None] | None = None,
+               before_fork: Callable[[], None] | None = None) -> list[Path]:
+    """Write every page of the site into ``out``; returns the files written.
+
+    When ``audit`` is a list, the accessibility failures found in the pages are appended to it
+    as (page, check, detail). ``state`` (kept by ``begroot serve``) is the state of the previous
+    build into ``out``; it is updated in place, and unchanged pages are not written again.
+    ``pages_written`` is called as soon as every page's HTML is written, before the slower
+    downloads (workbooks, PNG images, the editions' open data) are finished. ``before_fork`` is
+    called before render workers are forked (see ``SiteWriter.before_fork``).
+    """
+    site = Site(budget, figures, build_time=build_time, warnings=warnings, colophon_html=colophon_html)
+    writer = SiteWriter(site)
+    writer.background = background
+    writer.pages_written = pages_written
+    writer.before_fork = before_fork
+    written = writer.write(out, previous=state)
+    if state is not None:
+        state.pages = writer.state.pages
+        state.downloads = writer.state.downloads
+        state.sides, state.matches, state.diffs = site.sides, site.matches, site.diffs.used
+        state.files = writer.state.files
+    if audit is not None:
+        for key, items in sorted(writer.audit.failures.items()):
+            audit.extend((page, key, detail) for page, detail in items)
+    return written
+
+
+def page_urls(budget: Budget, figures: dict[str, EditionFigures] | None = None) -> list[str]:
+    """The URL of every page ('/', '/begroting-2024/', ...) in the order they are listed, the
+    accessibility statement last. Figures are computed when not given."""
+    site = Site(budget, figures if figures is not None else {e.id: compute(e) for e in budget.editions},
+                build_time=dt.datetime(2000, 1, 1), warnings=[])
+    return ["/" + spec.path + "/" if spec.path else "/" for spec in site.page_specs()] + ["/over/toegankelijkheid/"]
