@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from begroot.compare import KINDS, allocate, compare, pairs, word_diff
+from begroot.compare import KINDS, allocate, compare, pairs
+from begroot.textdiff import word_diff
 from begroot.project import load_project
 
 TOML = """

@@ -25,6 +25,7 @@ from ..model import Budget
 from ..render.audit import AuditResult, audit_page
 from ..render import charts
 from ..render.page import TABLE_NAME, PageSpec, Page, compare_path, digest, environment, texts_key
+from ..render import pages
 from ..render.pages import about
 from ..render.site import Site
 from ..render.state import RenderState
@@ -310,7 +311,7 @@ class SiteWriter:
         old = previous.pages if previous is not None else {}
         old_files = previous.files if previous is not None else {}
         todo: list[PageSpec] = []
-        for spec in self.site.page_specs():
+        for spec in pages.specs(self.site):
             if spec.path in seen:
                 raise RuntimeError(f"two pages would be written to /{spec.path}/; give the programmes "
                                    "different codes or titles")
@@ -399,4 +400,4 @@ def page_urls(budget: Budget, figures: dict[str, EditionFigures] | None = None) 
     accessibility statement last. Figures are computed when not given."""
     site = Site(budget, figures if figures is not None else {e.id: compute(e) for e in budget.editions},
                 build_time=dt.datetime(2000, 1, 1), warnings=[])
-    return ["/" + spec.path + "/" if spec.path else "/" for spec in site.page_specs()] + ["/over/toegankelijkheid/"]
+    return ["/" + spec.path + "/" if spec.path else "/" for spec in pages.specs(site)] + ["/over/toegankelijkheid/"]

@@ -79,7 +79,7 @@ def _iv3_share(path: Path, column: str, role: str) -> tuple[float, list[str]] | 
     import polars as pl
 
     from .. import reference
-    from .finance import CATEGORIE_RE, TAAKVELD_RE
+    from ..reference import CATEGORIE_RE, TAAKVELD_RE
 
     try:
         values = (pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy").select(pl.col(column))

@@ -26,6 +26,11 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+#: A taakveld code at the start of a cell: "6.71a", or "0.10 Mutaties reserves".
+TAAKVELD_RE = r"^\s*(\d{1,2}\.\d{1,3}[a-z]?)(?:\s|$|[-–:])"
+#: An economische categorie code at the start of a cell: "3.4.1", "1.1 Salarissen".
+CATEGORIE_RE = r"^\s*(\d(?:\.\d{1,2}){0,3}[a-z]?)(?:\s|$|[-–:])"
+
 __all__ = [
     "KINDS",
     "Code",

@@ -10,11 +10,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..model import EditionData, Programme
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 #: The folder in static/ of the project's own theme files (logo, fonts): they never replace the site's own.
 THEME_FOLDER = "huisstijl"
@@ -52,7 +55,7 @@ def _without_controls(value):
     return value
 
 
-def css_string(value) -> "Markup":
+def css_string(value) -> Markup:
     """``value`` as a quoted CSS string, for a style sheet (or a <style> element, where HTML
     escapes are not read: "&amp;" would be printed as it is). Quotes, backslashes, angle brackets,
     ampersands and control characters are CSS escapes, so the value cannot end the string, the

@@ -15,7 +15,7 @@ from ..errors import Problem
 from ..figures import EditionFigures
 from ..model import Budget, EditionData, Programme
 from . import format as fmt
-from .page import THEME_FOLDER, Page, PageSpec, compare_path, environment, programme_path
+from .page import THEME_FOLDER, Page, compare_path, digest, environment, programme_path
 from .strings import strings
 
 #: Stand-ins for the build's time in a page kept in the build cache (characters of Unicode's
@@ -42,25 +42,14 @@ class Site:
         self.matches: dict = {}                                # see same_programmes()
         self.diffs = compare.DiffCache()
 
-    # ----------------------------------------------------------------------------- the pages
-    def page_specs(self) -> list[PageSpec]:
-        """Every page of the site with what it depends on, in the order of
-        :data:`begroot.render.pages.PAGE_TYPES`; a page is made only when needed."""
-        from .pages import PAGE_TYPES
-
-        return [spec for kind in PAGE_TYPES for spec in kind.specs(self)]
-
+    # ----------------------------------------------------------------------------- dependencies
     @functools.cached_property
     def site_digest(self) -> str:
         """What every page depends on: the configuration and the version of each edition's data."""
-        from .page import digest
-
         return digest(self.config.model_dump_json(), [(e.id, e.version) for e in self.budget.editions])
 
     def edition_digest(self, edition: EditionData, *more) -> str:
         """What a page of ``edition`` depends on: the site, the edition's data, and ``more``."""
-        from .page import digest
-
         return digest((self.site_digest, edition.version), *more)
 
     # ----------------------------------------------------------------------------- labels

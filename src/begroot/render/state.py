@@ -18,4 +18,4 @@ class RenderState:
     sides: dict[str, tuple[str, object]] = field(default_factory=dict)
     # (edition id, other edition id) -> (their data versions, programme code -> the same programme's code)
     matches: dict[tuple[str, str], tuple[tuple[str, str], dict[str, str]]] = field(default_factory=dict)
-    diffs: dict = field(default_factory=dict)   # word diffs of texts (compare.DiffCache)
+    diffs: dict = field(default_factory=dict)   # word diffs of texts (textdiff.DiffCache)

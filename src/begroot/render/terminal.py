@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from ..compare import Comparison, text_blocks
+from ..compare import Comparison
+from ..textdiff import text_blocks
 from ..errors import printable
 from ..figures import Amounts
 from ..model import Budget

@@ -1,0 +1,303 @@
+"""Check an edition's finance lines against the budget's rules (BBV) and the national Iv3 lists:
+each line belongs to a programme (by its own code, or by its taakveld through the programmes'
+patterns), its taakveld and categorie are known in its year's list (or named with the code that
+replaced them), the totals reconcile with what the editors expect. Every problem names the file,
+the rows and a fix.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+
+from . import reference
+from .config import Edition
+from .errors import Problems
+from .figures import EditionFigures
+from .model import Programme
+from .read.programmes import match_taakveld, specificity
+
+MAX_ROWS_LISTED = 10  # rows named in one reconciliation message
+
+
+def _depth(programmes: dict[str, Programme], code: str) -> int:
+    depth, node = 0, programmes[code].parent
+    while node is not None:
+        depth, node = depth + 1, programmes[node].parent
+    return depth
+
+
+def programme_of_taakveld(tv: str, programmes: dict[str, Programme]) -> tuple[str | None, str | None]:
+    """The programme whose taakveld patterns claim ``tv`` (the most specific pattern, then the
+    deepest programme, wins), and a rival that claims it equally (None when there is none)."""
+    candidates = []
+    for prog in programmes.values():
+        for pattern in prog.taakvelden:
+            if match_taakveld(tv, pattern):
+                candidates.append((specificity(pattern), _depth(programmes, prog.code), prog.code))
+    if not candidates:
+        return None, None
+    candidates.sort(reverse=True)
+    best = candidates[0]
+    rivals = [c for c in candidates[1:] if c[:2] == best[:2] and c[2] != best[2]]
+    return best[2], (rivals[0][2] if rivals else None)
+
+
+def assign_programmes(lines: pl.DataFrame, programmes: dict[str, Programme], edition: Edition,
+                      problems: Problems) -> pl.DataFrame:
+    """Give lines without a programme the programme whose taakvelden include the line's taakveld.
+
+    The patterns of ``programmas.csv`` are written in the codes of the edition's year. A line of
+    another year (the previous year's column beside a budget) may use a code of its own year that
+    the edition's year no longer has (6.71a in 2024, 6.711 in 2025): it gets the programme of the
+    code that replaced it (:func:`old_taakveld_programme`).
+    """
+    todo = lines.filter(pl.col("programme").is_null() & pl.col("taakveld").is_not_null())
+    if todo.is_empty():
+        return lines
+    known = reference.taakvelden(edition.year)
+    mapping: dict[str, str] = {}
+    for tv in sorted(todo["taakveld"].unique().to_list(), key=reference.sort_key):
+        best, rival = programme_of_taakveld(tv, programmes)
+        if best is None:
+            continue
+        if rival is not None:
+            problems.error(
+                f"taakveld {tv} falls under programme {best} and programme {rival} equally",
+                file=f"{edition.dirname}/{edition.programmes}", column="taakvelden", code="taakveld-ambiguous",
+                hint="name the taakveld exactly in one programme, or use a narrower pattern")
+        mapping[tv] = best
+    # A code of another year's list that the edition's year does not have: by the code that replaced it.
+    assigned = []
+    for tv, year in todo.select("taakveld", "year").unique().iter_rows():
+        if tv not in known and year is not None and tv in reference.taakvelden(year):
+            assigned.append((tv, year, old_taakveld_programme(tv, year, edition.year, programmes)[0]))
+        else:
+            assigned.append((tv, year, mapping.get(tv)))
+    keys = pl.DataFrame(assigned, schema={"taakveld": pl.String, "year": lines.schema["year"],
+                                          "_assigned": pl.String}, orient="row")
+    lines = lines.join(keys, on=["taakveld", "year"], how="left", maintain_order="left")
+    return lines.with_columns(pl.coalesce("programme", "_assigned").alias("programme")).drop("_assigned")
+
+
+def old_taakveld_programme(tv: str, year: int, edition_year: int,
+                           programmes: dict[str, Programme]) -> tuple[str | None, list[str]]:
+    """The programme of taakveld ``tv`` of another ``year`` than the edition's, and the codes that
+    replaced it in the edition's year.
+
+    A programme that names ``tv`` itself exactly wins. Else the programme of the codes that
+    replaced it (:func:`begroot.reference.crosswalk.successors`), when they all fall under one
+    programme; when none of them falls under a programme, a pattern that matches ``tv`` itself
+    (``6.*``). When they fall under several programmes, its money cannot be given to one of them
+    without guessing: None.
+    """
+    from .reference.crosswalk import successors
+
+    for prog in programmes.values():
+        if tv in prog.taakvelden:
+            return prog.code, []
+    codes = list(successors(tv, year, edition_year))
+    owners = {programme_of_taakveld(c, programmes)[0] for c in codes}
+    if len(owners) == 1 and None not in owners:
+        return owners.pop(), codes
+    if owners <= {None}:
+        return programme_of_taakveld(tv, programmes)[0], codes
+    return None, codes
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:MAX_ROWS_LISTED])
+    more = len(rows) - MAX_ROWS_LISTED
+    return ("row " if len(rows) == 1 else "rows ") + shown + (f" and {more} more" if more > 0 else "")
+
+
+def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: Edition,
+                problems: Problems, headers: dict[str, dict[str, str]] | None = None) -> None:
+    """Rules over the finance lines of one edition.
+
+    ``headers`` maps each source file to {field: header name}, so that messages name the
+    column as the file calls it.
+    """
+    headers = headers or {}
+
+    def col(file: str, field: str) -> str:
+        return headers.get(file, {}).get(field, field)
+
+    ref_year = reference.reference_year(edition.year)
+    known_tv = reference.taakvelden(edition.year)
+    codes = _code_lists(lines, edition.year)
+
+    # Without a programme list (its own error says why) every line would belong to no programme:
+    # one cause, one message, so the checks that need the list are left out.
+    by_programme = lines if programmes else lines.head(0)
+    # Unknown programme codes in the export.
+    bad = by_programme.filter(pl.col("programme").is_not_null() & ~pl.col("programme").is_in(list(programmes)))
+    for code, group in _groups(bad, "programme"):
+        for file, row in group.select("file", "row").iter_rows():
+            problems.error(f"programme {code} is not in the programme list", file=file, row=row,
+                           column=col(file, "programme"), code="unknown-programme",
+                           hint=f"add programme {code} to {edition.dirname}/{edition.programmes} or correct the code")
+
+    # Lines no programme takes: the site would not add up to the export. (Unknown taakvelden
+    # are reported below as such.) A code of another year than the edition's says why.
+    orphans = (codes if programmes else codes.head(0)).filter(
+        pl.col("programme").is_null() & (pl.col("taakveld").is_null() | pl.col("_known")))
+    for (tv, year), group in _groups_by(orphans, ["taakveld", "year"]):
+        rows = group["row"].to_list()
+        file = group["file"][0]
+        label = f"taakveld {tv}" if tv else "lines without a taakveld"
+        hint = (f"add {tv or 'a programme code'} to the taakvelden of a programme in "
+                f"{edition.dirname}/{edition.programmes}")
+        if tv and tv not in known_tv:
+            problems.error(f"taakveld {tv} of {year} ({_rows_text(rows)}) belongs to no programme: "
+                           f"{_replaced_text(tv, year, edition.year, programmes)}, so the site's totals would "
+                           f"not reconcile with the export", file=file, code="unassigned-other-year",
+                           hint=f"add {tv} to the taakvelden of one programme in {edition.dirname}/{edition.programmes}")
+            continue
+        problems.error(
+            f"{label} ({_rows_text(rows)}) belongs to no programme, so the site's totals would not "
+            f"reconcile with the export", file=file, code="unassigned", hint=hint)
+
+    # Iv3 taakvelden known for the line's year (or, for a line of another year, for the edition's year).
+    have_tv = codes.filter(pl.col("taakveld").is_not_null())
+    unknown = have_tv.filter(~pl.col("_known"))
+    for file, row, tv, year in unknown.select("file", "row", "taakveld", "year").iter_rows():
+        line_ref = reference.reference_year(year)
+        where = (f"the Iv3 list of {line_ref}" if line_ref == ref_year else
+                 f"the Iv3 lists of {line_ref} (the line's year) and {ref_year}")
+        problems.error(f"taakveld {tv} does not exist in {where}", file=file, row=row,
+                       column=col(file, "taakveld"), code="unknown-taakveld", hint=_taakveld_hint(tv, line_ref))
+    groups = have_tv.filter(pl.col("_group") & (pl.col("cents") != 0))
+    for file, row, tv, list_year in groups.select("file", "row", "taakveld", "_list_year").iter_rows():
+        subs = [c for c, v in reference.taakvelden(list_year).items() if v.parent == tv]
+        problems.warning(f"amount booked on taakveld {tv}, which is a group in {list_year}", file=file, row=row,
+                         column=col(file, "taakveld"), code="group-taakveld",
+                         hint=f"book it on one of {', '.join(subs[:6])}" if subs else None)
+
+    # Iv3 categorieën, where the export has them: of the line's year (or the edition's year).
+    bad_cat = codes.filter(pl.col("categorie").is_not_null() & ~pl.col("_known_categorie"))
+    for file, row, cat, kind, year in bad_cat.select("file", "row", "categorie", "kind", "year").iter_rows():
+        line_ref = reference.reference_year(year)
+        where = str(line_ref) if line_ref == ref_year else f"{line_ref} (the line's year) or {ref_year}"
+        problems.error(f"categorie {cat} is not an Iv3 {kind} categorie of {where}", file=file, row=row,
+                       column=col(file, "categorie"), code="unknown-categorie",
+                       hint="use an economische categorie from the Iv3 list for that year")
+
+
+def _code_lists(lines: pl.DataFrame, edition_year: int) -> pl.DataFrame:
+    """The lines with, per line, whether its taakveld and categorie are in the Iv3 lists.
+
+    A line is checked against the lists of its own year (the ``year`` of the line: the previous
+    year's column beside a budget has the previous year's codes). A line of another year than the
+    edition's may also use the edition's year's codes (a comparison column restated in the new
+    codes). Adds ``_known`` (the taakveld is in a list), ``_group`` (it is a group there),
+    ``_list_year`` (the list it was found in) and ``_known_categorie``.
+    """
+    tv_rows, cat_rows = [], []
+    for tv, year in lines.select("taakveld", "year").unique().iter_rows():
+        if tv is None:
+            continue
+        found = None
+        for list_year in (year, edition_year) if year is not None else (edition_year,):
+            entry = reference.taakvelden(list_year).get(tv)
+            if entry is not None:
+                found = (True, not entry.leaf, reference.reference_year(list_year))
+                break
+        tv_rows.append((tv, year, *(found or (False, False, reference.reference_year(edition_year)))))
+    for cat, kind, year in lines.select("categorie", "kind", "year").unique().iter_rows():
+        if cat is None or kind not in reference.KINDS:
+            continue
+        years = (year, edition_year) if year is not None else (edition_year,)
+        cat_rows.append((cat, kind, year, any(cat in reference.categorieen(y, kind) for y in years)))
+    year_type = lines.schema["year"]
+    tv_table = pl.DataFrame(tv_rows, orient="row", schema={
+        "taakveld": pl.String, "year": year_type, "_known": pl.Boolean, "_group": pl.Boolean, "_list_year": pl.Int64})
+    cat_table = pl.DataFrame(cat_rows, orient="row", schema={
+        "categorie": pl.String, "kind": pl.String, "year": year_type, "_known_categorie": pl.Boolean})
+    return (lines.join(tv_table, on=["taakveld", "year"], how="left", maintain_order="left")
+            .join(cat_table, on=["categorie", "kind", "year"], how="left", maintain_order="left")
+            .with_columns(pl.col("_known", "_group", "_known_categorie").fill_null(False)))
+
+
+def _replaced_text(tv: str, year: int, edition_year: int, programmes: dict[str, Programme]) -> str:
+    """Why a taakveld of another year gets no programme, for a message."""
+    _, codes = old_taakveld_programme(tv, year, edition_year, programmes)
+    ref = reference.reference_year(edition_year)
+    if not codes:
+        return f"no programme names it, and it has no counterpart in {ref}"
+    owners = sorted({o for o in (programme_of_taakveld(c, programmes)[0] for c in codes) if o is not None},
+                    key=reference.sort_key)
+    replaced = f"in {ref} it is {_and(codes)}"
+    if not owners:
+        return f"{replaced}, which no programme takes"
+    return (f"{replaced}, which fall{'s' if len(codes) == 1 else ''} under programmes {_and(owners)}: its money "
+            f"cannot be divided among them without guessing")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _taakveld_hint(code: str, year: int) -> str:
+    """A retired or future code names the code that replaced it, or that it replaced, in ``year``."""
+    from .reference.crosswalk import successors
+
+    years = [y for y in reference.shipped_years() if code in reference.taakvelden(y)]
+    if not years:
+        return f"use a taakveld of the Iv3 {year} list (see /taakvelden/ or the CBS Iv3 definitions)"
+    if years[-1] < year:  # retired: what replaced it
+        codes = list(successors(code, years[-1], year))
+        if codes:
+            return (f"{code} was replaced by {_and(codes)} in {years[-1] + 1}"
+                    + (": book each amount on the one that fits" if len(codes) > 1 else ""))
+    elif years[0] > year:  # not yet in the list: what it was called then
+        codes = list(successors(code, years[0], year))
+        if codes:
+            return (f"{code} exists from {years[0]} on; in {year} the code was {_and(codes)}"
+                    f": check the line's year, or use that code")
+    span = f"{years[0]}–{years[-1]}" if years[-1] != years[0] else str(years[0])
+    return f"{code} is a taakveld of the Iv3 lists of {span}, not of {year}"
+
+
+def _groups_by(frame: pl.DataFrame, keys: list[str]):
+    if frame.is_empty():
+        return []
+    values = frame.select(keys).unique(maintain_order=True).rows()
+    out = []
+    for value in values:
+        cond = pl.lit(True)
+        for key, v in zip(keys, value):
+            cond = cond & (pl.col(key).is_null() if v is None else pl.col(key) == v)
+        out.append((value, frame.filter(cond)))
+    return out
+
+
+def _groups(frame: pl.DataFrame, key: str):
+    if frame.is_empty():
+        return []
+    values = frame[key].unique(maintain_order=True).to_list()
+    return [(v, frame.filter(pl.col(key).is_null() if v is None else pl.col(key) == v)) for v in values]
+
+
+def check_expected_totals(edition: Edition, figures: EditionFigures, problems: Problems) -> None:
+    """The totals the controller states in begroot.toml must equal the site's totals."""
+    if edition.expected is None:
+        return
+    got = figures.grand()
+    for kind in ("lasten", "baten"):
+        want = getattr(edition.expected, kind)
+        if want is None:
+            continue
+        have = getattr(got, kind)
+        want_euros = Decimal(want) * edition.expected.unit
+        if have != want_euros:
+            from .render.format import exact_number
+
+            unit = edition.expected.unit
+            scale = f" (× € {exact_number(unit)})" if unit != 1 else " (in euros)"
+            problems.error(
+                f"total {kind} of {edition.id} is {exact_number(have / unit)}{scale}, but begroot.toml expects "
+                f"{exact_number(want)}: a difference of {exact_number((have - want_euros) / unit)}",
+                file="begroot.toml", column=f"editions.{edition.id}.expected.{kind}", code="total-mismatch",
+                hint="find the missing or extra lines in the export, or correct the expected total")
