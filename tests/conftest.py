@@ -110,3 +110,8 @@ def demo_built(tmp_path_factory, demo_dir: Path):
     site = tmp_path_factory.mktemp("demo-built") / "site"
     result = build(demo_dir, site)
     return site, result
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-snapshot", action="store_true",
+                     help="record the demo site's digests anew (tests/test_site_snapshot.py)")

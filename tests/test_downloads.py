@@ -130,7 +130,7 @@ def shown_as(key: str, text: str, language: str, unit: int) -> str | None:
     as a number. The column's name says how: amounts (lasten, baten, saldo, kosten, bedrag_… and
     lasten_… such as lasten_oud), differences with their sign (verschil_…), changes in percent
     (…_pct), shares (aandeel_…), indicator values, and euros per inhabitant (…per_inwoner…)."""
-    from begroot.render import format as fmt
+    from begroot import format as fmt
 
     if key.startswith("euro_"):  # exact euros with cents (the verantwoording)
         return fmt.euro_cents(Decimal(text) if text != "" else None, language)
@@ -159,7 +159,7 @@ def test_every_table_on_every_page_downloads_as_shown(demo):
     """Every table of figures on every page links its CSV, XLSX and JSON; they parse back to the
     same exact values, and formatted as the page formats them (Babel) they are the numbers shown,
     row by row; the page's folder holds no other table files."""
-    from begroot.render import format as fmt
+    from begroot import format as fmt
 
     site, _, loaded = demo
     language, unit = loaded.budget.config.site.language, loaded.budget.config.site.unit

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from begroot.render import format as fmt
+from begroot import format as fmt
 
 
 @pytest.mark.parametrize("euros, unit, lang, expected", [

@@ -31,7 +31,7 @@ def test_pdf_has_contents_every_programme_and_the_totals(demo_pdf):
     # the contents give page numbers: "Programma 3: Vitaal en Sociaal ....... 10"
     assert __import__("re").search(r"Programma 3: Vitaal en Sociaal\s*\.{3,}\s*\d+", text)
     # dated by its export, not by the build (so that the build cache can keep it)
-    from begroot.render import format as fmt
+    from begroot import format as fmt
 
     assert f"Gemaakt met de export van {fmt.stamp(edition.exported_at)}" in text and "gebouwd op" not in text
 
@@ -99,7 +99,7 @@ def test_jaarstukken_pdf_has_plan_against_realisation_and_the_explanations(demo_
     fig = result.loaded.figures["jaarstukken-2023"]
     assert "Begroting en realisatie 2023" in text
     # programme 3's realisation, as the page shows it (x € 1.000)
-    from begroot.render.format import money
+    from begroot.format import money
     assert money(fig.of("3", (2023, "realisatie")).lasten) in text
     # every explanation written for the jaarstukken is in the PDF, next to the figures
     explanations = [t for t in edition.texts if t.section == "toelichting"]

@@ -22,7 +22,7 @@ from begroot.figures import compute
 from begroot.model import LINE_SCHEMA, Budget, EditionData, Indicator, Programme, SourceFile, Text
 from begroot.publish.site import page_urls, write_site
 from begroot.render import charts
-from begroot.render import format as fmt
+from begroot import format as fmt
 
 try:  # indicator series are built by the goals stage when the project is loaded
     from begroot.goals import series_of
@@ -387,3 +387,13 @@ def test_two_programmes_with_the_same_slug_are_refused(tmp_path: Path):
     figures = {edition.id: compute(edition)}
     with pytest.raises(RuntimeError, match="begroting-2024/programma/1-veiligheid"):
         write_site(budget, figures, tmp_path / "site", build_time=BUILT, warnings=[])
+
+
+def test_every_language_has_the_same_interface_texts():
+    from begroot.render.strings import LANGUAGES, strings
+
+    dutch = strings("nl")
+    assert len(dutch) > 200
+    for language in LANGUAGES:
+        assert set(strings(language)) == set(dutch), language
+    assert strings("xx") is dutch  # a language begroot does not have: Dutch

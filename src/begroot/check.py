@@ -292,7 +292,7 @@ def check_expected_totals(edition: Edition, figures: EditionFigures, problems: P
         have = getattr(got, kind)
         want_euros = Decimal(want) * edition.expected.unit
         if have != want_euros:
-            from .render.format import exact_number
+            from .format import exact_number
 
             unit = edition.expected.unit
             scale = f" (× € {exact_number(unit)})" if unit != 1 else " (in euros)"

@@ -1,7 +1,7 @@
 """All arithmetic of the site in one place: totals, saldo, shares, roll-ups, reconciliation.
 
 Sums run in Polars over exact integer cents; results are handed on as ``Decimal`` euros.
-Nothing here formats: presentation belongs to :mod:`begroot.render.format`.
+Nothing here formats: presentation belongs to :mod:`begroot.format`.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
                            "share_lasten": ctx["share_lasten"], "share_baten": ctx["share_baten"],
                            "execution": ctx["execution"]})
     from ..read.texts import with_media
-    from ..render.format import period_label_text
+    from ..render.strings import period_label
 
     # the texts' images come from memory (see PdfFetcher), not from a folder
     return with_media(environment().get_template("pdf.html").render(
@@ -52,7 +52,7 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
         signed=site.fmt.signed, change_pct=site.fmt.change_pct,
         programmes=programmes, grand=fig.grand(), edition_texts=edition.texts_for(None),
         has_figures=site.has_figures(edition),
-        period=period_label_text(fig.main, site.language),
+        period=period_label(fig.main, site.language),
         stamp=pdf_stamp(site, edition),
     ), MEDIA_SCHEME)
 
@@ -60,7 +60,7 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
 def pdf_stamp(site, edition) -> str:
     """The document's date: its export's, not the build's (the same inputs make the same PDF,
     which the build cache can then keep, as it does the workbooks)."""
-    from ..render import format as fmt
+    from .. import format as fmt
 
     if edition.exported_at is not None:
         return site.t["pdf_stamp"].format(exported=fmt.stamp(edition.exported_at))

@@ -416,7 +416,7 @@ def _euros(cents: int, unit: int) -> str:
     """An amount in the file's own unit, in Dutch notation and exact ("-7.977", "12,5")."""
     from decimal import Decimal
 
-    from ..render.format import exact_number
+    from ..format import exact_number
     return exact_number(Decimal(cents).scaleb(-2) / unit)
 
 

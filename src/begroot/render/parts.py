@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable
 from ..figures import Amounts, EditionFigures, execution, per_inhabitant
 from ..model import EditionData, Programme
 from . import charts
-from . import format as fmt
+from .. import format as fmt
 from .page import exact, per_head, programme_path, share
 
 if TYPE_CHECKING:

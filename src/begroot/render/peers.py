@@ -1,7 +1,7 @@
 """The per-inhabitant comparison on the taakvelden page: the municipality, the nation, its size class.
 
 Builds the view of :mod:`begroot.peers` figures for the template; all numbers are formatted here
-through :mod:`begroot.render.format` (Babel), rounded once, to the cent.
+through :mod:`begroot.format` (Babel), rounded once, to the cent.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from ..figures import per_inhabitant as own_per_inhabitant
 from ..peers import PeerData, PeerRow, per_inhabitant
-from . import format as fmt
+from .. import format as fmt
 from .strings import strings
 
 
@@ -51,7 +51,7 @@ def comparison(peers: PeerData | None, inhabitants: int | None, groups: list[dic
                      for r in group["rows"]],
         })
     size = peers.classes.get(cls) if cls else None
-    label = fmt.size_class(size.low, size.high, language) if size else None
+    label = size_class(size.low, size.high, language) if size else None
     n = peers.municipalities()
     if label:
         intro = t["peers_intro"].format(name=name, n=fmt.number(n, language),
@@ -85,3 +85,13 @@ def comparison(peers: PeerData | None, inhabitants: int | None, groups: list[dic
         "class_label": label[:1].upper() + label[1:] if label else None,
         "groups": out_groups, "total": total, "download": rows,
     }
+
+
+def size_class(low: int, high: int | None, language: str = "nl") -> str:
+    """A CBS size class in words: 'gemeenten met 150.000 tot 250.000 inwoners'."""
+    t = strings(language)
+    if high is None:
+        return t["size_class_open"].format(low=fmt.number(low, language))
+    if low <= 0:
+        return t["size_class_below"].format(high=fmt.number(high, language))
+    return t["size_class_range"].format(low=fmt.number(low, language), high=fmt.number(high, language))

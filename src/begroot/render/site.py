@@ -14,9 +14,9 @@ from .. import compare
 from ..errors import Problem
 from ..figures import EditionFigures
 from ..model import Budget, EditionData, Programme
-from . import format as fmt
+from .. import format as fmt
 from .page import THEME_FOLDER, Page, compare_path, digest, environment, programme_path
-from .strings import strings
+from .strings import period_label, strings
 
 #: Stand-ins for the build's time in a page kept in the build cache (characters of Unicode's
 #: private use area, which no text of a page holds).
@@ -68,6 +68,10 @@ class Site:
             return p.title
         key = "deelprogramma_title" if p.parent else "programme_title"
         return self.t[key].format(code=p.code, title=p.title)
+
+    def period(self, period: tuple[int, str]) -> str:
+        """'Begroting 2024', 'Realisatie 2022' in the site's language."""
+        return period_label(period, self.language)
 
     def home_crumbs(self, edition: EditionData | None = None) -> list[tuple[str, str]]:
         """The breadcrumbs of a page under the home page (and under ``edition``'s overview)."""

@@ -18,9 +18,9 @@ from ..textdiff import text_blocks
 from ..errors import printable
 from ..figures import Amounts
 from ..model import Budget
-from . import format as fmt
+from .. import format as fmt
 from . import iv3
-from .strings import strings
+from .strings import period_label, strings
 
 
 class Table(RichTable):
@@ -55,8 +55,8 @@ def print_comparison(console: Console, budget: Budget, c: Comparison, *, words: 
 
     console.print(t["compare_title"].format(a=la, b=lb), style="bold")
     if figures:
-        console.print(t["compare_periods"].format(a=fmt.period_label_text(c.a.period, language),
-                                                  b=fmt.period_label_text(c.b.period, language))
+        console.print(t["compare_periods"].format(a=period_label(c.a.period, language),
+                                                  b=period_label(c.b.period, language))
                       + " " + t["amounts_in"].format(unit=fmt.unit_label(unit, language)) + ".")
         totals = Table(title=t["compare_totals"], title_justify="left")
         for col in ("", la, lb, t["compare_difference"], t["compare_difference_pct"]):

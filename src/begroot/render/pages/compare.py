@@ -163,8 +163,8 @@ def view(site: Site, a: EditionData, b: EditionData) -> Page:
         } for g in groups]
     return Page(compare_path(a, b), "compare.html", {
         "a": a, "b": b, "label_a": label_a, "label_b": label_b, "c": c,
-        "period_a": site.fmt.period(c.a.period) if c.a.period else None,
-        "period_b": site.fmt.period(c.b.period) if c.b.period else None,
+        "period_a": site.period(c.a.period) if c.a.period else None,
+        "period_b": site.period(c.b.period) if c.b.period else None,
         "totals": totals, "per_head": per_head_rows, "programmes": programmes, "changes": changes,
         "groups": groups, "texts_path": compare_path(a, b) + "/teksten",
         "any_estimated": any(f.estimated for f in c.flows),

@@ -24,7 +24,7 @@ def view(site: Site, edition: EditionData) -> Page:
     tops = edition.top_level()
     programmes = parts.programme_rows(site, edition, [p for p in tops if not p.is_overview])
     overviews = parts.programme_rows(site, edition, [p for p in tops if p.is_overview])
-    period = site.fmt.period(fig.main)
+    period = site.period(fig.main)
     has_figures = site.has_figures(edition)
     plan = parts.execution_view(site, fig, None, edition) if has_figures else None
     plan_rows = parts.execution_rows(edition, fig, programmes + overviews) if has_figures else []

@@ -23,7 +23,7 @@ def view(site: Site, edition: EditionData) -> Page:
     fig = site.figures[edition.id]
     goals = parts.goal_views(site, edition)
     return Page(f"{edition.id}/doelen", "goals.html", {
-        "goals": goals, "period": site.fmt.period(fig.main),
+        "goals": goals, "period": site.period(fig.main),
         "overhead": overhead_share(edition.lines, *fig.main),
     }, site.t["goals_title"].format(edition=edition.config.display_title), edition=edition,
         crumbs=site.home_crumbs(edition),

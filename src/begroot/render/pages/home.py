@@ -18,6 +18,6 @@ def view(site: Site) -> Page:
     rows = []
     for edition in site.editions_sorted():
         fig = site.figures[edition.id]
-        rows.append({"edition": edition, "path": edition.id, "period": site.fmt.period(fig.main),
+        rows.append({"edition": edition, "path": edition.id, "period": site.period(fig.main),
                      "amounts": fig.grand(), "has_figures": site.has_figures(edition)})
     return Page("", "home.html", {"rows": rows}, site.site_title())

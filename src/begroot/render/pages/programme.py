@@ -34,9 +34,9 @@ def view(site: Site, edition: EditionData, programme: Programme) -> Page:
     fig = site.figures[edition.id]
     periods = fig.periods_of(programme.code) or [fig.main]
     own = fig.programmes.get(programme.code, {})
-    table = [{"period": p, "label": f.period(p), "amounts": own.get(p, Amounts())} for p in periods]
+    table = [{"period": p, "label": site.period(p), "amounts": own.get(p, Amounts())} for p in periods]
     main_amounts = fig.of(programme.code)
-    period = f.period(fig.main)
+    period = site.period(fig.main)
     chart = charts.paired_columns(
         "lbs", t["chart_periods_title"].format(name=programme.title),
         t["chart_periods_summary"].format(name=programme.title, lasten=f.money(main_amounts.lasten),

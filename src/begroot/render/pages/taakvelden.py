@@ -47,7 +47,7 @@ def view(site: Site, edition: EditionData) -> Page:
     from ...peers import missing_auto
     from ..peers import comparison
 
-    period = site.fmt.period(fig.main)
+    period = site.period(fig.main)
     peers = comparison(edition.peers, site.config.organisation.inhabitants.get(year), list(groups.values()),
                        fig.grand(), name=site.config.organisation.name, period=period, language=site.language)
     tables = {"taakvelden": table(site, list(groups.values()), fig.grand())}

@@ -128,18 +128,6 @@ def euro_cents(euros: Decimal | None, language: str = "nl", signed: bool = False
     return "€\u00a0" + _apply(pattern, value, language)
 
 
-def size_class(low: int, high: int | None, language: str = "nl") -> str:
-    """A CBS size class in words: 'gemeenten met 150.000 tot 250.000 inwoners'."""
-    from .strings import strings
-
-    t = strings(_language(language))
-    if high is None:
-        return t["size_class_open"].format(low=number(low, language))
-    if low <= 0:
-        return t["size_class_below"].format(high=number(high, language))
-    return t["size_class_range"].format(low=number(low, language), high=number(high, language))
-
-
 def number(value: Decimal | int, language: str = "nl") -> str:
     """A plain number as written in the language, with the decimals it was given: 243.768, 9,0."""
     places = -value.as_tuple().exponent if isinstance(value, Decimal) and value.as_tuple().exponent < 0 else 0
@@ -165,13 +153,6 @@ def stamp(moment: dt.datetime | None) -> str | None:
 
 def iso(moment: dt.datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
-
-
-def period_label_text(period: tuple[int, str], language: str = "nl") -> str:
-    """'Begroting 2024', 'Realisatie 2022', 'Raming 2025'."""
-    from .strings import strings
-
-    return strings(language)[f"period_{period[1]}"].format(year=period[0])
 
 
 class Formats:
@@ -205,6 +186,3 @@ class Formats:
 
     def compact(self, euros: Decimal) -> str:
         return compact(euros, self.language)
-
-    def period(self, period: tuple[int, str]) -> str:
-        return period_label_text(period, self.language)
