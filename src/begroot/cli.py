@@ -18,12 +18,34 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import typer.core
 from rich.console import Console
 
 from . import __version__
 from .errors import BegrootError, Problems, ProjectInvalid, Severity, grouped_lines, printable, where
 
+def _plain_flags(params: list) -> list:
+    """Typer shows ``<bool>`` after a flag in ``--help``, as if it took a value (``--strict true``
+    then fails with "unexpected extra argument"): a flag is shown without a type. The flag itself
+    is unchanged (``--strict`` sets it; it takes no value)."""
+    for param in params:
+        if getattr(param, "is_bool_flag", False) and param.metavar is None:
+            param.metavar = ""  # rich help prints the metavar in the type column; a flag has none
+    return params
+
+
+class _Command(typer.core.TyperCommand):
+    def get_params(self, ctx) -> list:
+        return _plain_flags(super().get_params(ctx))
+
+
+class _Group(typer.core.TyperGroup):
+    def get_params(self, ctx) -> list:
+        return _plain_flags(super().get_params(ctx))
+
+
 app = typer.Typer(
+    cls=_Group,
     help="begroot: turn a municipality's budget export and texts into an accessible website.",
     no_args_is_help=True,
     add_completion=False,
@@ -83,13 +105,19 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail (timings, every problem).")]
 
 
+def _show_version(value: bool) -> None:
+    """``--version``: print the version and stop, before any command is looked for (an eager
+    option; without it the group first asks for a command and says "Missing command.")."""
+    if value:
+        out.print(f"begroot {__version__}", markup=False)
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(quiet: QuietOpt = False, verbose: VerboseOpt = False,
-          version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False) -> None:
+          version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", is_eager=True,
+                                                callback=_show_version, expose_value=True)] = False) -> None:
     State.quiet, State.verbose = quiet, verbose
-    if version:
-        out.print(f"begroot {__version__}")
-        raise typer.Exit(0)
 
 
 def _levels(quiet: bool, verbose: bool) -> None:
@@ -103,7 +131,7 @@ ProjectArg = Annotated[Path, typer.Argument(help="The budget project folder (wit
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 
 
-@app.command()
+@app.command(cls=_Command)
 def init(directory: Annotated[Path, typer.Argument(help="Folder to write the example project into.")],
          force: Annotated[bool, typer.Option("--force", "-f", help="Write into a non-empty folder.")] = False,
          quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
@@ -120,7 +148,7 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write the exa
         out.print(f"Next: begroot check {directory}  and  begroot build {directory} --out site")
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(project: ProjectArg, strict: StrictOpt = False,
           report: Annotated[Optional[Path], typer.Option(
               "--report", help="Write a readability report for the writers (HTML) to this file.")] = None,
@@ -171,7 +199,7 @@ def _print_reconciliation(loaded) -> None:
                           + ("" if source.account.balanced() else " (NOT every number accounted for)"), markup=False)
 
 
-@app.command()
+@app.command(cls=_Command)
 def build(project: ProjectArg,
           out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the site into.")] = Path("site"),
           strict: StrictOpt = False,
@@ -260,7 +288,7 @@ def _load_valid(project: Path):
     return loaded
 
 
-@app.command()
+@app.command(cls=_Command)
 def pdf(project: ProjectArg,
         edition: Annotated[str, typer.Option("--edition", "-e", help="The edition, e.g. begroting-2024.")],
         out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="The PDF file to write.")] = None,
@@ -281,7 +309,7 @@ def pdf(project: ProjectArg,
         out.print(f"Wrote {target}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def diff(project: ProjectArg,
          old: Annotated[str, typer.Argument(help="The older edition, e.g. begroting-2023.")],
          new: Annotated[str, typer.Argument(help="The newer edition, e.g. begroting-2024.")],
@@ -313,7 +341,7 @@ HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 PortOpt = Annotated[int, typer.Option("--port", "-p", help="Port to listen on.", min=1, max=65535)]
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(project: ProjectArg, host: HostOpt = "127.0.0.1", port: PortOpt = 8000,
           quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Build, serve on http://127.0.0.1:8000, rebuild when a file changes and reload the page."""
@@ -321,7 +349,7 @@ def serve(project: ProjectArg, host: HostOpt = "127.0.0.1", port: PortOpt = 8000
     _serve(project, host, port)
 
 
-@app.command()
+@app.command(cls=_Command)
 def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, quiet: QuietOpt = False,
          verbose: VerboseOpt = False) -> None:
     """Build the bundled demo budget (Groningen: begroting 2024 and 2023, jaarstukken 2023, begroting 2016) and serve it."""

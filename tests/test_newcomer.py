@@ -1,0 +1,37 @@
+"""A newcomer's path (issue 16): what a new user meets first, following the README on a fresh
+machine: the set-up, ``--version`` and ``--help``, configuration errors, the documentation a user
+who installed the package has, a blank project to fill in, and the CLI speaking one language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from begroot import __version__
+
+from .test_end_to_end import run
+
+COMMANDS = ["init", "check", "build", "serve", "pdf", "diff", "demo"]
+
+
+def test_version_prints_the_version_and_exits_0():
+    result = run("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"begroot {__version__}"
+    assert "Missing command" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_shows_flags_without_a_value(command):
+    result = run(*([command] if command else []), "--help", env={"COLUMNS": "120"})
+    assert result.returncode == 0, result.stderr
+    assert "<bool>" not in result.stdout
+    for flag in re.findall(r"--(?:strict|quiet|verbose|force|no-cache|words|version|help)\b", result.stdout):
+        line = next(x for x in result.stdout.splitlines() if flag in x)
+        assert "<" not in line.split(flag, 1)[1].split("  ")[0], line  # no type after the flag
+
+
+def test_a_flag_given_a_value_is_wrong_usage(tmp_path):
+    result = run("check", "--strict", "true", str(tmp_path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
