@@ -35,3 +35,15 @@ def test_help_shows_flags_without_a_value(command):
 def test_a_flag_given_a_value_is_wrong_usage(tmp_path):
     result = run("check", "--strict", "true", str(tmp_path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_diff_speaks_english_and_is_not_wrapped_into_a_file(demo_dir):
+    result = run("diff", str(demo_dir), "begroting-2023", "begroting-2024", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "Begroting 2023 and Begroting 2024 compared" in text
+    assert "By programme" in text and "Per programma" not in text and "vergeleken" not in text
+    # a table row is one line however wide (Rich wraps at 80 columns, or COLUMNS, on a terminal)
+    row = "│ ONV Onvoorzien en overige baten en lasten │ ONV Onvoorzien en overige baten en lasten │"
+    assert any(line.startswith(row) for line in text.splitlines()), text
+    assert max(len(line) for line in text.splitlines()) > 80

@@ -62,6 +62,11 @@ class _Console(Console):
         super().print(*(printable(o, newlines=True) if isinstance(o, str) else o for o in objects), **kwargs)
 
 
+#: The language of the command's own output (messages, ``begroot diff``), whatever the site's.
+CLI_LANGUAGE = "en"
+#: The width of output that is not a terminal: wide enough that no table is wrapped.
+UNWRAPPED = 10_000
+
 err = _Console(stderr=True, highlight=False, soft_wrap=True)
 out = _Console(highlight=False, soft_wrap=True)
 
@@ -317,7 +322,8 @@ def diff(project: ProjectArg,
              "Also print the changed texts word by word: [-removed-] {+added+}."))] = False,
          quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Compare two editions: totals, programmes (also when they were merged, split or renumbered),
-    taakvelden and texts; the same comparison as the site's /vergelijk/ page."""
+    taakvelden and texts; the same comparison as the site's /vergelijk/ page. Printed in English;
+    into a file or a pipe, tables are not wrapped."""
     from .compare import compare
     from .render.strings import strings
     from .render.terminal import print_comparison
@@ -330,11 +336,13 @@ def diff(project: ProjectArg,
             raise typer.BadParameter(f"no edition '{value}'; the project has: {', '.join(ids)}", param_hint=name)
     if old == new:
         raise typer.BadParameter("give two different editions", param_hint="NEW")
-    t = strings(loaded.budget.config.site.language)
+    t = strings(CLI_LANGUAGE)
     a, b = loaded.budget.edition(old), loaded.budget.edition(new)
     comparison = compare(a, loaded.figures[a.id], b, loaded.figures[b.id],
                          labels={"added": t["compare_added"], "removed": t["compare_removed"]})
-    print_comparison(out, loaded.budget, comparison, words=words)
+    # Into a file or a pipe, a line is as long as it is (Rich would wrap tables at 80 columns).
+    console = out if out.is_terminal else _Console(highlight=False, soft_wrap=True, width=UNWRAPPED)
+    print_comparison(console, loaded.budget, comparison, words=words, language=CLI_LANGUAGE)
 
 
 HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
