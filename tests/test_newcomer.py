@@ -47,3 +47,37 @@ def test_diff_speaks_english_and_is_not_wrapped_into_a_file(demo_dir):
     row = "│ ONV Onvoorzien en overige baten en lasten │ ONV Onvoorzien en overige baten en lasten │"
     assert any(line.startswith(row) for line in text.splitlines()), text
     assert max(len(line) for line in text.splitlines()) > 80
+
+
+def test_config_errors_name_the_edition_count_from_1_and_show_the_value(tmp_path):
+    from begroot.project import load_project
+
+    from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, write_project
+
+    second = """
+[[editions]]
+id = "jaarstukken-2024"
+kind = "jaarstuken"
+year = 2024
+
+[[editions]]
+kind = "begroting"
+year = "twee"
+text_only = "ja"
+
+[theme]
+primary_colour = "#01689b"
+"""
+    project = write_project(tmp_path / "p", toml=BASE_TOML + LONG_SOURCE + second, finance=GOOD_FINANCE)
+    loaded = load_project(project)
+    assert loaded.budget is None
+    messages = [p.message for p in loaded.problems.errors if p.code == "config-invalid"]
+    assert messages == [
+        "theme.primary_colour: unknown setting; did you mean 'primary_color'?",
+        "edition 2 (jaarstukken-2024), kind: 'jaarstuken' is not allowed; the allowed values are 'begroting', "
+        "'voorjaarsnota', 'najaarsnota' or 'jaarstukken'",
+        "edition 3, id: this setting is required and missing",
+        "edition 3, year: write a whole number (the file has 'twee')",
+        "edition 3, text_only: write true or false (without quotes) (the file has 'ja')",
+    ]
+    assert all(p.hint == "run 'begroot docs project-format' for every setting" for p in loaded.problems.errors)
