@@ -81,3 +81,51 @@ primary_colour = "#01689b"
         "edition 3, text_only: write true or false (without quotes) (the file has 'ja')",
     ]
     assert all(p.hint == "run 'begroot docs project-format' for every setting" for p in loaded.problems.errors)
+
+
+def test_docs_lists_the_pages_and_prints_one():
+    from .conftest import ROOT
+
+    listing = run("docs")
+    assert listing.returncode == 0, listing.stderr
+    topics = [line.split()[0] for line in listing.stdout.splitlines()[1:]]
+    assert topics[0] == "readme"
+    assert sorted(topics[1:]) == sorted(p.stem for p in (ROOT / "docs").glob("*.md"))
+    page = run("docs", "project-format")
+    assert page.returncode == 0, page.stderr
+    assert page.stdout == (ROOT / "docs" / "project-format.md").read_text(encoding="utf-8")
+    assert run("docs", "docs/messages.md").stdout == (ROOT / "docs" / "messages.md").read_text(encoding="utf-8")
+    wrong = run("docs", "project-formt", env={"COLUMNS": "300"})
+    assert wrong.returncode == 2 and "did you mean 'project-format'?" in wrong.stderr
+
+
+def test_an_installed_package_carries_the_docs(tmp_path):
+    """The wheel's layout, made as pyproject.toml says hatch makes it (the package, and docs/ and the
+    README copied in with force-include), away from the checkout: `begroot docs` reads the copies."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tomllib
+
+    from .conftest import ROOT
+
+    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"][
+        "targets"]["wheel"]
+    site = tmp_path / "site-packages"
+    for package in wheel["packages"]:
+        shutil.copytree(ROOT / package, site / "begroot", ignore=shutil.ignore_patterns("__pycache__"))
+    for source, target in wheel["force-include"].items():
+        (shutil.copytree if (ROOT / source).is_dir() else shutil.copyfile)(ROOT / source, site / target)
+    env = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-m", "begroot", "docs", "messages"], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (ROOT / "docs" / "messages.md").read_text(encoding="utf-8")
+    readme = subprocess.run([sys.executable, "-m", "begroot", "docs", "readme"], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=60)
+    assert readme.stdout == (ROOT / "README.md").read_text(encoding="utf-8")
+    # and the messages that send a user to the documentation name a page that is there
+    from begroot import config
+    hinted = re.fullmatch(r"run 'begroot docs ([a-z-]+)' for every setting", config.SETTINGS_HINT).group(1)
+    assert (site / "begroot" / "docs" / f"{hinted}.md").is_file()

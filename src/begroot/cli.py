@@ -209,7 +209,7 @@ def build(project: ProjectArg,
           out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the site into.")] = Path("site"),
           strict: StrictOpt = False,
           no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the build cache "
-                                                 "(see BEGROOT_CACHE_DIR in the docs).")] = False,
+                                                 "(see 'The build cache' in: begroot docs readme).")] = False,
           quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Check a project, then build its website into OUT."""
     _levels(quiet, verbose)
@@ -343,6 +343,33 @@ def diff(project: ProjectArg,
     # Into a file or a pipe, a line is as long as it is (Rich would wrap tables at 80 columns).
     console = out if out.is_terminal else _Console(highlight=False, soft_wrap=True, width=UNWRAPPED)
     print_comparison(console, loaded.budget, comparison, words=words, language=CLI_LANGUAGE)
+
+
+@app.command(cls=_Command)
+def docs(topic: Annotated[Optional[str], typer.Argument(
+        help="The page to print, e.g. project-format; without it, the pages are listed.")] = None) -> None:
+    """Print a page of the documentation (every setting, every message, …), or list the pages.
+
+    The pages ship with begroot: the same as docs/ and the README of the source."""
+    from . import manual
+
+    pages = manual.pages()
+    if not pages:
+        raise BegrootError("the documentation is not installed with this copy of begroot; "
+                           "read it at the project's repository (docs/)")
+    if topic is None:
+        out.print("Documentation pages; 'begroot docs TOPIC' prints one:", markup=False)
+        width = max(len(p.topic) for p in pages)
+        for page in pages:
+            out.print(f"  {page.topic.ljust(width)}  {page.title}", markup=False)
+        return
+    page = manual.find(topic)
+    if page is None:
+        near = manual.closest(topic)
+        raise typer.BadParameter(f"no page '{topic}'" + (f"; did you mean '{near}'?" if near else "")
+                                 + f" The pages: {', '.join(p.topic for p in pages)}.", param_hint="TOPIC")
+    text = page.text()
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")  # as written: no markup, no wrapping
 
 
 HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
