@@ -129,3 +129,33 @@ def test_an_installed_package_carries_the_docs(tmp_path):
     from begroot import config
     hinted = re.fullmatch(r"run 'begroot docs ([a-z-]+)' for every setting", config.SETTINGS_HINT).group(1)
     assert (site / "begroot" / "docs" / f"{hinted}.md").is_file()
+
+
+def test_without_pango_the_pdf_error_names_the_packages_and_pdf_false(tmp_path, monkeypatch):
+    import sys
+
+    from begroot.errors import BegrootError
+    from begroot.project import load_project
+    from begroot.publish.pdf import write_pdf
+
+    from .conftest import GOOD_FINANCE, write_project
+
+    loaded = load_project(write_project(tmp_path / "p", finance=GOOD_FINANCE))
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as without Pango: the import fails
+    with pytest.raises(BegrootError) as caught:
+        write_pdf(loaded.budget, loaded.figures, "begroting-2024", tmp_path / "b.pdf", None)
+    message = str(caught.value)
+    assert "WeasyPrint is not usable here" in message
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in message
+    assert "pdf = false under [site]" in message
+
+
+def test_readme_lists_the_system_packages_ci_installs():
+    from .conftest import ROOT
+
+    setup = (ROOT / "README.md").read_text(encoding="utf-8").split("## Set-up on a fresh machine", 1)[1]
+    setup = setup.split("\n## ", 1)[0]
+    installed = re.search(r"apt-get install -y -qq (.*?)>", (ROOT / ".ci" / "run").read_text(encoding="utf-8"),
+                          re.S).group(1).replace("\\", " ").split()
+    assert installed and all(package in setup for package in installed), installed
+    assert "pdf = false" in setup
