@@ -159,3 +159,54 @@ def test_readme_lists_the_system_packages_ci_installs():
                           re.S).group(1).replace("\\", " ").split()
     assert installed and all(package in setup for package in installed), installed
     assert "pdf = false" in setup
+
+
+def test_init_blank_writes_one_edition_that_check_accepts(tmp_path):
+    target = tmp_path / "mijn-begroting"
+    result = run("init", str(target), "--blank", "--year", "2025")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        "begroot.toml", "begroting-2025/financien.csv", "begroting-2025/programmas.csv",
+        "begroting-2025/teksten/1-doelstelling.md", "begroting-2025/teksten/inleiding.md"]
+    assert (target / "begroting-2025" / "financien.csv").read_text(encoding="utf-8") == "Taakveld;Lasten/baten;Bedrag\n"
+    check = run("check", str(target))
+    assert check.returncode == 0, check.stderr
+    assert "Check passed: 0 errors, 0 warnings." in check.stdout
+    assert "begroting-2025: text only (6 programmes, 2 texts), no figures." in check.stdout
+    site = tmp_path / "site"
+    assert run("build", str(target), "--out", str(site), "-q").returncode == 0
+    assert (site / "begroting-2025" / "index.html").is_file()
+    # the demo stays the default; --year belongs to --blank
+    assert run("init", str(tmp_path / "x"), "--year", "2025").returncode == 2
+
+
+def test_the_blank_projects_own_steps_lead_to_figures(tmp_path):
+    target = tmp_path / "p"
+    assert run("init", str(target), "--blank", "--year", "2025", "-q").returncode == 0
+    finance = target / "begroting-2025" / "financien.csv"
+    finance.write_text(finance.read_text(encoding="utf-8") + "0.1;Lasten;1200\n0.5;Baten;1500\n6.1;Lasten;300\n",
+                       encoding="utf-8")
+    toml = (target / "begroot.toml").read_text(encoding="utf-8")
+    # step 4, as the file says: delete the line text_only = true, and the "# " before [[editions.finance]]'s lines
+    head, block = toml.split("# [[editions.finance]]")
+    head = "\n".join(line for line in head.splitlines() if not line.startswith("text_only = true"))
+    block = "\n".join(line.removeprefix("# ") for line in ("# [[editions.finance]]" + block).splitlines())
+    (target / "begroot.toml").write_text(head + "\n" + block + "\n", encoding="utf-8")
+    check = run("check", str(target))
+    assert check.returncode == 0, check.stderr
+    assert "begroting-2025: 3 finance lines" in check.stdout and "equal to the sums of the export" in check.stdout
+
+
+def test_following_the_readme_leaves_no_untracked_project_in_the_clone():
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    targets = re.findall(r"begroot init (\S+)", readme)
+    assert "../mijn-begroting" in targets
+    for target in targets:
+        if target in ("DIR", "DIR`"):
+            continue
+        assert target.startswith("../") or f"/{target.strip('/')}/" in ignored, target
+    assert "/mijn-begroting/" in ignored
+    assert "--blank" in readme

@@ -136,16 +136,50 @@ ProjectArg = Annotated[Path, typer.Argument(help="The budget project folder (wit
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 
 
+def blank_project() -> Path:
+    """The blank one-edition project inside the installed package (``init --blank``)."""
+    return Path(str(resources.files("begroot") / "demo" / "blank"))
+
+
+def write_blank(directory: Path, year: int) -> str:
+    """Write the blank project for ``year`` into ``directory``; return its edition's folder name."""
+    from string import Template
+
+    folder = f"begroting-{year}"
+    toml = (blank_project() / "begroot.toml").read_text(encoding="utf-8")
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "begroot.toml").write_text(Template(toml).substitute(folder=folder, year=year), encoding="utf-8")
+    shutil.copytree(blank_project() / "edition", directory / folder, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return folder
+
+
 @app.command(cls=_Command)
-def init(directory: Annotated[Path, typer.Argument(help="Folder to write the example project into.")],
+def init(directory: Annotated[Path, typer.Argument(help="Folder to write the project into.")],
+         blank: Annotated[bool, typer.Option("--blank", help=(
+             "Write one edition to fill in (a begroot.toml with the steps to take, a programme list, a "
+             "finance file with only its header row, text templates) instead of the four-edition demo."))] = False,
+         year: Annotated[Optional[int], typer.Option("--year", help=(
+             "The year of the blank edition (with --blank); default next year."), min=1990, max=2100)] = None,
          force: Annotated[bool, typer.Option("--force", "-f", help="Write into a non-empty folder.")] = False,
          quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
-    """Write the bundled demo budget project into DIRECTORY, as a starting point to edit."""
+    """Write the demo budget project (or, with --blank, one edition to fill in) into DIRECTORY."""
     _levels(quiet, verbose)
+    if year is not None and not blank:
+        raise typer.BadParameter("--year is for a blank project; add --blank", param_hint="--year")
     if directory.exists() and not directory.is_dir():
         raise BegrootError(f"{directory} exists and is not a folder")
     if directory.is_dir() and any(directory.iterdir()) and not force:
         raise BegrootError(f"{directory} is not empty; use --force to write into it anyway")
+    if blank:
+        import datetime as dt
+
+        folder = write_blank(directory, year or dt.date.today().year + 1)
+        if not State.quiet:
+            out.print(f"Wrote a blank budget project with one edition, {folder}, to {directory}", markup=False)
+            out.print(f"Next: fill it in as {directory / 'begroot.toml'} says, then begroot check {directory}",
+                      markup=False)
+        return
     shutil.copytree(demo_project(), directory, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "__init__.py"))
     if not State.quiet:

@@ -438,7 +438,8 @@ def load_config(project: Path, problems: Problems) -> Config | None:
     path = project / CONFIG_NAME
     if not path.is_file():
         problems.error("file not found", file=str(path), code="config-missing",
-                       hint="run 'begroot init DIR' for a ready example project")
+                       hint="run 'begroot init DIR --blank' for one edition to fill in, or "
+                            "'begroot init DIR' for the demo project")
         return None
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
