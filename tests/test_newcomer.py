@@ -12,7 +12,7 @@ from begroot import __version__
 
 from .test_end_to_end import run
 
-COMMANDS = ["init", "check", "build", "serve", "pdf", "diff", "demo"]
+COMMANDS = ["init", "check", "build", "serve", "pdf", "diff", "docs", "demo"]
 
 
 def test_version_prints_the_version_and_exits_0():

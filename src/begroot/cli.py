@@ -160,13 +160,15 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write the pro
              "Write one edition to fill in (a begroot.toml with the steps to take, a programme list, a "
              "finance file with only its header row, text templates) instead of the four-edition demo."))] = False,
          year: Annotated[Optional[int], typer.Option("--year", help=(
-             "The year of the blank edition (with --blank); default next year."), min=1990, max=2100)] = None,
+             "The year of the blank edition (with --blank); default next year."), metavar="YEAR")] = None,
          force: Annotated[bool, typer.Option("--force", "-f", help="Write into a non-empty folder.")] = False,
          quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Write the demo budget project (or, with --blank, one edition to fill in) into DIRECTORY."""
     _levels(quiet, verbose)
     if year is not None and not blank:
         raise typer.BadParameter("--year is for a blank project; add --blank", param_hint="--year")
+    if year is not None and not 1990 <= year <= 2100:
+        raise typer.BadParameter(f"{year} is not a budget year (1990 to 2100)", param_hint="--year")
     if directory.exists() and not directory.is_dir():
         raise BegrootError(f"{directory} exists and is not a folder")
     if directory.is_dir() and any(directory.iterdir()) and not force:
