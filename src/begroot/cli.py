@@ -24,6 +24,7 @@ from rich.console import Console
 from . import __version__
 from .errors import BegrootError, Problems, ProjectInvalid, Severity, grouped_lines, printable, where
 
+
 def _plain_flags(params: list) -> list:
     """Typer shows ``<bool>`` after a flag in ``--help``, as if it took a value (``--strict true``
     then fails with "unexpected extra argument"): a flag is shown without a type. The flag itself
@@ -121,7 +122,7 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def _main(quiet: QuietOpt = False, verbose: VerboseOpt = False,
           version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", is_eager=True,
-                                                callback=_show_version, expose_value=True)] = False) -> None:
+                                                callback=_show_version)] = False) -> None:
     State.quiet, State.verbose = quiet, verbose
 
 

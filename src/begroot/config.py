@@ -11,7 +11,7 @@ import re
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -346,9 +346,12 @@ def setting_name(loc: tuple, edition_ids: list | None = None) -> str:
         if isinstance(part, int):
             owner = names[-1] if names else ""
             label = _ITEM_NAMES.get(owner)
-            if label and names[:-1]:
-                parts.append(".".join(names[:-1]))
-            item = f"{label} {part + 1}" if label else ", ".join([".".join(names)] * bool(names) + [f"item {part + 1}"])
+            if label:
+                if names[:-1]:
+                    parts.append(".".join(names[:-1]))
+                item = f"{label} {part + 1}"
+            else:
+                item = f"{'.'.join(names)}, item {part + 1}" if names else f"item {part + 1}"
             names = []
             if owner == "editions" and i == 1 and edition_ids and part < len(edition_ids):
                 ident = edition_ids[part]
@@ -367,7 +370,7 @@ def _shown(value: object) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"'{value}'"
+        return f"'{value}'" if len(value) <= 80 else f"'{value[:80]}…'"
     if isinstance(value, (int, float, Decimal, dt.date, dt.time)):
         return str(value)
     return None
@@ -389,8 +392,6 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
 
 
 def _inner_model(annotation) -> type | None:
-    from typing import get_args
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):  # list[Edition], X | None, dict[str, AmountColumn]
