@@ -154,10 +154,10 @@ layout = "diagonal"
 """
     root = write_project(tmp_path, toml=toml, finance=GOOD_FINANCE)
     assert messages(root) == [
-        "error: begroot.toml: organisation.colour: unknown setting — hint: see docs/project-format.md for every "
-        "setting",
-        "error: begroot.toml: editions[0].finance[0].layout: Input should be 'long' or 'wide' — hint: see "
-        "docs/project-format.md for every setting",
+        "error: begroot.toml: organisation.colour: unknown setting — hint: run 'begroot docs project-format' "
+        "for every setting",
+        "error: begroot.toml: edition 1 (begroting-2024), finance 1, layout: 'diagonal' is not allowed; the "
+        "allowed values are 'long' or 'wide' — hint: run 'begroot docs project-format' for every setting",
     ]
 
 

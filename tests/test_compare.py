@@ -214,10 +214,12 @@ def test_begroot_diff_prints_the_comparison(tmp_path):
     result = run("diff", str(project), "begroting-2024", "begroting-2025", "--words")
     assert result.returncode == 0, result.stderr
     text = result.stdout
-    assert "Begroting 2024 en Begroting 2025 vergeleken" in text
-    assert "Samengevoegd: 2 Economie, 4 Cultuur → 2 Economie en cultuur" in text
-    assert "Gesplitst: 3 Sociaal → 3 Onderwijs, 5 Zorg" in text
-    assert "3 → 5 Zorg: lasten 3, 41,0 % *" in text   # 2.666,66 of the 6.499,99 lasten, pro rata
+    # in English, as every other message of the CLI (the project's site is Dutch)
+    assert "Begroting 2024 and Begroting 2025 compared" in text
+    assert "Merged: 2 Economie, 4 Cultuur → 2 Economie en cultuur" in text
+    assert "Split: 3 Sociaal → 3 Onderwijs, 5 Zorg" in text
+    assert "3 → 5 Zorg: expenditure 3, 41.0 % *" in text   # 2.666,66 of the 6.499,99 lasten, pro rata
+    assert "vergeleken" not in text and "Gesplitst" not in text
     assert "Traceback" not in result.stderr
     bad = run("diff", str(project), "begroting-2024", "begroting-2030")
     assert bad.returncode == 2 and "no edition 'begroting-2030'" in bad.stderr

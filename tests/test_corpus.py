@@ -125,10 +125,10 @@ EXPECTED = {  # the messages, verbatim
         "error: begroot.toml: not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 14)",
     ],
     'config-unknown-setting': [
-        'error: begroot.toml: site.kleur: unknown setting — hint: see docs/project-format.md for every setting',
+        "error: begroot.toml: site.kleur: unknown setting — hint: run 'begroot docs project-format' for every setting",
     ],
     'config-missing-name': [
-        'error: begroot.toml: organisation.name: Field required — hint: see docs/project-format.md for every setting',
+        "error: begroot.toml: organisation.name: this setting is required and missing — hint: run 'begroot docs project-format' for every setting",
     ],
     'xlsx-truncated': [
         'error: begroting-2024/financien.xlsx: cannot be opened as an Excel workbook: the file is damaged, or it is not an Excel workbook — hint: open it and save it again, or export it again',

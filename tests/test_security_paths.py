@@ -119,17 +119,17 @@ def test_symlinked_text_to_a_file_outside_is_an_error_and_not_read(tmp_path, sec
 
 
 @pytest.mark.parametrize("setting, value, column", [
-    ("file", "{secret}", "editions[0].finance[0].file"),
-    ("file", "file://{secret}", "editions[0].finance[0].file"),
-    ("file", "../../passwd", "editions[0].finance[0].file"),
-    ("programmes", "../../passwd", "editions[0].programmes"),
-    ("indicators", "{secret}", "editions[0].indicators"),
-    ("texts", "{outside_dir}", "editions[0].texts"),
-    ("peers", "{secret}", "editions[0].peers"),
-    ("folder", "../buiten", "editions[0].folder"),
+    ("file", "{secret}", "edition 1 (begroting-2024), finance 1, file"),
+    ("file", "file://{secret}", "edition 1 (begroting-2024), finance 1, file"),
+    ("file", "../../passwd", "edition 1 (begroting-2024), finance 1, file"),
+    ("programmes", "../../passwd", "edition 1 (begroting-2024), programmes"),
+    ("indicators", "{secret}", "edition 1 (begroting-2024), indicators"),
+    ("texts", "{outside_dir}", "edition 1 (begroting-2024), texts"),
+    ("peers", "{secret}", "edition 1 (begroting-2024), peers"),
+    ("folder", "../buiten", "edition 1 (begroting-2024), folder"),
     ("logo", "{secret}.png", "theme.logo"),
     ("logo", "../logo.png", "theme.logo"),
-    ("fonts", "../font.woff2", "theme.fonts[0]"),
+    ("fonts", "../font.woff2", "theme.fonts, item 1"),
 ])
 def test_settings_name_only_files_inside_the_project(tmp_path, secret_file, setting, value, column):
     outside_dir = tmp_path / "buiten"
@@ -158,7 +158,7 @@ def test_symlinked_finance_file_and_data_package_file_outside_are_errors(tmp_pat
     finance.unlink()
     finance.symlink_to(secret_file)
     loaded = load_project(project)
-    assert ("path-outside", "begroot.toml", "editions[0].finance[0].file") in codes(loaded.problems)
+    assert ("path-outside", "begroot.toml", "edition 1 (begroting-2024), finance 1, file") in codes(loaded.problems)
 
     toml = BASE_TOML + '\n[[editions.finance]]\ndatapackage = "datapackage.json"\n'
     package = {"resources": [{"name": "r", "path": str(secret_file)}],
@@ -183,7 +183,7 @@ def test_theme_files_go_in_their_own_folder_and_must_be_images_or_fonts(tmp_path
     page = BeautifulSoup((tmp_path / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert page.find("img", class_="logo")["src"] == "static/huisstijl/favicon.svg"
 
-    for line, expected in (('logo = "huisstijl/zoeken.js"', "theme.logo: Value error, the logo must be an image file"),
+    for line, expected in (('logo = "huisstijl/zoeken.js"', "theme.logo: the logo must be an image file"),
                            ('fonts = ["huisstijl/zoeken.js"]', "is not a font file"),
                            ('logo = "a/x.png"\nfonts = ["b/X.PNG.woff2", "c/x.png.woff2"]', "same name")):
         toml = BASE_TOML.replace("[[editions]]", f"[theme]\n{line}\n\n[[editions]]") + LONG_SOURCE

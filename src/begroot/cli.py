@@ -18,12 +18,35 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import typer.core
 from rich.console import Console
 
 from . import __version__
 from .errors import BegrootError, Problems, ProjectInvalid, Severity, grouped_lines, printable, where
 
+
+def _plain_flags(params: list) -> list:
+    """Typer shows ``<bool>`` after a flag in ``--help``, as if it took a value (``--strict true``
+    then fails with "unexpected extra argument"): a flag is shown without a type. The flag itself
+    is unchanged (``--strict`` sets it; it takes no value)."""
+    for param in params:
+        if getattr(param, "is_bool_flag", False) and param.metavar is None:
+            param.metavar = ""  # rich help prints the metavar in the type column; a flag has none
+    return params
+
+
+class _Command(typer.core.TyperCommand):
+    def get_params(self, ctx) -> list:
+        return _plain_flags(super().get_params(ctx))
+
+
+class _Group(typer.core.TyperGroup):
+    def get_params(self, ctx) -> list:
+        return _plain_flags(super().get_params(ctx))
+
+
 app = typer.Typer(
+    cls=_Group,
     help="begroot: turn a municipality's budget export and texts into an accessible website.",
     no_args_is_help=True,
     add_completion=False,
@@ -39,6 +62,11 @@ class _Console(Console):
     def print(self, *objects, **kwargs) -> None:  # noqa: A003 - Rich's name
         super().print(*(printable(o, newlines=True) if isinstance(o, str) else o for o in objects), **kwargs)
 
+
+#: The language of the command's own output (messages, ``begroot diff``), whatever the site's.
+CLI_LANGUAGE = "en"
+#: The width of output that is not a terminal: wide enough that no table is wrapped.
+UNWRAPPED = 10_000
 
 err = _Console(stderr=True, highlight=False, soft_wrap=True)
 out = _Console(highlight=False, soft_wrap=True)
@@ -83,13 +111,19 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail (timings, every problem).")]
 
 
+def _show_version(value: bool) -> None:
+    """``--version``: print the version and stop, before any command is looked for (an eager
+    option; without it the group first asks for a command and says "Missing command.")."""
+    if value:
+        out.print(f"begroot {__version__}", markup=False)
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(quiet: QuietOpt = False, verbose: VerboseOpt = False,
-          version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False) -> None:
+          version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", is_eager=True,
+                                                callback=_show_version)] = False) -> None:
     State.quiet, State.verbose = quiet, verbose
-    if version:
-        out.print(f"begroot {__version__}")
-        raise typer.Exit(0)
 
 
 def _levels(quiet: bool, verbose: bool) -> None:
@@ -103,16 +137,52 @@ ProjectArg = Annotated[Path, typer.Argument(help="The budget project folder (wit
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 
 
-@app.command()
-def init(directory: Annotated[Path, typer.Argument(help="Folder to write the example project into.")],
+def blank_project() -> Path:
+    """The blank one-edition project inside the installed package (``init --blank``)."""
+    return Path(str(resources.files("begroot") / "demo" / "blank"))
+
+
+def write_blank(directory: Path, year: int) -> str:
+    """Write the blank project for ``year`` into ``directory``; return its edition's folder name."""
+    from string import Template
+
+    folder = f"begroting-{year}"
+    toml = (blank_project() / "begroot.toml").read_text(encoding="utf-8")
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "begroot.toml").write_text(Template(toml).substitute(folder=folder, year=year), encoding="utf-8")
+    shutil.copytree(blank_project() / "edition", directory / folder, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return folder
+
+
+@app.command(cls=_Command)
+def init(directory: Annotated[Path, typer.Argument(help="Folder to write the project into.")],
+         blank: Annotated[bool, typer.Option("--blank", help=(
+             "Write one edition to fill in (a begroot.toml with the steps to take, a programme list, a "
+             "finance file with only its header row, text templates) instead of the four-edition demo."))] = False,
+         year: Annotated[Optional[int], typer.Option("--year", help=(
+             "The year of the blank edition (with --blank); default next year."), metavar="YEAR")] = None,
          force: Annotated[bool, typer.Option("--force", "-f", help="Write into a non-empty folder.")] = False,
          quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
-    """Write the bundled demo budget project into DIRECTORY, as a starting point to edit."""
+    """Write the demo budget project (or, with --blank, one edition to fill in) into DIRECTORY."""
     _levels(quiet, verbose)
+    if year is not None and not blank:
+        raise typer.BadParameter("--year is for a blank project; add --blank", param_hint="--year")
+    if year is not None and not 1990 <= year <= 2100:
+        raise typer.BadParameter(f"{year} is not a budget year (1990 to 2100)", param_hint="--year")
     if directory.exists() and not directory.is_dir():
         raise BegrootError(f"{directory} exists and is not a folder")
     if directory.is_dir() and any(directory.iterdir()) and not force:
         raise BegrootError(f"{directory} is not empty; use --force to write into it anyway")
+    if blank:
+        import datetime as dt
+
+        folder = write_blank(directory, year or dt.date.today().year + 1)
+        if not State.quiet:
+            out.print(f"Wrote a blank budget project with one edition, {folder}, to {directory}", markup=False)
+            out.print(f"Next: fill it in as {directory / 'begroot.toml'} says, then begroot check {directory}",
+                      markup=False)
+        return
     shutil.copytree(demo_project(), directory, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "__init__.py"))
     if not State.quiet:
@@ -120,7 +190,7 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write the exa
         out.print(f"Next: begroot check {directory}  and  begroot build {directory} --out site")
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(project: ProjectArg, strict: StrictOpt = False,
           report: Annotated[Optional[Path], typer.Option(
               "--report", help="Write a readability report for the writers (HTML) to this file.")] = None,
@@ -171,12 +241,12 @@ def _print_reconciliation(loaded) -> None:
                           + ("" if source.account.balanced() else " (NOT every number accounted for)"), markup=False)
 
 
-@app.command()
+@app.command(cls=_Command)
 def build(project: ProjectArg,
           out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the site into.")] = Path("site"),
           strict: StrictOpt = False,
           no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the build cache "
-                                                 "(see BEGROOT_CACHE_DIR in the docs).")] = False,
+                                                 "(see 'The build cache' in: begroot docs readme).")] = False,
           quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Check a project, then build its website into OUT."""
     _levels(quiet, verbose)
@@ -260,7 +330,7 @@ def _load_valid(project: Path):
     return loaded
 
 
-@app.command()
+@app.command(cls=_Command)
 def pdf(project: ProjectArg,
         edition: Annotated[str, typer.Option("--edition", "-e", help="The edition, e.g. begroting-2024.")],
         out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="The PDF file to write.")] = None,
@@ -281,7 +351,7 @@ def pdf(project: ProjectArg,
         out.print(f"Wrote {target}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def diff(project: ProjectArg,
          old: Annotated[str, typer.Argument(help="The older edition, e.g. begroting-2023.")],
          new: Annotated[str, typer.Argument(help="The newer edition, e.g. begroting-2024.")],
@@ -289,7 +359,8 @@ def diff(project: ProjectArg,
              "Also print the changed texts word by word: [-removed-] {+added+}."))] = False,
          quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Compare two editions: totals, programmes (also when they were merged, split or renumbered),
-    taakvelden and texts; the same comparison as the site's /vergelijk/ page."""
+    taakvelden and texts; the same comparison as the site's /vergelijk/ page. Printed in English;
+    into a file or a pipe, tables are not wrapped."""
     from .compare import compare
     from .render.strings import strings
     from .render.terminal import print_comparison
@@ -302,18 +373,47 @@ def diff(project: ProjectArg,
             raise typer.BadParameter(f"no edition '{value}'; the project has: {', '.join(ids)}", param_hint=name)
     if old == new:
         raise typer.BadParameter("give two different editions", param_hint="NEW")
-    t = strings(loaded.budget.config.site.language)
+    t = strings(CLI_LANGUAGE)
     a, b = loaded.budget.edition(old), loaded.budget.edition(new)
     comparison = compare(a, loaded.figures[a.id], b, loaded.figures[b.id],
                          labels={"added": t["compare_added"], "removed": t["compare_removed"]})
-    print_comparison(out, loaded.budget, comparison, words=words)
+    # Into a file or a pipe, a line is as long as it is (Rich would wrap tables at 80 columns).
+    console = out if out.is_terminal else _Console(highlight=False, soft_wrap=True, width=UNWRAPPED)
+    print_comparison(console, loaded.budget, comparison, words=words, language=CLI_LANGUAGE)
+
+
+@app.command(cls=_Command)
+def docs(topic: Annotated[Optional[str], typer.Argument(
+        help="The page to print, e.g. project-format; without it, the pages are listed.")] = None) -> None:
+    """Print a page of the documentation (every setting, every message, …), or list the pages.
+
+    The pages ship with begroot: the same as docs/ and the README of the source."""
+    from . import manual
+
+    pages = manual.pages()
+    if not pages:
+        raise BegrootError("the documentation is not installed with this copy of begroot; "
+                           "read it at the project's repository (docs/)")
+    if topic is None:
+        out.print("Documentation pages; 'begroot docs TOPIC' prints one:", markup=False)
+        width = max(len(p.topic) for p in pages)
+        for page in pages:
+            out.print(f"  {page.topic.ljust(width)}  {page.title}", markup=False)
+        return
+    page = manual.find(topic)
+    if page is None:
+        near = manual.closest(topic)
+        raise typer.BadParameter(f"no page '{topic}'" + (f"; did you mean '{near}'?" if near else "")
+                                 + f" The pages: {', '.join(p.topic for p in pages)}.", param_hint="TOPIC")
+    text = page.text()
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")  # as written: no markup, no wrapping
 
 
 HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 PortOpt = Annotated[int, typer.Option("--port", "-p", help="Port to listen on.", min=1, max=65535)]
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(project: ProjectArg, host: HostOpt = "127.0.0.1", port: PortOpt = 8000,
           quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Build, serve on http://127.0.0.1:8000, rebuild when a file changes and reload the page."""
@@ -321,7 +421,7 @@ def serve(project: ProjectArg, host: HostOpt = "127.0.0.1", port: PortOpt = 8000
     _serve(project, host, port)
 
 
-@app.command()
+@app.command(cls=_Command)
 def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, quiet: QuietOpt = False,
          verbose: VerboseOpt = False) -> None:
     """Build the bundled demo budget (Groningen: begroting 2024 and 2023, jaarstukken 2023, begroting 2016) and serve it."""

@@ -11,7 +11,7 @@ import re
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -328,11 +328,110 @@ class Config(_Strict):
         return self
 
 
-def _loc(loc: tuple) -> str:
-    out = ""
+#: Where every setting is explained, for a user who installed begroot (and has no docs/ folder).
+SETTINGS_HINT = "run 'begroot docs project-format' for every setting"
+
+#: How one item of a list of tables is named in a message (the rest: "NAME, item N").
+_ITEM_NAMES = {"editions": "edition", "finance": "finance"}
+
+
+def setting_name(loc: tuple, edition_ids: list | None = None) -> str:
+    """Where a setting is, as a user finds it in ``begroot.toml``: names joined by dots, each
+    ``[[table]]`` counted from 1 as the file lists them, and an edition named by its id when it has
+    one: ``("editions", 0, "finance", 1, "layout")`` -> ``edition 1 (begroting-2024), finance 2,
+    layout``."""
+    parts: list[str] = []
+    names: list[str] = []
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            owner = names[-1] if names else ""
+            label = _ITEM_NAMES.get(owner)
+            if label:
+                if names[:-1]:
+                    parts.append(".".join(names[:-1]))
+                item = f"{label} {part + 1}"
+            else:
+                item = f"{'.'.join(names)}, item {part + 1}" if names else f"item {part + 1}"
+            names = []
+            if owner == "editions" and i == 1 and edition_ids and part < len(edition_ids):
+                ident = edition_ids[part]
+                if isinstance(ident, str) and ident.strip():
+                    item += f" ({ident.strip()})"
+            parts.append(item)
+        else:
+            names.append(str(part))
+    if names:
+        parts.append(".".join(names))
+    return ", ".join(parts)
+
+
+def _shown(value: object) -> str | None:
+    """A value as a message shows it (a text in quotes), or None for a table or a list."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= 80 else f"'{value[:80]}…'"
+    if isinstance(value, (int, float, Decimal, dt.date, dt.time)):
+        return str(value)
+    return None
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The settings table (model) a location leads to, through lists, dicts and optional tables."""
+    model: type | None = Config
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+        if model is None or not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        if isinstance(part, int):
+            continue  # the list's own model is found with its name
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _inner_model(annotation) -> type | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):  # list[Edition], X | None, dict[str, AmountColumn]
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+#: Pydantic's messages for a value of the wrong type, as a user who writes TOML reads them.
+_PLAIN = {
+    "bool_parsing": "write true or false (without quotes)", "bool_type": "write true or false (without quotes)",
+    "int_parsing": "write a whole number", "int_type": "write a whole number (without quotes)",
+    "string_type": "write a text in quotes",
+}
+
+
+def config_message(err: dict) -> str:
+    """One Pydantic error as a sentence: the wrong value, and what is allowed."""
+    kind, msg, value = err["type"], err["msg"], _shown(err.get("input"))
+    if kind == "extra_forbidden":
+        import difflib
+
+        model = _model_at(err["loc"][:-1])
+        known = list(model.model_fields) if model is not None else []
+        close = difflib.get_close_matches(str(err["loc"][-1]), known, n=1, cutoff=0.6)
+        return "unknown setting" + (f"; did you mean '{close[0]}'?" if close else "")
+    if kind == "missing":
+        return "this setting is required and missing"
+    if kind == "literal_error" and value is not None:
+        return f"{value} is not allowed; the allowed values are {err['ctx']['expected']}"
+    if kind == "value_error":
+        msg = msg.removeprefix("Value error, ")
+    elif kind in _PLAIN:
+        msg = _PLAIN[kind]
+    elif kind == "string_pattern_mismatch" and err["loc"][-1] == "id":
+        msg = "an id is lower-case letters, digits and hyphens, e.g. 'begroting-2024'"
+    if value is not None and value not in msg:
+        msg += f" (the file has {value})"
+    return msg
 
 
 def load_config(project: Path, problems: Problems) -> Config | None:
@@ -340,7 +439,8 @@ def load_config(project: Path, problems: Problems) -> Config | None:
     path = project / CONFIG_NAME
     if not path.is_file():
         problems.error("file not found", file=str(path), code="config-missing",
-                       hint="run 'begroot init DIR' for a ready example project")
+                       hint="run 'begroot init DIR --blank' for one edition to fill in, or "
+                            "'begroot init DIR' for the demo project")
         return None
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -354,11 +454,11 @@ def load_config(project: Path, problems: Problems) -> Config | None:
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:
+        editions = raw.get("editions")
+        ids = [e.get("id") if isinstance(e, dict) else None for e in editions] if isinstance(editions, list) else None
         for err in exc.errors():
-            where = _loc(err["loc"])
-            msg = err["msg"]
-            if err["type"] == "extra_forbidden":
-                msg = "unknown setting"
+            where = setting_name(err["loc"], ids)
+            msg = config_message(err)
             problems.error(f"{where}: {msg}" if where else msg, file=CONFIG_NAME, code="config-invalid",
-                           hint="see docs/project-format.md for every setting")
+                           hint=SETTINGS_HINT)
         return None

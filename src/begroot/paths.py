@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from .config import setting_name
 from .errors import Problems
 
 CODE = "path-outside"
@@ -72,27 +73,30 @@ def check_project_paths(root: Path, config, problems: Problems) -> bool:
         return good
 
     theme = config.theme
+    ids = [e.id for e in config.editions]
     check(root, theme.logo, "theme.logo")
     for i, font in enumerate(theme.fonts):
-        check(root, font, f"theme.fonts[{i}]")
+        check(root, font, setting_name(("theme", "fonts", i)))
     for i, edition in enumerate(config.editions):
-        where = f"editions[{i}]"
-        if not check(root, edition.dirname, f"{where}.folder"):
+        def where(*names) -> str:  # edition 1 (begroting-2024), finance 1, file
+            return setting_name(("editions", i, *names), ids)
+
+        if not check(root, edition.dirname, where("folder")):
             continue
         folder = root / edition.dirname
-        check(folder, edition.programmes, f"{where}.programmes")
-        check(folder, edition.texts, f"{where}.texts")
-        check(folder, edition.indicators, f"{where}.indicators")
+        check(folder, edition.programmes, where("programmes"))
+        check(folder, edition.texts, where("texts"))
+        check(folder, edition.indicators, where("indicators"))
         for name in ("doelen.csv", "doelen.xlsx"):  # read when present
             if (folder / name).exists() or (folder / name).is_symlink():
                 check(folder, name, None, file=f"{edition.dirname}/{name}")
         peers = (edition.peers or "").strip()
         if peers.lower() not in ("", "none", "auto"):
-            check(root, peers, f"{where}.peers")
+            check(root, peers, where("peers"))
         for j, source in enumerate(edition.finance):
             if source.file is not None:
-                check(folder, source.file, f"{where}.finance[{j}].file")
-            elif check(folder, source.datapackage, f"{where}.finance[{j}].datapackage"):
+                check(folder, source.file, where("finance", j, "file"))
+            elif check(folder, source.datapackage, where("finance", j, "datapackage")):
                 if not _check_package(root, folder, edition, source, problems):
                     ok = False
     return ok

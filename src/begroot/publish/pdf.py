@@ -67,12 +67,18 @@ def pdf_stamp(site, edition) -> str:
     return site.t["pdf_stamp" + ("_unknown" if site.has_figures(edition) else "_no_export")]
 
 
+#: What to do when WeasyPrint cannot load (most often: the system has no Pango libraries).
+PANGO_HINT = ("Install the Pango libraries WeasyPrint needs (Debian, Ubuntu: sudo apt-get install libpango-1.0-0 "
+              "libpangoft2-1.0-0; other systems: WeasyPrint's installation guide), or build the site without "
+              "PDFs: set pdf = false under [site] in begroot.toml")
+
+
 def write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: str, target: Path,
               build_time: dt.datetime) -> Path:
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: the Pango libraries are missing
-        raise BegrootError(f"the PDF cannot be made: WeasyPrint is not usable here ({exc})") from None
+        raise BegrootError(f"the PDF cannot be made: WeasyPrint is not usable here ({exc}). {PANGO_HINT}") from None
     with working_on(f"the PDF of edition {edition_id} ({target.name})"):
         return _write_pdf(budget, figures, edition_id, target, build_time, HTML)
 

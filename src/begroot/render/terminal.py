@@ -1,8 +1,9 @@
 """``begroot diff``: the comparison of two editions in the terminal, as Rich tables.
 
 It shows what the comparison page shows (totals, programmes, structure, taakvelden, texts) from
-the same :class:`begroot.compare.Comparison`, formatted by the same Babel helpers, in the site's
-language.
+the same :class:`begroot.compare.Comparison`, formatted by the same Babel helpers, in the
+CLI's language (English, as every other message of the command; the site's language is for the
+site).
 """
 
 from __future__ import annotations
@@ -38,12 +39,12 @@ def _pct(x: Decimal | None, y: Decimal | None) -> Decimal | None:
     return None if x is None or y is None or x == 0 else (y - x) / abs(x)
 
 
-def print_comparison(console: Console, budget: Budget, c: Comparison, *, words: bool = False) -> None:
+def print_comparison(console: Console, budget: Budget, c: Comparison, *, words: bool = False,
+                     language: str = "en") -> None:
     """Print a comparison. With ``words``, changed text sections are printed with their removed
     words as ``[-…-]`` and added words as ``{+…+}``. Every text from the project is printed with
     its control characters written out."""
     console = _Printable(console)
-    language = budget.config.site.language
     unit = budget.config.site.unit
     t = strings(language)
     a, b = c.a.edition, c.b.edition
