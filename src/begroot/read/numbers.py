@@ -8,6 +8,7 @@ that is not a number, is more precise than a cent, or too large, gets a status i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
 
@@ -223,14 +224,13 @@ def parse_amounts(raw: pl.Series, *, decimal: str, unit: int = 1,
         .otherwise(pl.col("status")).alias("status"))
 
 
-def parse_numbers(raw: pl.Series, decimal: str) -> "list[Decimal | None]":
+def parse_numbers(raw: pl.Series, decimal: str) -> list[Decimal | None]:
     """Parse a column of plain numbers (indicator values) exactly; None where not a number.
 
     A value that can be read only one way is read that way (indicator columns mix units: "12,5"
     beside "1.234.567"); a value that reads both ways ("1.234") is read with ``decimal``, the
     mark the column proves (see :func:`decide_notation`; the caller stops when it proves none).
     """
-    from decimal import Decimal
 
     frame = _bodies(raw)
     # unit 10,000 makes "cents" millionths, so six decimals stay exact
@@ -252,6 +252,6 @@ def parse_numbers(raw: pl.Series, decimal: str) -> "list[Decimal | None]":
     return out
 
 
-def parse_number(text: str, decimal: str) -> "Decimal | None":
+def parse_number(text: str, decimal: str) -> Decimal | None:
     """Parse one number exactly; None when it is not a number."""
     return parse_numbers(pl.Series([text], dtype=pl.String), decimal)[0]
