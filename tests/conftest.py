@@ -1,4 +1,5 @@
-"""Shared fixtures: small projects written on the fly, the demo, and the shared data folder."""
+"""Shared fixtures: small projects written on the fly, the demo, the extracts of real data in
+tests/data, and the shared data folder next to the project."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ atexit.register(shutil.rmtree, os.environ["BEGROOT_CACHE_DIR"], ignore_errors=Tr
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+# Small extracts of real public data (CBS Iv3 files, a Fiscal Data Package), written by
+# tools/make_testdata.py from ../shared/data and committed: tests read these, not ../shared.
+DATA = ROOT / "tests" / "data"
 
 PROGRAMMES_CSV = """code;naam;hoofdprogramma;taakvelden;soort
 1;Veiligheid;;1.*;programma
@@ -95,10 +99,28 @@ def demo_dir() -> Path:
 
 
 @pytest.fixture
+def real_data() -> Path:
+    """tests/data: the committed extracts of real data (same layout as ../shared/data)."""
+    return DATA
+
+
+def need_shared(relative: str, why: str) -> Path:
+    """``../shared/data/<relative>`` for a test whose subject is that file or folder itself;
+    the test is skipped, naming the path and ``why`` it needs it, where it is absent."""
+    path = SHARED / "data" / relative
+    if not path.exists():
+        pytest.skip(f"../shared/data/{relative} is not present next to the project ({path}); {why}")
+    return path
+
+
+@pytest.fixture
 def shared_data() -> Path:
+    """../shared/data, for the few tests whose subject is that folder itself (that what begroot
+    ships or tests with equals it); skipped, with that reason, where it is absent."""
     data = SHARED / "data"
     if not data.is_dir():
-        pytest.skip(f"../shared/data is not present next to the project ({data}); real-data tests need it")
+        pytest.skip(f"../shared/data is not present next to the project ({data}): this test compares "
+                    "begroot's shipped data or tests/data with the full public files in it")
     return data
 
 

@@ -49,9 +49,9 @@ def test_demo_checks_without_errors_or_warnings(demo_dir):
     assert loaded.budget.config.organisation.inhabitants == {2023: 238147, 2024: 243768}
 
 
-def _groningen(shared: Path, name: str) -> tuple[Decimal, Decimal]:
+def _groningen(data: Path, name: str) -> tuple[Decimal, Decimal]:
     lasten = baten = Decimal(0)
-    with (shared / "iv3-gemeenten" / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+    with (data / "iv3-gemeenten" / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
         for rec in csv.DictReader(fh, delimiter=";"):
             if rec["Gemeenten"] == "Groningen":
                 lasten += Decimal(rec["Lasten"] or "0")
@@ -59,10 +59,10 @@ def _groningen(shared: Path, name: str) -> tuple[Decimal, Decimal]:
     return lasten * 1000, baten * 1000
 
 
-def test_totals_per_edition_equal_groningen_in_the_cbs_files(demo_dir, shared_data):
+def test_totals_per_edition_equal_groningen_in_the_cbs_files(demo_dir, real_data):
     loaded = load_project(demo_dir, readability=False)
     fig = loaded.figures
-    b2024, b2023, r2023 = (_groningen(shared_data, n) for n in ("2024_begroting", "2023_begroting",
+    b2024, b2023, r2023 = (_groningen(real_data, n) for n in ("2024_begroting", "2023_begroting",
                                                                   "2023_jaarrekening"))
     assert b2024 == (Decimal(1331787000), Decimal(1331775000))  # the figures the README and tests cite
 
