@@ -104,6 +104,50 @@ def real_data() -> Path:
     return DATA
 
 
+#: Programs some tests run, and the Debian package that has each.
+PACKAGES = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdfimages": "poppler-utils",
+            "pdfinfo": "poppler-utils", "pdffonts": "poppler-utils", "chromium": "chromium"}
+#: Skip reasons given for a missing program -> those programs (listed again at the end of the run).
+MISSING_PROGRAM_REASONS: dict[str, tuple[str, ...]] = {}
+
+
+def missing_programs_reason(missing: list[str] | tuple[str, ...], more: str = "") -> str:
+    """The skip reason for tests that need ``missing`` programs: names them and how to install
+    them, then ``more``."""
+    packages = sorted({PACKAGES.get(Path(name).name, Path(name).name) for name in missing})
+    reason = (f"needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not installed "
+              f"(apt-get install -y {' '.join(packages)}){more}")
+    MISSING_PROGRAM_REASONS[reason] = tuple(missing)
+    return reason
+
+
+def needs_programs(*names: str) -> pytest.MarkDecorator:
+    """Skip the test, naming the program(s) and their package, when one of ``names`` is not on
+    PATH. Under CI (``CI`` set) .ci/run installs them, so a missing program fails the test instead."""
+    missing = [name for name in names if shutil.which(name) is None]
+    if not missing or os.environ.get("CI"):
+        return pytest.mark.skipif(False, reason="")
+    return pytest.mark.skipif(True, reason=missing_programs_reason(missing))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """At the end of the run: which programs were missing, how many tests that skipped, and
+    how to install them (the individual reasons are in the short summary, ``-ra``)."""
+    counts: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        reason = reason.removeprefix("Skipped: ")
+        for program in MISSING_PROGRAM_REASONS.get(reason, ()):
+            counts[program] = counts.get(program, 0) + 1
+    if counts:
+        packages = sorted({PACKAGES.get(Path(name).name, Path(name).name) for name in counts})
+        terminalreporter.write_sep("=", "programs not installed", yellow=True)
+        for program, n in sorted(counts.items()):
+            terminalreporter.write_line(f"{program}: {n} test{'s' if n != 1 else ''} skipped")
+        terminalreporter.write_line(f"install them with: apt-get install -y {' '.join(packages)}")
+
+
 def need_shared(relative: str, why: str) -> Path:
     """``../shared/data/<relative>`` for a test whose subject is that file or folder itself;
     the test is skipped, naming the path and ``why`` it needs it, where it is absent."""

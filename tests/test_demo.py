@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,7 @@ from begroot.errors import Problems
 from begroot.config import load_config
 from begroot.project import load_project
 
-from .conftest import BASE_TOML, LONG_SOURCE, write_project
+from .conftest import BASE_TOML, LONG_SOURCE, needs_programs, write_project
 
 EDITIONS = {"begroting-2024", "begroting-2023", "jaarstukken-2023", "begroting-2016"}
 # An amount as the site shows it (1.331.787, -12, 60,3 %) or a money sign: none may appear on a
@@ -149,7 +148,7 @@ def test_text_only_edition_renders_without_any_amount(demo_built):
     assert "6.71a" not in text
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+@needs_programs("pdftotext")
 def test_text_only_pdf_has_the_texts_and_no_amounts(demo_built):
     site, _ = demo_built
     pdf = site / "begroting-2016" / "downloads" / "begroting-2016.pdf"
