@@ -21,6 +21,7 @@ atexit.register(shutil.rmtree, os.environ["BEGROOT_CACHE_DIR"], ignore_errors=Tr
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+SHARED_DATA = SHARED / "data"
 # Small extracts of real public data (CBS Iv3 files, a Fiscal Data Package), written by
 # tools/make_testdata.py from ../shared/data and committed: tests read these, not ../shared.
 DATA = ROOT / "tests" / "data"
@@ -148,13 +149,21 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         terminalreporter.write_line(f"install them with: apt-get install -y {' '.join(packages)}")
 
 
-def need_shared(relative: str, why: str) -> Path:
-    """``../shared/data/<relative>`` for a test whose subject is that file or folder itself;
-    the test is skipped, naming the path and ``why`` it needs it, where it is absent."""
-    path = SHARED / "data" / relative
-    if not path.exists():
-        pytest.skip(f"../shared/data/{relative} is not present next to the project ({path}); {why}")
-    return path
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "shared(relative, why): the test reads ../shared/data/<relative> (its subject "
+                            "is that file or folder itself) and is skipped, saying why, where it is absent")
+
+
+@pytest.fixture(autouse=True)
+def _shared_data_present(request) -> None:
+    """Skips a test marked ``@pytest.mark.shared(relative, why)`` when ``../shared/data/<relative>``
+    is absent, naming the path and why the test needs it (the test reads it through SHARED_DATA)."""
+    marker = request.node.get_closest_marker("shared")
+    if marker is not None:
+        relative, why = marker.args
+        path = SHARED_DATA / relative
+        if not path.exists():
+            pytest.skip(f"../shared/data/{relative} is not present next to the project ({path}); {why}")
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from begroot.reference import crosswalk as crosswalk_module
 from begroot.reference import shipped_years, taakvelden
 from begroot.reference.crosswalk import Group, align, crosswalk
 
-from .conftest import need_shared
+from .conftest import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 YEARS = list(range(2017, 2027))
@@ -129,9 +129,10 @@ def test_renamed_code_keeps_its_group_with_a_reason() -> None:
     assert group_of(crosswalk(2019, 2020), "6.6") == Group(("6.6",), ("6.6",), {})
 
 
+@pytest.mark.shared("cbs-iv3-definities", "tools/make_crosswalk.py is run on CBS's definition files, which the "
+                    "shipped crosswalk is made from")
 def test_tool_regenerates_the_shipped_file_without_fallbacks(tmp_path: Path) -> None:
-    source = need_shared("cbs-iv3-definities", "tools/make_crosswalk.py is run on CBS's definition files, "
-                         "which the shipped crosswalk is made from")
+    source = SHARED_DATA / "cbs-iv3-definities"
     main = tool()["main"]
     assert main(["--source", str(source), "--out", str(ROOT / "src/begroot/reference/data"), "--check"]) == 0
     assert main(["--source", str(source), "--out", str(tmp_path)]) == 0

@@ -30,7 +30,7 @@ from begroot.errors import Problems
 from begroot.peers import PeerRow, load_peers, per_inhabitant
 from begroot.project import load_project
 
-from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, need_shared, write_project
+from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, SHARED_DATA, write_project
 
 GRONINGEN_INHABITANTS = 243768
 GRONINGEN_CLASS = "150000tot250000inwoners"
@@ -108,8 +108,9 @@ def test_shipped_compact_file_gives_the_hand_computed_figures():
     assert_matches(data)
 
 
+@pytest.mark.shared("iv3-gemeenten", "the shipped peer files are compared with the full CBS files they are made from")
 def test_shipped_files_equal_what_the_cbs_files_give():
-    folder = need_shared("iv3-gemeenten", "the shipped peer files are compared with the full CBS files they are made from")
+    folder = SHARED_DATA / "iv3-gemeenten"
     for name in ("2023_begroting", "2023_jaarrekening", "2024_begroting"):
         year, dataset = name.split("_")
         raw = load_peers(folder / f"{name}.csv", Problems())
@@ -119,10 +120,11 @@ def test_shipped_files_equal_what_the_cbs_files_give():
         assert raw.to_json() == peers.shipped_path(dataset, int(year)).read_text(encoding="utf-8"), name
 
 
+@pytest.mark.shared("iv3-gemeenten/2023_jaarrekening.csv",
+                    "every taakveld's national sum is compared with the Nederland row of the full CBS file")
 def test_national_figures_equal_the_nederland_row():
     """Every taakveld's national sum is CBS's own Nederland row (the file has no subtotal double count)."""
-    path = need_shared("iv3-gemeenten/2023_jaarrekening.csv",
-                       "every taakveld's national sum is compared with the Nederland row of the full CBS file")
+    path = SHARED_DATA / "iv3-gemeenten" / "2023_jaarrekening.csv"
     data = load_peers(path, Problems())
     with path.open(encoding="utf-8", newline="") as fh:
         nl = [r for r in csv.DictReader(fh, delimiter=";") if r["Gemeenten"] == "Nederland"]

@@ -18,7 +18,7 @@ from begroot.reference import (
     taakvelden,
 )
 
-from .conftest import need_shared
+from .conftest import SHARED_DATA
 
 ACCOUNTS = {"lopende rekening": "LR", "financiele rekening": "FR", "interne verrekeningen": "IV"}
 
@@ -29,12 +29,13 @@ ACCOUNTS = {"lopende rekening": "LR", "financiele rekening": "FR", "interne verr
 # files rely on the shipped lists alone.
 
 
-def _cbs_dir() -> Path:
-    return need_shared("cbs-iv3-definities", "this test compares the shipped reference lists with CBS's definition files")
+CBS_DIR = SHARED_DATA / "cbs-iv3-definities"
+needs_cbs = pytest.mark.shared("cbs-iv3-definities", "this test compares the shipped reference lists with CBS's "
+                               "definition files")
 
 
 def _cbs_file(year: int) -> Path:
-    path = _cbs_dir() / f"iv3_definities_Gemeente_{year}.json"
+    path = CBS_DIR / f"iv3_definities_Gemeente_{year}.json"
     assert path.is_file(), f"no CBS definition file for {year}: {path}"
     return path
 
@@ -70,11 +71,12 @@ def _cbs_leaf(code: str, children: bool, codes: set[str]) -> bool:
     return not children and not any(o != code and o.startswith(code) and o[len(code):].isalpha() for o in codes)
 
 
+@needs_cbs
 def test_shipped_years_and_taakvelden_equal_cbs() -> None:
     """Every year CBS has a file for ships, with its taakvelden in CBS order, the same names,
     and as leaves exactly the codes amounts are booked on (the other test files, the crosswalk's
     among them, take the leaves from the shipped lists)."""
-    years = sorted(int(p.stem.rsplit("_", 1)[1]) for p in _cbs_dir().glob("iv3_definities_Gemeente_*.json"))
+    years = sorted(int(p.stem.rsplit("_", 1)[1]) for p in CBS_DIR.glob("iv3_definities_Gemeente_*.json"))
     assert list(shipped_years()) == years
     for year in years:
         expected = _cbs_list(year, "taakveld")
@@ -84,6 +86,7 @@ def test_shipped_years_and_taakvelden_equal_cbs() -> None:
             c for c, _, children in expected if _cbs_leaf(c, children, codes)], year
 
 
+@needs_cbs
 def test_categorieen_equal_cbs() -> None:
     for year in shipped_years():
         for kind in ("lasten", "baten"):
@@ -92,6 +95,7 @@ def test_categorieen_equal_cbs() -> None:
                 year, kind)
 
 
+@needs_cbs
 def test_groups_are_not_bookable_in_cbs() -> None:
     """Every intermediate taakveld group is a total: CBS greys out all its cells."""
     for year in shipped_years():
@@ -106,9 +110,10 @@ def test_groups_are_not_bookable_in_cbs() -> None:
                 assert grey.get(group, set()) >= leaves, (year, kind, group)
 
 
+@needs_cbs
 def test_data_files_up_to_date(tmp_path: Path) -> None:
     """tools/make_reference.py reproduces the shipped files byte for byte."""
-    source = _cbs_dir()
+    source = CBS_DIR
     import runpy
 
     root = Path(__file__).resolve().parents[1]

@@ -8,7 +8,9 @@ import json
 import runpy
 from pathlib import Path
 
-from .conftest import DATA, ROOT, need_shared
+import pytest
+
+from .conftest import DATA, ROOT, SHARED_DATA
 
 TOOL = ROOT / "tools" / "make_testdata.py"
 
@@ -20,8 +22,9 @@ def tool() -> dict:
     return runpy.run_path(str(TOOL))
 
 
+@pytest.mark.shared("", "tests/data is compared with what tools/make_testdata.py makes from the full files")
 def test_the_extracts_are_what_the_tool_makes_from_the_shared_data(tmp_path: Path) -> None:
-    source = need_shared("", "tests/data is compared with what tools/make_testdata.py makes from the full files")
+    source = SHARED_DATA
     main = tool()["main"]
     assert main(["--source", str(source), "--out", str(DATA), "--check"]) == 0
     assert main(["--source", str(source), "--out", str(tmp_path)]) == 0
