@@ -163,7 +163,8 @@ def _shared_data_present(request) -> None:
         relative, why = marker.args
         path = SHARED_DATA / relative
         if not path.exists():
-            pytest.skip(f"../shared/data/{relative} is not present next to the project ({path}); {why}")
+            shown = f"../shared/data/{relative}".rstrip("/")
+            pytest.skip(f"{shown} is not present next to the project ({path}); {why}")
 
 
 @pytest.fixture

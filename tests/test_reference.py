@@ -30,8 +30,10 @@ ACCOUNTS = {"lopende rekening": "LR", "financiele rekening": "FR", "interne verr
 
 
 CBS_DIR = SHARED_DATA / "cbs-iv3-definities"
-needs_cbs = pytest.mark.shared("cbs-iv3-definities", "this test compares the shipped reference lists with CBS's "
-                               "definition files")
+
+
+def needs_cbs(why: str) -> pytest.MarkDecorator:
+    return pytest.mark.shared("cbs-iv3-definities", why)
 
 
 def _cbs_file(year: int) -> Path:
@@ -71,7 +73,7 @@ def _cbs_leaf(code: str, children: bool, codes: set[str]) -> bool:
     return not children and not any(o != code and o.startswith(code) and o[len(code):].isalpha() for o in codes)
 
 
-@needs_cbs
+@needs_cbs("the shipped years and taakvelden lists are compared with CBS's definition files")
 def test_shipped_years_and_taakvelden_equal_cbs() -> None:
     """Every year CBS has a file for ships, with its taakvelden in CBS order, the same names,
     and as leaves exactly the codes amounts are booked on (the other test files, the crosswalk's
@@ -86,7 +88,7 @@ def test_shipped_years_and_taakvelden_equal_cbs() -> None:
             c for c, _, children in expected if _cbs_leaf(c, children, codes)], year
 
 
-@needs_cbs
+@needs_cbs("the shipped categorieën lists are compared with CBS's definition files")
 def test_categorieen_equal_cbs() -> None:
     for year in shipped_years():
         for kind in ("lasten", "baten"):
@@ -95,7 +97,7 @@ def test_categorieen_equal_cbs() -> None:
                 year, kind)
 
 
-@needs_cbs
+@needs_cbs("the shipped taakveld groups are checked against the grey cells of CBS's definition files")
 def test_groups_are_not_bookable_in_cbs() -> None:
     """Every intermediate taakveld group is a total: CBS greys out all its cells."""
     for year in shipped_years():
@@ -110,7 +112,7 @@ def test_groups_are_not_bookable_in_cbs() -> None:
                 assert grey.get(group, set()) >= leaves, (year, kind, group)
 
 
-@needs_cbs
+@needs_cbs("tools/make_reference.py is run on CBS's definition files, which the shipped lists are made from")
 def test_data_files_up_to_date(tmp_path: Path) -> None:
     """tools/make_reference.py reproduces the shipped files byte for byte."""
     source = CBS_DIR
