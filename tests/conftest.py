@@ -1,4 +1,5 @@
-"""Shared fixtures: small projects written on the fly, the demo, and the shared data folder."""
+"""Shared fixtures: small projects written on the fly, the demo, the extracts of real data in
+tests/data, and the shared data folder next to the project."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ atexit.register(shutil.rmtree, os.environ["BEGROOT_CACHE_DIR"], ignore_errors=Tr
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+SHARED_DATA = SHARED / "data"
+# Small extracts of real public data (CBS Iv3 files, a Fiscal Data Package), written by
+# tools/make_testdata.py from ../shared/data and committed: tests read these, not ../shared.
+DATA = ROOT / "tests" / "data"
 
 PROGRAMMES_CSV = """code;naam;hoofdprogramma;taakvelden;soort
 1;Veiligheid;;1.*;programma
@@ -95,10 +100,81 @@ def demo_dir() -> Path:
 
 
 @pytest.fixture
+def real_data() -> Path:
+    """tests/data: the committed extracts of real data (same layout as ../shared/data)."""
+    return DATA
+
+
+#: Programs some tests run, and the Debian package that has each.
+PACKAGES = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdfimages": "poppler-utils",
+            "pdfinfo": "poppler-utils", "pdffonts": "poppler-utils", "chromium": "chromium"}
+#: Skip reasons given for a missing program -> those programs (listed again at the end of the run).
+MISSING_PROGRAM_REASONS: dict[str, tuple[str, ...]] = {}
+
+
+def missing_programs_reason(missing: list[str] | tuple[str, ...], more: str = "") -> str:
+    """The skip reason for tests that need ``missing`` programs: names them and how to install
+    them, then ``more``."""
+    packages = sorted({PACKAGES.get(Path(name).name, Path(name).name) for name in missing})
+    reason = (f"needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not installed "
+              f"(apt-get install -y {' '.join(packages)}){more}")
+    MISSING_PROGRAM_REASONS[reason] = tuple(missing)
+    return reason
+
+
+def needs_programs(*names: str) -> pytest.MarkDecorator:
+    """Skip the test, naming the program(s) and their package, when one of ``names`` is not on
+    PATH. Under CI (``CI`` set) .ci/run installs them, so a missing program fails the test instead."""
+    missing = [name for name in names if shutil.which(name) is None]
+    if not missing or os.environ.get("CI"):
+        return pytest.mark.skipif(False, reason="")
+    return pytest.mark.skipif(True, reason=missing_programs_reason(missing))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """At the end of the run: which programs were missing, how many tests that skipped, and
+    how to install them (the individual reasons are in the short summary, ``-ra``)."""
+    counts: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        reason = reason.removeprefix("Skipped: ")
+        for program in MISSING_PROGRAM_REASONS.get(reason, ()):
+            counts[program] = counts.get(program, 0) + 1
+    if counts:
+        packages = sorted({PACKAGES.get(Path(name).name, Path(name).name) for name in counts})
+        terminalreporter.write_sep("=", "programs not installed", yellow=True)
+        for program, n in sorted(counts.items()):
+            terminalreporter.write_line(f"{program}: {n} test{'s' if n != 1 else ''} skipped")
+        terminalreporter.write_line(f"install them with: apt-get install -y {' '.join(packages)}")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "shared(relative, why): the test reads ../shared/data/<relative> (its subject "
+                            "is that file or folder itself) and is skipped, saying why, where it is absent")
+
+
+@pytest.fixture(autouse=True)
+def _shared_data_present(request) -> None:
+    """Skips a test marked ``@pytest.mark.shared(relative, why)`` when ``../shared/data/<relative>``
+    is absent, naming the path and why the test needs it (the test reads it through SHARED_DATA)."""
+    marker = request.node.get_closest_marker("shared")
+    if marker is not None:
+        relative, why = marker.args
+        path = SHARED_DATA / relative
+        if not path.exists():
+            shown = f"../shared/data/{relative}".rstrip("/")
+            pytest.skip(f"{shown} is not present next to the project ({path}); {why}")
+
+
+@pytest.fixture
 def shared_data() -> Path:
+    """../shared/data, for the few tests whose subject is that folder itself (that what begroot
+    ships or tests with equals it); skipped, with that reason, where it is absent."""
     data = SHARED / "data"
     if not data.is_dir():
-        pytest.skip(f"../shared/data is not present next to the project ({data}); real-data tests need it")
+        pytest.skip(f"../shared/data is not present next to the project ({data}): this test compares "
+                    "begroot's shipped data or tests/data with the full public files in it")
     return data
 
 

@@ -261,7 +261,7 @@ def _groningen(path: Path) -> dict[str, tuple[Decimal, Decimal]]:
     return out
 
 
-def test_groningen_2023_against_2024_from_the_real_files(tmp_path, shared_data, demo_dir):
+def test_groningen_2023_against_2024_from_the_real_files(tmp_path, real_data, demo_dir):
     """Per comparable taakveld group, the comparison's amounts and differences equal the CBS files'."""
     import shutil
 
@@ -271,7 +271,7 @@ def test_groningen_2023_against_2024_from_the_real_files(tmp_path, shared_data, 
         folder = project / f"begroting-{year}"
         folder.mkdir(parents=True)
         shutil.copyfile(demo_dir / "begroting-2024" / "programmas.csv", folder / "programmas.csv")
-        shutil.copyfile(shared_data / "iv3-gemeenten" / f"{year}_begroting.csv", folder / "iv3.csv")
+        shutil.copyfile(real_data / "iv3-gemeenten" / f"{year}_begroting.csv", folder / "iv3.csv")
         toml += textwrap.dedent(f"""
             [[editions]]
             id = "begroting-{year}"
@@ -292,8 +292,8 @@ def test_groningen_2023_against_2024_from_the_real_files(tmp_path, shared_data, 
     assert loaded.problems.errors == [], [p.format() for p in loaded.problems.errors]
     a, b = loaded.budget.edition("begroting-2023"), loaded.budget.edition("begroting-2024")
     comparison = compare(a, loaded.figures[a.id], b, loaded.figures[b.id])
-    old = _groningen(shared_data / "iv3-gemeenten" / "2023_begroting.csv")
-    new = _groningen(shared_data / "iv3-gemeenten" / "2024_begroting.csv")
+    old = _groningen(real_data / "iv3-gemeenten" / "2023_begroting.csv")
+    new = _groningen(real_data / "iv3-gemeenten" / "2024_begroting.csv")
     thousand = Decimal(1000)
     seen_old, seen_new = set(), set()
     for g in comparison.groups:

@@ -1,9 +1,11 @@
 """Tests for begroot.reference.crosswalk: comparable taakveld groups between Iv3 years.
 
-(a) against the CBS definition files in ../shared/data/cbs-iv3-definities (skipped without them):
-every leaf code of every year is in exactly one group, amounts are neither lost nor counted twice,
-the known 2023 and 2025 changes, and tools/make_crosswalk.py reproduces the shipped file;
-(b) without shared data: composition, direction, align() and the derivation rules of the tool.
+(a) against the taakvelden lists of 2017-2026 (the shipped reference lists, which
+tests/test_reference.py compares with CBS's definition files): every leaf code of every year is in
+exactly one group, amounts are neither lost nor counted twice, the known 2023 and 2025 changes;
+and, against the CBS definition files in ../shared/data/cbs-iv3-definities (skipped without
+them), that tools/make_crosswalk.py reproduces the shipped file;
+(b) composition, direction, align() and the derivation rules of the tool.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import itertools
 import json
 import runpy
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,9 @@ from begroot.reference import crosswalk as crosswalk_module
 from begroot.reference import shipped_years, taakvelden
 from begroot.reference.crosswalk import Group, align, crosswalk
 
+from .conftest import SHARED_DATA
+
 ROOT = Path(__file__).resolve().parents[1]
-CBS_DIR = ROOT.parent / "shared" / "data" / "cbs-iv3-definities"
 YEARS = list(range(2017, 2027))
 ALL_PAIRS = [(a, b) for a in YEARS for b in YEARS if a < b]
 CONSECUTIVE_BOTH_WAYS = [(a, a + 1) for a in YEARS[:-1]] + [(a + 1, a) for a in YEARS[:-1]]
@@ -32,43 +34,15 @@ CONSECUTIVE_BOTH_WAYS = [(a, a + 1) for a in YEARS[:-1]] + [(a + 1, a) for a in 
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _cbs_path(year: int) -> Path:
-    path = CBS_DIR / f"iv3_definities_Gemeente_{year}.json"
-    if not path.is_file():
-        pytest.skip(f"../shared/data not present: {path} (CBS Iv3 definition files)")
-    return path
-
-
-@cache
-def _cbs_nodes(year: int) -> tuple[tuple[str, str, bool], ...]:
-    """(code, name, has children) of every taakveld node in the CBS file, without the Tot_ root."""
-    tree = json.loads(_cbs_path(year).read_text(encoding="utf-8"))["codelijsten"]["taakveld"]["codelijst"]
-    out: list[tuple[str, str, bool]] = []
-
-    def walk(nodes: list[dict]) -> None:
-        for node in nodes:
-            code = node["code"].strip()
-            children = node.get("subcodes") or []
-            if not code.startswith("Tot_"):
-                out.append((code, (node.get("omschrijving") or "").strip(), bool(children)))
-            walk(children)
-
-    walk(tree)
-    return tuple(out)
-
-
 def cbs_leaves(year: int) -> list[str]:
-    """Codes on which amounts are booked, straight from CBS: no children, and not a subtotal such
-    as 6.71 in 2023-2024 (listed next to its parts 6.71a..6.71d)."""
-    codes = {code for code, _, _ in _cbs_nodes(year)}
-    return [
-        code for code, _, children in _cbs_nodes(year)
-        if not children and not any(o != code and o.startswith(code) and o[len(code):].isalpha() for o in codes)
-    ]
+    """Codes on which amounts are booked in ``year``, in CBS order: the leaves of the shipped list
+    (test_reference.py checks they are CBS's codes without children, less subtotals such as 6.71
+    in 2023-2024, listed next to its parts 6.71a..6.71d)."""
+    return [code for code, entry in taakvelden(year).items() if entry.leaf]
 
 
 def cbs_name(year: int, code: str) -> str:
-    return next(name for c, name, _ in _cbs_nodes(year) if c == code)
+    return taakvelden(year)[code].name
 
 
 def group_of(groups: list[Group], code: str, side: str = "old") -> Group:
@@ -81,7 +55,7 @@ def tool() -> dict:
     return runpy.run_path(str(ROOT / "tools" / "make_crosswalk.py"))
 
 
-# --- (a) against the CBS definition files ----------------------------------------------------
+# --- (a) against the taakvelden lists of every year ---------------------------------------------
 
 
 @pytest.mark.parametrize(("year_a", "year_b"), ALL_PAIRS + CONSECUTIVE_BOTH_WAYS[len(YEARS) - 1:])
@@ -155,24 +129,23 @@ def test_renamed_code_keeps_its_group_with_a_reason() -> None:
     assert group_of(crosswalk(2019, 2020), "6.6") == Group(("6.6",), ("6.6",), {})
 
 
-def test_tool_regenerates_the_shipped_file(tmp_path: Path) -> None:
-    _cbs_path(2017)
+@pytest.mark.shared("cbs-iv3-definities", "tools/make_crosswalk.py is run on CBS's definition files, which the "
+                    "shipped crosswalk is made from")
+def test_tool_regenerates_the_shipped_file_without_fallbacks(tmp_path: Path) -> None:
+    source = SHARED_DATA / "cbs-iv3-definities"
     main = tool()["main"]
-    assert main(["--source", str(CBS_DIR), "--out", str(ROOT / "src/begroot/reference/data"), "--check"]) == 0
-    assert main(["--source", str(CBS_DIR), "--out", str(tmp_path)]) == 0
+    assert main(["--source", str(source), "--out", str(ROOT / "src/begroot/reference/data"), "--check"]) == 0
+    assert main(["--source", str(source), "--out", str(tmp_path)]) == 0
     shipped = (ROOT / "src/begroot/reference/data/crosswalk.json").read_bytes()
     assert (tmp_path / "crosswalk.json").read_bytes() == shipped
     (tmp_path / "crosswalk.json").write_bytes(shipped.replace(b"6.791", b"6.799"))
-    assert main(["--source", str(CBS_DIR), "--out", str(tmp_path), "--check"]) == 1
-
-
-def test_tool_needs_no_fallback_for_the_cbs_lists() -> None:
-    _cbs_path(2017)
-    _, notes = tool()["build"](CBS_DIR)
+    assert main(["--source", str(source), "--out", str(tmp_path), "--check"]) == 1
+    # the CBS lists need no fallback: every change is derived by a rule
+    _, notes = tool()["build"](source)
     assert notes == []
 
 
-# --- (b) without shared data -----------------------------------------------------------------
+# --- (b) composition, direction, align() ------------------------------------------------------
 
 
 def test_shipped_file_is_well_formed() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,7 @@ from begroot.errors import Problems
 from begroot.config import load_config
 from begroot.project import load_project
 
-from .conftest import BASE_TOML, LONG_SOURCE, write_project
+from .conftest import BASE_TOML, LONG_SOURCE, needs_programs, write_project
 
 EDITIONS = {"begroting-2024", "begroting-2023", "jaarstukken-2023", "begroting-2016"}
 # An amount as the site shows it (1.331.787, -12, 60,3 %) or a money sign: none may appear on a
@@ -49,9 +48,9 @@ def test_demo_checks_without_errors_or_warnings(demo_dir):
     assert loaded.budget.config.organisation.inhabitants == {2023: 238147, 2024: 243768}
 
 
-def _groningen(shared: Path, name: str) -> tuple[Decimal, Decimal]:
+def _groningen(data: Path, name: str) -> tuple[Decimal, Decimal]:
     lasten = baten = Decimal(0)
-    with (shared / "iv3-gemeenten" / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+    with (data / "iv3-gemeenten" / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
         for rec in csv.DictReader(fh, delimiter=";"):
             if rec["Gemeenten"] == "Groningen":
                 lasten += Decimal(rec["Lasten"] or "0")
@@ -59,10 +58,10 @@ def _groningen(shared: Path, name: str) -> tuple[Decimal, Decimal]:
     return lasten * 1000, baten * 1000
 
 
-def test_totals_per_edition_equal_groningen_in_the_cbs_files(demo_dir, shared_data):
+def test_totals_per_edition_equal_groningen_in_the_cbs_files(demo_dir, real_data):
     loaded = load_project(demo_dir, readability=False)
     fig = loaded.figures
-    b2024, b2023, r2023 = (_groningen(shared_data, n) for n in ("2024_begroting", "2023_begroting",
+    b2024, b2023, r2023 = (_groningen(real_data, n) for n in ("2024_begroting", "2023_begroting",
                                                                   "2023_jaarrekening"))
     assert b2024 == (Decimal(1331787000), Decimal(1331775000))  # the figures the README and tests cite
 
@@ -149,7 +148,7 @@ def test_text_only_edition_renders_without_any_amount(demo_built):
     assert "6.71a" not in text
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+@needs_programs("pdftotext")
 def test_text_only_pdf_has_the_texts_and_no_amounts(demo_built):
     site, _ = demo_built
     pdf = site / "begroting-2016" / "downloads" / "begroting-2016.pdf"

@@ -363,8 +363,8 @@ datapackage = "open-data/datapackage.json"
     assert again.figures["begroting-2024"].of("3") == fig.of("3")
 
 
-def test_a_foreign_fiscal_data_package_with_several_measures(shared_data, tmp_path):
-    package = shared_data / "fdp" / "au-budget"
+def test_a_foreign_fiscal_data_package_with_several_measures(real_data, tmp_path):
+    package = real_data / "fdp" / "au-budget"
     project = tmp_path / "au"
     shutil.copytree(package, project / "begroting-2015" / "au")
     with (package / "data" / "201505181230budget1516.csv").open(encoding="utf-8") as fh:

@@ -145,13 +145,13 @@ def test_seed_fidelity(tmp_path):
         assert expected in strings, (expected, strings)
 
 
-def test_real_iv3_file_read_through_a_column_mapping(tmp_path, shared_data, demo_dir):
+def test_real_iv3_file_read_through_a_column_mapping(tmp_path, real_data, demo_dir):
     from begroot.project import load_project
 
     project = tmp_path / "iv3"
     (project / "begroting-2024").mkdir(parents=True)
     shutil.copyfile(demo_dir / "begroting-2024" / "programmas.csv", project / "begroting-2024" / "programmas.csv")
-    shutil.copyfile(shared_data / "iv3-gemeenten" / "2024_begroting.csv", project / "begroting-2024" / "iv3.csv")
+    shutil.copyfile(real_data / "iv3-gemeenten" / "2024_begroting.csv", project / "begroting-2024" / "iv3.csv")
     (project / "begroot.toml").write_text("""
 [organisation]
 name = "Gemeente Groningen"

@@ -1,14 +1,11 @@
 """The PDF of an edition: contents with page numbers, every programme, the grand totals, tagged
 (PDF/UA) with embedded fonts; page 1 rendered to PNG with pdftoppm."""
 
-import shutil
 import subprocess
 
 import pytest
 
-
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None and not __import__("os").environ.get("CI"),
-                                   reason="poppler-utils (pdftotext) is not installed; .ci/run installs it")
+from .conftest import needs_programs
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +14,7 @@ def demo_pdf(demo_built):
     return site / "begroting-2024" / "downloads" / "begroting-2024.pdf", result
 
 
-@needs_poppler
+@needs_programs("pdftotext")
 def test_pdf_has_contents_every_programme_and_the_totals(demo_pdf):
     path, result = demo_pdf
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
@@ -36,7 +33,7 @@ def test_pdf_has_contents_every_programme_and_the_totals(demo_pdf):
     assert f"Gemaakt met de export van {fmt.stamp(edition.exported_at)}" in text and "gebouwd op" not in text
 
 
-@needs_poppler
+@needs_programs("pdfinfo", "pdffonts", "pdftoppm")
 def test_pdf_is_tagged_with_embedded_fonts_and_renders(demo_pdf, tmp_path):
     path, _ = demo_pdf
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
@@ -89,7 +86,7 @@ def test_slow_jobs_run_each_once_and_their_errors_reach_the_caller(tmp_path):
     run_jobs([])
 
 
-@needs_poppler
+@needs_programs("pdftotext")
 def test_jaarstukken_pdf_has_plan_against_realisation_and_the_explanations(demo_built):
     site, result = demo_built
     pdf = site / "jaarstukken-2023" / "downloads" / "jaarstukken-2023.pdf"

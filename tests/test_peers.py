@@ -4,6 +4,9 @@ The figures of Groningen's peers for two taakvelden (6.3 Inkomensregelingen, 5.4
 begroting 2024 are computed here independently, straight from the CBS file with the csv module
 and Decimal, and compared with what begroot reads from that file and from its shipped compact
 file. The constants below are those figures; the first test checks them against the CBS file.
+The CBS file read is the extract in tests/data (every municipality's rows of those two
+taakvelden, see tools/make_testdata.py); the tests that compare with the full CBS files in
+../shared/data are skipped where that folder is absent.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from begroot.errors import Problems
 from begroot.peers import PeerRow, load_peers, per_inhabitant
 from begroot.project import load_project
 
-from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, write_project
+from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, SHARED_DATA, write_project
 
 GRONINGEN_INHABITANTS = 243768
 GRONINGEN_CLASS = "150000tot250000inwoners"
@@ -82,15 +85,15 @@ def shown_euros(text: str) -> Decimal:
 
 
 # ----------------------------------------------------------------------------- the figures
-def test_expected_figures_are_those_of_the_cbs_file(shared_data):
-    path = shared_data / "iv3-gemeenten" / "2024_begroting.csv"
+def test_expected_figures_are_those_of_the_cbs_file(real_data):
+    path = real_data / "iv3-gemeenten" / "2024_begroting.csv"
     for code, want in EXPECTED_2024.items():
         assert by_hand(path, "Groningen", code) == want
 
 
-def test_raw_cbs_file_gives_the_hand_computed_figures(shared_data):
+def test_raw_cbs_file_gives_the_hand_computed_figures(real_data):
     problems = Problems()
-    data = load_peers(shared_data / "iv3-gemeenten" / "2024_begroting.csv", problems)
+    data = load_peers(real_data / "iv3-gemeenten" / "2024_begroting.csv", problems)
     assert problems.items == []
     assert (data.dataset, data.year) == ("begroting", 2024)
     assert_matches(data)
@@ -105,19 +108,23 @@ def test_shipped_compact_file_gives_the_hand_computed_figures():
     assert_matches(data)
 
 
-@pytest.mark.parametrize("name", ["2023_begroting", "2023_jaarrekening", "2024_begroting"])
-def test_shipped_files_equal_what_the_cbs_files_give(shared_data, name):
-    year, dataset = name.split("_")
-    raw = load_peers(shared_data / "iv3-gemeenten" / f"{name}.csv", Problems())
-    shipped = load_peers(peers.shipped_path(dataset, int(year)), Problems())
-    assert raw.taakvelden == shipped.taakvelden
-    assert raw.groups == shipped.groups
-    assert raw.to_json() == peers.shipped_path(dataset, int(year)).read_text(encoding="utf-8")
+@pytest.mark.shared("iv3-gemeenten", "the shipped peer files are compared with the full CBS files they are made from")
+def test_shipped_files_equal_what_the_cbs_files_give():
+    folder = SHARED_DATA / "iv3-gemeenten"
+    for name in ("2023_begroting", "2023_jaarrekening", "2024_begroting"):
+        year, dataset = name.split("_")
+        raw = load_peers(folder / f"{name}.csv", Problems())
+        shipped = load_peers(peers.shipped_path(dataset, int(year)), Problems())
+        assert raw.taakvelden == shipped.taakvelden, name
+        assert raw.groups == shipped.groups, name
+        assert raw.to_json() == peers.shipped_path(dataset, int(year)).read_text(encoding="utf-8"), name
 
 
-def test_national_figures_equal_the_nederland_row(shared_data):
+@pytest.mark.shared("iv3-gemeenten/2023_jaarrekening.csv",
+                    "every taakveld's national sum is compared with the Nederland row of the full CBS file")
+def test_national_figures_equal_the_nederland_row():
     """Every taakveld's national sum is CBS's own Nederland row (the file has no subtotal double count)."""
-    path = shared_data / "iv3-gemeenten" / "2023_jaarrekening.csv"
+    path = SHARED_DATA / "iv3-gemeenten" / "2023_jaarrekening.csv"
     data = load_peers(path, Problems())
     with path.open(encoding="utf-8", newline="") as fh:
         nl = [r for r in csv.DictReader(fh, delimiter=";") if r["Gemeenten"] == "Nederland"]
@@ -126,6 +133,21 @@ def test_national_figures_equal_the_nederland_row(shared_data):
         row = data.national(r["Taakveld"].split(" ", 1)[0])
         assert (row.lasten, row.baten) == (Decimal(r["Lasten"]) * 1000, Decimal(r["Baten"]) * 1000)
         assert row.inhabitants == int(r["Inwonertal"])
+
+
+def test_national_figures_equal_the_nederland_rows_of_the_extract(real_data):
+    """The extract keeps CBS's Nederland row of 5.4 and 6.3: begroot's national sums equal them."""
+    path = real_data / "iv3-gemeenten" / "2024_begroting.csv"
+    problems = Problems()
+    data = load_peers(path, problems)
+    assert problems.items == []
+    with path.open(encoding="utf-8", newline="") as fh:
+        nl = [r for r in csv.DictReader(fh, delimiter=";") if r["Gemeenten"] == "Nederland"]
+    assert sorted(r["Taakveld"].split(" ", 1)[0] for r in nl) == sorted(EXPECTED_2024)
+    for r in nl:
+        row = data.national(r["Taakveld"].split(" ", 1)[0])
+        assert (row.lasten, row.baten) == (Decimal(r["Lasten"]) * 1000, Decimal(r["Baten"]) * 1000)
+        assert (row.inhabitants, row.municipalities) == (int(r["Inwonertal"]), 342)
 
 
 def test_per_inhabitant_is_exact_to_the_cent_before_rounding():

@@ -4,7 +4,6 @@ the site's own images, theme files never replace the site's own, and CSV downloa
 import csv
 import io
 import os
-import shutil
 import struct
 import subprocess
 import zlib
@@ -18,9 +17,8 @@ from begroot.build import build
 from begroot.errors import ProjectInvalid
 from begroot.project import load_project
 
-from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, write_project
+from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, needs_programs, write_project
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler-utils is not installed")
 
 
 def png(width: int = 3, height: int = 2, rgb: tuple = (200, 30, 40)) -> bytes:
@@ -43,7 +41,7 @@ def pdf_images(path: Path) -> list[str]:
 
 # 1. The PDF loads nothing but the site's own images --------------------------------------------
 
-@needs_poppler
+@needs_programs("pdfimages", "pdftotext")
 def test_pdf_fetches_only_the_texts_images_never_a_local_file(tmp_path, capsys):
     """Even HTML that got past the texts' checks cannot put a local file into the PDF: the URL
     fetcher serves the texts' images from memory and refuses the rest (and says so)."""
@@ -74,7 +72,6 @@ def test_pdf_fetches_only_the_texts_images_never_a_local_file(tmp_path, capsys):
     assert f"{secret.as_uri()}/foto.png" in err and "data:image/png" in err
 
 
-@needs_poppler
 def test_texts_image_outside_the_project_stops_the_build(tmp_path):
     outside = tmp_path / "buiten.png"
     outside.write_bytes(png(4, 4, (9, 9, 9)))

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import missing_programs_reason
+
 CHROMIUM = os.environ.get("BEGROOT_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run",
         "--disable-sync", "--disable-gpu"]
@@ -30,7 +32,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing; .ci/run must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium); browser tests skipped")
+        pytest.skip(missing_programs_reason([CHROMIUM], "; browser tests skipped"))
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
