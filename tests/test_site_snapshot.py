@@ -1,6 +1,6 @@
 """The site does not change unless a change means to: the demo, built with SOURCE_DATE_EPOCH, has
 the same bytes in every text file (pages, tables, charts, style sheets, scripts) as recorded in
-tests/data/demo-site.sha256. A change that is meant to change the site records it anew:
+tests/snapshots/demo-site.sha256. A change that is meant to change the site records it anew:
 
     python -m pytest tests/test_site_snapshot.py --update-snapshot
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from begroot.build import build
 
-MANIFEST = Path(__file__).parent / "data" / "demo-site.sha256"
+MANIFEST = Path(__file__).parent / "snapshots" / "demo-site.sha256"
 TEXT_FILES = {".html", ".csv", ".json", ".svg", ".css", ".js"}
 
 
@@ -36,6 +36,6 @@ def test_the_demo_site_is_the_recorded_one(tmp_path, demo_dir, monkeypatch, requ
         MANIFEST.write_text("\n".join(now) + "\n", encoding="utf-8")
     recorded = MANIFEST.read_text(encoding="utf-8").splitlines()
     changed = sorted({line.split("  ", 1)[1] for line in set(now) ^ set(recorded)})
-    assert changed == [], (f"{len(changed)} files of the demo site differ from tests/data/demo-site.sha256 "
+    assert changed == [], (f"{len(changed)} files of the demo site differ from tests/snapshots/demo-site.sha256 "
                            f"(first: {changed[:5]}); if the change is meant, run "
                            "`python -m pytest tests/test_site_snapshot.py --update-snapshot`")
