@@ -119,3 +119,28 @@ def test_the_checks_find_what_they_look_for(tmp_path):
     known = {n: tmp_path for n in ("begroot.a", "b", "begroot.c", "begroot.d", "begroot.m")}
     found = {t for t, _ in imports("begroot.m", tmp_path / "m.py", known)}
     assert found == {"begroot.a", "b", "begroot.c"}
+
+
+def test_every_import_of_begroot_resolves():
+    """Imports inside functions run only when the function does: each named module and name exists."""
+    import importlib
+
+    known = modules()
+    missing = []
+    for name, path in known.items():
+        package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                base = ".".join(package[:len(package) - node.level + 1])
+                source = f"{base}.{node.module}" if node.module else base
+            else:
+                source = node.module or ""
+            if source.split(".")[0] != "begroot":
+                continue
+            module = importlib.import_module(source)
+            for alias in node.names:
+                if not hasattr(module, alias.name) and f"{source}.{alias.name}" not in known:
+                    missing.append(f"{path.relative_to(ROOT)}:{node.lineno}: {source} has no {alias.name}")
+    assert missing == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import environment
+from .page import environment
 from .strings import strings
 
 
