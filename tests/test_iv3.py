@@ -127,3 +127,117 @@ def test_shipped_rules_are_cbss_and_up_to_date():
         for kind in ("lasten", "baten"):
             cbs = {(c["taakveld"], c["categorie"]) for c in definitions["grijze_cellen"][kind]}
             assert grey_cells(year, kind) == cbs, (year, kind)
+
+
+# --- begroot iv3: the delivery of an edition, and the round trip ------------------------------
+
+CITY_PROGRAMMES = """code;naam;hoofdprogramma;taakvelden;soort
+0;Bestuur;;0.1-0.3 0.8-0.11;programma
+1;Veiligheid;;1.*;programma
+2;Verkeer;;2.*;programma
+3;Economie;;3.*;programma
+4;Onderwijs;;4.*;programma
+5;Sport en cultuur;;5.*;programma
+6;Sociaal domein;;6.*;programma
+7;Volksgezondheid;;7.*;programma
+8;Wonen;;8.*;programma
+AD;Algemene dekkingsmiddelen;;0.5 0.61-0.64 0.7;overzicht
+OH;Overhead;;0.4;overzicht
+"""
+
+
+def city_finance(year: int = 2024, seed: int = 19) -> tuple[str, dict[tuple[str, str, str], int]]:
+    """A generated city's ledger: every taakveld of the year with up to three categorieën per kind
+    that CBS allows there, several rows per cell, amounts with cents (some negative); and the
+    cents expected per (kind, taakveld, categorie)."""
+    import random
+
+    from begroot.reference import categorieen, taakvelden
+    from begroot.reference.iv3rules import grey_cells
+
+    rng = random.Random(seed)
+    rows, expected = ["Taakveld;Categorie;Soort;Bedrag"], {}
+    for tv in (c for c, v in taakvelden(year).items() if v.leaf):
+        for kind in ("lasten", "baten"):
+            allowed = [c for c, v in categorieen(year, kind).items()
+                       if v.leaf and c[0].isdigit() and (tv, c) not in grey_cells(year, kind)]
+            for cat in rng.sample(allowed, min(3, len(allowed))):
+                for _ in range(rng.randint(1, 3)):
+                    cents = rng.randint(-50_000, 5_000_000_00)
+                    expected[(kind, tv, cat)] = expected.get((kind, tv, cat), 0) + cents
+                    euros = f"{'-' if cents < 0 else ''}{abs(cents) // 100},{abs(cents) % 100:02d}"
+                    rows.append(f"{tv};{cat};{kind.capitalize()};{euros}")
+    return "\n".join(rows) + "\n", expected
+
+
+def run_iv3(root, *args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "begroot", "iv3", str(root), "--edition", "begroting-2024",
+                           "--email", "begroting@voorbeeld.nl", "--phone", "14 050", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.shared("cbs-iv3-definities/iv3_data_schema_v2_1_1.json",
+                    "the delivery begroot writes is validated against CBS's own JSON schema")
+def test_round_trip_city_begroting_to_iv3_and_back(tmp_path):
+    import jsonschema
+
+    from .conftest import SHARED_DATA
+
+    finance, expected = city_finance()
+    city = write_project(tmp_path / "city", toml=CATEGORIE_TOML, finance=finance, programmes=CITY_PROGRAMMES)
+    out = tmp_path / "levering.json"
+    result = run_iv3(city, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    schema = json.loads((SHARED_DATA / "cbs-iv3-definities/iv3_data_schema_v2_1_1.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, schema)
+    assert document["metadata"]["boekjaar"] == 2024 and document["metadata"]["periode"] == 0
+    assert document["metadata"]["overheidsnummer"] == "0999"
+
+    # Read back as an edition of its own: the same amount in every taakveld × categorie cell.
+    back = write_project(tmp_path / "back", toml=IV3_TOML, programmes=CITY_PROGRAMMES,
+                         files={"begroting-2024/iv3.json": out.read_text(encoding="utf-8")})
+    loaded = load_project(back)
+    assert loaded.problems.errors == []
+    lines = loaded.budget.editions[0].lines
+    cells = {}
+    for kind, tv, cat, cents in lines.select("kind", "taakveld", "categorie", "cents").iter_rows():
+        cells[(kind, tv, cat)] = cells.get((kind, tv, cat), 0) + cents
+    assert cells == {k: v for k, v in expected.items() if v != 0}
+    assert len(cells) > 300
+
+
+def test_an_amount_in_a_grey_cell_gets_cbss_code_and_the_rows_behind_it(tmp_path):
+    finance = ("Taakveld;Categorie;Soort;Bedrag\n1.1;3.8;Lasten;100\n1.2;4.1.1;Lasten;5\n"
+               "0.61;2.2.1;Baten;112\n1.2;4.1.1;Lasten;7\n")
+    root = write_project(tmp_path / "p", toml=CATEGORIE_TOML, finance=finance)
+    out = tmp_path / "levering.json"
+    result = run_iv3(root, "--out", str(out))
+    assert result.returncode == 1 and not out.exists()
+    assert ("error: begroting-2024/financien.csv, row 3: CBS DF002: Binnen het onderdeel lasten is de code 4.1.1 "
+            "niet toegestaan als categorie. Grijze cel: bij taakveld 1.2 is categorie 4.1.1 niet toegestaan. "
+            "(lasten 1.2 × 4.1.1: € 12, from begroting-2024/financien.csv rows 3, 5)") in result.stderr
+    assert "Not written: CBS would refuse the delivery (1 error, 0 warnings)." in result.stderr
+
+
+def test_unbalanced_totals_and_onverdeeld_get_cbss_warnings_and_the_file_is_written(tmp_path):
+    from begroot.publish.iv3 import amount
+
+    finance = "Taakveld;Categorie;Soort;Bedrag\n1.1;4.3.9;Lasten;100,01\n0.61;2.2.1;Baten;100\n"
+    toml = CATEGORIE_TOML.replace('year = 2024', 'year = 2024\nkind = "jaarstukken"')
+    root = write_project(tmp_path / "p", toml=toml, finance=finance)
+    out = tmp_path / "levering.json"
+    result = run_iv3(root, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    import re
+
+    assert [re.search(r"CBS (\w+):", line).group(1) for line in result.stderr.splitlines()
+            if line.startswith("warning")] == ["PF006", "PF009"]  # as the printer sorts them
+    assert "Het gevonden verschil is € 0,01" in result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert (document["metadata"]["status"], document["metadata"]["periode"]) == ("Realisatie", 5)
+    assert document["data"]["lasten"] == [{"taakveld": "1.1", "categorie": "4.3.9", "bedrag": 0.10001}]
+    assert str(amount(-1234567)) == "-12.34567" and str(amount(100_000)) == "1"

@@ -352,6 +352,43 @@ def pdf(project: ProjectArg,
 
 
 @app.command(cls=_Command)
+def iv3(project: ProjectArg,
+        edition: Annotated[str, typer.Option("--edition", "-e", help="A begroting or jaarstukken edition.")],
+        out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="The JSON file to write.")] = None,
+        contact: Annotated[Optional[str], typer.Option(help="Contact person for CBS (default: the organisation).")] = None,
+        email: Annotated[Optional[str], typer.Option(help="Contact e-mail (default: organisation.email).")] = None,
+        phone: Annotated[str, typer.Option(help="Contact telephone number.")] = "",
+        quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
+    """Write an edition's Iv3 delivery for CBS (JSON), checked against CBS's rules for its year."""
+    from .build import build_time
+    from .publish.iv3 import Iv3Refused, delivery, write
+
+    _levels(quiet, verbose)
+    loaded = _load_valid(project)
+    ids = [e.id for e in loaded.budget.editions]
+    if edition not in ids:
+        raise BegrootError(f"no edition '{edition}'; the project has: {', '.join(ids)}")
+    organisation = loaded.budget.config.organisation
+    person = {"naam": contact or organisation.name, "email": email or organisation.email or "", "telefoon": phone}
+    if not person["email"]:
+        raise BegrootError("CBS needs a contact e-mail address: give --email, or set email under "
+                           "[organisation] in begroot.toml")
+    findings = Problems()
+    try:
+        document = delivery(loaded.budget, edition, build_time(), person, findings)
+    except Iv3Refused as exc:
+        raise BegrootError(str(exc)) from None
+    _print_problems(findings)
+    if document is None:
+        err.print(f"Not written: CBS would refuse the delivery ({_summary(findings)}).", markup=False)
+        raise typer.Exit(1)
+    target = out_file or Path(f"{edition}-iv3.json")
+    write(target, document)
+    if not State.quiet:
+        out.print(f"Wrote {target}")
+
+
+@app.command(cls=_Command)
 def diff(project: ProjectArg,
          old: Annotated[str, typer.Argument(help="The older edition, e.g. begroting-2023.")],
          new: Annotated[str, typer.Argument(help="The newer edition, e.g. begroting-2024.")],
