@@ -199,6 +199,10 @@ def write_gemeente(directory: Path, muni: Municipality, catalogue: Catalogue,
 
     ``peers``: per dataset that begroot does not ship, the peer file written into the project."""
     directory.mkdir(parents=True, exist_ok=True)
+    # a dataset without any amount is one the municipality did not deliver (Voorne aan Zee, formed
+    # in 2024, has nothing in 2023): no edition, nothing beside another
+    muni = Municipality(muni.name, muni.code, {k: f for k, f in muni.figures.items()
+                                               if any(lasten or baten for lasten, baten in f.cents.values())})
     names = catalogue.sources
     sources = {"names": names, "peers": peers or {}}
     keys = order(muni.figures)
