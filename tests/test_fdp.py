@@ -96,7 +96,7 @@ def test_a_direction_that_is_not_expenditure_or_revenue_names_the_field(tmp_path
 
 def test_an_iv3_economic_classification_is_used_and_its_errors_name_the_package(tmp_path):
     csv = ("functional_classification,economic_classification,amount\n"
-           "1.1,3.8,1000.50\n6.1,4.3.1,2500\n9.99,3.8,300.25\n")
+           "1.1,3.8,1000.50\n6.1,4.3.8,2500\n9.99,3.8,300.25\n")  # 6.1 × 4.3.8: no grey cell
     loaded = load_project(project(tmp_path, package(measure_extra={"direction": "expenditure"}), csv))
     assert [p.format() for p in loaded.problems] == [
         'error: begroting-2024/open/budget.csv, row 4, column "functional_classification, field of '

@@ -28,13 +28,14 @@ PROGRAMMES_2025 = """code;naam;hoofdprogramma;taakvelden;soort
 AD;Algemene dekkingsmiddelen;;0.5 0.61-0.64 0.7;overzicht
 """
 
-# The 2024 lines in 2024 codes, the 2025 lines in 2025 codes; 4.4.1 is a categorie of 2024 only.
+# The 2024 lines in 2024 codes, the 2025 lines in 2025 codes; 4.4.1 is a categorie of 2024 only (and
+# 4.5.1 of 2025), each on a taakveld where CBS allows it (no grijze cel).
 FINANCE_TWO_YEARS = """\
 Taakveld;Categorie;Soort;Jaar;Bedrag
-1.1;3.8;Lasten;2025;1.000
-1.1;3.8;Lasten;2024;900
-6.711;4.5.1;Lasten;2025;500
-6.71a;4.4.1;Lasten;2024;450
+1.1;4.5.1;Lasten;2025;1.000
+1.1;4.4.1;Lasten;2024;900
+6.711;3.8;Lasten;2025;500
+6.71a;3.8;Lasten;2024;450
 6.751;3.8;Lasten;2025;320
 6.72a;3.8;Lasten;2024;300
 6.22;3.8;Lasten;2025;210

@@ -17,6 +17,7 @@ from .errors import Problems
 from .figures import EditionFigures
 from .model import Programme
 from .read.programmes import match_taakveld, specificity
+from .reference.iv3rules import grey_cells
 
 MAX_ROWS_LISTED = 10  # rows named in one reconciliation message
 
@@ -183,6 +184,29 @@ def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: 
         problems.error(f"categorie {cat} is not an Iv3 {kind} categorie of {where}", file=file, row=row,
                        column=col(file, "categorie"), code="unknown-categorie",
                        hint="use an economische categorie from the Iv3 list for that year")
+
+    # Amounts in cells CBS forbids (grijze cellen): CBS would refuse them in the Iv3 delivery.
+    for file, row, tv, cat, kind, year in grey_cell_lines(codes.filter(pl.col("_known_categorie")), edition.year).select(
+            "file", "row", "taakveld", "categorie", "kind", "year").iter_rows():
+        problems.warning(f"{kind} on taakveld {tv} with categorie {cat}: a grey cell of Iv3 "
+                         f"{reference.reference_year(year or edition.year)}, in which CBS accepts no amount", file=file, row=row,
+                         column=col(file, "categorie"), code="iv3-grey-cell",
+                         hint="book it on a categorie CBS allows for this taakveld (begroot iv3 lists the cells)")
+
+
+def grey_cell_lines(lines: pl.DataFrame, default_year: int) -> pl.DataFrame:
+    """The lines with an amount in a taakveld × categorie cell that CBS forbids in their year
+    (``default_year`` for a line without one)."""
+    keys = lines.filter(pl.col("taakveld").is_not_null() & pl.col("categorie").is_not_null()
+                        & pl.col("kind").is_in(list(reference.KINDS)) & (pl.col("cents") != 0))
+    grey = [(tv, cat, kind, year) for tv, cat, kind, year in
+            keys.select("taakveld", "categorie", "kind", "year").unique().iter_rows()
+            if (tv, cat) in grey_cells(year if year is not None else default_year, kind)]
+    if not grey:
+        return keys.head(0)
+    table = pl.DataFrame(grey, orient="row", schema={"taakveld": pl.String, "categorie": pl.String,
+                                                     "kind": pl.String, "year": lines.schema["year"]})
+    return keys.join(table, on=["taakveld", "categorie", "kind", "year"], how="semi", maintain_order="left")
 
 
 def _code_lists(lines: pl.DataFrame, edition_year: int) -> pl.DataFrame:

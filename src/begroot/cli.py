@@ -13,7 +13,6 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -22,6 +21,7 @@ import typer.core
 from rich.console import Console
 
 from . import __version__
+from .demo import demo_project
 from .errors import BegrootError, Problems, ProjectInvalid, Severity, grouped_lines, printable, where
 
 
@@ -75,11 +75,6 @@ out = _Console(highlight=False, soft_wrap=True)
 class State:
     quiet = False
     verbose = False
-
-
-def demo_project() -> Path:
-    """The bundled demo project inside the installed package."""
-    return Path(str(resources.files("begroot") / "demo" / "project"))
 
 
 def _print_problems(problems: Problems, strict: bool = False) -> None:
@@ -137,24 +132,6 @@ ProjectArg = Annotated[Path, typer.Argument(help="The budget project folder (wit
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 
 
-def blank_project() -> Path:
-    """The blank one-edition project inside the installed package (``init --blank``)."""
-    return Path(str(resources.files("begroot") / "demo" / "blank"))
-
-
-def write_blank(directory: Path, year: int) -> str:
-    """Write the blank project for ``year`` into ``directory``; return its edition's folder name."""
-    from string import Template
-
-    folder = f"begroting-{year}"
-    toml = (blank_project() / "begroot.toml").read_text(encoding="utf-8")
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "begroot.toml").write_text(Template(toml).substitute(folder=folder, year=year), encoding="utf-8")
-    shutil.copytree(blank_project() / "edition", directory / folder, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return folder
-
-
 @app.command(cls=_Command)
 def init(directory: Annotated[Path, typer.Argument(help="Folder to write the project into.")],
          blank: Annotated[bool, typer.Option("--blank", help=(
@@ -162,10 +139,17 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write the pro
              "finance file with only its header row, text templates) instead of the four-edition demo."))] = False,
          year: Annotated[Optional[int], typer.Option("--year", help=(
              "The year of the blank edition (with --blank); default next year."), metavar="YEAR")] = None,
+         gemeente: Annotated[Optional[str], typer.Option("--gemeente", metavar="NAME_OR_CODE", help=(
+             "A project for this municipality (Zwolle, GM0193, Den Haag) from its CBS Iv3 figures."))] = None,
+         iv3: Annotated[Optional[list[Path]], typer.Option("--iv3", metavar="FILE", help=(
+             "With --gemeente: a national CBS Iv3 file (2025_begroting.csv) for more years; repeatable."))] = None,
          force: Annotated[bool, typer.Option("--force", "-f", help="Write into a non-empty folder.")] = False,
          quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
-    """Write the demo budget project (or, with --blank, one edition to fill in) into DIRECTORY."""
+    """Write the demo budget project (or, with --blank, one edition to fill in; with --gemeente, a
+    municipality's own figures) into DIRECTORY."""
     _levels(quiet, verbose)
+    if (iv3 and gemeente is None) or (gemeente is not None and blank):
+        raise typer.BadParameter("--iv3 goes with --gemeente, and --gemeente not with --blank", param_hint="--gemeente")
     if year is not None and not blank:
         raise typer.BadParameter("--year is for a blank project; add --blank", param_hint="--year")
     if year is not None and not 1990 <= year <= 2100:
@@ -174,8 +158,13 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write the pro
         raise BegrootError(f"{directory} exists and is not a folder")
     if directory.is_dir() and any(directory.iterdir()) and not force:
         raise BegrootError(f"{directory} is not empty; use --force to write into it anyway")
+    if gemeente is not None:
+        _init_gemeente(directory, gemeente, iv3 or [])
+        return
     if blank:
         import datetime as dt
+
+        from .demo import write_blank
 
         folder = write_blank(directory, year or dt.date.today().year + 1)
         if not State.quiet:
@@ -188,6 +177,22 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write the pro
     if not State.quiet:
         out.print(f"Wrote the demo budget project to {directory}")
         out.print(f"Next: begroot check {directory}  and  begroot build {directory} --out site")
+
+
+def _init_gemeente(directory: Path, query: str, files: list[Path]) -> None:
+    from .demo.gemeente import NotFound, init_project
+
+    problems = Problems()
+    try:
+        written = init_project(directory, query, files, problems)
+    except NotFound as exc:
+        raise typer.BadParameter(str(exc), param_hint="--gemeente") from None
+    _print_problems(problems)
+    if written is None:
+        raise typer.Exit(1)
+    if not State.quiet:
+        out.print(f"Wrote a project for gemeente {written.municipality.name} ({', '.join(written.editions)}) to "
+                  f"{directory}\nNext: begroot build {directory} --out site, then do as begroot.toml says", markup=False)
 
 
 @app.command(cls=_Command)
@@ -347,6 +352,43 @@ def pdf(project: ProjectArg,
     target = out_file or Path(f"{edition}.pdf")
     with _step("Writing the PDF"):
         write_pdf(loaded.budget, loaded.figures, edition, target, build_time())
+    if not State.quiet:
+        out.print(f"Wrote {target}")
+
+
+@app.command(cls=_Command)
+def iv3(project: ProjectArg,
+        edition: Annotated[str, typer.Option("--edition", "-e", help="A begroting or jaarstukken edition.")],
+        out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="The JSON file to write.")] = None,
+        contact: Annotated[Optional[str], typer.Option(help="Contact person for CBS (default: the organisation).")] = None,
+        email: Annotated[Optional[str], typer.Option(help="Contact e-mail (default: organisation.email).")] = None,
+        phone: Annotated[str, typer.Option(help="Contact telephone number.")] = "",
+        quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
+    """Write an edition's Iv3 delivery for CBS (JSON), checked against CBS's rules for its year."""
+    from .build import build_time
+    from .publish.iv3 import Iv3Refused, delivery, write
+
+    _levels(quiet, verbose)
+    loaded = _load_valid(project)
+    ids = [e.id for e in loaded.budget.editions]
+    if edition not in ids:
+        raise BegrootError(f"no edition '{edition}'; the project has: {', '.join(ids)}")
+    organisation = loaded.budget.config.organisation
+    person = {"naam": contact or organisation.name, "email": email or organisation.email or "", "telefoon": phone}
+    if not person["email"]:
+        raise BegrootError("CBS needs a contact e-mail address: give --email, or set email under "
+                           "[organisation] in begroot.toml")
+    findings = Problems()
+    try:
+        document = delivery(loaded.budget, edition, build_time(), person, findings)
+    except Iv3Refused as exc:
+        raise BegrootError(str(exc)) from None
+    _print_problems(findings)
+    if document is None:
+        err.print(f"Not written: CBS would refuse the delivery ({_summary(findings)}).", markup=False)
+        raise typer.Exit(1)
+    target = out_file or Path(f"{edition}-iv3.json")
+    write(target, document)
     if not State.quiet:
         out.print(f"Wrote {target}")
 

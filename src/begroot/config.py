@@ -63,6 +63,9 @@ class Site(_Strict):
     base_url: str = Field("/", description="Path the site is served under, e.g. '/begroting/'.")
     colophon: str | None = Field(None, description="Extra Markdown shown on the colophon page.")
     pdf: bool = Field(True, description="Make a PDF of each edition on its downloads page.")
+    draft: bool = Field(False, description=(
+        "Mark the site as a draft: a banner on every page says that the texts are not yet written "
+        "(begroot init --gemeente sets it; delete it when the texts are yours)."))
 
     @field_validator("unit")
     @classmethod
@@ -214,6 +217,10 @@ class FinanceConstants(_Strict):
 
 class FinanceSource(_Strict):
     file: str | None = Field(None, description="CSV or XLSX file, relative to the edition folder.")
+    format: Literal["table", "iv3"] = Field("table", description=(
+        "table: a CSV or XLSX export described by the settings below; iv3: file is an Iv3 delivery in "
+        "CBS's JSON format (lasten and baten per taakveld and categorie; year and status from its "
+        "metadata; amounts in € 1.000 unless unit is set)."))
     datapackage: str | None = Field(None, description=(
         "A Fiscal Data Package (datapackage.json) instead of file: its resource and mapping say what the "
         "columns are; settings given here override the mapping."))
@@ -253,8 +260,12 @@ class FinanceSource(_Strict):
     def _layout(self) -> "FinanceSource":
         if (self.file is None) == (self.datapackage is None):
             raise ValueError("give either file or datapackage")
+        if self.format == "iv3" and self.datapackage is not None:
+            raise ValueError('format = "iv3" reads a file: name the Iv3 JSON file as file, not datapackage')
         if self.datapackage is not None:
             return self  # the rest comes from the package's mapping (begroot.read.fdp)
+        if self.format == "iv3":
+            return self  # the delivery says what its amounts are (begroot.read.iv3)
         if self.layout == "long" and not self.columns.amount:
             raise ValueError("a long file needs columns.amount (the header of the amount column)")
         if self.layout == "wide" and not self.amounts:

@@ -181,6 +181,7 @@ class Site:
             url=lambda path: root + (path + "/" if path else ""),
             logo=f"{THEME_FOLDER}/{Path(self.config.theme.logo).name}" if self.config.theme.logo else None,
             fmt_stamp=fmt.stamp, build_time=self.build_time, font_faces=self.font_faces(),
+            draft=self.config.site.draft,
             **self.navigation(page), **page.context,
         ), root)  # the texts' images, in the site's media/
 
