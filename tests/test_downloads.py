@@ -209,7 +209,7 @@ def test_every_table_on_every_page_downloads_as_shown(demo):
     # every kind of table is among them
     names = {p.stem.split("-")[0] for folder in figure_pages(site) for p in folder.glob("*.csv")}
     assert names == {"programmas", "overzichten", "cijfers", "deelprogrammas", "taakvelden", "doelen", "indicator",
-                     "per", "begroting", "uitvoering", "totalen", "indeling", "bestand"}
+                     "per", "begroting", "uitvoering", "totalen", "indeling", "bestand", "geld", "oogopslag"}
 
 
 def test_every_chart_links_its_svg_and_png(demo):

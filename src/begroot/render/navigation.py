@@ -138,6 +138,6 @@ def with_contents(html: str, title: str) -> str:
         return html.replace(CONTENTS_MARK, "", 1)
     items = "".join(f'<li><a href="#{escape(anchor)}">{label}</a></li>' for anchor, label in found)
     block = (f'<nav class="on-this-page" aria-labelledby="op-deze-pagina">'
-             f'<h2 class="on-this-page-title" id="op-deze-pagina">{escape(title)}</h2>'
+             f'<p class="on-this-page-title" id="op-deze-pagina">{escape(title)}</p>'
              f"<ul>{items}</ul></nav>")
     return html.replace(CONTENTS_MARK, block, 1)
