@@ -209,7 +209,7 @@ def test_every_table_on_every_page_downloads_as_shown(demo):
     # every kind of table is among them
     names = {p.stem.split("-")[0] for folder in figure_pages(site) for p in folder.glob("*.csv")}
     assert names == {"programmas", "overzichten", "cijfers", "deelprogrammas", "taakvelden", "doelen", "indicator",
-                     "per", "begroting", "uitvoering", "totalen", "indeling", "bestand"}
+                     "per", "begroting", "uitvoering", "totalen", "indeling", "bestand", "geld", "oogopslag"}
 
 
 def test_every_chart_links_its_svg_and_png(demo):
@@ -412,8 +412,8 @@ def test_charts_are_downloadable_as_svg_files(demo):
     assert svg.find("{http://www.w3.org/2000/svg}title").text == "Lasten en baten van Vitaal en Sociaal per jaar"
     texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
     assert "802.980" in texts and "246.805" in texts
-    for kind in ("lasten", "baten"):
-        assert ElementTree.fromstring((site / "begroting-2024" / f"grafiek-{kind}.svg").read_bytes()) is not None
+    for name in ("geld", "baten"):  # where the money goes (the lasten per programme), the shares in the baten
+        assert ElementTree.fromstring((site / "begroting-2024" / f"grafiek-{name}.svg").read_bytes()) is not None
 
 
 def test_pages_and_downloads_written_by_forked_workers_are_the_same(tmp_path, monkeypatch):

@@ -265,7 +265,7 @@ def _head(muni: Municipality, inhabitants: dict[int, int], ids: list[str], sourc
 def catalogue(iv3_files: list[Path], problems) -> Catalogue | None:
     """The shipped figures, with the datasets of national CBS files (``--iv3``) added or replacing
     the shipped one of the same kind and year; None when a file has errors (in ``problems``)."""
-    from ..read.gemeenten import NotFound, dataset_of_name, read_national, resolve, shipped
+    from ..read.gemeenten import dataset_of_name, read_national, resolve, shipped
 
     out = shipped()
     for path in iv3_files:

@@ -163,3 +163,13 @@ def standalone(svg: str, primary: str = "#01689b") -> str:
     """A chart as a file of its own (for download, and the source of its PNG): with its colours,
     its size in pixels and an XML declaration."""
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + with_style(svg, primary, width=str(STANDALONE_WIDTH)) + "\n"
+
+
+def linked(svg: str, hrefs: list[str]) -> Markup:
+    """A :func:`bar_list` whose rows are links, in order (each bar to its page): the chart is then a
+    group of links with its title and summary rather than one image, so that every link is
+    reached and named by its label and value."""
+    targets = iter(hrefs)
+    body = re.sub(r'<g class="bar-row">.*?</g>',
+                  lambda m: f'<a href="{escape(next(targets))}">{m.group(0)}</a>', str(svg))
+    return Markup(body.replace('role="img"', 'role="group"', 1))

@@ -192,3 +192,34 @@ def goal_views(site: Site, edition: EditionData, code: str | None = None) -> lis
                       "programme": edition.programmes[goal.programme],
                       "path": programme_path(edition, edition.programmes[goal.programme])})
     return views
+
+
+# ----------------------------------------------------------------------------- where the money goes
+def money_chart(site: Site, edition: EditionData, depth: int, name: str = "geld") -> dict | None:
+    """The edition's programmes and BBV overviews by their lasten, largest first: a bar chart
+    whose bars link to the programmes (from a page ``depth`` folders deep; its files, ``file``,
+    are without the links: a chart's PNG is made from an SVG that refers to nothing outside
+    itself), and its table and download (``<name>-per-programma``). None for an edition without
+    figures."""
+    if not site.has_figures(edition):
+        return None
+    fig = site.figures[edition.id]
+    rows = sorted(programme_rows(site, edition, edition.top_level()),
+                  key=lambda r: (-r["amounts"].lasten, r["programme"].is_overview, r["programme"].code))
+    if not rows:
+        return None
+    t, period = site.t, site.period(fig.main)
+    title = t["money_chart_title"].format(period=period)
+    biggest = rows[0]
+    summary = t["money_chart_summary"].format(name=biggest["label"], amount=site.fmt.money(biggest["amounts"].lasten),
+                                              unit=site.unit_label, share=site.fmt.pct(biggest["share_lasten"]))
+    bars = [charts.Bar(r["label"], r["amounts"].lasten, site.fmt.money(r["amounts"].lasten)) for r in rows]
+    plain = charts.bar_list(f"{name}-{edition.id}", title, summary, bars)
+    svg = charts.linked(plain, ["../" * depth + r["path"] + "/" for r in rows])
+    download = [{"code": r["programme"].code, "naam": r["programme"].title, "soort": r["programme"].kind,
+                 "lasten": exact(r["amounts"].lasten), "aandeel_lasten": share(r["share_lasten"])} for r in rows]
+    download.append({"code": "", "naam": site.t["total"], "soort": "totaal", "lasten": exact(fig.grand().lasten),
+                     "aandeel_lasten": None})
+    return {"id": name, "title": title, "svg": svg, "file": plain, "chart": f"grafiek-{name}", "table": f"{name}-per-programma",
+            "caption": t["money_table"].format(period=period), "rows": rows, "total": fig.grand(),
+            "download": download}

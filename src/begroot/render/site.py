@@ -15,6 +15,7 @@ from ..errors import Problem
 from ..figures import EditionFigures
 from ..model import Budget, EditionData, Programme
 from .. import format as fmt
+from . import navigation
 from .page import THEME_FOLDER, Page, compare_path, digest, environment, programme_path
 from .strings import period_label, strings
 
@@ -137,9 +138,11 @@ class Site:
 
     def navigation(self, page: Page) -> dict:
         """Links between editions: an edition's comparisons, and a programme in other editions
-        (the same code and a similar title, or the same title under another code)."""
+        (the same code and a similar title, or the same title under another code); the sections
+        of the page's edition, and on a programme page the other programmes (see :mod:`.navigation`)."""
         comparisons: list[dict] = []
         elsewhere: list[dict] = []
+        programme_nav = None
         if page.edition is not None and page.template == "edition.html":
             for a, b in compare.pairs(self.budget.editions):
                 if page.edition.id in (a.id, b.id):
@@ -148,6 +151,7 @@ class Site:
                                         "path": compare_path(a, b)})
         elif page.edition is not None and page.template == "programme.html":
             programme = page.context["programme"]
+            programme_nav = navigation.programme_nav(self, page.edition, programme)
             for other in self.editions_sorted():
                 if other.id == page.edition.id:
                     continue
@@ -156,7 +160,8 @@ class Site:
                     elsewhere.append({"edition": other.config.display_title,
                                       "label": self.programme_label(other.programmes[found], other),
                                       "path": programme_path(other, other.programmes[found])})
-        return {"comparisons": comparisons, "elsewhere": elsewhere}
+        return {"comparisons": comparisons, "elsewhere": elsewhere, "programme_nav": programme_nav,
+                "sections": navigation.sections(self, page)}
 
     def format_functions(self) -> dict[str, Callable]:
         """The display formats as templates call them."""
@@ -172,7 +177,7 @@ class Site:
 
         root = "../" * page.depth
         template = environment().get_template(page.template)
-        return with_media(template.render(
+        return with_media(navigation.with_contents(template.render(
             page=page, root=root, t=self.t, lang=self.language, site_title=self.site_title(),
             organisation=self.config.organisation, all_editions=self.editions_sorted(), theme=self.config.theme,
             unit_label=self.unit_label, **self.format_functions(),
@@ -183,7 +188,7 @@ class Site:
             fmt_stamp=fmt.stamp, build_time=self.build_time, font_faces=self.font_faces(),
             draft=self.config.site.draft,
             **self.navigation(page), **page.context,
-        ), root)  # the texts' images, in the site's media/
+        ), self.t["on_this_page"]), root)  # the texts' images, in the site's media/
 
     def fill(self, html: str) -> str:
         """Put the build's time in the placeholders of a page rendered with ``placeholders``."""

