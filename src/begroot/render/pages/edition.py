@@ -28,7 +28,7 @@ def view(site: Site, edition: EditionData) -> Page:
     has_figures = site.has_figures(edition)
     plan = parts.execution_view(site, fig, None, edition) if has_figures else None
     plan_rows = parts.execution_rows(edition, fig, programmes + overviews) if has_figures else []
-    share_charts = [parts.share_chart(site, kind, programmes + overviews, period) if has_figures else None
+    share_charts = [parts.share_chart(site, kind, programmes + overviews, period, edition) if has_figures else None
                     for kind in ("lasten", "baten")]
     share_charts = [dict(c, name=f"grafiek-{kind}") for kind, c in zip(("lasten", "baten"), share_charts)
                     if c is not None]
