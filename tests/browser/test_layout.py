@@ -137,7 +137,8 @@ def test_every_page_type_fits_every_screen(browser, site_url, ten_editions, widt
     context = browser.new_context(viewport={"width": width, "height": 844}, color_scheme=scheme)
     page = context.new_page()
     problems = _check(page, site_url, PAGE_TYPES, width, run_axe=True)
-    problems += [f"ten editions: {p}" for p in _check(page, ten_url, ten_types, width, run_axe=True)]
+    # axe on the generated site at a phone's and a desktop's width (its pages are the demo's types)
+    problems += [f"ten editions: {p}" for p in _check(page, ten_url, ten_types, width, run_axe=width in (390, 1280))]
     context.close()
     assert problems == [], "\n".join(problems)
 
