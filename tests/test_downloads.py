@@ -240,7 +240,7 @@ def test_every_chart_links_its_svg_and_png(demo):
             assert " ".join(drawn["chart-title"]) == title
             assert drawn["chart-unit"][0]
             source = " ".join(drawn["chart-source"])
-            assert source.startswith("Bron: ") and "Gemeente Groningen (demo)" in source
+            assert source.startswith("Bron: ") and "Gemeente Groningen, " in source
             size = (int(tree.get("width")), int(Decimal(tree.get("height"))))
             png = folder / f"{name}.png"
             assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
