@@ -221,22 +221,32 @@ def test_every_chart_links_its_svg_and_png(demo):
     checked = 0
     for folder in figure_pages(site):
         soup = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html5lib")
-        for svg in soup.find_all("svg", class_="chart"):
-            figure = svg.find_parent("figure")
+        for chart in soup.select("div.chart[role=img]"):
+            figure = chart.find_parent("figure")
             links = figure.find("p", class_="downloads").find_all("a")
             name = links[0]["href"].rsplit(".", 1)[0]
             assert [a["href"] for a in links] == [f"{name}.svg", f"{name}.png"]
-            title = svg.find("title").get_text()
+            title_id, summary_id = chart["aria-labelledby"].split()
+            title = soup.find(id=title_id).get_text()
+            assert soup.find(id=summary_id).get_text()
             assert [a.get_text(" ", strip=True) for a in links] == [f"{ext} van de grafiek {title}"
                                                                       for ext in ("SVG", "PNG")]
             tree = ElementTree.fromstring((folder / f"{name}.svg").read_bytes())
             assert tree.find("{http://www.w3.org/2000/svg}title").text == title
-            box_height = Decimal(svg["viewBox"].split()[3])
+            # the image says what it shows when used elsewhere: its title, unit and source are drawn in it
+            drawn = {}
+            for t in tree.iter("{http://www.w3.org/2000/svg}text"):
+                drawn.setdefault(t.get("class"), []).append(t.text)
+            assert " ".join(drawn["chart-title"]) == title
+            assert drawn["chart-unit"][0]
+            source = " ".join(drawn["chart-source"])
+            assert source.startswith("Bron: ") and "Gemeente Groningen, " in source
+            size = (int(tree.get("width")), int(Decimal(tree.get("height"))))
             png = folder / f"{name}.png"
             assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
             assert 1_000 < png.stat().st_size < 200_000
             with Image.open(png) as image:
-                assert image.size == (400, int(box_height))  # the chart's own size
+                assert image.size == size == (424, size[1])  # the file's own size
                 colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
             count = {rgb: n for n, rgb in colours}
             assert count[(1, 104, 155)] > 100         # the bars, in the theme's colour

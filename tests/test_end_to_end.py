@@ -289,6 +289,12 @@ def test_charts_have_a_text_alternative_and_a_table(demo_site):
             assert text_of(svg.find("desc")), page
             figure = svg.find_parent("figure")
             assert figure is not None and figure.find_next("table") is not None, page
+        for chart in soup.select("div.chart"):
+            assert chart.get("role") == "img", page
+            title, summary = (soup.find(id=i) for i in chart["aria-labelledby"].split())
+            assert text_of(title) and text_of(summary), page
+            figure = chart.find_parent("figure")
+            assert figure is not None and figure.find_next("table") is not None, page
         for table in soup.find_all("table"):
             assert table.find("caption") is not None, page
             assert all(th.get("scope") for th in table.find_all("th")), page

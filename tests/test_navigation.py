@@ -137,9 +137,9 @@ def test_on_this_page_lists_the_sections_of_a_long_page(out: Path):
 def test_where_the_money_goes_links_every_bar(out: Path):
     for url, prefix in (("/begroting-2024/", "../"), ("", "")):
         soup = page(out, url)
-        svg = section(soup, "Waar gaat het geld naartoe?").svg
-        assert svg["role"] == "group"
-        links = [(a["href"], text_of(a.find("text"))) for a in svg.find_all("a")]
+        chart = section(soup, "Waar gaat het geld naartoe?").find("div", class_="chart")
+        assert chart["role"] == "group"
+        links = [(a["href"], text_of(a.find(class_="chart-label"))) for a in chart.find_all("a")]
         assert links == [(f"{prefix}begroting-2024/programma/3-vitaal-en-sociaal/", "Programma 3: Vitaal en Sociaal"),
                          (f"{prefix}begroting-2024/programma/ad-algemene-dekkingsmiddelen/", "Algemene dekkingsmiddelen"),
                          (f"{prefix}begroting-2024/programma/1-veiligheid/", "Programma 1: Veiligheid")]

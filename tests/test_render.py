@@ -95,26 +95,76 @@ def test_money_is_never_float():
 def test_bar_chart_is_labelled_deterministic_and_self_contained():
     bars = [charts.Bar("3. Vitaal en Sociaal", Decimal("0.6"), "60,0 %"),
             charts.Bar("Overhead", Decimal("0.1"), "10,0 %")]
-    svg = charts.bar_list("x", "Aandeel", "Vitaal en Sociaal heeft het grootste aandeel: 60,0 %.", bars)
-    assert svg == charts.bar_list("x", "Aandeel", "Vitaal en Sociaal heeft het grootste aandeel: 60,0 %.", bars)
-    root = BeautifulSoup(str(svg), "html.parser").svg
-    assert root["role"] == "img" and root.get("viewbox")
-    assert root["aria-labelledby"] == "x-t x-d"
-    assert root.find("title")["id"] == "x-t" and root.find("desc")["id"] == "x-d"
-    texts = [t.get_text() for t in root.find_all("text")]
+    chart = charts.bar_list("x", "Aandeel", "Vitaal en Sociaal heeft het grootste aandeel: 60,0 %.", bars)
+    assert chart.html() == charts.bar_list("x", "Aandeel", "Vitaal en Sociaal heeft het grootste aandeel: 60,0 %.",
+                                           bars).html()
+    # on a page: HTML labelled by its title and summary, the text in the page's own font and size
+    root = BeautifulSoup(chart.html(), "html.parser").div
+    assert root["role"] == "img" and root["aria-labelledby"] == "x-t x-d"
+    assert root.find(id="x-t").get_text() == "Aandeel" and root.find(id="x-d").get_text().startswith("Vitaal")
+    assert [t.get_text() for t in root.select(".chart-label")] == ["3. Vitaal en Sociaal", "Overhead"]
+    assert [t.get_text() for t in root.select(".chart-value")] == ["60,0 %", "10,0 %"]
+    assert [b["style"] for b in root.select(".bar")] == ["--f:1", "--f:0.1667"]  # a share of the longest
+    assert "<svg" not in chart.html() and "font-size" not in chart.html()
+    # as a drawing (the file, the PDF): SVG with its own title and desc, colours from outside
+    svg = BeautifulSoup(str(chart.drawing()), "html.parser").svg
+    assert svg["role"] == "img" and svg.get("viewbox") and svg["aria-labelledby"] == "x-t x-d"
+    assert svg.find("title")["id"] == "x-t" and svg.find("desc")["id"] == "x-d"
+    texts = [t.get_text() for t in svg.find_all("text")]
     assert "3. Vitaal en Sociaal" in texts and "60,0 %" in texts and "10,0 %" in texts
-    assert "fill=\"#" not in str(svg)  # colours come from the stylesheet
+    assert "fill=\"#" not in str(chart.drawing())
 
 
 def test_grouped_chart_marks_the_second_series_by_pattern_and_legend():
-    svg = str(charts.paired_columns("p", "Lasten en baten", "Samenvatting.", ["Begroting 2024", "Raming 2025"], [
+    chart = charts.paired_columns("p", "Lasten en baten", "Samenvatting.", ["Begroting 2024", "Raming 2025"], [
         ("Lasten", [Decimal(10), Decimal(12)], ["10", "12"]),
         ("Baten", [Decimal(4), Decimal(5)], ["4", "5"]),
-    ]))
-    root = BeautifulSoup(svg, "html.parser").svg
-    assert root.find("pattern")["id"] == "p-hatch"
-    assert [t.get_text() for t in root.find_all("text")][:2] == ["Lasten", "Baten"]
-    assert len(root.find_all("rect", attrs={"fill": "url(#p-hatch)"})) == 3  # legend + two columns
+    ])
+    root = BeautifulSoup(chart.html(), "html.parser").div
+    assert [k.get_text() for k in root.select(".chart-key")] == ["Lasten", "Baten"]
+    assert [k.span["class"] for k in root.select(".chart-key")] == [["swatch", "bar-1"], ["swatch", "bar-2"]]
+    assert [r.find(class_="chart-label").get_text() for r in root.select(".chart-row")] == ["Begroting 2024", "Raming 2025"]
+    assert len(root.select(".bar.bar-2")) == 2 and [v.get_text() for v in root.select(".chart-value")] == ["10", "4", "12", "5"]
+    svg = BeautifulSoup(str(chart.drawing()), "html.parser").svg
+    assert svg.find("pattern")["id"] == "p-hatch"
+    assert [t.get_text() for t in svg.find_all("text")][:2] == ["Lasten", "Baten"]
+    assert len(svg.find_all("rect", attrs={"fill": "url(#p-hatch)"})) == 3  # legend + two columns
+
+
+def test_a_chart_file_carries_its_title_unit_and_source():
+    """A chart's SVG file and PNG image say what they show when used on their own (a slide, a
+    report): the title, the unit and the source are drawn above and below the chart."""
+    from xml.etree import ElementTree
+
+    from begroot.publish.images import svg_to_png
+
+    chart = charts.paired_columns("p", "Lasten en baten van Zorg per jaar", "Samenvatting.", ["Begroting 2024"],
+                                  [("Lasten", [Decimal(10)], ["10"]), ("Baten", [Decimal(4)], ["4"])],
+                                  unit="Bedragen x € 1.000", source="Bron: Gemeente Voorbeeld, Begroting 2024")
+    svg = charts.standalone(chart)
+    tree = ElementTree.fromstring(svg.encode())
+    drawn = [(t.get("class"), t.text) for t in tree.iter("{http://www.w3.org/2000/svg}text")]
+    assert drawn[0] == ("chart-title", "Lasten en baten van Zorg per jaar")
+    assert drawn[1] == ("chart-unit", "Bedragen x € 1.000")
+    assert drawn[-1] == ("chart-source", "Bron: Gemeente Voorbeeld, Begroting 2024")
+    assert tree.find("{http://www.w3.org/2000/svg}title").text == "Lasten en baten van Zorg per jaar"
+    png = svg_to_png(svg)
+    from PIL import Image
+    import io
+
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.size == (charts.STANDALONE_WIDTH, int(Decimal(tree.get("height"))))
+        grey = image.convert("L")
+        # dark pixels (text) in the title band at the top and the source line at the bottom
+        top = grey.crop((0, 0, image.width, charts.MARGIN + charts.TITLE_LINE))
+        bottom = grey.crop((0, image.height - charts.MARGIN - charts.NOTE_LINE, image.width, image.height))
+        assert top.getextrema()[0] < 100 and bottom.getextrema()[0] < 140
+    # a long title wraps over lines that fit the image
+    long = charts.standalone(charts.bar_list("b", "Aandeel van elk programma in de lasten, Begroting 2024 " * 2,
+                                             "S.", [charts.Bar("Een", Decimal(1), "1")]))
+    titles = [t for t in ElementTree.fromstring(long.encode()).iter("{http://www.w3.org/2000/svg}text")
+              if t.get("class") == "chart-title"]
+    assert len(titles) >= 2 and all(len(t.text) <= 47 for t in titles)
 
 
 # ----------------------------------------------------------------------------- a small budget
@@ -234,10 +284,14 @@ def test_edition_page_programme_table_and_overviews(site: Path):
     assert [text_of(tr.th) for tr in overviews.tbody.find_all("tr")] == ["Algemene dekkingsmiddelen"]
     # the share in the baten here; the lasten are the chart of where the money goes, above
     figures = section(soup, "Programma's").find_all("figure")
-    assert len(figures) == 1 and all(f.figcaption and f.svg for f in figures)
-    money = section(soup, "Waar gaat het geld naartoe?").figure
-    assert text_of(money.svg.desc) == ("Programma 3: Vitaal en Sociaal heeft de meeste lasten: 799.099 x € 1.000, "
-                                       "60,0 % van alle lasten.")
+    charts_ = [f.find("div", class_="chart") for f in figures]
+    assert len(figures) == 1 and all(f.figcaption for f in figures) and all(c["role"] == "img" for c in charts_)
+    summary = soup.find(id=charts_[0]["aria-labelledby"].split()[1])
+    assert text_of(summary) == "Algemene dekkingsmiddelen heeft het grootste aandeel in de baten: 75,1 %."
+    money = section(soup, "Waar gaat het geld naartoe?").figure.find("div", class_="chart")
+    assert money["role"] == "group"
+    assert text_of(soup.find(id=money["aria-labelledby"].split()[1])) == (
+        "Programma 3: Vitaal en Sociaal heeft de meeste lasten: 799.099 x € 1.000, 60,0 % van alle lasten.")
     # links to every programme, deelprogramma's included
     linked = {a["href"] for a in soup.find_all("a")}
     for slug in ("1-veiligheid", "3-vitaal-en-sociaal", "3-1-onderwijs", "3-2-zorg", "ad-algemene-dekkingsmiddelen"):

@@ -37,7 +37,7 @@ def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition
                            "texts": ctx["texts"], "table": ctx["table"], "main": ctx["main"],
                            # WeasyPrint does not apply the page's CSS inside SVG: the colours go in it
                            # one id per programme's chart in the one document
-                           "chart": Markup(with_style(renamed(ctx["chart"], "lbs", f"lbs-{programme.slug}"),
+                           "chart": Markup(with_style(renamed(ctx["chart"].drawing(), "lbs", f"lbs-{programme.slug}"),
                                                       budget.config.theme.primary_color))
                            if ctx["chart"] is not None else None, "covered": ctx.get("covered", []),
                            "share_lasten": ctx["share_lasten"], "share_baten": ctx["share_baten"],

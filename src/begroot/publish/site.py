@@ -128,8 +128,8 @@ class SiteWriter:
         if page.tables:
             names.append(PAGE_WORKBOOK)
         pictures = []
-        for name, svg in page.charts.items():
-            texts[f"{name}.svg"] = text = charts.standalone(svg, self.config.theme.primary_color)
+        for name, chart in page.charts.items():
+            texts[f"{name}.svg"] = text = charts.standalone(chart, self.config.theme.primary_color)
             pictures.append((name, text))
             names += [f"{name}.svg", f"{name}.png"]
         raw = self.site.render(page, placeholders=True)

@@ -51,6 +51,7 @@ _TITLE = re.compile(r"<head\b.*?<title>(.*?)</title>", re.S | re.I)
 _HEADING = re.compile(r"<h([1-6])\b", re.I)
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _SVG = re.compile(r"<svg\b([^>]*)>(.*?)</svg>", re.S | re.I)
+_HTML_CHART = re.compile(r"""<div\b([^>]*\bclass=["']chart[\s"'][^>]*)>""", re.I)
 _LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S | re.I)
 _ID = re.compile(r"""\sid=["']([^"']*)["']""")
 _TAGS = re.compile(r"<[^>]+>")
@@ -102,7 +103,14 @@ def audit_page(html: str) -> list[tuple[str, str]]:
         inner = {i for i in _ID.findall(body)}
         if len(wanted) < 2 or not wanted <= inner or "<title" not in body or "<desc" not in body:
             fail("charts", "an svg is not labelled by its own title and desc")
-    if svgs and "<table" not in html:
+    html_charts = _HTML_CHART.findall(html)
+    ids = set(_ID.findall(html))
+    for raw in html_charts:
+        attrs = _attrs(raw)
+        wanted = attrs.get("aria-labelledby", "").split()
+        if attrs.get("role") != "img" or len(wanted) < 2 or not set(wanted) <= ids:
+            fail("charts", "a chart is not an image labelled by its title and summary")
+    if (svgs or html_charts) and "<table" not in html:
         fail("charts", "a chart without a table of its figures")
     skip_target = None
     for raw, inner in _LINK.findall(html):

@@ -1,16 +1,23 @@
-"""Charts as inline SVG, drawn at build time: no JavaScript, no fonts or files from elsewhere.
+"""Charts drawn at build time: no JavaScript, no fonts or files from elsewhere.
 
-Each chart is an ``<svg role="img">`` with its own ``<title>`` and ``<desc>`` (a one-sentence
-summary); the page puts the same numbers in a table next to it. Labels and values are written
-in the chart, and the second series is hatched, so nothing depends on colour alone. Colours come
-from CSS custom properties of the site's stylesheet, so dark mode and themes apply. The output
-is deterministic: the same figures give the same bytes.
+On a page a chart is HTML and CSS (:meth:`Chart.__html__`): bars whose lengths are set by the
+build, and labels and values in the page's own text, so that the text is the same size at every
+width (an SVG scaled to its column would set 13 px as 9 px on a phone and 21 px on a desktop) and
+long labels wrap. Each chart is a ``role="img"`` labelled by its title and a one-sentence summary;
+the page puts the same numbers in a table next to it. The second series is hatched and named in a
+legend, so nothing depends on colour alone; colours come from the stylesheet's custom properties,
+so dark mode and themes apply.
+
+As a file (:func:`standalone`, for download and for its PNG image) and in the PDF, the chart is an
+SVG drawing (:meth:`Chart.drawing`); the file adds its title, unit and source, so that the image
+says what it shows when it is used elsewhere. The output is deterministic: the same figures give
+the same bytes.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 import textwrap
 from decimal import Decimal
 
@@ -25,7 +32,7 @@ def escape(value) -> Markup:
     would make the chart unreadable for the PNG renderer, and for a browser)."""
     return _escape(_NOT_XML.sub("", str(value)))
 
-WIDTH = 400          # viewBox width: scaled to the container, close to 1:1 on a phone
+WIDTH = 400          # the drawing's width (the SVG file, the PNG image, the PDF)
 ROW = 40             # height of one labelled bar in a bar list
 BAR = 14
 VALUE_ROOM = 76      # room right of the longest bar for its value label
@@ -54,7 +61,7 @@ def _frame(chart_id: str, title: str, summary: str, height: int, body: str) -> M
     )
 
 
-def bar_list(chart_id: str, title: str, summary: str, bars: list[Bar]) -> Markup:
+def _bar_list_svg(chart_id: str, title: str, summary: str, bars: list[Bar]) -> Markup:
     """Horizontal bars, each with its label above and its value beside it."""
     top = max((b.value for b in bars), default=Decimal(0))
     scale = (WIDTH - VALUE_ROOM) / top if top > 0 else Decimal(0)
@@ -71,8 +78,8 @@ def bar_list(chart_id: str, title: str, summary: str, bars: list[Bar]) -> Markup
     return _frame(chart_id, title, summary, height, "".join(parts))
 
 
-def paired_columns(chart_id: str, title: str, summary: str, groups: list[str],
-                   series: list[tuple[str, list[Decimal], list[str]]]) -> Markup:
+def _paired_columns_svg(chart_id: str, title: str, summary: str, groups: list[str],
+                        series: list[tuple[str, list[Decimal], list[str]]]) -> Markup:
     """Vertical columns per group (a period), one per series (lasten, baten), with a legend.
 
     ``series`` holds (name, values, value texts). The second series is hatched.
@@ -129,11 +136,103 @@ def paired_columns(chart_id: str, title: str, summary: str, groups: list[str],
     return _frame(chart_id, title, summary, height, "".join(parts))
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A chart: what it shows, drawn as HTML on a page (``{{ chart }}``) and as SVG in a file.
+
+    ``kind`` is ``"bars"`` (``bars``: one bar per label) or ``"columns"`` (``groups`` with a value
+    per series each; ``series`` holds (name, values, value texts)). ``unit`` says what the values
+    are in and ``source`` where they come from: both are drawn in the chart's file and image."""
+
+    id: str
+    title: str
+    summary: str
+    kind: str
+    bars: tuple[Bar, ...] = ()
+    groups: tuple[str, ...] = ()
+    series: tuple[tuple[str, tuple[Decimal, ...], tuple[str, ...]], ...] = ()
+    unit: str = ""
+    source: str = ""
+    links: tuple[str, ...] = ()   # a bar chart's bars as links, in order (each to its page)
+
+    def drawing(self) -> Markup:
+        """The chart as an SVG drawing WIDTH wide (its viewBox), without its title drawn in it."""
+        if self.kind == "bars":
+            return _bar_list_svg(self.id, self.title, self.summary, list(self.bars))
+        return _paired_columns_svg(self.id, self.title, self.summary, list(self.groups),
+                                   [(name, list(values), list(texts)) for name, values, texts in self.series])
+
+    def __html__(self) -> str:
+        return str(self.html())
+
+    def html(self) -> Markup:
+        """The chart on a page: HTML whose text is the page's own (see the module's docstring)."""
+        cid = escape(self.id)
+        head = (f'<div class="chart chart-{escape(self.kind)}" role="img" aria-labelledby="{cid}-t {cid}-d">'
+                f'<span id="{cid}-t" hidden>{escape(self.title)}</span><span id="{cid}-d" hidden>{escape(self.summary)}</span>')
+        if self.kind == "bars":
+            top = max((b.value for b in self.bars), default=Decimal(0))
+            rows = [f'<span class="chart-label">{escape(b.label)}</span>'
+                    f'<span class="chart-bar">{_html_bar(1, b.value, top)}<span class="chart-value">{escape(b.text)}</span></span>'
+                    for b in self.bars]
+            if self.links:
+                # a group of links named by their label and value, rather than one image: every
+                # link is reached (an image's content is not)
+                head = head.replace('role="img"', 'role="group"', 1)
+                rows = [f'<a class="chart-row" href="{escape(href)}">{row}</a>' for href, row in zip(self.links, rows)]
+            else:
+                rows = [f'<div class="chart-row">{row}</div>' for row in rows]
+            return Markup(head + "".join(rows) + "</div>")
+        top = max((v for _, values, _ in self.series for v in values), default=Decimal(0))
+        legend = "".join(f'<span class="chart-key"><span class="swatch bar-{min(s, 1) + 1}"></span>{escape(name)}</span>'
+                         for s, (name, _, _) in enumerate(self.series))
+        groups = []
+        for g, group in enumerate(self.groups):
+            bars = "".join(f'<span class="chart-bar">{_html_bar(min(s, 1) + 1, values[g], top)}'
+                           f'<span class="chart-value">{escape(texts[g])}</span></span>'
+                           for s, (_, values, texts) in enumerate(self.series))
+            groups.append(f'<div class="chart-row"><span class="chart-label">{escape(group)}</span>{bars}</div>')
+        return Markup(head + f'<div class="chart-legend">{legend}</div>' + "".join(groups) + "</div>")
+
+
+def _html_bar(series: int, value: Decimal, top: Decimal) -> str:
+    """A bar as long as its share of the longest (which leaves room for its value beside it)."""
+    fraction = max(Decimal(0), value) / top if top > 0 else Decimal(0)
+    return f'<span class="bar bar-{series}" style="--f:{_fraction(fraction)}"></span>'
+
+
+def _fraction(x: Decimal) -> str:
+    q = x.quantize(Decimal("0.0001"))
+    s = format(q, "f").rstrip("0").rstrip(".")
+    return s or "0"
+
+
+def linked(chart: Chart, hrefs: list[str]) -> Chart:
+    """A bar chart whose bars link, in order, to ``hrefs`` on the page (its file has no links:
+    a chart's PNG is made from an SVG that refers to nothing outside itself)."""
+    return replace(chart, links=tuple(hrefs))
+
+
+def bar_list(chart_id: str, title: str, summary: str, bars: list[Bar], unit: str = "", source: str = "") -> Chart:
+    """Horizontal bars, each with its label above and its value beside it."""
+    return Chart(chart_id, title, summary, "bars", bars=tuple(bars), unit=unit, source=source)
+
+
+def paired_columns(chart_id: str, title: str, summary: str, groups: list[str],
+                   series: list[tuple[str, list[Decimal], list[str]]], unit: str = "", source: str = "") -> Chart:
+    """Per group (a period), a bar per series (lasten, baten; target, actual), with a legend; as a
+    drawing, vertical columns. ``series`` holds (name, values, value texts). The second series is hatched."""
+    return Chart(chart_id, title, summary, "columns", groups=tuple(groups),
+                 series=tuple((name, tuple(values), tuple(texts)) for name, values, texts in series),
+                 unit=unit, source=source)
+
+
 #: Colours for a chart file on its own (on the site, the stylesheet's custom properties apply).
 STANDALONE_STYLE = (
     "<style>text{font-family:DejaVu Sans,Arial,sans-serif;font-size:13px;fill:#1a1a1a}"
     ".chart-value{font-weight:600}.small{font-size:11px}.bar-1{fill:#01689b}.bar-2{fill:#8fcae7}"
-    ".bar-outline{stroke:#01689b;stroke-width:1}.hatch{stroke:#0b3d5a}.axis{stroke:#545454;stroke-width:1}</style>"
+    ".bar-outline{stroke:#01689b;stroke-width:1}.hatch{stroke:#0b3d5a}.axis{stroke:#545454;stroke-width:1}"
+    ".chart-title{font-size:15px;font-weight:700}.chart-unit,.chart-source{font-size:12px;fill:#545454}</style>"
 )
 
 
@@ -153,23 +252,47 @@ def with_style(svg: str, primary: str = "#01689b", width: str = "") -> str:
     return head + ">" + STANDALONE_STYLE.replace("#01689b", primary) + rest
 
 
-#: The width of a chart file and of its PNG image, in pixels: the chart's own size (as on a phone).
-#: The SVG scales without loss; a PNG twice as wide (2 * WIDTH) is sharper on a slide but takes
+#: Room around the drawing in a chart's file, and the height of a line of its title, unit and source.
+MARGIN = 12
+TITLE_LINE = 19
+NOTE_LINE = 16
+
+#: The width of a chart file and of its PNG image, in pixels: the drawing (as on a phone) and its
+#: margins. The SVG scales without loss; a PNG twice as wide is sharper on a slide but takes
 #: about 10 ms instead of 4 ms to make, which a large city's 1,400 charts feel in every build.
-STANDALONE_WIDTH = WIDTH
+STANDALONE_WIDTH = WIDTH + 2 * MARGIN
 
 
-def standalone(svg: str, primary: str = "#01689b") -> str:
-    """A chart as a file of its own (for download, and the source of its PNG): with its colours,
-    its size in pixels and an XML declaration."""
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + with_style(svg, primary, width=str(STANDALONE_WIDTH)) + "\n"
+def _lines(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=True) or [""]
 
 
-def linked(svg: str, hrefs: list[str]) -> Markup:
-    """A :func:`bar_list` whose rows are links, in order (each bar to its page): the chart is then a
-    group of links with its title and summary rather than one image, so that every link is
-    reached and named by its label and value."""
-    targets = iter(hrefs)
-    body = re.sub(r'<g class="bar-row">.*?</g>',
-                  lambda m: f'<a href="{escape(next(targets))}">{m.group(0)}</a>', str(svg))
-    return Markup(body.replace('role="img"', 'role="group"', 1))
+def standalone(chart: Chart, primary: str = "#01689b") -> str:
+    """A chart as a file of its own (for download, and the source of its PNG image): its title,
+    unit and source drawn above and below the drawing, with its colours, its size in pixels and
+    an XML declaration."""
+    head, rest = str(chart.drawing()).split(">", 1)
+    # the drawing's own <title> and <desc> stay first in the file (they label it), then what is drawn
+    labels, rest = rest.split("</desc>", 1)
+    drawn = rest.rsplit("</svg>", 1)[0]
+    box_h = Decimal(re.search(r'viewBox="([^"]*)"', head).group(1).split()[3])
+    # about 8.5 px per character of the 15 px bold title, 7 px of the 12 px notes
+    y = MARGIN
+    parts = []
+    for line in _lines(chart.title, WIDTH * 10 // 85):
+        y += TITLE_LINE
+        parts.append(f'<text class="chart-title" x="{MARGIN}" y="{y - 4}">{escape(line)}</text>')
+    for line in _lines(chart.unit, WIDTH // 7) if chart.unit else []:
+        y += NOTE_LINE
+        parts.append(f'<text class="chart-unit" x="{MARGIN}" y="{y - 3}">{escape(line)}</text>')
+    y += MARGIN
+    parts.append(f'<g transform="translate({MARGIN},{y})">{drawn}</g>')
+    y += box_h + MARGIN
+    for line in _lines(chart.source, WIDTH // 7) if chart.source else []:
+        y += NOTE_LINE
+        parts.append(f'<text class="chart-source" x="{MARGIN}" y="{_num(y - 3)}">{escape(line)}</text>')
+    height = _num(y + MARGIN)
+    attrs = re.sub(r'\sviewBox="[^"]*"', "", head[len("<svg"):])
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<svg{attrs} viewBox="0 0 {STANDALONE_WIDTH} {height}" width="{STANDALONE_WIDTH}" height="{height}">'
+            f'{labels}</desc>' + STANDALONE_STYLE.replace("#01689b", primary) + "".join(parts) + "</svg>\n")

@@ -19,6 +19,8 @@ from ..model import EditionData, Programme
 if TYPE_CHECKING:
     from markupsafe import Markup
 
+    from .charts import Chart
+
 #: The folder in static/ of the project's own theme files (logo, fonts): they never replace the site's own.
 THEME_FOLDER = "huisstijl"
 
@@ -101,7 +103,7 @@ class Page:
     edition: EditionData | None = None
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, path) above this page
     tables: dict[str, list[dict]] = field(default_factory=dict)  # name -> rows: <name>.csv/.json, a sheet of tabellen.xlsx
-    charts: dict[str, str] = field(default_factory=dict)  # name -> chart SVG: <name>.svg/.png
+    charts: dict[str, Chart] = field(default_factory=dict)  # name -> chart: <name>.svg/.png
     files: dict[str, str] = field(default_factory=dict)  # other text files in the page's folder
 
     @property

@@ -81,7 +81,14 @@ def programme_crumbs(site: Site, edition: EditionData, programme: Programme) -> 
     return crumbs
 
 
-def share_chart(site: Site, kind: str, rows: list[dict], period: str) -> dict | None:
+def chart_source(site: Site, edition: EditionData, *more: str) -> str:
+    """Where a chart's figures come from, as its file and image say: ``more`` (an indicator's
+    own source), the organisation and the edition."""
+    names = [m for m in more if m] + [site.config.organisation.name, edition.config.display_title]
+    return site.t["chart_source"].format(source=", ".join(names))
+
+
+def share_chart(site: Site, kind: str, rows: list[dict], period: str, edition: EditionData) -> dict | None:
     """The bar chart of each programme's share in the lasten or baten (None without programmes)."""
     if not rows:
         return None
@@ -93,7 +100,8 @@ def share_chart(site: Site, kind: str, rows: list[dict], period: str) -> dict | 
                        r[key] or Decimal(0), site.fmt.pct(r[key])) for r in rows]
     summary = site.t[f"chart_share_{kind}_summary"].format(name=biggest["programme"].title,
                                                           share=site.fmt.pct(biggest[key]))
-    return {"title": title, "svg": charts.bar_list(f"aandeel-{kind}", title, summary, bars)}
+    return {"title": title, "svg": charts.bar_list(f"aandeel-{kind}", title, summary, bars,
+                                                   unit=site.t["chart_share_unit"], source=chart_source(site, edition))}
 
 
 # ----------------------------------------------------------------------------- plan and realisation
@@ -148,7 +156,7 @@ def execution_download(view: dict) -> list[dict]:
 
 
 # ----------------------------------------------------------------------------- goals
-def series_view(site: Site, series, chart_id: str) -> dict:
+def series_view(site: Site, series, chart_id: str, edition: EditionData) -> dict:
     """An indicator: its chart, its table of targets and results, and its download."""
     from ..goals import status
 
@@ -165,7 +173,8 @@ def series_view(site: Site, series, chart_id: str) -> dict:
             t["chart_indicator_summary"].format(name=series.name, unit=series.unit),
             labels,
             [(t["target"], [v or Decimal(0) for v in targets], [fmt_value(v) for v in targets]),
-             (t["actual"], [v or Decimal(0) for v in actuals], [fmt_value(v) for v in actuals])])
+             (t["actual"], [v or Decimal(0) for v in actuals], [fmt_value(v) for v in actuals])],
+            unit=series.unit, source=chart_source(site, edition, series.source))
     return {
         "series": series, "status": status(series, site.config.goals.tolerance), "chart": chart,
         "rows": [{"year": y, "target": fmt_value(t), "actual": fmt_value(a)}
@@ -185,7 +194,7 @@ def goal_views(site: Site, edition: EditionData, code: str | None = None) -> lis
     for n, goal in enumerate(g for g in edition.goals if code is None or g.programme == code):
         own = fig.programme_taakvelden.get(goal.programme, {})
         cost = sum((own[tv].lasten for tv in goal.taakvelden if tv in own), Decimal(0)) if goal.taakvelden else None
-        indicators = [series_view(site, edition.series[(goal.programme, name)], f"ind-{n}-{i}")
+        indicators = [series_view(site, edition.series[(goal.programme, name)], f"ind-{n}-{i}", edition)
                       for i, name in enumerate(goal.indicators) if (goal.programme, name) in edition.series]
         views.append({"goal": goal, "cost": cost, "indicators": indicators,
                       "status": worst([i["status"] for i in indicators]),
@@ -214,7 +223,8 @@ def money_chart(site: Site, edition: EditionData, depth: int, name: str = "geld"
     summary = t["money_chart_summary"].format(name=biggest["label"], amount=site.fmt.money(biggest["amounts"].lasten),
                                               unit=site.unit_label, share=site.fmt.pct(biggest["share_lasten"]))
     bars = [charts.Bar(r["label"], r["amounts"].lasten, site.fmt.money(r["amounts"].lasten)) for r in rows]
-    plain = charts.bar_list(f"{name}-{edition.id}", title, summary, bars)
+    plain = charts.bar_list(f"{name}-{edition.id}", title, summary, bars,
+                            unit=site.t["amounts_in"].format(unit=site.unit_label), source=chart_source(site, edition))
     svg = charts.linked(plain, ["../" * depth + r["path"] + "/" for r in rows])
     download = [{"code": r["programme"].code, "naam": r["programme"].title, "soort": r["programme"].kind,
                  "lasten": exact(r["amounts"].lasten), "aandeel_lasten": share(r["share_lasten"])} for r in rows]

@@ -29,7 +29,7 @@ def view(site: Site, edition: EditionData) -> Page:
     plan = parts.execution_view(site, fig, None, edition) if has_figures else None
     plan_rows = parts.execution_rows(edition, fig, programmes + overviews) if has_figures else []
     # the lasten per programme are the chart of where the money goes (above); the baten's shares here
-    share_charts = [parts.share_chart(site, "baten", programmes + overviews, period) if has_figures else None]
+    share_charts = [parts.share_chart(site, "baten", programmes + overviews, period, edition) if has_figures else None]
     share_charts = [dict(c, name="grafiek-baten") for c in share_charts if c is not None]
     money = parts.money_chart(site, edition, depth=1)
     inhabitants = site.config.organisation.inhabitants.get(edition.config.year)

@@ -44,6 +44,7 @@ def view(site: Site, edition: EditionData, programme: Programme) -> Page:
         [row["label"] for row in table],
         [(t["lasten"], [r["amounts"].lasten for r in table], [f.money(r["amounts"].lasten) for r in table]),
          (t["baten"], [r["amounts"].baten for r in table], [f.money(r["amounts"].baten) for r in table])],
+        unit=t["amounts_in"].format(unit=site.unit_label), source=parts.chart_source(site, edition),
     )
     children = parts.programme_rows(site, edition, [edition.programmes[c] for c in programme.children])
     known = iv3.names(edition.config.year)
@@ -52,7 +53,7 @@ def view(site: Site, edition: EditionData, programme: Programme) -> Page:
                                       key=lambda kv: iv3.sort_key(kv[0]))
                   if tv is not None]
     in_goals = {name for g in edition.goals if g.programme == programme.code for name in g.indicators}
-    indicators = [parts.series_view(site, s, f"ind-x-{n}") for n, s in enumerate(
+    indicators = [parts.series_view(site, s, f"ind-x-{n}", edition) for n, s in enumerate(
         s for (code, name), s in sorted(edition.series.items()) if code == programme.code and name not in in_goals)]
     goals = parts.goal_views(site, edition, programme.code)
     tables = {"cijfers": [{"jaar": r["period"][0], "kolom": r["period"][1], "lasten": exact(r["amounts"].lasten),
