@@ -334,28 +334,208 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
+def _xlsx_value(value):
+    """A value from python-calamine as openpyxl gives it (the reader this one replaced), so that
+    :func:`_cell_text` and the number flags see the same thing: no value is None, a whole day is a
+    datetime at midnight, a whole number an int (calamine reads every number as a float)."""
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float:
+        # openpyxl gives an int for "1234" (no point or exponent): Excel, xlsxwriter and openpyxl
+        # write whole numbers below 10^16 so
+        return int(value) if value.is_integer() and abs(value) < 1e16 else value
+    if kind is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+@dataclass
+class _Sheet:
+    name: str
+    state: str          # "visible", "hidden" or "veryHidden"
+    part: str | None    # the sheet's XML in the archive; None for a chart sheet
+
+
+def _workbook_parts(path: Path) -> tuple[list[_Sheet], dt.datetime | None]:
+    """The sheets of a workbook (name, state, XML part) in workbook order, and when it was saved
+    (the modified time of its core properties)."""
+    import posixpath
+    from xml.etree import ElementTree
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    ns_pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+    def rels_of(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+        folder, name = posixpath.split(part)
+        rels = posixpath.join(folder, "_rels", name + ".rels")
+        if rels not in archive.namelist():
+            return {}
+        found = {}
+        for rel in ElementTree.fromstring(archive.read(rels)).iter(ns_pkg + "Relationship"):
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            found[rel.get("Id", "")] = (rel.get("Type", ""), target)
+        return found
+
+    with zipfile.ZipFile(path) as archive:
+        book_part = next((target for kind, target in rels_of(archive, "").values()
+                          if kind.endswith("/officeDocument")), "xl/workbook.xml")
+        rels = rels_of(archive, book_part)
+        sheets = []
+        for element in ElementTree.fromstring(archive.read(book_part)).iter(ns_main + "sheet"):
+            kind, target = rels.get(element.get(ns_rel + "id", ""), ("", ""))
+            sheets.append(_Sheet(element.get("name", ""), element.get("state", "visible"),
+                                 target if kind.endswith("/worksheet") else None))
+        modified = None
+        if "docProps/core.xml" in archive.namelist():
+            try:
+                from openpyxl.packaging.core import DocumentProperties
+
+                modified = DocumentProperties.from_tree(ElementTree.fromstring(archive.read("docProps/core.xml"))).modified
+            except Exception:  # noqa: BLE001 - a damaged core part only loses the export time
+                modified = None
+    return sheets, modified
+
+
 def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: int = 1) -> Table:
-    """Read one sheet of an XLSX workbook (cached values of formulas)."""
-    import openpyxl  # imported here: only XLSX projects pay for it
+    """Read one sheet of an XLSX workbook (cached values of formulas).
+
+    The sheet's XML is scanned first (:func:`_scan_sheet`), a chunk at a time, for how far its
+    cells reach, formulas without a saved value and error values; the cells are then read with
+    python-calamine (Rust), which holds the sheet as a full grid of its extent, so the extent is
+    bounded before. A sheet written in an unusual form (cells without their reference) is read with
+    openpyxl instead, as it is, a row at a time."""
+    check_zip(path, file, "an Excel workbook")
+    try:
+        sheets, modified = _workbook_parts(path)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        raise TableError(file, f"cannot be opened as an Excel workbook ({type(exc).__name__})",
+                         "save it again as .xlsx from Excel, or export CSV") from None
+    names = [s.name for s in sheets]
+    if sheet is None:
+        chosen = next((s for s in sheets if s.state == "visible" and s.part), None)
+        if chosen is None:
+            raise TableError(file, "the workbook has no visible sheet")
+    elif sheet in names:
+        chosen = sheets[names.index(sheet)]
+        if chosen.part is None:
+            raise TableError(file, f"sheet '{sheet}' is a chart, not a table", "set sheet to a sheet with the data")
+    else:
+        raise TableError(file, f"no sheet named '{sheet}'; the workbook has: {', '.join(names)}",
+                         "set sheet to one of these names")
+    title, hidden = chosen.name, chosen.state != "visible"
+    try:
+        scan = _scan_sheet(path, chosen.part, header_row)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+        raise _unreadable(file, title, exc) from None
+    if scan is None:
+        rows, width = _rows_openpyxl(path, file, title, header_row)
+        formulas = _formulas_without_value(path, chosen.part) if any(v is None for r in rows[1:] for v in r) else []
+        if not rows:
+            raise TableError(file, f"sheet '{title}' has no header row at row {header_row}")
+        head = list(rows[0])
+        cells = [[r[i] if i < len(r) else None for r in rows[1:]] for i in range(width)]
+        texts = [[_cell_text(v) for v in column] for column in cells]
+        numbers = [[isinstance(v, (int, float)) and not isinstance(v, bool) for v in column] for column in cells]
+    else:
+        if scan.last_row < header_row:
+            raise TableError(file, f"sheet '{title}' has no header row at row {header_row}")
+        _check_cells(file, title, header_row, scan.last_row, scan.widest)
+        head, texts, numbers = _columns_calamine(path, file, title, header_row, scan)
+        width, formulas = scan.width, scan.formulas
+    header = unique_header([_cell_text(v) or "" for v in head] + [""] * (width - len(head)))
+    columns = dict(zip(header, texts))
+    is_number = dict(zip(header, numbers))
+    numeric, mixed = set(), set()
+    for name in header:
+        if any(is_number[name]):
+            has_text = any(v is not None and v != "" and not n for v, n in zip(columns[name], is_number[name]))
+            (mixed if has_text else numeric).add(name)
+    data = pl.DataFrame({name: pl.Series(name, vals, dtype=pl.String) for name, vals in columns.items()})
+    if mixed:
+        data = data.with_columns(
+            [pl.Series(NUMERIC + name, is_number[name], dtype=pl.Boolean) for name in sorted(mixed)])
+    data = data.with_columns(
+        pl.int_range(header_row + 1, header_row + 1 + data.height, dtype=pl.Int64).alias(ROW)
+    )
+    formulas = [(row, header[col]) for row, col in formulas if row > header_row and col < len(header)]
+    return Table(
+        file=file, header=header, data=data, header_row=header_row, sheet=title,
+        numeric_columns=numeric, mixed_columns=mixed, formulas_without_value=formulas, hidden=hidden,
+        modified=modified if isinstance(modified, dt.datetime) else None,
+    )
+
+
+def _unreadable(file: str, title: str, exc: BaseException) -> TableError:
+    return TableError(file, f"sheet '{title}' cannot be read ({type(exc).__name__}); the file may be "
+                            "truncated", "save it again as .xlsx from Excel, or export CSV")
+
+
+def _check_cells(file: str, title: str, header_row: int, last_row: int, width: int) -> None:
+    """Refuse a sheet of more than MAX_XLSX_CELLS cells (rows from the header row × the widest row)."""
+    if width and (last_row - header_row + 1) * width > MAX_XLSX_CELLS:
+        raise _too_many_cells(file, title, header_row + MAX_XLSX_CELLS // width)
+
+
+def _too_many_cells(file: str, title: str, row: int) -> TableError:
+    return TableError(file, f"sheet '{title}' has more than {MAX_XLSX_CELLS:,} cells (rows × columns) by row "
+                            f"{row}; begroot reads sheets up to {MAX_XLSX_CELLS:,} cells",
+                      "export CSV instead, leave out columns you do not use, or clear cells far "
+                      "to the right or below the data", row=row)
+
+
+def _columns_calamine(path: Path, file: str, title: str, header_row: int,
+                      scan: _SheetScan) -> tuple[list, list[list[str | None]], list[list[bool]]]:
+    """The header row's values (as openpyxl gives them), and for each of ``scan.width`` columns
+    the texts of its cells below the header (see :func:`_cell_text`) and whether each held a
+    number, down to the sheet's last row."""
+    import python_calamine
+
+    try:
+        with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
+            grid = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    except python_calamine.CalamineError as exc:
+        raise _unreadable(file, title, exc) from None
+    for (row, col), text in scan.errors.items():  # calamine reads error values as empty
+        if row - 1 < len(grid) and col < len(grid[row - 1]):
+            grid[row - 1][col] = text
+    width = scan.width
+    head = [_xlsx_value(v) for v in grid[header_row - 1][:width]] if len(grid) >= header_row else []
+    body = grid[header_row:]
+    lines = max(scan.last_row - header_row, len(body))
+    cells = list(zip(*body)) if body else []
+    del grid, body
+    texts, numbers = [], []
+    for i in range(width):
+        column = cells[i] if i < len(cells) else ()
+        if set(map(type, column)) <= {str}:  # text only (and empty cells): the common case
+            texts.append([v or None for v in column])
+            numbers.append([False] * len(column))
+        else:
+            texts.append([(v or None) if (kind := type(v)) is str
+                          else (str(int(v)) if v.is_integer() and -1e16 < v < 1e16 else repr(v)) if kind is float
+                          else _cell_text(_xlsx_value(v)) for v in column])
+            numbers.append([type(v) is float or type(v) is int for v in column])
+        texts[-1].extend([None] * (lines - len(column)))
+        numbers[-1].extend([False] * (lines - len(column)))
+    return head, texts, numbers
+
+
+def _rows_openpyxl(path: Path, file: str, title: str, header_row: int) -> tuple[list, int]:
+    """The rows from the header row on, read with openpyxl a row at a time (for sheets whose
+    cells do not all name their place), and the widest row's width."""
+    import openpyxl  # imported here: only such sheets pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
-    check_zip(path, file, "an Excel workbook")
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise TableError(file, f"cannot be opened as an Excel workbook ({type(exc).__name__})",
                          "save it again as .xlsx from Excel, or export CSV") from None
     try:
-        if sheet is None:
-            visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-            if not visible:
-                raise TableError(file, "the workbook has no visible sheet")
-            ws = visible[0]
-        elif sheet in book.sheetnames:
-            ws = book[sheet]
-        else:
-            raise TableError(file, f"no sheet named '{sheet}'; the workbook has: {', '.join(book.sheetnames)}",
-                             "set sheet to one of these names")
+        ws = book[title]
         # the rows as they are in the file: not padded to the size the sheet declares (a sheet
         # that declares A1:XFD1048576 would otherwise be read as 17 billion empty cells)
         ws.reset_dimensions()
@@ -365,50 +545,125 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
                 rows.append(r)
                 width = max(width, len(r))
                 if len(rows) * width > MAX_XLSX_CELLS:
-                    raise TableError(file, f"sheet '{ws.title}' has more than {MAX_XLSX_CELLS:,} cells (rows × "
-                                           f"columns) by row {header_row + len(rows) - 1}; begroot reads sheets "
-                                           f"up to {MAX_XLSX_CELLS:,} cells",
-                                     "export CSV instead, leave out columns you do not use, or clear cells far "
-                                     "to the right or below the data", row=header_row + len(rows) - 1)
+                    raise _too_many_cells(file, title, header_row + len(rows) - 1)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
-            raise TableError(file, f"sheet '{ws.title}' cannot be read ({type(exc).__name__}); the file may be "
-                                   "truncated", "save it again as .xlsx from Excel, or export CSV") from None
-        modified = book.properties.modified
-        hidden = ws.sheet_state != "visible"
-        sheet_xml = getattr(ws, "_worksheet_path", None)
+            raise _unreadable(file, title, exc) from None
     finally:
         book.close()
-    if not rows:
-        raise TableError(file, f"sheet '{ws.title}' has no header row at row {header_row}")
-    header = unique_header([_cell_text(v) or "" for v in rows[0]] + [""] * (width - len(rows[0])))
-    columns: dict[str, list[str | None]] = {name: [] for name in header}
-    is_number: dict[str, list[bool]] = {name: [] for name in header}
-    for r in rows[1:]:
-        for i, name in enumerate(header):
-            value = r[i] if i < len(r) else None
-            columns[name].append(_cell_text(value))
-            is_number[name].append(isinstance(value, (int, float)) and not isinstance(value, bool))
-    numeric, mixed = set(), set()
-    for name in header:
-        texts = [v is not None and v != "" and not n for v, n in zip(columns[name], is_number[name])]
-        if any(is_number[name]):
-            (mixed if any(texts) else numeric).add(name)
-    data = pl.DataFrame({name: pl.Series(name, vals, dtype=pl.String) for name, vals in columns.items()})
-    if mixed:
-        data = data.with_columns(
-            [pl.Series(NUMERIC + name, is_number[name], dtype=pl.Boolean) for name in sorted(mixed)])
-    data = data.with_columns(
-        pl.int_range(header_row + 1, header_row + 1 + data.height, dtype=pl.Int64).alias(ROW)
-    )
-    formulas = []
-    if sheet_xml and any(v is None for r in rows[1:] for v in r):
-        formulas = [(row, header[col]) for row, col in _formulas_without_value(path, sheet_xml)
-                    if row > header_row and col < len(header)]
-    return Table(
-        file=file, header=header, data=data, header_row=header_row, sheet=ws.title,
-        numeric_columns=numeric, mixed_columns=mixed, formulas_without_value=formulas, hidden=hidden,
-        modified=modified if isinstance(modified, dt.datetime) else None,
-    )
+    return rows, width
+
+
+@dataclass
+class _SheetScan:
+    last_row: int = 0        # the last row (a <row> element or a cell), as a spreadsheet numbers rows
+    widest: int = 0          # columns up to the right-most cell of any row
+    width: int = 0           # ... of the rows from the header row on
+    formulas: list[tuple[int, int]] = field(default_factory=list)   # (row, column index) without a value
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column index) -> "#N/A"
+
+
+#: cells and rows whose reference is not their first attribute (or that have none)
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="))')
+_ODD_ROW = re.compile(rb'<row(?:[>/\t\n\r]| (?!r="))')
+_COLON_ELEMENT = re.compile(rb":(?:c|row)[\s>/]")  # a quick search first, then the precise one
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s>/]")
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)')
+_CELL_ROW = re.compile(rb'<(?:c r="[A-Z]+|row r=")(\d+)"')
+_ROW_AT = re.compile(rb'<row r="(\d+)"')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(.*?)</c>', re.S)
+_MAX_CARRY = 16 * 1024 * 1024
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + (ch - 64)
+    return number
+
+
+def _letters(number: int) -> str:
+    out = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _greater(digits: str, alphabet: str) -> str:
+    """A regular expression for the strings of uppercase letters (``alphabet`` "A") or digits
+    ("0") that are longer than ``digits`` or as long and greater (digits without leading zeros)."""
+    cls = "[A-Z]" if alphabet == "A" else "[0-9]"
+    last = "Z" if alphabet == "A" else "9"
+    options = [f"[{'A' if alphabet == 'A' else '1'}-{last}]{cls}{{{len(digits)},}}"]
+    for i, ch in enumerate(digits):
+        if ch != last:
+            options.append(f"{re.escape(digits[:i])}[{chr(ord(ch) + 1)}-{last}]{cls}{{{len(digits) - i - 1}}}")
+    return "(?:" + "|".join(options) + ")"
+
+
+def _scan_sheet(path: Path, part: str, header_row: int) -> _SheetScan | None:
+    """How far the cells of a sheet reach, and its formulas without a value and error values,
+    scanned from its XML a chunk at a time (nothing of the size of the sheet is kept).
+
+    None for a sheet written in a form this scan does not follow (a cell or row without its
+    reference as first attribute, prefixed element names): it is then read with openpyxl.
+    Each chunk is searched for references past the extent found so far (rows come in order, so
+    the last reference of a chunk is its furthest); only a chunk that has one is looked at cell
+    by cell."""
+    scan = _SheetScan()
+    before_header = header_row > 1
+    with zipfile.ZipFile(path) as archive, archive.open(part) as member:
+        rest = b""
+        while True:
+            chunk = member.read(UNZIP_CHUNK)
+            data = rest + chunk
+            if chunk:
+                # cut after a whole cell or row, or before a row: the rest waits for the next chunk
+                cuts = [at + len(end) for end in (b"</c>", b"</row>") if (at := data.rfind(end)) >= 0]
+                cuts += [at for at in (data.rfind(b"<row "),) if at > 0]
+                if not cuts:
+                    if len(data) > _MAX_CARRY:
+                        return None
+                    rest = data
+                    continue
+                piece, rest = data[:max(cuts)], data[max(cuts):]
+            else:
+                piece, rest = data, b""
+            if (_ODD_CELL.search(piece) or _ODD_ROW.search(piece)
+                    or (_COLON_ELEMENT.search(piece) and _PREFIXED.search(piece))):
+                return None
+            if before_header:
+                at = next((m.start() for m in _ROW_AT.finditer(piece) if int(m.group(1)) >= header_row), None)
+                head, piece = (piece, b"") if at is None else (piece[:at], piece[at:])
+                scan.widest, scan.last_row = _reach(head, scan.widest, scan.last_row)
+                before_header = at is None
+            if piece:
+                scan.width, scan.last_row = _reach(piece, scan.width, scan.last_row)
+                scan.widest = max(scan.widest, scan.width)
+                if b"<f" in piece:
+                    _scan_formulas(piece.decode("utf-8", "replace"), scan.formulas)
+                if b't="e"' in piece:
+                    for m in _ERROR_CELL.finditer(piece):
+                        value = re.search(rb"<v>([^<]*)</v>", m.group(3))
+                        if value:
+                            scan.errors[(int(m.group(2)), _column_number(m.group(1)) - 1)] = \
+                                value.group(1).decode("utf-8", "replace")
+            if not chunk:
+                return scan
+
+
+def _reach(piece: bytes, columns: int, rows: int) -> tuple[int, int]:
+    """The widest column number and the last row number that the cells and rows of ``piece``
+    name, at least ``columns`` and ``rows``."""
+    last = [m.group(1) for at in (piece.rfind(b'<c r="'), piece.rfind(b'<row r="')) if at >= 0
+            and (m := _CELL_ROW.match(piece, at))]
+    rows = max([rows, *map(int, last)])
+    further = re.compile(rb' r="(?:' + _greater(_letters(columns), "A").encode() + rb"\d|[A-Z]*(?:0|"
+                         + _greater(str(rows), "0").encode() + rb')")')
+    if further.search(piece):  # out of order, or a row wider than those before: cell by cell
+        columns = max([columns, *map(_column_number, set(_CELL_COLUMN.findall(piece)))])
+        rows = max([rows, *map(int, _CELL_ROW.findall(piece))])
+    return columns, rows
 
 
 _CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
