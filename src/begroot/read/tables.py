@@ -357,9 +357,9 @@ class _Sheet:
     part: str | None    # the sheet's XML in the archive; None for a chart sheet
 
 
-def _workbook_parts(path: Path) -> tuple[list[_Sheet], dt.datetime | None]:
-    """The sheets of a workbook (name, state, XML part) in workbook order, and when it was saved
-    (the modified time of its core properties)."""
+def _workbook_parts(path: Path) -> tuple[list[_Sheet], dt.datetime | None, str | None]:
+    """The sheets of a workbook (name, state, XML part) in workbook order, when it was saved (the
+    modified time of its core properties) and its part of shared strings."""
     import posixpath
     from xml.etree import ElementTree
 
@@ -396,7 +396,8 @@ def _workbook_parts(path: Path) -> tuple[list[_Sheet], dt.datetime | None]:
                 modified = DocumentProperties.from_tree(ElementTree.fromstring(archive.read("docProps/core.xml"))).modified
             except Exception:  # noqa: BLE001 - a damaged core part only loses the export time
                 modified = None
-    return sheets, modified
+        shared = next((target for kind, target in rels.values() if kind.endswith("/sharedStrings")), None)
+    return sheets, modified, shared
 
 
 def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: int = 1) -> Table:
@@ -409,7 +410,7 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
     openpyxl instead, as it is, a row at a time."""
     check_zip(path, file, "an Excel workbook")
     try:
-        sheets, modified = _workbook_parts(path)
+        sheets, modified, shared = _workbook_parts(path)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
         raise TableError(file, f"cannot be opened as an Excel workbook ({type(exc).__name__})",
                          "save it again as .xlsx from Excel, or export CSV") from None
@@ -427,10 +428,16 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
                          "set sheet to one of these names")
     title, hidden = chosen.name, chosen.state != "visible"
     try:
-        scan = _scan_sheet(path, chosen.part, header_row)
+        scan = _scan_sheet(path, chosen.part, header_row, shared)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
         raise _unreadable(file, title, exc) from None
-    if scan is None:
+    columns = None
+    if scan is not None:
+        if scan.last_row < header_row:
+            raise TableError(file, f"sheet '{title}' has no header row at row {header_row}")
+        _check_cells(file, title, header_row, scan.last_row, scan.widest)
+        columns = _columns_calamine(path, file, title, header_row, scan)
+    if columns is None:
         rows, width = _rows_openpyxl(path, file, title, header_row)
         formulas = _formulas_without_value(path, chosen.part) if any(v is None for r in rows[1:] for v in r) else []
         if not rows:
@@ -440,10 +447,7 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
         texts = [[_cell_text(v) for v in column] for column in cells]
         numbers = [[isinstance(v, (int, float)) and not isinstance(v, bool) for v in column] for column in cells]
     else:
-        if scan.last_row < header_row:
-            raise TableError(file, f"sheet '{title}' has no header row at row {header_row}")
-        _check_cells(file, title, header_row, scan.last_row, scan.widest)
-        head, texts, numbers = _columns_calamine(path, file, title, header_row, scan)
+        head, texts, numbers = columns
         width, formulas = scan.width, scan.formulas
     header = unique_header([_cell_text(v) or "" for v in head] + [""] * (width - len(head)))
     columns = dict(zip(header, texts))
@@ -487,20 +491,17 @@ def _too_many_cells(file: str, title: str, row: int) -> TableError:
 
 
 def _columns_calamine(path: Path, file: str, title: str, header_row: int,
-                      scan: _SheetScan) -> tuple[list, list[list[str | None]], list[list[bool]]]:
+                      scan: _SheetScan) -> tuple[list, list[list[str | None]], list[list[bool]]] | None:
     """The header row's values (as openpyxl gives them), and for each of ``scan.width`` columns
     the texts of its cells below the header (see :func:`_cell_text`) and whether each held a
-    number, down to the sheet's last row."""
+    number, down to the sheet's last row. None if calamine cannot read the sheet."""
     import python_calamine
 
     try:
         with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
             grid = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-    except python_calamine.CalamineError as exc:
-        raise _unreadable(file, title, exc) from None
-    for (row, col), text in scan.errors.items():  # calamine reads error values as empty
-        if row - 1 < len(grid) and col < len(grid[row - 1]):
-            grid[row - 1][col] = text
+    except python_calamine.CalamineError:
+        return None  # a value calamine does not take (e.g. " 12" as a number): read with openpyxl
     width = scan.width
     head = [_xlsx_value(v) for v in grid[header_row - 1][:width]] if len(grid) >= header_row else []
     body = grid[header_row:]
@@ -520,7 +521,62 @@ def _columns_calamine(path: Path, file: str, title: str, header_row: int,
             numbers.append([type(v) is float or type(v) is int for v in column])
         texts[-1].extend([None] * (lines - len(column)))
         numbers[-1].extend([False] * (lines - len(column)))
+    # numbers from 10^15 on: their text as openpyxl made it from the file's (int for "1234...",
+    # float for "1.2E+15" or "1234....0"), not from the float
+    large = {(header_row, i): i for i, v in enumerate(head) if type(v) is float and not -1e15 < v < 1e15}
+    for i, column in enumerate(cells[:width]):
+        if numbers[i] and True in numbers[i]:
+            large.update(((header_row + 1 + n, i), i) for n, v in enumerate(column)
+                         if type(v) is float and not -1e15 < v < 1e15)
+    if large:
+        from openpyxl.worksheet._reader import _cast_number
+
+        for (row, col), raw in _raw_values(path, scan.part, set(large)).items():
+            try:
+                value = _cast_number(raw)
+            except ValueError:
+                continue
+            if row == header_row:
+                head[col] = value
+            else:
+                texts[col][row - header_row - 1] = _cell_text(value)
+    for (row, col), text in scan.texts.items():  # calamine reads these as empty
+        if row == header_row and col < len(head):
+            head[col] = text
+        elif row > header_row and col < width:
+            texts[col][row - header_row - 1] = text
     return head, texts, numbers
+
+
+def _raw_values(path: Path, part: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The text of the <v> of some cells (row, column index), found in the sheet's XML a chunk at a
+    time (rows come in order: each cell is looked for in the chunk that reaches its row)."""
+    wanted = sorted(cells)
+    found: dict[tuple[int, int], str] = {}
+    with zipfile.ZipFile(path) as archive, archive.open(part) as member:
+        rest = b""
+        while wanted:
+            chunk = member.read(UNZIP_CHUNK)
+            data = rest + chunk
+            cut = data.rfind(b"</c>") + len(b"</c>") if chunk else len(data)
+            if chunk and cut < len(b"</c>"):
+                rest = data
+                continue
+            piece, rest = data[:cut], data[cut:]
+            last = _CELL_ROW.match(piece, max(0, piece.rfind(b'<c r="')))
+            reach = int(last.group(1)) if last else 0
+            still = []
+            for row, col in wanted:
+                at = piece.find(b'<c r="%s%d"' % (_letters(col + 1).encode(), row)) if row <= reach or not chunk else -1
+                m = _VALUE_CELL.match(piece, at) if at >= 0 else None
+                if m:
+                    found[(row, col)] = m.group(1).decode("ascii", "replace")
+                elif chunk:
+                    still.append((row, col))
+            wanted = still
+            if not chunk:
+                break
+    return found
 
 
 def _rows_openpyxl(path: Path, file: str, title: str, header_row: int) -> tuple[list, int]:
@@ -558,8 +614,11 @@ class _SheetScan:
     last_row: int = 0        # the last row (a <row> element or a cell), as a spreadsheet numbers rows
     widest: int = 0          # columns up to the right-most cell of any row
     width: int = 0           # ... of the rows from the header row on
+    part: str = ""           # the sheet's XML in the archive
     formulas: list[tuple[int, int]] = field(default_factory=list)   # (row, column index) without a value
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column index) -> "#N/A"
+    #: (row, column index) -> text of cells that calamine reads as empty: error values ("#N/A")
+    #: and texts that are empty (not the same as no value: openpyxl gave "")
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 #: cells and rows whose reference is not their first attribute (or that have none)
@@ -570,6 +629,10 @@ _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s>/]")
 _CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)')
 _CELL_ROW = re.compile(rb'<(?:c r="[A-Z]+|row r=")(\d+)"')
 _ROW_AT = re.compile(rb'<row r="(\d+)"')
+_VALUE_CELL = re.compile(rb'<c r="[A-Z]{1,3}\d+"[^>]*>(?:<f\b[^>]*(?:/>|>[^<]*</f>))?<v>([^<]*)</v>')
+_TEXT_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="(inlineStr|str)"[^>]*>(.*?)</c>', re.S)
+_SHARED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="s"[^>]*>\s*<v>(\d+)</v>')
+_SHARED_ITEM = re.compile(rb"<si\b[^>]*?(?:/>|>(.*?)</si>)", re.S)
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(.*?)</c>', re.S)
 _MAX_CARRY = 16 * 1024 * 1024
 
@@ -601,7 +664,7 @@ def _greater(digits: str, alphabet: str) -> str:
     return "(?:" + "|".join(options) + ")"
 
 
-def _scan_sheet(path: Path, part: str, header_row: int) -> _SheetScan | None:
+def _scan_sheet(path: Path, part: str, header_row: int, shared: str | None = None) -> _SheetScan | None:
     """How far the cells of a sheet reach, and its formulas without a value and error values,
     scanned from its XML a chunk at a time (nothing of the size of the sheet is kept).
 
@@ -610,9 +673,10 @@ def _scan_sheet(path: Path, part: str, header_row: int) -> _SheetScan | None:
     Each chunk is searched for references past the extent found so far (rows come in order, so
     the last reference of a chunk is its furthest); only a chunk that has one is looked at cell
     by cell."""
-    scan = _SheetScan()
+    scan = _SheetScan(part=part)
     before_header = header_row > 1
     with zipfile.ZipFile(path) as archive, archive.open(part) as member:
+        shared_fixes = _shared_fixes(archive, shared) if shared else {}
         rest = b""
         while True:
             chunk = member.read(UNZIP_CHUNK)
@@ -646,10 +710,86 @@ def _scan_sheet(path: Path, part: str, header_row: int) -> _SheetScan | None:
                     for m in _ERROR_CELL.finditer(piece):
                         value = re.search(rb"<v>([^<]*)</v>", m.group(3))
                         if value:
-                            scan.errors[(int(m.group(2)), _column_number(m.group(1)) - 1)] = \
+                            scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = \
                                 value.group(1).decode("utf-8", "replace")
+                if any(mark in piece for mark in _TEXT_MARKS):
+                    cells = {piece.rfind(b'<c r="', 0, mark.start()) for mark in _TEXT_MARK.finditer(piece)}
+                    for m in (_TEXT_CELL.match(piece, at) for at in sorted(cells - {-1})):
+                        if m is None or not _needs_openpyxl_text(m.group(4)):
+                            continue
+                        if m.group(3) == b"str":  # a formula's text: openpyxl took the <v> as it is
+                            value = re.search(rb"<v>([^<]*)</v>", m.group(4))
+                            text = _text_as_openpyxl(b"<t>" + value.group(1) + b"</t>", False) if value else None
+                            text = text or None
+                        else:
+                            inline = re.search(rb"<is\b.*?(?:</is>|/>)", m.group(4), re.S)
+                            text = _text_as_openpyxl(inline.group(0), False) if inline else None
+                        if text is not None:
+                            scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = text
+                if shared_fixes:
+                    for m in _SHARED_CELL.finditer(piece):
+                        if (text := shared_fixes.get(int(m.group(3)))) is not None:
+                            scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = text
             if not chunk:
                 return scan
+
+
+def _text_as_openpyxl(xml: bytes, shared: bool) -> str | None:
+    """The text of an ``<is>`` or ``<si>`` element as openpyxl gives it (the runs' text joined,
+    whitespace kept, ``_x000D_`` left as it is); None if it cannot be read."""
+    from xml.etree import ElementTree
+
+    from openpyxl.cell.text import Text
+
+    try:
+        element = ElementTree.fromstring(b'<x xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                         + xml + b"</x>")[0]
+        text = Text.from_tree(element).content
+    except Exception:  # noqa: BLE001 - an element openpyxl could not read either: calamine's text stays
+        return None
+    return text.replace("x005F_", "") if shared else text
+
+
+def _needs_openpyxl_text(xml: bytes) -> bool:
+    """Whether calamine may read a text element otherwise than openpyxl: an empty text, whitespace
+    at an end of a text not marked xml:space="preserve" (calamine drops it), or an escape such as
+    ``_x000D_`` (calamine unescapes it). (A quick test on bytes first.)"""
+    return any(mark in xml for mark in _TEXT_MARKS) and bool(_TEXT_MARK.search(xml))
+
+
+_TEXT_MARKS = (b"></t>", b"<t/>", b"<is/>", b"<si/>", b'preserve"/>', b"_x", b"<t> ", b"<t>\n", b"<t>\t", b"<t>\r", b" </t>", b"\n</t>", b"\t</t>",
+               b"\r</t>", b"<t>&#", b";</t>")
+_TEXT_MARK = re.compile(rb"></t>|<t\b[^>]*/>|<(?:si|is)\b[^>]*/>|_x[0-9A-Fa-f]{4}_|<t>(?:\s|&#)|(?:\s|;)</t>")
+
+
+def _shared_fixes(archive: zipfile.ZipFile, part: str) -> dict[int, str]:
+    """The shared strings (by number) that calamine may read otherwise than openpyxl, with their
+    text as openpyxl reads it. The table is read a chunk at a time; only a chunk that has such a
+    string is looked at string by string."""
+    found: dict[int, str] = {}
+    if part not in archive.namelist():
+        return found
+    with archive.open(part) as member:
+        rest, index = b"", 0
+        while True:
+            chunk = member.read(UNZIP_CHUNK)
+            data = rest + chunk
+            ends = [at + len(end) for end in (b"</si>", b"/>") if (at := data.rfind(end)) >= 0] if chunk else [len(data)]
+            if not ends:
+                if len(data) > _MAX_CARRY:
+                    return found
+                rest = data
+                continue
+            piece, rest = data[:max(ends)], data[max(ends):]
+            if _needs_openpyxl_text(piece):
+                for m in _SHARED_ITEM.finditer(piece):
+                    if _needs_openpyxl_text(m.group(0)) and (text := _text_as_openpyxl(m.group(0), True)) is not None:
+                        found[index] = text
+                    index += 1
+            else:
+                index += len(_SHARED_ITEM.findall(piece))
+            if not chunk:
+                return found
 
 
 def _reach(piece: bytes, columns: int, rows: int) -> tuple[int, int]:
