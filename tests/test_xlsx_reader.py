@@ -319,3 +319,69 @@ def test_the_extent_is_found_across_chunks(tmp_path, monkeypatch):
     monkeypatch.setattr(tables, "UNZIP_CHUNK", 97)
     scan = tables._scan_sheet(path, part, 1)
     assert (scan.width, scan.last_row) == (28, 9000)
+
+
+def test_texts_that_calamine_reads_otherwise_are_taken_as_openpyxl_read_them(tmp_path, monkeypatch):
+    """calamine drops whitespace at the ends of a text not marked xml:space="preserve" (joining
+    "a " and "b" to "ab"), reads an empty text as no value and unescapes _x000D_; the reader gives
+    the texts as before, in shared strings and in cells."""
+    shared = ["<t>Taakveld</t>", "<t>ruimte </t>", "<r><t>a </t></r><r><t>b</t></r>", "<t/>", "<t>A_x000D_B</t>",
+              "<t>&#10;x</t>", '<t xml:space="preserve"> bewaard </t>']
+    cells = [f'<c r="A{n + 2}" t="s"><v>{n + 1}</v></c>' for n in range(len(shared) - 1)]
+    inline = ["<is><t> links</t></is>", "<is><t></t></is>", "<is/>", "<is><t>_x0041_</t></is>",
+              "<is><r><t>c </t></r><r><t>d</t></r></is>", "<is><t>gewoon</t></is>"]
+    cells = [c + f'<c r="B{n + 2}" t="inlineStr">{text}</c>' for n, (c, text) in enumerate(zip(cells, inline))]
+    rows = ('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>Tekst </t></is></c>'
+            '<c r="C1" t="str"><v>Som_x0020_</v></c></row>'
+            + "".join(f'<row r="{n + 2}">{c}<c r="C{n + 2}" t="str"><f>A1</f><v> {n}_x0031_</v></c></row>'
+                      for n, c in enumerate(cells)))
+    path = hand_written(tmp_path, rows, shared)
+    table = assert_same(path, monkeypatch)
+    assert table.header == ["Taakveld", "Tekst", "Som_x0020_"]
+    assert table.data["Taakveld"].to_list() == ["ruimte ", "a b", "", "A_x000D_B", "\nx", " bewaard "]
+    assert table.data["Tekst"].to_list() == [" links", "", "", "_x0041_", "c d", "gewoon"]
+    assert table.data["Som_x0020_"].to_list()[:2] == [" 0_x0031_", " 1_x0031_"]
+
+
+@pytest.mark.parametrize("value", ['<c r="A2"><v> 12.5 </v></c>', '<c r="A2" t="n"><v>12.5 </v></c>',
+                                   '<c r="A2" t="b"><v> 1</v></c>', '<c r="A2" t="e"><v>#N/A </v></c>'])
+def test_a_value_with_spaces_is_read_as_before(tmp_path, monkeypatch, value):
+    """openpyxl takes " 12.5 " as a number; calamine as text, or not at all: such a sheet is read
+    with openpyxl."""
+    rows = f'<row r="1"><c r="A1" t="inlineStr"><is><t>Kolom</t></is></c></row><row r="2">{value}</row>'
+    path = hand_written(tmp_path, rows)
+    assert tables._scan_sheet(path, tables._workbook_parts(path)[0][0].part, 1) is None
+    table = assert_same(path, monkeypatch)
+    assert table.data["Kolom"].to_list() == [{"b": "1", "e": "#N/A "}.get(value[13], "12.5")]
+
+
+def test_large_numbers_are_read_from_the_text_in_the_file(tmp_path, monkeypatch):
+    """From 10^15 on a float does not tell "1000000000000000" (an int for openpyxl) from
+    "1E+15" or "1000000000000000.0" (floats): those cells are read from the file, in any chunk."""
+    values = ["1000000000000000", "1E+15", "1000000000000000.0", "12345678901234567890", "-4.5E+20", "999", "1e300"]
+    rows = '<row r="1"><c r="A1"><v>1E+16</v></c><c r="B1" t="inlineStr"><is><t>B</t></is></c></row>'
+    rows += "".join(f'<row r="{n + 2}"><c r="A{n + 2}"><v>{n}</v></c><c r="B{n + 2}"><v>{values[n % len(values)]}</v>'
+                    "</c></row>" for n in range(200))
+    monkeypatch.setattr(tables, "UNZIP_CHUNK", 500)
+    table = assert_same(hand_written(tmp_path, rows), monkeypatch)
+    assert table.header == ["1e+16", "B"]
+    assert table.data["B"].to_list()[:7] == ["1000000000000000", "1000000000000000.0", "1000000000000000.0",
+                                             "12345678901234567890", "-4.5e+20", "999", "1e+300"]
+
+
+@pytest.mark.parametrize("value, text", [('<c r="A2" t="b"><v>2</v></c>', "1"),
+                                         ('<c r="A2" t="e"><v>#FOO</v></c>', "#FOO"),
+                                         ('<c r="A2" t="x"><v>1</v></c>', "1")])
+def test_a_sheet_calamine_refuses_is_read_with_openpyxl(tmp_path, monkeypatch, value, text):
+    rows = f'<row r="1"><c r="A1" t="inlineStr"><is><t>Kolom</t></is></c></row><row r="2">{value}</row>'
+    path = hand_written(tmp_path, rows)
+    assert tables._scan_sheet(path, tables._workbook_parts(path)[0][0].part, 1) is not None
+    assert assert_same(path, monkeypatch).data["Kolom"].to_list() == [text]
+
+
+def test_iso_dates_read_as_before(tmp_path, monkeypatch):
+    rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>Datum</t></is></c></row>'
+            '<row r="2"><c r="A2" t="d"><v>2024-03-01</v></c></row>'
+            '<row r="3"><c r="A3" t="d"><v>2024-03-01T12:30:15</v></c></row>')
+    table = assert_same(hand_written(tmp_path, rows), monkeypatch)
+    assert table.data["Datum"].to_list() == ["2024-03-01", "2024-03-01 12:30:15"]

@@ -624,11 +624,14 @@ class _SheetScan:
 #: cells and rows whose reference is not their first attribute (or that have none)
 _ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="))')
 _ODD_ROW = re.compile(rb'<row(?:[>/\t\n\r]| (?!r="))')
+#: a value with whitespace at an end: openpyxl reads " 12 " as a number, calamine as text
+_SPACED_VALUES = (b"<v> ", b"<v>\n", b"<v>\t", b"<v>\r", b" </v>", b"\n</v>", b"\t</v>", b"\r</v>")
 _COLON_ELEMENT = re.compile(rb":(?:c|row)[\s>/]")  # a quick search first, then the precise one
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s>/]")
 _CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)')
 _CELL_ROW = re.compile(rb'<(?:c r="[A-Z]+|row r=")(\d+)"')
 _ROW_AT = re.compile(rb'<row r="(\d+)"')
+_ISO_DAY_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="d"[^>]*>\s*<v>(\d{4}-\d\d-\d\d)</v>')
 _VALUE_CELL = re.compile(rb'<c r="[A-Z]{1,3}\d+"[^>]*>(?:<f\b[^>]*(?:/>|>[^<]*</f>))?<v>([^<]*)</v>')
 _TEXT_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="(inlineStr|str)"[^>]*>(.*?)</c>', re.S)
 _SHARED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="s"[^>]*>\s*<v>(\d+)</v>')
@@ -694,7 +697,8 @@ def _scan_sheet(path: Path, part: str, header_row: int, shared: str | None = Non
             else:
                 piece, rest = data, b""
             if (_ODD_CELL.search(piece) or _ODD_ROW.search(piece)
-                    or (_COLON_ELEMENT.search(piece) and _PREFIXED.search(piece))):
+                    or (_COLON_ELEMENT.search(piece) and _PREFIXED.search(piece))
+                    or any(mark in piece for mark in _SPACED_VALUES)):
                 return None
             if before_header:
                 at = next((m.start() for m in _ROW_AT.finditer(piece) if int(m.group(1)) >= header_row), None)
@@ -719,13 +723,16 @@ def _scan_sheet(path: Path, part: str, header_row: int, shared: str | None = Non
                             continue
                         if m.group(3) == b"str":  # a formula's text: openpyxl took the <v> as it is
                             value = re.search(rb"<v>([^<]*)</v>", m.group(4))
-                            text = _text_as_openpyxl(b"<t>" + value.group(1) + b"</t>", False) if value else None
+                            text = _text_as_openpyxl(b"<is><t>" + value.group(1) + b"</t></is>", False) if value else None
                             text = text or None
                         else:
                             inline = re.search(rb"<is\b.*?(?:</is>|/>)", m.group(4), re.S)
                             text = _text_as_openpyxl(inline.group(0), False) if inline else None
                         if text is not None:
                             scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = text
+                if b't="d"' in piece:  # an ISO date of a day: openpyxl gave a date, not a datetime
+                    for m in _ISO_DAY_CELL.finditer(piece):
+                        scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = m.group(3).decode()
                 if shared_fixes:
                     for m in _SHARED_CELL.finditer(piece):
                         if (text := shared_fixes.get(int(m.group(3)))) is not None:
