@@ -15,6 +15,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 import polars as pl
@@ -503,7 +504,11 @@ def _columns_calamine(path: Path, file: str, title: str, header_row: int,
     except python_calamine.CalamineError:
         return None  # a value calamine does not take (e.g. " 12" as a number): read with openpyxl
     width = scan.width
-    head = [_xlsx_value(v) for v in grid[header_row - 1][:width]] if len(grid) >= header_row else []
+    first = grid[header_row - 1][:width] if len(grid) >= header_row else []
+    head = [_xlsx_value(v) for v in first]
+    # numbers from 10^15 on: their text as openpyxl made it from the file's (an int for
+    # "1234...", a float for "1.2E+15" or "1234....0"), not from the float
+    large = {(header_row, i) for i, v in enumerate(first) if type(v) is float and not -1e15 < v < 1e15}
     body = grid[header_row:]
     lines = max(scan.last_row - header_row, len(body))
     cells = list(zip(*body)) if body else []
@@ -511,23 +516,25 @@ def _columns_calamine(path: Path, file: str, title: str, header_row: int,
     texts, numbers = [], []
     for i in range(width):
         column = cells[i] if i < len(cells) else ()
-        if set(map(type, column)) <= {str}:  # text only (and empty cells): the common case
+        kinds = set(map(type, column))
+        if kinds <= {str}:  # text only (and empty cells): the common case
             texts.append([v or None for v in column])
             numbers.append([False] * len(column))
         else:
-            texts.append([(v or None) if (kind := type(v)) is str
-                          else (str(int(v)) if v.is_integer() and -1e16 < v < 1e16 else repr(v)) if kind is float
-                          else _cell_text(_xlsx_value(v)) for v in column])
-            numbers.append([type(v) is float or type(v) is int for v in column])
+            flags = [type(v) is float for v in column]  # calamine reads every number as a float
+            float_texts, far = _float_texts(list(compress(column, flags)))
+            if far:
+                at = list(compress(range(len(column)), flags))
+                large.update((header_row + 1 + at[n], i) for n in far)
+            text_of = iter(float_texts).__next__
+            if kinds <= {str, float}:
+                texts.append([text_of() if f else (v or None) for v, f in zip(column, flags)])
+            else:
+                texts.append([text_of() if f else (v or None) if type(v) is str else _cell_text(_xlsx_value(v))
+                              for v, f in zip(column, flags)])
+            numbers.append(flags if int not in kinds else [type(v) is float or type(v) is int for v in column])
         texts[-1].extend([None] * (lines - len(column)))
         numbers[-1].extend([False] * (lines - len(column)))
-    # numbers from 10^15 on: their text as openpyxl made it from the file's (int for "1234...",
-    # float for "1.2E+15" or "1234....0"), not from the float
-    large = {(header_row, i): i for i, v in enumerate(head) if type(v) is float and not -1e15 < v < 1e15}
-    for i, column in enumerate(cells[:width]):
-        if numbers[i] and True in numbers[i]:
-            large.update(((header_row + 1 + n, i), i) for n, v in enumerate(column)
-                         if type(v) is float and not -1e15 < v < 1e15)
     if large:
         from openpyxl.worksheet._reader import _cast_number
 
@@ -546,6 +553,28 @@ def _columns_calamine(path: Path, file: str, title: str, header_row: int,
         elif row > header_row and col < width:
             texts[col][row - header_row - 1] = text
     return head, texts, numbers
+
+
+def _float_texts(values: list[float]) -> tuple[list[str], list[int]]:
+    """The texts of numbers as :func:`_cell_text` makes them (a whole number as an integer, else
+    the shortest decimal that reads back as the same float: Python's repr), made by Polars, whose
+    shortest form is the same digits, for numbers from 0.0001 to 10^15 (outside, the notation with
+    an exponent differs: there Python makes them); and the places of the numbers from 10^15 on."""
+    if not values:
+        return [], []
+    series = pl.Series(values, dtype=pl.Float64)
+    size = series.abs()
+    whole = (series == series.floor()) & (size < 1e15)
+    plain = ~whole & (size >= 1e-4) & (size < 1e15)
+    texts = pl.select(pl.when(whole).then(series.cast(pl.Int64, strict=False).cast(pl.String))
+                      .when(plain).then(series.cast(pl.String))).to_series().to_list()
+    far = []
+    for n in (~(whole | plain)).arg_true().to_list():
+        value = values[n]
+        texts[n] = _cell_text(_xlsx_value(value))
+        if not -1e15 < value < 1e15:
+            far.append(n)
+    return texts, far
 
 
 def _raw_values(path: Path, part: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
@@ -696,9 +725,13 @@ def _scan_sheet(path: Path, part: str, header_row: int, shared: str | None = Non
                 piece, rest = data[:max(cuts)], data[max(cuts):]
             else:
                 piece, rest = data, b""
+            # texts and values that calamine may read otherwise than openpyxl, found on a copy in
+            # which whitespace, ";" and "&" are one byte and <v> is <t>: a few searches, not twenty
+            folded = piece.translate(_FOLD)
+            marked = any(mark in folded for mark in _FOLDED_MARKS)
             if (_ODD_CELL.search(piece) or _ODD_ROW.search(piece)
                     or (_COLON_ELEMENT.search(piece) and _PREFIXED.search(piece))
-                    or any(mark in piece for mark in _SPACED_VALUES)):
+                    or (marked and any(mark in piece for mark in _SPACED_VALUES))):
                 return None
             if before_header:
                 at = next((m.start() for m in _ROW_AT.finditer(piece) if int(m.group(1)) >= header_row), None)
@@ -716,7 +749,7 @@ def _scan_sheet(path: Path, part: str, header_row: int, shared: str | None = Non
                         if value:
                             scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = \
                                 value.group(1).decode("utf-8", "replace")
-                if any(mark in piece for mark in _TEXT_MARKS):
+                if marked and any(mark in piece for mark in _TEXT_MARKS):
                     cells = {piece.rfind(b'<c r="', 0, mark.start()) for mark in _TEXT_MARK.finditer(piece)}
                     for m in (_TEXT_CELL.match(piece, at) for at in sorted(cells - {-1})):
                         if m is None or not _needs_openpyxl_text(m.group(4)):
@@ -764,6 +797,8 @@ def _needs_openpyxl_text(xml: bytes) -> bool:
     return any(mark in xml for mark in _TEXT_MARKS) and bool(_TEXT_MARK.search(xml))
 
 
+_FOLD = bytes.maketrans(b" \t\n\r;&v", b"\x01\x01\x01\x01\x01\x01t")
+_FOLDED_MARKS = (b"<t>\x01", b"\x01</t>", b"></t>", b"<t/>", b"_x", b"<is/>", b'preserte"/>')
 _TEXT_MARKS = (b"></t>", b"<t/>", b"<is/>", b"<si/>", b'preserve"/>', b"_x", b"<t> ", b"<t>\n", b"<t>\t", b"<t>\r", b" </t>", b"\n</t>", b"\t</t>",
                b"\r</t>", b"<t>&#", b";</t>")
 _TEXT_MARK = re.compile(rb"></t>|<t\b[^>]*/>|<(?:si|is)\b[^>]*/>|_x[0-9A-Fa-f]{4}_|<t>(?:\s|&#)|(?:\s|;)</t>")
