@@ -390,3 +390,35 @@ def test_iso_dates_read_as_before(tmp_path, monkeypatch):
             '<row r="3"><c r="A3" t="d"><v>2024-03-01T12:30:15</v></c></row>')
     table = assert_same(hand_written(tmp_path, rows), monkeypatch)
     assert table.data["Datum"].to_list() == ["2024-03-01", "2024-03-01 12:30:15"]
+
+
+@pytest.mark.parametrize("text", ["2024-09-15T09:30:00Z", "2024-09-15T09:30:00.123Z", "2024-09-15T09:30:00.5+02:00",
+                                  "2024-09-15T09:30Z", "2024-09-15", "2024-09-15 09:30:00", "09:30:00", "", "gisteren"])
+def test_the_export_time_is_read_as_openpyxl_read_it(text):
+    from openpyxl.utils.datetime import from_ISO8601
+
+    try:
+        expected = from_ISO8601(text)
+    except ValueError:
+        expected = None
+    assert tables.w3cdtf(text) == (expected if isinstance(expected, dt.datetime) else None)
+
+
+def test_a_workbook_without_an_export_time_has_none(tmp_path):
+    """openpyxl gave the time of reading, so that two builds of the same input differed."""
+    path = hand_written(tmp_path, '<row r="1"><c r="A1" t="inlineStr"><is><t>Bedrag</t></is></c></row>')
+    assert read_table(path, path.name).modified is None
+
+
+def test_numbers_become_the_same_text_as_with_python(tmp_path):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=2000, deadline=None)
+    @given(st.lists(st.floats(allow_nan=False), min_size=1, max_size=20))
+    def check(values):
+        texts, far = tables._float_texts(values)
+        assert texts == [tables._cell_text(tables._xlsx_value(v)) for v in values]
+        assert far == [n for n, v in enumerate(values) if not -1e15 < v < 1e15]
+
+    check()

@@ -391,14 +391,28 @@ def _workbook_parts(path: Path) -> tuple[list[_Sheet], dt.datetime | None, str |
                                  target if kind.endswith("/worksheet") else None))
         modified = None
         if "docProps/core.xml" in archive.namelist():
-            try:
-                from openpyxl.packaging.core import DocumentProperties
-
-                modified = DocumentProperties.from_tree(ElementTree.fromstring(archive.read("docProps/core.xml"))).modified
-            except Exception:  # noqa: BLE001 - a damaged core part only loses the export time
-                modified = None
+            core = ElementTree.fromstring(archive.read("docProps/core.xml"))
+            modified = w3cdtf(core.findtext("{http://purl.org/dc/terms/}modified") or "")
         shared = next((target for kind, target in rels.values() if kind.endswith("/sharedStrings")), None)
     return sheets, modified, shared
+
+
+_W3CDTF = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?")
+
+
+def w3cdtf(text: str) -> dt.datetime | None:
+    """The time in a document's properties (``2024-09-15T09:30:00Z``), as openpyxl reads it: the
+    zone left out, milliseconds at most; None for anything else, or for none (openpyxl gave the
+    time of reading then, which made two builds differ)."""
+    match = _W3CDTF.match(text.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction = match.groups()
+    try:
+        return dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+                           int(float(fraction) * 1_000_000) if fraction else 0)
+    except ValueError:
+        return None
 
 
 def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: int = 1) -> Table:
