@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import io
+import operator
 import re
 import zipfile
 import zlib
@@ -469,8 +470,8 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
     is_number = dict(zip(header, numbers))
     numeric, mixed = set(), set()
     for name in header:
-        if any(is_number[name]):
-            has_text = any(v is not None and v != "" and not n for v, n in zip(columns[name], is_number[name]))
+        if any(is_number[name]):  # ... and a cell with text (not empty) that is not a number
+            has_text = any(compress(columns[name], map(operator.not_, is_number[name])))
             (mixed if has_text else numeric).add(name)
     data = pl.DataFrame({name: pl.Series(name, vals, dtype=pl.String) for name, vals in columns.items()})
     if mixed:
