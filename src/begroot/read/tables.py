@@ -359,9 +359,21 @@ class _Sheet:
     part: str | None    # the sheet's XML in the archive; None for a chart sheet
 
 
-def _workbook_parts(path: Path) -> tuple[list[_Sheet], dt.datetime | None, str | None]:
-    """The sheets of a workbook (name, state, XML part) in workbook order, when it was saved (the
-    modified time of its core properties) and its part of shared strings."""
+@dataclass
+class _Workbook:
+    sheets: list[_Sheet]
+    modified: dt.datetime | None  # when it was saved (its core properties)
+    shared: str                   # its part of shared strings
+    plain: bool                   # every part is where calamine looks for it, and only there
+
+
+def _workbook_parts(path: Path) -> _Workbook:
+    """The sheets of a workbook (name, state, XML part) in workbook order, when it was saved and
+    its shared strings, found as calamine finds them. ``plain`` is False for a workbook that
+    leaves room for doubt about which part calamine reads (two relationships or sheets of one
+    name, a path with "..", a part named twice but for case, parts where calamine does not
+    look): the sheet scanned must be the sheet calamine reads, so such a workbook is read with
+    openpyxl."""
     import posixpath
     from xml.etree import ElementTree
 
@@ -369,33 +381,38 @@ def _workbook_parts(path: Path) -> tuple[list[_Sheet], dt.datetime | None, str |
     ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     ns_pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
-    def rels_of(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
-        folder, name = posixpath.split(part)
-        rels = posixpath.join(folder, "_rels", name + ".rels")
-        if rels not in archive.namelist():
-            return {}
-        found = {}
-        for rel in ElementTree.fromstring(archive.read(rels)).iter(ns_pkg + "Relationship"):
-            target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            found[rel.get("Id", "")] = (rel.get("Type", ""), target)
-        return found
-
     with zipfile.ZipFile(path) as archive:
-        book_part = next((target for kind, target in rels_of(archive, "").values()
-                          if kind.endswith("/officeDocument")), "xl/workbook.xml")
-        rels = rels_of(archive, book_part)
+        names = archive.namelist()
+        plain = len({name.lower() for name in names}) == len(names)
+
+        def rels_of(part: str) -> list[tuple[str, str, str]]:
+            if part not in names:
+                return []
+            return [(rel.get("Id", ""), rel.get("Type", ""), rel.get("Target", ""))
+                    for rel in ElementTree.fromstring(archive.read(part)).iter(ns_pkg + "Relationship")]
+
+        documents = [target for _, kind, target in rels_of("_rels/.rels") if kind.endswith("/officeDocument")]
+        plain = plain and len(documents) == 1
+        book_part = documents[-1].lstrip("/") if documents else "xl/workbook.xml"
+        folder = book_part[: book_part.rfind("/") + 1]  # calamine's "xl/"
+        plain = plain and book_part == folder + "workbook.xml"
+        rels = rels_of(posixpath.join(folder, "_rels", "workbook.xml.rels"))
+        plain = plain and len({rel_id for rel_id, _, _ in rels}) == len(rels)
+        targets = {rel_id: (kind, target[1:] if target.startswith("/") else folder + target)
+                   for rel_id, kind, target in rels}
         sheets = []
         for element in ElementTree.fromstring(archive.read(book_part)).iter(ns_main + "sheet"):
-            kind, target = rels.get(element.get(ns_rel + "id", ""), ("", ""))
-            sheets.append(_Sheet(element.get("name", ""), element.get("state", "visible"),
-                                 target if kind.endswith("/worksheet") else None))
+            kind, target = targets.get(element.get(ns_rel + "id", ""), ("", ""))
+            worksheet = kind.endswith("/worksheet") and target in names
+            plain = plain and (worksheet or kind.endswith("/chartsheet")) and "\\" not in target and not (
+                {".", ".."} & set(target.split("/")))
+            sheets.append(_Sheet(element.get("name", ""), element.get("state", "visible"), target if worksheet else None))
+        plain = plain and len({sheet.name for sheet in sheets}) == len(sheets)
         modified = None
-        if "docProps/core.xml" in archive.namelist():
+        if "docProps/core.xml" in names:
             core = ElementTree.fromstring(archive.read("docProps/core.xml"))
             modified = w3cdtf(core.findtext("{http://purl.org/dc/terms/}modified") or "")
-        shared = next((target for kind, target in rels.values() if kind.endswith("/sharedStrings")), None)
-    return sheets, modified, shared
+    return _Workbook(sheets, modified, folder + "sharedStrings.xml", plain)
 
 
 _W3CDTF = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?")
@@ -426,10 +443,11 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
     openpyxl instead, as it is, a row at a time."""
     check_zip(path, file, "an Excel workbook")
     try:
-        sheets, modified, shared = _workbook_parts(path)
+        book = _workbook_parts(path)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
         raise TableError(file, f"cannot be opened as an Excel workbook ({type(exc).__name__})",
                          "save it again as .xlsx from Excel, or export CSV") from None
+    sheets, modified = book.sheets, book.modified
     names = [s.name for s in sheets]
     if sheet is None:
         chosen = next((s for s in sheets if s.state == "visible" and s.part), None)
@@ -444,7 +462,7 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
                          "set sheet to one of these names")
     title, hidden = chosen.name, chosen.state != "visible"
     try:
-        scan = _scan_sheet(path, chosen.part, header_row, shared)
+        scan = _scan_sheet(path, chosen.part, header_row, book.shared) if book.plain else None
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
         raise _unreadable(file, title, exc) from None
     columns = None
