@@ -16,7 +16,8 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from itertools import compress
+from collections import deque
+from itertools import compress, repeat
 from pathlib import Path
 
 import polars as pl
@@ -395,7 +396,7 @@ def _workbook_parts(path: Path) -> _Workbook:
         plain = plain and len(documents) == 1
         book_part = documents[-1].lstrip("/") if documents else "xl/workbook.xml"
         folder = book_part[: book_part.rfind("/") + 1]  # calamine's "xl/"
-        plain = plain and book_part == folder + "workbook.xml"
+        plain = plain and book_part == "xl/workbook.xml"  # where every version of calamine looks
         rels = rels_of(posixpath.join(folder, "_rels", "workbook.xml.rels"))
         plain = plain and len({rel_id for rel_id, _, _ in rels}) == len(rels)
         targets = {rel_id: (kind, target[1:] if target.startswith("/") else folder + target)
@@ -553,18 +554,23 @@ def _columns_calamine(path: Path, file: str, title: str, header_row: int,
         if kinds <= {str}:  # text only (and empty cells): the common case
             texts.append([v or None for v in column])
             numbers.append([False] * len(column))
+        elif kinds == {float}:  # numbers only
+            float_texts, far = _float_texts(list(column))
+            large.update((header_row + 1 + n, i) for n in far)
+            texts.append(float_texts)
+            numbers.append([True] * len(column))
         else:
-            flags = [type(v) is float for v in column]  # calamine reads every number as a float
+            # calamine reads every number as a float (C-level loops: a sheet may have millions)
+            flags = list(map(operator.is_, map(type, column), repeat(float)))
             float_texts, far = _float_texts(list(compress(column, flags)))
-            if far:
-                at = list(compress(range(len(column)), flags))
-                large.update((header_row + 1 + at[n], i) for n in far)
-            text_of = iter(float_texts).__next__
+            at = list(compress(range(len(column)), flags))
+            large.update((header_row + 1 + at[n], i) for n in far)
             if kinds <= {str, float}:
-                texts.append([text_of() if f else (v or None) for v, f in zip(column, flags)])
+                column_texts = [v or None for v in column]  # the numbers' places are filled in below
             else:
-                texts.append([text_of() if f else (v or None) if type(v) is str else _cell_text(_xlsx_value(v))
-                              for v, f in zip(column, flags)])
+                column_texts = [(v or None) if type(v) is str else _cell_text(_xlsx_value(v)) for v in column]
+            deque(map(column_texts.__setitem__, at, float_texts), maxlen=0)
+            texts.append(column_texts)
             numbers.append(flags if int not in kinds else [type(v) is float or type(v) is int for v in column])
         texts[-1].extend([None] * (lines - len(column)))
         numbers[-1].extend([False] * (lines - len(column)))
