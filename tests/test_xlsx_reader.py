@@ -26,7 +26,7 @@ FIELDS = ("header", "sheet", "hidden", "numeric_columns", "mixed_columns", "form
 def read_both(path: Path, monkeypatch, **options) -> tuple[tables.Table, tables.Table]:
     new = read_table(path, path.name, **options)
     with monkeypatch.context() as patch:
-        patch.setattr(tables, "_scan_sheet", lambda *args: None)
+        patch.setattr(tables, "_reach_sheet", lambda *args: None)
         old = read_table(path, path.name, **options)
     return new, old
 

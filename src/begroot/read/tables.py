@@ -463,7 +463,7 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
                          "set sheet to one of these names")
     title, hidden = chosen.name, chosen.state != "visible"
     try:
-        scan = _scan_sheet(path, chosen.part, header_row, book.shared) if book.plain else None
+        scan = _reach_sheet(path, chosen.part, header_row) if book.plain else None
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
         raise _unreadable(file, title, exc) from None
     columns = None
@@ -471,7 +471,10 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
         if scan.last_row < header_row:
             raise TableError(file, f"sheet '{title}' has no header row at row {header_row}")
         _check_cells(file, title, header_row, scan.last_row, scan.widest)
-        columns = _columns_calamine(path, file, title, header_row, scan)
+        try:
+            columns = _columns_calamine(path, file, title, header_row, scan, book.shared)
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+            raise _unreadable(file, title, exc) from None
     if columns is None:
         rows, width = _rows_openpyxl(path, file, title, header_row)
         formulas = _formulas_without_value(path, chosen.part) if any(v is None for r in rows[1:] for v in r) else []
@@ -525,18 +528,37 @@ def _too_many_cells(file: str, title: str, row: int) -> TableError:
                       "to the right or below the data", row=row)
 
 
-def _columns_calamine(path: Path, file: str, title: str, header_row: int,
-                      scan: _SheetScan) -> tuple[list, list[list[str | None]], list[list[bool]]] | None:
-    """The header row's values (as openpyxl gives them), and for each of ``scan.width`` columns
-    the texts of its cells below the header (see :func:`_cell_text`) and whether each held a
-    number, down to the sheet's last row. None if calamine cannot read the sheet."""
+def _grid(path: Path, title: str) -> list[list] | None:
+    """The sheet's cells as calamine reads them, row by row from A1; None if it cannot."""
     import python_calamine
 
     try:
         with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
-            grid = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-    except python_calamine.CalamineError:
-        return None  # a value calamine does not take (e.g. " 12" as a number): read with openpyxl
+            return book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - CalamineError: a value calamine does not take
+        return None
+    except BaseException as exc:  # a panic in the Rust code (pyo3's PanicException)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return None
+
+
+def _columns_calamine(path: Path, file: str, title: str, header_row: int, scan: _SheetScan,
+                      shared: str | None = None) -> tuple[list, list[list[str | None]], list[list[bool]]] | None:
+    """The header row's values (as openpyxl gives them), and for each of ``scan.width`` columns
+    the texts of its cells below the header (see :func:`_cell_text`) and whether each held a
+    number, down to the sheet's last row. None for a sheet to read with openpyxl.
+
+    calamine reads the sheet in another thread (its Rust code lets go of the interpreter) while
+    :func:`_sheet_details` scans the sheet's XML for what calamine does not tell."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(_grid, path, title)
+        plain = _sheet_details(path, scan, shared)
+        grid = reading.result()
+    if grid is None or not plain:
+        return None
     width = scan.width
     first = grid[header_row - 1][:width] if len(grid) >= header_row else []
     head = [_xlsx_value(v) for v in first]
@@ -735,9 +757,40 @@ def _greater(digits: str, alphabet: str) -> str:
     return "(?:" + "|".join(options) + ")"
 
 
+def _pieces(archive: zipfile.ZipFile, part: str):
+    """The XML of a sheet a chunk at a time, each cut after a whole cell or row or before a row
+    (the rest waits for the next chunk); None, and no more, when no such place comes within
+    _MAX_CARRY bytes."""
+    with archive.open(part) as member:
+        rest = b""
+        while True:
+            chunk = member.read(UNZIP_CHUNK)
+            data = rest + chunk
+            if not chunk:
+                yield data
+                return
+            cuts = [at + len(end) for end in (b"</c>", b"</row>") if (at := data.rfind(end)) >= 0]
+            cuts += [at for at in (data.rfind(b"<row "),) if at > 0]
+            if not cuts:
+                if len(data) > _MAX_CARRY:
+                    yield None
+                    return
+                rest = data
+                continue
+            yield data[:max(cuts)]
+            rest = data[max(cuts):]
+
+
 def _scan_sheet(path: Path, part: str, header_row: int, shared: str | None = None) -> _SheetScan | None:
-    """How far the cells of a sheet reach, and its formulas without a value and error values,
-    scanned from its XML a chunk at a time (nothing of the size of the sheet is kept).
+    """:func:`_reach_sheet`, then :func:`_sheet_details` (``begroot`` runs the second while
+    calamine reads the sheet); None for a sheet to read with openpyxl."""
+    scan = _reach_sheet(path, part, header_row)
+    return scan if scan is not None and _sheet_details(path, scan, shared) else None
+
+
+def _reach_sheet(path: Path, part: str, header_row: int) -> _SheetScan | None:
+    """How far the cells of a sheet reach, scanned from its XML a chunk at a time (nothing of the
+    size of the sheet is kept), before calamine reads it as a grid of that size.
 
     None for a sheet written in a form this scan does not follow (a cell or row without its
     reference as first attribute, prefixed element names): it is then read with openpyxl.
@@ -746,31 +799,10 @@ def _scan_sheet(path: Path, part: str, header_row: int, shared: str | None = Non
     by cell."""
     scan = _SheetScan(part=part)
     before_header = header_row > 1
-    with zipfile.ZipFile(path) as archive, archive.open(part) as member:
-        shared_fixes = _shared_fixes(archive, shared) if shared else {}
-        rest = b""
-        while True:
-            chunk = member.read(UNZIP_CHUNK)
-            data = rest + chunk
-            if chunk:
-                # cut after a whole cell or row, or before a row: the rest waits for the next chunk
-                cuts = [at + len(end) for end in (b"</c>", b"</row>") if (at := data.rfind(end)) >= 0]
-                cuts += [at for at in (data.rfind(b"<row "),) if at > 0]
-                if not cuts:
-                    if len(data) > _MAX_CARRY:
-                        return None
-                    rest = data
-                    continue
-                piece, rest = data[:max(cuts)], data[max(cuts):]
-            else:
-                piece, rest = data, b""
-            # texts and values that calamine may read otherwise than openpyxl, found on a copy in
-            # which whitespace, ";" and "&" are one byte and <v> is <t>: a few searches, not twenty
-            folded = piece.translate(_FOLD)
-            marked = any(mark in folded for mark in _FOLDED_MARKS)
-            if (_ODD_CELL.search(piece) or _ODD_ROW.search(piece)
-                    or (_COLON_ELEMENT.search(piece) and _PREFIXED.search(piece))
-                    or (marked and any(mark in piece for mark in _SPACED_VALUES))):
+    with zipfile.ZipFile(path) as archive:
+        for piece in _pieces(archive, part):
+            if (piece is None or _ODD_CELL.search(piece) or _ODD_ROW.search(piece)
+                    or (_COLON_ELEMENT.search(piece) and _PREFIXED.search(piece))):
                 return None
             if before_header:
                 at = next((m.start() for m in _ROW_AT.finditer(piece) if int(m.group(1)) >= header_row), None)
@@ -780,37 +812,55 @@ def _scan_sheet(path: Path, part: str, header_row: int, shared: str | None = Non
             if piece:
                 scan.width, scan.last_row = _reach(piece, scan.width, scan.last_row)
                 scan.widest = max(scan.widest, scan.width)
-                if b"<f" in piece:
-                    _scan_formulas(piece.decode("utf-8", "replace"), scan.formulas)
-                if b't="e"' in piece:
-                    for m in _ERROR_CELL.finditer(piece):
-                        value = re.search(rb"<v>([^<]*)</v>", m.group(3))
-                        if value:
-                            scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = \
-                                value.group(1).decode("utf-8", "replace")
-                if marked and any(mark in piece for mark in _TEXT_MARKS):
-                    cells = {piece.rfind(b'<c r="', 0, mark.start()) for mark in _TEXT_MARK.finditer(piece)}
-                    for m in (_TEXT_CELL.match(piece, at) for at in sorted(cells - {-1})):
-                        if m is None or not _needs_openpyxl_text(m.group(4)):
-                            continue
-                        if m.group(3) == b"str":  # a formula's text: openpyxl took the <v> as it is
-                            value = re.search(rb"<v>([^<]*)</v>", m.group(4))
-                            text = _text_as_openpyxl(b"<is><t>" + value.group(1) + b"</t></is>", False) if value else None
-                            text = text or None
-                        else:
-                            inline = re.search(rb"<is\b.*?(?:</is>|/>)", m.group(4), re.S)
-                            text = _text_as_openpyxl(inline.group(0), False) if inline else None
-                        if text is not None:
-                            scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = text
-                if b't="d"' in piece:  # an ISO date of a day: openpyxl gave a date, not a datetime
-                    for m in _ISO_DAY_CELL.finditer(piece):
-                        scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = m.group(3).decode()
-                if shared_fixes:
-                    for m in _SHARED_CELL.finditer(piece):
-                        if (text := shared_fixes.get(int(m.group(3)))) is not None:
-                            scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = text
-            if not chunk:
-                return scan
+    return scan
+
+
+def _sheet_details(path: Path, scan: _SheetScan, shared: str | None) -> bool:
+    """Add to ``scan`` what calamine does not tell or tells otherwise than openpyxl: formulas
+    without a saved value, error values, texts (see :func:`_needs_openpyxl_text`), ISO dates of a
+    day. False for a sheet with a value with whitespace at an end (openpyxl reads " 12" as a
+    number, calamine as text): it is read with openpyxl."""
+    with zipfile.ZipFile(path) as archive:
+        shared_fixes = _shared_fixes(archive, shared) if shared else {}
+        for piece in _pieces(archive, scan.part):
+            if piece is None:
+                return False
+            # found on a copy in which whitespace, ";" and "&" are one byte and <v> is <t>: a few
+            # searches, not twenty
+            folded = piece.translate(_FOLD)
+            marked = any(mark in folded for mark in _FOLDED_MARKS)
+            if marked and any(mark in piece for mark in _SPACED_VALUES):
+                return False
+            if b"<f" in piece:
+                _scan_formulas(piece.decode("utf-8", "replace"), scan.formulas)
+            if b't="e"' in piece:
+                for m in _ERROR_CELL.finditer(piece):
+                    value = re.search(rb"<v>([^<]*)</v>", m.group(3))
+                    if value:
+                        scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = \
+                            value.group(1).decode("utf-8", "replace")
+            if marked and any(mark in piece for mark in _TEXT_MARKS):
+                cells = {piece.rfind(b'<c r="', 0, mark.start()) for mark in _TEXT_MARK.finditer(piece)}
+                for m in (_TEXT_CELL.match(piece, at) for at in sorted(cells - {-1})):
+                    if m is None or not _needs_openpyxl_text(m.group(4)):
+                        continue
+                    if m.group(3) == b"str":  # a formula's text: openpyxl took the <v> as it is
+                        value = re.search(rb"<v>([^<]*)</v>", m.group(4))
+                        text = _text_as_openpyxl(b"<is><t>" + value.group(1) + b"</t></is>", False) if value else None
+                        text = text or None
+                    else:
+                        inline = re.search(rb"<is\b.*?(?:</is>|/>)", m.group(4), re.S)
+                        text = _text_as_openpyxl(inline.group(0), False) if inline else None
+                    if text is not None:
+                        scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = text
+            if b't="d"' in piece:  # an ISO date of a day: openpyxl gave a date, not a datetime
+                for m in _ISO_DAY_CELL.finditer(piece):
+                    scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = m.group(3).decode()
+            if shared_fixes:
+                for m in _SHARED_CELL.finditer(piece):
+                    if (text := shared_fixes.get(int(m.group(3)))) is not None:
+                        scan.texts[(int(m.group(2)), _column_number(m.group(1)) - 1)] = text
+    return True
 
 
 def _text_as_openpyxl(xml: bytes, shared: bool) -> str | None:
