@@ -469,3 +469,23 @@ def test_a_workbook_that_leaves_doubt_which_part_is_the_sheet_is_read_with_openp
         read_table(path, path.name)
     except TableError:
         pass  # openpyxl may refuse it, with a message
+
+
+def test_a_chart_sheet_is_passed_over_and_named_when_chosen(tmp_path, monkeypatch):
+    import xlsxwriter
+
+    path = tmp_path / "grafiek.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    chart_sheet = book.add_chartsheet("Grafiek")
+    data = book.add_worksheet("Data")
+    data.write_row(0, 0, ["Taakveld", "Bedrag"])
+    data.write_row(1, 0, ["0.1", 12.5])
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": "=Data!$B$2:$B$2"})
+    chart_sheet.set_chart(chart)
+    chart_sheet.activate()
+    book.close()
+    assert assert_same(path, monkeypatch).sheet == "Data"  # the first visible sheet with cells
+    with pytest.raises(TableError) as chosen:
+        read_table(path, path.name, sheet="Grafiek")
+    assert chosen.value.message == "sheet 'Grafiek' is a chart, not a table"
