@@ -100,16 +100,16 @@ def score_text(text: Text, settings: Readability) -> Score:
     result = Score(text.source, text.programme, text.section, text.title, 0, 0, 0)
     # each distinct word is looked up once per text (a long text repeats its words: 10 MB of
     # text holds 1.7 million words, a few thousand of them distinct)
-    counts: Counter[str] = Counter()
+    every: list[str] = []
     for sentence in sentences_of(text.html):
         words = WORD_RE.findall(sentence)
         result.sentences += 1
-        result.words += len(words)
-        counts.update(words)
+        every += words
         if len(words) > settings.max_sentence_words:
             result.long_sentences.append((len(words), sentence))
+    result.words = len(every)
     long_words: dict[str, int] = {}
-    for w, times in counts.items():
+    for w, times in Counter(every).items():
         n = syllables(w)
         result.syllables += n * times
         if n >= settings.long_word_syllables:
