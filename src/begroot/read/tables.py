@@ -868,6 +868,14 @@ def _text_as_openpyxl(xml: bytes, shared: bool) -> str | None:
     whitespace kept, ``_x000D_`` left as it is); None if it cannot be read."""
     from xml.etree import ElementTree
 
+    simple = _ONE_TEXT.fullmatch(xml)
+    if simple:  # one plain text (most are): its characters, as an XML parser gives them
+        import html
+
+        raw = (simple.group(1) or b"").decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+        text = html.unescape(raw) if "&" in raw else raw
+        return text.replace("x005F_", "") if shared else text
+
     from openpyxl.cell.text import Text
 
     try:
@@ -888,6 +896,8 @@ def _needs_openpyxl_text(xml: bytes) -> bool:
 
 _FOLD = bytes.maketrans(b" \t\n\r;&v", b"\x01\x01\x01\x01\x01\x01t")
 _FOLDED_MARKS = (b"<t>\x01", b"\x01</t>", b"></t>", b"<t/>", b"_x", b"<is/>", b'preserte"/>')
+_ONE_TEXT = re.compile(rb'<(?:si|is)>\s*(?:<t(?: xml:space="preserve")?>([^<&]*(?:&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);'
+                       rb'[^<&]*)*)</t>|<t(?: xml:space="preserve")?/>)?\s*</(?:si|is)>|<(?:si|is)/>')
 _TEXT_MARKS = (b"></t>", b"<t/>", b"<is/>", b"<si/>", b'preserve"/>', b"_x", b"<t> ", b"<t>\n", b"<t>\t", b"<t>\r", b" </t>", b"\n</t>", b"\t</t>",
                b"\r</t>", b"<t>&#", b";</t>")
 _TEXT_MARK = re.compile(rb"></t>|<t\b[^>]*/>|<(?:si|is)\b[^>]*/>|_x[0-9A-Fa-f]{4}_|<t>(?:\s|&#)|(?:\s|;)</t>")
