@@ -508,3 +508,16 @@ def test_a_text_is_taken_as_openpyxl_takes_it(xml, shared):
                                      + xml + b"</x>")[0]
     expected = Text.from_tree(element).content
     assert tables._text_as_openpyxl(xml, shared) == (expected.replace("x005F_", "") if shared else expected)
+
+
+def test_shared_strings_are_counted_across_chunks(tmp_path, monkeypatch):
+    """The shared strings are read a chunk at a time: a chunk is cut only between strings (an
+    empty text or a bold run inside one has a "/>" too), so each keeps its number."""
+    shared = []
+    for n in range(60):
+        shared += ["<r><rPr><b/></rPr><t>vet</t></r><r><t> en </t></r>", "<t/>", f"<t>tekst {n} </t>"]
+    rows = "".join(f'<row r="{n + 1}"><c r="A{n + 1}" t="s"><v>{n}</v></c></row>' for n in range(len(shared)))
+    path = hand_written(tmp_path, rows, shared)
+    monkeypatch.setattr(tables, "UNZIP_CHUNK", 61)
+    table = assert_same(path, monkeypatch)
+    assert table.header == ["vet en"] and table.data["vet en"].to_list()[:5] == ["", "tekst 0 ", "vet en ", "", "tekst 1 "]

@@ -407,7 +407,8 @@ def _workbook_parts(path: Path) -> _Workbook:
             worksheet = kind.endswith("/worksheet") and target in names
             plain = plain and (worksheet or kind.endswith("/chartsheet")) and "\\" not in target and not (
                 {".", ".."} & set(target.split("/")))
-            sheets.append(_Sheet(element.get("name", ""), element.get("state", "visible"), target if worksheet else None))
+            sheets.append(_Sheet(element.get("name", ""), element.get("state", "visible"),
+                                 target if worksheet else None))
         plain = plain and len({sheet.name for sheet in sheets}) == len(sheets)
         modified = None
         if "docProps/core.xml" in names:
@@ -896,10 +897,11 @@ def _needs_openpyxl_text(xml: bytes) -> bool:
 
 _FOLD = bytes.maketrans(b" \t\n\r;&v", b"\x01\x01\x01\x01\x01\x01t")
 _FOLDED_MARKS = (b"<t>\x01", b"\x01</t>", b"></t>", b"<t/>", b"_x", b"<is/>", b'preserte"/>')
-_ONE_TEXT = re.compile(rb'<(?:si|is)>\s*(?:<t(?: xml:space="preserve")?>([^<&]*(?:&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);'
-                       rb'[^<&]*)*)</t>|<t(?: xml:space="preserve")?/>)?\s*</(?:si|is)>|<(?:si|is)/>')
-_TEXT_MARKS = (b"></t>", b"<t/>", b"<is/>", b"<si/>", b'preserve"/>', b"_x", b"<t> ", b"<t>\n", b"<t>\t", b"<t>\r", b" </t>", b"\n</t>", b"\t</t>",
-               b"\r</t>", b"<t>&#", b";</t>")
+_ONE_TEXT = re.compile(rb'<(?:si|is)>\s*(?:<t(?: xml:space="preserve")?>'
+                       rb'([^<&]*(?:&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);[^<&]*)*)</t>'
+                       rb'|<t(?: xml:space="preserve")?/>)?\s*</(?:si|is)>|<(?:si|is)/>')
+_TEXT_MARKS = (b"></t>", b"<t/>", b"<is/>", b"<si/>", b'preserve"/>', b"_x", b"<t> ", b"<t>\n", b"<t>\t", b"<t>\r",
+               b" </t>", b"\n</t>", b"\t</t>", b"\r</t>", b"<t>&#", b";</t>")
 _TEXT_MARK = re.compile(rb"></t>|<t\b[^>]*/>|<(?:si|is)\b[^>]*/>|_x[0-9A-Fa-f]{4}_|<t>(?:\s|&#)|(?:\s|;)</t>")
 
 
@@ -915,7 +917,9 @@ def _shared_fixes(archive: zipfile.ZipFile, part: str) -> dict[int, str]:
         while True:
             chunk = member.read(UNZIP_CHUNK)
             data = rest + chunk
-            ends = [at + len(end) for end in (b"</si>", b"/>") if (at := data.rfind(end)) >= 0] if chunk else [len(data)]
+            # cut after a whole string (a "/>" may be inside one: <si><t/></si>)
+            ends = ([at + len(end) for end in (b"</si>", b"<si/>") if (at := data.rfind(end)) >= 0] if chunk
+                    else [len(data)])
             if not ends:
                 if len(data) > _MAX_CARRY:
                     return found
