@@ -104,3 +104,16 @@ def test_build_leaves_the_writers_feedback_to_check(tmp_path):
                             files={"begroting-2024/teksten/1-doelstelling.md": hard})
     assert [p.code for p in load_project(project).problems.warnings] == ["readability"]
     assert [p.code for p in build(project, tmp_path / "site").problems.warnings] == []
+
+
+def test_each_distinct_word_is_looked_up_once_per_text(monkeypatch):
+    """A long text repeats its words (10 MB of text: 1.7 million words, a few thousand distinct):
+    the syllables of a word are counted once, the totals are the same."""
+    from begroot import readability
+
+    looked_up = []
+    real = readability.syllables
+    monkeypatch.setattr(readability, "syllables", lambda word: looked_up.append(word) or real(word))
+    s = score_text(text("<p>" + "De gemeente bouwt huizen. " * 500 + "</p>"), Readability())
+    assert (s.sentences, s.words, s.syllables) == (500, 2000, 3500)
+    assert sorted(looked_up) == ["De", "bouwt", "gemeente", "huizen"]
