@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-import begroot.read.tables as tables
+import begroot.read.sheets as sheets
 from begroot.cli import app
 from begroot.project import load_project
 
@@ -178,7 +178,7 @@ EXPECTED = {  # the messages, verbatim
 
 @pytest.fixture(autouse=True)
 def small_zip_limit(monkeypatch):
-    monkeypatch.setattr(tables, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)  # so the zip bomb can be small
+    monkeypatch.setattr(sheets, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)  # so the zip bomb can be small
 
 
 def test_the_corpus_is_complete():

@@ -17,7 +17,7 @@ import pytest
 from begroot import cli
 from begroot.project import load_project
 from begroot.read import programmes as programmes_module
-from begroot.read import tables, texts
+from begroot.read import sheets, tables, texts, xlsx
 
 from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, write_project
 
@@ -238,7 +238,7 @@ def test_an_xlsx_zip_bomb_is_refused_by_its_ratio_before_it_is_unpacked(tmp_path
     [problem] = load_project(project).problems.errors
     assert problem.file == "begroting-2024/financien.xlsx"
     assert "part xl/worksheets/sheet1.xml unpacks to 300 MB" in problem.message
-    assert f"more than {tables.MAX_RATIO} times its packed size; it may be a zip bomb" in problem.message
+    assert f"more than {sheets.MAX_RATIO} times its packed size; it may be a zip bomb" in problem.message
     assert counter.bytes == 0  # refused by what it declares: nothing was unpacked
 
 
@@ -261,15 +261,15 @@ def test_a_docx_zip_bomb_is_refused(tmp_path, monkeypatch):
 def test_the_unpacked_size_is_counted_while_unpacking(tmp_path, monkeypatch):
     """Parts that each pack well within the ratio but together unpack past the limit: unpacking
     stops at the limit (plus one chunk), whatever the archive declares."""
-    monkeypatch.setattr(tables, "MAX_UNPACKED_BYTES", 8 * MB)
-    monkeypatch.setattr(tables, "_check_declared", lambda infos, file: None)  # as if it declared nothing
+    monkeypatch.setattr(sheets, "MAX_UNPACKED_BYTES", 8 * MB)
+    monkeypatch.setattr(sheets, "_check_declared", lambda infos, file: None)  # as if it declared nothing
     part = bytes(range(256)) * 4096  # 1 MB, stored as it is (1:1)
     data = with_added(workbook_bytes([["Taakveld", "Soort", "Bedrag"]]), {f"xl/media/part{i}.bin": part for i in range(40)})
     project = xlsx_project(tmp_path / "p", data)
     counter = Unpacked(monkeypatch)
     [problem] = load_project(project).problems.errors
     assert "the file unpacks to more than 8 MB" in problem.message and "zip bomb" in problem.message
-    assert counter.bytes <= 8 * MB + tables.UNZIP_CHUNK
+    assert counter.bytes <= 8 * MB + sheets.UNZIP_CHUNK
 
 
 def with_added(data: bytes, parts: dict[str, bytes]) -> bytes:
@@ -323,7 +323,7 @@ def write_file(folder: Path, data: bytes) -> Path:
 
 
 def test_a_sheet_with_too_many_cells_is_refused_with_its_row(tmp_path, monkeypatch):
-    monkeypatch.setattr(tables, "MAX_XLSX_CELLS", 300)
+    monkeypatch.setattr(xlsx, "MAX_XLSX_CELLS", 300)
     rows = [["Taakveld", "Soort", "Bedrag"]] + [["6.1", "Lasten", i] for i in range(200)]
     with pytest.raises(tables.TableError) as refused:
         tables.read_table(write_file(tmp_path, workbook_bytes(rows)), "financien.xlsx")
@@ -341,6 +341,6 @@ def test_formulas_without_a_value_are_found_across_chunks(tmp_path, monkeypatch)
         ws.append(["6.1", "Lasten", "=1+1" if i % 97 == 5 else i])
     path = tmp_path / "f.xlsx"
     book.save(path)
-    monkeypatch.setattr(tables, "UNZIP_CHUNK", 333)
+    monkeypatch.setattr(sheets, "UNZIP_CHUNK", 333)
     table = tables.read_table(path, "f.xlsx")
     assert table.formulas_without_value == [(7, "Bedrag"), (104, "Bedrag"), (201, "Bedrag"), (298, "Bedrag")]

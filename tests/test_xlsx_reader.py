@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from begroot.read import tables
+from begroot.read import sheets, tables, xlsx, xlsx_scan
 from begroot.read.tables import TableError, read_table
 
 FIELDS = ("header", "sheet", "hidden", "numeric_columns", "mixed_columns", "formulas_without_value", "modified",
@@ -26,7 +26,7 @@ FIELDS = ("header", "sheet", "hidden", "numeric_columns", "mixed_columns", "form
 def read_both(path: Path, monkeypatch, **options) -> tuple[tables.Table, tables.Table]:
     new = read_table(path, path.name, **options)
     with monkeypatch.context() as patch:
-        patch.setattr(tables, "_reach_sheet", lambda *args: None)
+        patch.setattr(xlsx, "_reach_sheet", lambda *args: None)
         old = read_table(path, path.name, **options)
     return new, old
 
@@ -48,7 +48,7 @@ def test_a_sheet_is_not_read_cell_by_cell_in_python(tmp_path, monkeypatch):
     def never(*args):
         raise AssertionError("read with openpyxl")
 
-    monkeypatch.setattr(tables, "_rows_openpyxl", never)
+    monkeypatch.setattr(xlsx, "_rows_openpyxl", never)
     table = read_table(xlsxwriter_book(tmp_path), "xlsxwriter.xlsx")
     assert table.data.height == 30
 
@@ -289,8 +289,8 @@ def test_a_sheet_whose_cells_do_not_name_their_place_is_read_with_openpyxl(tmp_p
     rows = ('<row><c t="inlineStr"><is><t>Taakveld</t></is></c><c t="inlineStr"><is><t>Bedrag</t></is></c></row>'
             '<row><c t="inlineStr"><is><t>0.1</t></is></c><c><v>12.5</v></c></row>')
     path = hand_written(tmp_path, rows)
-    part = tables._workbook_parts(path).sheets[0].part
-    assert tables._scan_sheet(path, part, 1) is None
+    part = xlsx._workbook_parts(path).sheets[0].part
+    assert xlsx_scan._scan_sheet(path, part, 1) is None
     table = read_table(path, path.name)
     assert table.header == ["Taakveld", "Bedrag"] and table.data["Bedrag"].to_list() == ["12.5"]
 
@@ -307,11 +307,11 @@ def test_cells_far_apart_are_refused_before_they_are_read(tmp_path, monkeypatch,
     def never(*args):
         raise AssertionError("the sheet was read")
 
-    monkeypatch.setattr(tables, "_columns_calamine", never)
+    monkeypatch.setattr(xlsx, "_columns_calamine", never)
     path = hand_written(tmp_path, f'<row r="1">{cells}</row>')
     with pytest.raises(TableError) as refused:
         read_table(path, path.name)
-    assert f"has more than {tables.MAX_XLSX_CELLS:,} cells" in refused.value.message
+    assert f"has more than {xlsx.MAX_XLSX_CELLS:,} cells" in refused.value.message
 
 
 def test_the_extent_is_found_across_chunks(tmp_path, monkeypatch):
@@ -320,9 +320,9 @@ def test_the_extent_is_found_across_chunks(tmp_path, monkeypatch):
     rows += '<row r="400"><c r="A400"><v>1</v></c><c r="AB400"><v>2</v></c></row><row r="401"><c r="A9000">' \
             "<v>3</v></c></row>"
     path = hand_written(tmp_path, rows)
-    part = tables._workbook_parts(path).sheets[0].part
-    monkeypatch.setattr(tables, "UNZIP_CHUNK", 97)
-    scan = tables._scan_sheet(path, part, 1)
+    part = xlsx._workbook_parts(path).sheets[0].part
+    monkeypatch.setattr(sheets, "UNZIP_CHUNK", 97)
+    scan = xlsx_scan._scan_sheet(path, part, 1)
     assert (scan.width, scan.last_row) == (28, 9000)
 
 
@@ -355,7 +355,7 @@ def test_a_value_with_spaces_is_read_as_before(tmp_path, monkeypatch, value):
     with openpyxl."""
     rows = f'<row r="1"><c r="A1" t="inlineStr"><is><t>Kolom</t></is></c></row><row r="2">{value}</row>'
     path = hand_written(tmp_path, rows)
-    assert tables._scan_sheet(path, tables._workbook_parts(path).sheets[0].part, 1) is None
+    assert xlsx_scan._scan_sheet(path, xlsx._workbook_parts(path).sheets[0].part, 1) is None
     table = assert_same(path, monkeypatch)
     assert table.data["Kolom"].to_list() == [{"b": "1", "e": "#N/A "}.get(value[13], "12.5")]
 
@@ -367,7 +367,7 @@ def test_large_numbers_are_read_from_the_text_in_the_file(tmp_path, monkeypatch)
     rows = '<row r="1"><c r="A1"><v>1E+16</v></c><c r="B1" t="inlineStr"><is><t>B</t></is></c></row>'
     rows += "".join(f'<row r="{n + 2}"><c r="A{n + 2}"><v>{n}</v></c><c r="B{n + 2}"><v>{values[n % len(values)]}</v>'
                     "</c></row>" for n in range(200))
-    monkeypatch.setattr(tables, "UNZIP_CHUNK", 500)
+    monkeypatch.setattr(sheets, "UNZIP_CHUNK", 500)
     table = assert_same(hand_written(tmp_path, rows), monkeypatch)
     assert table.header == ["1e+16", "B"]
     assert table.data["B"].to_list()[:7] == ["1000000000000000", "1000000000000000.0", "1000000000000000.0",
@@ -380,7 +380,7 @@ def test_large_numbers_are_read_from_the_text_in_the_file(tmp_path, monkeypatch)
 def test_a_sheet_calamine_refuses_is_read_with_openpyxl(tmp_path, monkeypatch, value, text):
     rows = f'<row r="1"><c r="A1" t="inlineStr"><is><t>Kolom</t></is></c></row><row r="2">{value}</row>'
     path = hand_written(tmp_path, rows)
-    assert tables._scan_sheet(path, tables._workbook_parts(path).sheets[0].part, 1) is not None
+    assert xlsx_scan._scan_sheet(path, xlsx._workbook_parts(path).sheets[0].part, 1) is not None
     assert assert_same(path, monkeypatch).data["Kolom"].to_list() == [text]
 
 
@@ -401,7 +401,7 @@ def test_the_export_time_is_read_as_openpyxl_read_it(text):
         expected = from_ISO8601(text)
     except ValueError:
         expected = None
-    assert tables.w3cdtf(text) == (expected if isinstance(expected, dt.datetime) else None)
+    assert xlsx.w3cdtf(text) == (expected if isinstance(expected, dt.datetime) else None)
 
 
 def test_a_workbook_without_an_export_time_has_none(tmp_path):
@@ -421,8 +421,8 @@ def test_numbers_become_the_same_text_as_with_python():
     values += [round(rng.uniform(-1e9, 1e9), rng.randrange(0, 4)) for _ in range(50_000)]
     values += [0.0, -0.0, 1e-4, 9.999999999999999e-05, 1e15, -1e15, 999999999999999.9, 1e16, 5e-324, 2.675, 0.1 + 0.2]
     values = [v for v in values if v == v and abs(v) != float("inf")]
-    texts, far = tables._float_texts(values)
-    assert texts == [tables._cell_text(tables._xlsx_value(v)) for v in values]
+    texts, far = xlsx._float_texts(values)
+    assert texts == [xlsx._cell_text(xlsx._xlsx_value(v)) for v in values]
     assert far == [n for n, v in enumerate(values) if not -1e15 < v < 1e15]
 
 
@@ -449,7 +449,7 @@ def test_a_workbook_that_leaves_doubt_which_part_is_the_sheet_is_read_with_openp
     def never(*args):
         raise AssertionError("read with calamine")
 
-    monkeypatch.setattr(tables, "_columns_calamine", never)
+    monkeypatch.setattr(xlsx, "_columns_calamine", never)
     path = hand_written(tmp_path, '<row r="1"><c r="A1" t="inlineStr"><is><t>Bedrag</t></is></c></row>')
     rel = b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/' \
           b'worksheet" Target="/xl/worksheets/sheet2.xml"/>'
@@ -464,7 +464,7 @@ def test_a_workbook_that_leaves_doubt_which_part_is_the_sheet_is_read_with_openp
         add_parts(path, {"xl/worksheets/sheet2.xml": CORNERS}, change)
     else:
         add_parts(path, {"xl/worksheets/SHEET1.xml": CORNERS})
-    assert not tables._workbook_parts(path).plain
+    assert not xlsx._workbook_parts(path).plain
     try:
         read_table(path, path.name)
     except TableError:
@@ -507,7 +507,7 @@ def test_a_text_is_taken_as_openpyxl_takes_it(xml, shared):
     element = ElementTree.fromstring(b'<x xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                                      + xml + b"</x>")[0]
     expected = Text.from_tree(element).content
-    assert tables._text_as_openpyxl(xml, shared) == (expected.replace("x005F_", "") if shared else expected)
+    assert xlsx_scan._text_as_openpyxl(xml, shared) == (expected.replace("x005F_", "") if shared else expected)
 
 
 def test_shared_strings_are_counted_across_chunks(tmp_path, monkeypatch):
@@ -518,6 +518,6 @@ def test_shared_strings_are_counted_across_chunks(tmp_path, monkeypatch):
         shared += ["<r><rPr><b/></rPr><t>vet</t></r><r><t> en </t></r>", "<t/>", f"<t>tekst {n} </t>"]
     rows = "".join(f'<row r="{n + 1}"><c r="A{n + 1}" t="s"><v>{n}</v></c></row>' for n in range(len(shared)))
     path = hand_written(tmp_path, rows, shared)
-    monkeypatch.setattr(tables, "UNZIP_CHUNK", 61)
+    monkeypatch.setattr(sheets, "UNZIP_CHUNK", 61)
     table = assert_same(path, monkeypatch)
     assert table.header == ["vet en"] and table.data["vet en"].to_list()[:5] == ["", "tekst 0 ", "vet en ", "", "tekst 1 "]

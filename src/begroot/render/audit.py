@@ -108,8 +108,9 @@ def audit_page(html: str) -> list[tuple[str, str]]:
     for raw in html_charts:
         attrs = _attrs(raw)
         wanted = attrs.get("aria-labelledby", "").split()
-        if attrs.get("role") != "img" or len(wanted) < 2 or not set(wanted) <= ids:
-            fail("charts", "a chart is not an image labelled by its title and summary")
+        # an image, or a group of links (each bar a link, named by its label and value)
+        if attrs.get("role") not in ("img", "group") or len(wanted) < 2 or not set(wanted) <= ids:
+            fail("charts", "a chart is not an image or a group of links labelled by its title and summary")
     if (svgs or html_charts) and "<table" not in html:
         fail("charts", "a chart without a table of its figures")
     skip_target = None
