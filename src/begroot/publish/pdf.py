@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import os
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import BegrootError, working_on
@@ -97,8 +100,9 @@ def _write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: s
         refused: list[str] = []
         media = {name: image for text in budget.edition(edition_id).texts for name, image in text.images}
         # no base URL: nothing in the document is a file to be found relative to somewhere
-        data = HTML(string=html, url_fetcher=pdf_fetcher(media, refused)).write_pdf(
-            pdf_variant="pdf/ua-1", pdf_identifier=edition_id.encode("utf-8"), uncompressed_pdf=False)
+        with lean_weasyprint():
+            data = HTML(string=html, url_fetcher=pdf_fetcher(media, refused)).write_pdf(
+                pdf_variant="pdf/ua-1", pdf_identifier=edition_id.encode("utf-8"), uncompressed_pdf=False)
         if refused:  # reported on every build until it is gone: such a PDF is not kept
             shown = ", ".join(sorted(set(refused))[:5])
             sys.stderr.write(f"warning: {target.name}: left out what is not a file of the site: {shown}\n")
@@ -106,6 +110,67 @@ def _write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: s
             cache.put("pdf", address, data)
     target.write_bytes(data)
     return target
+
+
+_GC_LOCK = threading.Lock()
+#: PDFs being made in this process with the collector paused, and whether it ran before the first.
+_GC_PAUSE = {"count": 0, "was_enabled": True}
+
+
+@contextmanager
+def lean_weasyprint():
+    """Make a PDF without two costs that grow faster than the document:
+
+    - pydyf (WeasyPrint's PDF writer) builds the tuple of every page's reference anew each time
+      its ``page_references`` is read, and WeasyPrint's tagging reads it once for every element
+      of the structure tree: work in pages × elements, minutes for a 2,000-page document. Here
+      the tuple is made once per number of pages (see :func:`install_page_references_cache`).
+    - Python's cyclic garbage collector walks the growing heap again and again while WeasyPrint
+      builds the millions of objects that live until the document is written (a third of the
+      time of a large PDF). It is paused while the PDF is made; one collection follows.
+    """
+    install_page_references_cache()
+    with _GC_LOCK:
+        if _GC_PAUSE["count"] == 0:
+            _GC_PAUSE["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _GC_PAUSE["count"] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_PAUSE["count"] -= 1
+            last = _GC_PAUSE["count"] == 0
+            if last and _GC_PAUSE["was_enabled"]:
+                gc.enable()
+        if last:
+            gc.collect()  # the document's cycles, at once rather than at some later allocation
+
+
+def install_page_references_cache() -> None:
+    """Replace pydyf's ``PDF.page_references`` (a property that builds a tuple of every page's
+    reference on each read) by one that keeps the tuple while the number of pages stays the
+    same: the same values, made once per page added instead of once per read. Installed once;
+    it wraps whatever getter pydyf has, and does nothing on a pydyf without the property."""
+    try:
+        import pydyf
+    except ImportError:
+        return
+    current = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(current, property) or getattr(current.fget, "_begroot_cached", False):
+        return
+    build = current.fget
+
+    def page_references(self):
+        count = len(self.pages["Kids"])
+        kept = self.__dict__.get("_begroot_page_references")
+        if kept is None or kept[0] != count:
+            kept = (count, build(self))
+            self.__dict__["_begroot_page_references"] = kept
+        return kept[1]
+
+    page_references._begroot_cached = True
+    pydyf.PDF.page_references = property(page_references, doc=current.__doc__)
 
 
 #: How the PDF's HTML names the texts' images (``begroot-media:media/<name>``), served by pdf_fetcher.
