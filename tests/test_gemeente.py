@@ -17,7 +17,6 @@ import json
 import random
 import subprocess
 import sys
-from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from begroot.project import load_project
 from begroot.read.gemeenten import NotFound, resolve, shipped
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data" / "iv3-gemeenten"
+TOTALS = ROOT / "tests" / "data" / "iv3-gemeenten" / "totalen.csv"
 DATASETS = {"begroting-2024": "2024_begroting.csv", "begroting-2023": "2023_begroting.csv",
             "jaarstukken-2023": "2023_jaarrekening.csv"}
 NAMED = {"Den Haag": "'s-Gravenhage", "Den Bosch": "'s-Hertogenbosch", "Súdwest-Fryslân": "Súdwest-Fryslân"}
@@ -42,14 +41,13 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 
 def cbs_totals(file: str) -> dict[str, tuple[Decimal, Decimal]]:
-    """Per municipality of a national CBS file: the sum of its lasten and baten in euros, read
-    here with the csv module alone (every row counts: CBS's totals include the group codes)."""
-    out: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    with (SHARED / file).open(encoding="utf-8", newline="") as fh:
-        for rec in csv.DictReader(fh, delimiter=";"):
-            out[rec["Gemeenten"]][0] += Decimal(rec["Lasten"] or "0") * 1000
-            out[rec["Gemeenten"]][1] += Decimal(rec["Baten"] or "0") * 1000
-    return {k: (v[0], v[1]) for k, v in out.items()}
+    """Per municipality of a national CBS file: the sum of its lasten and baten over every row, in
+    euros (CBS's totals include the group codes), from ``tests/data/iv3-gemeenten/totalen.csv``,
+    which tools/make_testdata.py sums from CBS's own files with the csv module alone (not from
+    the figures begroot ships; tests/test_testdata.py checks it against those files)."""
+    with TOTALS.open(encoding="utf-8", newline="") as fh:
+        return {rec["gemeente"]: (Decimal(rec["lasten"]) * 1000, Decimal(rec["baten"]) * 1000)
+                for rec in csv.DictReader(fh, delimiter=";") if rec["bestand"] == file[:-4]}
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +56,8 @@ def totals() -> dict[str, dict[str, tuple[Decimal, Decimal]]]:
 
 
 def sample() -> list[str]:
-    with (SHARED / "2024_begroting.csv").open(encoding="utf-8", newline="") as fh:
-        names = sorted({rec["Gemeenten"] for rec in csv.DictReader(fh, delimiter=";")} - {"Nederland"})
-    return random.Random(SEED).sample(names, 20)
+    """20 municipalities of the 2024 national file, drawn with a fixed seed."""
+    return random.Random(SEED).sample(sorted(cbs_totals("2024_begroting.csv")), 20)
 
 
 @pytest.mark.shared("iv3-gemeenten", "the shipped figures are compared with CBS's national files they are made of")
@@ -76,7 +73,6 @@ def test_shipped_files_are_small():
     assert size < 400_000, f"{size:,} bytes"
 
 
-@pytest.mark.shared("iv3-gemeenten", "the sites' totals are compared with CBS's national files")
 def test_23_municipalities_are_made_and_their_totals_are_cbs(tmp_path, totals):
     catalogue = shipped()
     assert len(catalogue.municipalities) == 342
@@ -102,7 +98,6 @@ def test_23_municipalities_are_made_and_their_totals_are_cbs(tmp_path, totals):
     assert checked == set(DATASETS)
 
 
-@pytest.mark.shared("iv3-gemeenten", "the sites' totals are compared with CBS's national files")
 def test_init_then_build_den_haag_den_bosch_sudwest_fryslan(tmp_path, totals):
     for i, (query, official) in enumerate(NAMED.items()):
         project, site = tmp_path / f"p{i}", tmp_path / f"site{i}"

@@ -45,6 +45,7 @@ import argparse
 import csv
 import io
 import json
+from decimal import Decimal
 import sys
 from pathlib import Path
 
@@ -141,6 +142,30 @@ def fdp_extract(folder: Path) -> tuple[dict[str, str], int]:
     return {"datapackage.json": text, resource["path"]: data}, len(kept)
 
 
+def municipality_totals(source: Path) -> tuple[str, int]:
+    """Per municipality (Nederland left out) and CBS file: the sum of its lasten and baten over every
+    row, exact, in CBS's unit (€ 1.000): what a site made from CBS's figures must show (the tests of
+    ``begroot init --gemeente`` compare with it). begroot's own format: ``gemeente;bestand;lasten;baten``."""
+    rows = []
+    for name in IV3_FILES:
+        _, records = _read_csv(source / "iv3-gemeenten" / name, ";")
+        sums: dict[str, list[Decimal]] = {}
+        for r in records:
+            if r["Gemeenten"] == "Nederland":
+                continue
+            total = sums.setdefault(r["Gemeenten"], [Decimal(0), Decimal(0)])
+            total[0] += Decimal(r["Lasten"] or "0")
+            total[1] += Decimal(r["Baten"] or "0")
+        rows += [[town, name[:-4], _plain(lasten), _plain(baten)] for town, (lasten, baten) in sorted(sums.items())]
+    return _csv([["gemeente", "bestand", "lasten", "baten"]] + rows, ";"), len(rows)
+
+
+def _plain(value: Decimal) -> str:
+    """An exact decimal as plain text, without an exponent or trailing zeros ("1234.5", "0")."""
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
 def build(source: Path) -> dict[str, str]:
     """Every file of the test data folder: {path relative to it: text}."""
     if not source.is_dir():
@@ -154,6 +179,10 @@ def build(source: Path) -> dict[str, str]:
         if taakvelden:
             what += f"; taakvelden {', '.join(taakvelden)} of every municipality and of Nederland"
         table.append(f"| `iv3-gemeenten/{name}` | {what} | {n} | CBS | Apache-2.0 |")
+    text, n = municipality_totals(source)
+    outputs["iv3-gemeenten/totalen.csv"] = text
+    table.append(f"| `iv3-gemeenten/totalen.csv` | per municipality and CBS file above: its lasten and baten summed "
+                 f"over every row (× € 1.000) | {n} | CBS | Apache-2.0 |")
     files, n = fdp_extract(source / "fdp" / FDP_PACKAGE)
     for path, text in files.items():
         outputs[f"fdp/{FDP_PACKAGE}/{path}"] = text
