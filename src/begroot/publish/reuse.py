@@ -26,10 +26,6 @@ from typing import Iterator
 #: (new site's folder, old site's folder) while a build may link from the old site.
 _SITES: tuple[str, str] | None = None
 
-#: Files linked and written since :func:`reusing` began (in this process; forked workers count
-#: their own).
-COUNTS = {"linked": 0, "written": 0}
-
 
 @contextmanager
 def reusing(new: Path, old: Path | None) -> Iterator[None]:
@@ -38,7 +34,6 @@ def reusing(new: Path, old: Path | None) -> Iterator[None]:
     global _SITES
     before = _SITES
     _SITES = (os.path.abspath(new), os.path.abspath(old)) if old is not None and old.is_dir() else None
-    COUNTS.update(linked=0, written=0)
     try:
         yield
     finally:
@@ -115,9 +110,6 @@ def put(path: Path, data: bytes | str) -> Path:
     if isinstance(data, str):
         data = data.encode("utf-8")
     twin = _old_twin(path)
-    if twin is not None and _same_bytes(twin, data) and _link(twin, path):
-        COUNTS["linked"] += 1
-    else:
+    if twin is None or not _same_bytes(twin, data) or not _link(twin, path):
         _write_new(path, data)
-        COUNTS["written"] += 1
     return path
