@@ -23,6 +23,7 @@ from typing import Callable
 
 from .errors import BegrootError, Problems, ProjectInvalid
 from .project import LoadCache, Loaded, load_project, source_date_epoch
+from .publish.reuse import put, reusing
 from .publish.search import index_site
 from .render.state import RenderState
 
@@ -208,7 +209,7 @@ def write_media(budget, site: Path) -> None:
                 path = folder / name
                 if not path.is_file() or path.stat().st_size != len(data):
                     folder.mkdir(exist_ok=True)
-                    path.write_bytes(data)
+                    put(path, data)
 
 
 def colophon_html(markdown_text: str | None) -> str:
@@ -260,8 +261,10 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
         indexing.append(threading.Thread(target=work, daemon=True))
         indexing[0].start()
 
+    # files of the site being replaced that are the same bytes are linked, not written again
+    previous = out if not incremental and (out / MARKER).is_file() and not out.is_symlink() else None
     try:
-        with step("Writing pages"):
+        with step("Writing pages"), reusing(tmp, previous):
             write_media(loaded.budget, tmp)
             audit: list = []
             pages = write_site(
@@ -284,8 +287,8 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                     raise BegrootError(f"theme file {asset} (in begroot.toml) does not exist")
                 # in a folder of their own: a theme file never replaces one of the site's own files
                 (tmp / "static" / THEME_FOLDER).mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, tmp / "static" / THEME_FOLDER / src.name)
-            (tmp / MARKER).write_text("This folder was written by begroot build.\n", encoding="utf-8")
+                put(tmp / "static" / THEME_FOLDER / src.name, src.read_bytes())
+            put(tmp / MARKER, "This folder was written by begroot build.\n")
             os.chmod(tmp, 0o755)
         if incremental and state is not None:
             state.reindex(out, background)  # the preview's PDF and search catch up in the background

@@ -19,6 +19,7 @@ import polars as pl
 from .. import reference
 from ..figures import EditionFigures, euros_text, period_key
 from ..model import Budget, EditionData
+from .reuse import put
 
 #: Above this many lines the workbook holds the aggregates only (the lines are in the CSV and
 #: Parquet files): writing millions of cells cell by cell takes minutes, and Excel stops at 1,048,576.
@@ -298,7 +299,7 @@ def write_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFi
         files = cache.get_object("edition-downloads", address)
         if isinstance(files, dict):
             for name, data in files.items():
-                (folder / name).write_bytes(data)
+                put(folder / name, data)
             return written + [folder / name for name in files]
     made = _make_edition_downloads(budget, edition, fig, folder, created, lines)
     if address is not None:
@@ -310,11 +311,16 @@ def _write_lines(lines: pl.DataFrame, folder: Path) -> list[Path]:
     """Every finance line as CSV and Parquet. Made from the lines by every build, not kept in the
     build cache: Polars writes them in about 0.1 s for 170,000 lines, and a copy in the cache
     would double the bytes a build writes (20 MB per edition of a large city)."""
-    csv_safe_frame(lines).write_csv(folder / "financien.csv", line_terminator="\n")
+    # made in memory, then written (or linked from the previous site when the same bytes)
+    buffer = io.BytesIO()
+    csv_safe_frame(lines).write_csv(buffer, line_terminator="\n")
+    put(folder / "financien.csv", buffer.getvalue())
     # In one chunk and with a set row group size: Polars splits a Parquet file along the frame's
     # chunks, which differ between lines read from the export and lines from the build cache.
+    buffer = io.BytesIO()
     lines.with_columns(pl.col("bedrag").cast(pl.Decimal(20, 2))).rechunk().write_parquet(
-        folder / "financien.parquet", compression="zstd", statistics=False, row_group_size=PARQUET_ROW_GROUP)
+        buffer, compression="zstd", statistics=False, row_group_size=PARQUET_ROW_GROUP)
+    put(folder / "financien.parquet", buffer.getvalue())
     return [folder / "financien.csv", folder / "financien.parquet"]
 
 
@@ -328,14 +334,13 @@ def _make_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFi
     programmes, taakvelden = programme_rows(edition, fig), taakveld_rows(edition, fig)
     written = []
 
-    def put(name: str, text: str) -> None:
-        (folder / name).write_text(text, encoding="utf-8")
-        written.append(folder / name)
+    def write(name: str, text: str) -> None:
+        written.append(put(folder / name, text))
 
-    put("programmas.csv", table_csv(programmes))
-    put("taakvelden.csv", table_csv(taakvelden))
+    write("programmas.csv", table_csv(programmes))
+    write("taakvelden.csv", table_csv(taakvelden))
     org = budget.config.organisation
-    put("begroting.json", json.dumps({
+    write("begroting.json", json.dumps({
         "organisatie": {"naam": org.name, "cbs_code": org.cbs_code},
         "editie": {"id": edition.id, "soort": edition.config.kind, "jaar": edition.config.year,
                    "titel": edition.config.display_title},
@@ -347,7 +352,8 @@ def _make_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFi
     else:
         sheets["Regels"] = [{"toelichting": f"{lines.height:,} regels: zie financien.csv of financien.parquet"
                                             .replace(",", ".")}]
-    write_xlsx(folder / "begroting.xlsx", sheets, created=created)
-    written.append(folder / "begroting.xlsx")
-    put("datapackage.json", json.dumps(datapackage(budget, edition), ensure_ascii=False, indent=1) + "\n")
+    buffer = io.BytesIO()
+    write_xlsx(buffer, sheets, created=created)
+    written.append(put(folder / "begroting.xlsx", buffer.getvalue()))
+    write("datapackage.json", json.dumps(datapackage(budget, edition), ensure_ascii=False, indent=1) + "\n")
     return written

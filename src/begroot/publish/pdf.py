@@ -108,8 +108,9 @@ def _write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: s
             sys.stderr.write(f"warning: {target.name}: left out what is not a file of the site: {shown}\n")
         else:
             cache.put("pdf", address, data)
-    target.write_bytes(data)
-    return target
+    from .reuse import put
+
+    return put(target, data)
 
 
 _GC_LOCK = threading.Lock()

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
-import shutil
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,6 +28,7 @@ from ..render.pages import about
 from ..render.site import Site
 from ..render.state import RenderState
 from . import workers as work
+from .reuse import put
 
 
 @dataclass
@@ -65,7 +64,7 @@ def write_binaries(jobs: list[Binaries], claims: work.Claims | None = None) -> N
         folder, tables, pictures, created, texts = jobs[i]
         work.stop_if_orphaned()
         for name, text in texts.items():
-            (folder / name).write_text(text, encoding="utf-8")
+            put(folder / name, text)
         if not tables and not pictures:
             continue
         # one entry of the build cache per page (fewer files to write and read than one per table or chart)
@@ -77,7 +76,7 @@ def write_binaries(jobs: list[Binaries], claims: work.Claims | None = None) -> N
                 files.update((f"{name}.png", svg_to_png(svg)) for name, svg in pictures)
             cache.put_object("binaries", address, files)
         for name, data in files.items():
-            (folder / name).write_bytes(data)
+            put(folder / name, data)
 
 
 def _remove(files: list[Path], folder: Path | None = None) -> None:
@@ -91,10 +90,7 @@ def _remove(files: list[Path], folder: Path | None = None) -> None:
 def write_page(out: Path, path: str, html: str) -> Path:
     target = out / path / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(".index.html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, target)  # readers never see a half-written page
-    return target
+    return put(target, html)  # an existing page is replaced: readers never see a half-written page
 
 
 class SiteWriter:
@@ -165,7 +161,7 @@ class SiteWriter:
         later = made.texts
         if self.background is not None:
             for name, text in made.texts.items():
-                (folder / name).write_text(text, encoding="utf-8")
+                put(folder / name, text)
             later = {}
         created = made.exported or self.site.build_time
         return spec.path, spec.deps, made.failures, made.names, (folder, made.tables, made.pictures, created, later)
@@ -356,11 +352,10 @@ class SiteWriter:
         static = out / "static"
         static.mkdir(exist_ok=True)
         for name in ("begroot.css", "zoeken.js", "favicon.svg"):
-            with resources.as_file(resources.files("begroot.render") / "static" / name) as path:
-                shutil.copyfile(path, static / name)
+            put(static / name, (resources.files("begroot.render") / "static" / name).read_bytes())
         theme_css = environment().get_template("theme.css").render(theme=self.config.theme,
                                                                     font_faces=self.site.font_faces())
-        (static / "theme.css").write_text(theme_css, encoding="utf-8")
+        put(static / "theme.css", theme_css)
         return [static / "begroot.css", static / "theme.css"]
 
 
