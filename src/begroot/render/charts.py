@@ -17,7 +17,7 @@ the same bytes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 import textwrap
 from decimal import Decimal
 
