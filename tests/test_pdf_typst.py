@@ -136,3 +136,31 @@ def test_unknown_pdf_engine_is_refused(tmp_path, demo_dir: Path):
                           capture_output=True, text=True)
     assert done.returncode != 0 and "'weasyprint' or 'typst'" in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
+
+
+@needs_programs("pdftotext")
+def test_every_allowed_element_makes_a_pdf_ua_document(tmp_path):
+    """Each element the sanitiser lets through converts to Typst that compiles as PDF/UA-1, also a
+    text whose headings skip levels (h3 to h5) and a table whose rows are short or span."""
+    from begroot.publish.pdf_typst import typst_pdf
+    from begroot.publish.typst_markup import Converter
+    from begroot.read.texts import sanitise
+
+    html = sanitise(
+        '<h3>Kop é</h3><h5>Diep</h5><p>Tekst <strong>vet <em>schuin</em></strong> <a href="https://x.nl">link</a>'
+        '<br>regel <sub>2</sub><sup>3</sup> <code>#x</code> <abbr title="t">AB</abbr> <span lang="en">en</span>'
+        ' <u>u</u> <s>s</s> <b>b</b> <i>i</i></p><blockquote><p>citaat</p></blockquote><ol start="3"><li>drie'
+        '<ul><li>in</li></ul></li><li><p>vier</p></li></ol><pre>code #[ x]</pre><hr><dl><dt>term</dt><dd>uitleg'
+        '</dd></dl><figure><p>fig</p><figcaption>Bijschrift</figcaption></figure><table><caption>Tabel €</caption>'
+        '<thead><tr><th>A</th><th>B</th><th>C</th></tr></thead><tbody><tr><td rowspan="2">r</td>'
+        '<td colspan="2">cc</td></tr><tr><td>1</td><td>2</td></tr><tr><td>kort</td></tr></tbody>'
+        '<tfoot><tr><td>f</td><td></td><td>3</td></tr></tfoot></table><h4>Vier</h4><p></p><ul></ul><table></table>')
+    markup = Converter().convert(html)
+    assert "level: 3" in markup and "level: 4" in markup and "level: 5" not in markup  # h5 after h3: one down
+    source = '#set document(title: "t")\n#heading(level: 1)[P]\n#heading(level: 2)[T]\n' + markup
+    path = tmp_path / "t.pdf"
+    path.write_bytes(typst_pdf(source, {}, None))
+    text = re.sub(r"\s+", " ", _text(path))
+    for shown in ("Kop é", "Diep", "vet schuin link", "citaat", "3. drie", "4. vier", "code #[ x]", "uitleg",
+                  "Bijschrift", "Tabel €", "cc", "kort", "Vier"):
+        assert shown in text, shown

@@ -138,7 +138,7 @@ def _programme(p: dict, t, fmt, unit: str, has_figures: bool, texts: Converter, 
         out.append(f"#list(tight: true, {', '.join(f'[{text(s)}]' for s in plan['sentences'])})")
         out.append(f"#text(size: 9pt, fill: rgb(\"#555555\"), {string(plan['against'])})")
         for explanation in plan["explanation"]:
-            out.append(_section(t["execution_explanation"], texts.convert(explanation.html), level=3))
+            out.append(_section(t["execution_explanation"], texts.convert(explanation.html, 3), level=3))
     if has_figures:
         out.append(f"#heading(level: 2, outlined: false)[{text(t['lbs'])}]")
         chart = p["chart"]

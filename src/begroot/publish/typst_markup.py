@@ -12,6 +12,7 @@ between them, so that nothing the text holds is ever parsed as markup.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 #: Elements that have no end tag.
@@ -78,15 +79,18 @@ def parse(html: str) -> Node:
 
 
 class Converter:
-    """HTML (sanitised) to Typst markup. ``image(name, alt)`` gives the Typst code of a text's
-    image (or None to leave it out); ``heading_shift`` is added to h2–h6 levels; ``outlined``
-    says whether the texts' headings go in the contents and bookmarks (they do not)."""
+    """HTML (sanitised) to Typst markup. ``image(src, alt)`` gives the Typst code of a text's
+    image (or None to leave it out). The texts' headings stay out of the contents and bookmarks;
+    their levels follow each other without a gap below the heading the text is under (PDF/UA-1
+    requires it, and Typst refuses a PDF/UA document that skips a level)."""
 
-    def __init__(self, image=None, heading_shift: int = 0):
+    def __init__(self, image=None):
         self.image = image or (lambda src, alt: None)
-        self.heading_shift = heading_shift
+        self.level = 2
 
-    def convert(self, html: str) -> str:
+    def convert(self, html: str, level: int = 2) -> str:
+        """The text's markup, under a heading of ``level``."""
+        self.base = self.level = level
         return self.blocks(parse(html).children)
 
     # -- blocks -----------------------------------------------------------------------------
@@ -116,7 +120,8 @@ class Converter:
         if tag == "p":
             return self.inline(_trimmed(node.children))
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            level = max(1, min(6, int(tag[1]) + self.heading_shift))
+            level = max(self.base + 1, min(int(tag[1]), self.level + 1))
+            self.level = level
             return f"#heading(level: {level}, outlined: false, bookmarked: false)[{self.inline(_trimmed(node.children))}]"
         if tag in ("ul", "ol"):
             items = [f"[{self.blocks(li.children)}]" for li in node.children if isinstance(li, Node)]
@@ -172,23 +177,24 @@ class Converter:
         if not header and body and all(isinstance(c, Node) and c.tag == "th"
                                        for c in body[0].children if isinstance(c, Node)):
             header = [body.pop(0)]
-        columns = _column_count(header + body + footer)
+        columns, short = _grid(header + body + footer)
         if columns == 0:
             return ""
         cells = []
         if header:
-            cells.append(f"table.header({', '.join(self.cells(header))})")
-        cells.extend(self.cells(body))
+            cells.append(f"table.header({', '.join(self.cells(header, short))})")
+        cells.extend(self.cells(body, short[len(header):]))
         if footer:
-            cells.append(f"table.footer(repeat: false, {', '.join(self.cells(footer))})")
+            cells.append(f"table.footer(repeat: false, {', '.join(self.cells(footer, short[-len(footer):]))})")
         table = f"table(columns: {columns}, {', '.join(cells)})"
         if caption:
             return f"#figure(kind: table, supplement: none, numbering: none, caption: [{caption}], {table})"
         return "#" + table
 
-    def cells(self, rows: list[Node]) -> list[str]:
+    def cells(self, rows: list[Node], short: list[int]) -> list[str]:
+        """The rows' cells, each row filled up to the table's width (``short``: empty cells it needs)."""
         out = []
-        for row in rows:
+        for row, missing in zip(rows, short):
             for cell in row.children:
                 if not isinstance(cell, Node) or cell.tag not in ("td", "th"):
                     continue
@@ -198,6 +204,7 @@ class Converter:
                 spans = "".join(f", {name}: {_span(cell.attrs.get(name))}" for name in ("colspan", "rowspan")
                                 if _span(cell.attrs.get(name)) > 1)
                 out.append(f"table.cell([{content}]{spans})" if spans else f"[{content}]")
+            out.extend(["[]"] * missing)
         return out
 
     # -- inline -----------------------------------------------------------------------------
@@ -258,21 +265,20 @@ def _span(value: str | None) -> int:
     return min(int(value), 100) if value and value.isdigit() and len(value) < 4 else 1
 
 
-def _column_count(rows: list[Node]) -> int:
-    """The width of the grid the rows make, with row spans taking room in the rows below."""
-    taken: dict[tuple[int, int], bool] = {}
-    width = 0
+def _grid(rows: list[Node]) -> tuple[int, list[int]]:
+    """The width of the grid the rows make (row spans take room in the rows below), and how many
+    cells each row lacks to fill it."""
+    taken: set[tuple[int, int]] = set()
     for y, row in enumerate(rows):
         x = 0
         for cell in row.children:
             if not isinstance(cell, Node) or cell.tag not in ("td", "th"):
                 continue
-            while taken.get((y, x)):
+            while (y, x) in taken:
                 x += 1
             colspan, rowspan = _span(cell.attrs.get("colspan")), _span(cell.attrs.get("rowspan"))
-            for dy in range(rowspan):
-                for dx in range(colspan):
-                    taken[(y + dy, x + dx)] = True
+            taken.update((y + dy, x + dx) for dy in range(min(rowspan, len(rows) - y)) for dx in range(colspan))
             x += colspan
-        width = max(width, x, max((cx + 1 for (cy, cx) in taken if cy == y), default=0))
-    return min(width, 100)
+    width = min(max((x + 1 for _, x in taken), default=0), 100)
+    per_row = Counter(y for y, _ in taken)
+    return width, [max(0, width - per_row[y]) for y in range(len(rows))]
