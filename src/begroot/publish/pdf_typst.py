@@ -25,7 +25,7 @@ from .typst_markup import Converter, string, text
 
 #: The PDF's page and type, as the WeasyPrint document's (pdf.html).
 PREAMBLE = """\
-#set document(title: {title}, author: {author}, keywords: ("begroot",))
+#set document(title: {title}, author: {author}, keywords: ("begroot",){date})
 #set text(font: ("DejaVu Sans",), size: 10pt, lang: {lang}, fallback: true)
 #set par(leading: 0.55em, spacing: 0.9em)
 #set page(paper: "a4", margin: (x: 18mm, y: 22mm),
@@ -67,12 +67,11 @@ def _programmes(budget: Budget, figures: dict[str, EditionFigures], edition_id: 
 
 
 def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id: str,
-                  build_time: dt.datetime) -> tuple[str, dict[str, bytes]]:
-    """The edition's document as Typst source, and the images it shows (by their name in ``media/``)."""
+                  build_time: dt.datetime, stamp) -> tuple[str, dict[str, bytes]]:
+    """The edition's document as Typst source, and the images it shows (by their name in ``media/``).
+    ``stamp(site, edition)`` is the date line of the cover (pdf.pdf_stamp, as the WeasyPrint one)."""
     from ..read.texts import MEDIA_PLACEHOLDER
-    from ..render.charts import with_style
     from ..render.strings import period_label
-    from .pdf import pdf_stamp
 
     site, edition, programmes = _programmes(budget, figures, edition_id, build_time)
     t, fmt = site.t, site.fmt
@@ -93,11 +92,12 @@ def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id
 
     texts = Converter(image=image)
     out = [PREAMBLE.format(title=string(f"{title} – {org}"), author=string(org), lang=string(site.language),
+                           date="" if edition.exported_at is not None else ", date: none",
                            header=string(f"{org} · {title}"), primary=primary)]
     # the cover
     out.append(f"#v(70mm)\n#block(below: 6mm, text(size: 28pt, weight: \"bold\", fill: {primary}, {string(title)}))")
     out.append(f"#text(size: 13pt, {string(org)})\n\n#text(size: 13pt, fill: rgb(\"#555555\"), "
-               f"{string(pdf_stamp(site, edition))})\n\n#pagebreak()")
+               f"{string(stamp(site, edition))})\n\n#pagebreak()")
     out.append(f"#outline(title: {string(t['toc'])}, depth: 1)")
     # the edition at a glance
     out.append(f"#heading(level: 1)[{text(title + ' ' + t['at_a_glance'])}]")
@@ -216,6 +216,8 @@ def typst_pdf(source: str, images: dict[str, bytes], timestamp: dt.datetime | No
                 (Path(root) / "media" / name).write_bytes(data)
         main = Path(root) / "main.typ"
         main.write_text(source, encoding="utf-8")
+        if timestamp is not None and timestamp.tzinfo is None:
+            timestamp = timestamp.replace(tzinfo=dt.timezone.utc)
         stamp = int(timestamp.timestamp()) if timestamp is not None else 0
         try:
             return typst.compile(str(main), root=root, font_paths=_fonts(), ignore_system_fonts=True,
@@ -228,7 +230,9 @@ def typst_pdf(source: str, images: dict[str, bytes], timestamp: dt.datetime | No
 
 
 def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id: str, target: Path,
-                    build_time: dt.datetime) -> Path:
+                    build_time: dt.datetime, stamp, fonts_key: str) -> Path:
+    """Write the edition's PDF to ``target`` (from the build cache when the same document was made
+    before). ``stamp``: see :func:`edition_typst`; ``fonts_key`` tells the system's fonts apart."""
     try:
         import typst  # noqa: F401
     except ImportError as exc:
@@ -238,14 +242,15 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
     from .. import cache
 
     with working_on(f"the PDF of edition {edition_id} ({target.name})"):
-        source, images = edition_typst(budget, figures, edition_id, build_time)
-        edition = budget.edition(edition_id)
-        stamp = edition.exported_at or build_time
-        address = cache.key("pdf-typst", source, sorted(images), edition_id, str(stamp), _typst_version(),
-                            _fonts_key())
+        source, images = edition_typst(budget, figures, edition_id, build_time, stamp)
+        # dated by the export, as the cover (none without one): not by the build, so that the
+        # same inputs give the same PDF and the build cache can keep it
+        date = budget.edition(edition_id).exported_at
+        address = cache.key("pdf-typst", source, sorted(images), edition_id, str(date), _typst_version(),
+                            fonts_key)
         data = cache.get("pdf", address)
         if data is None:
-            data = typst_pdf(source, images, stamp)
+            data = typst_pdf(source, images, date)
             cache.put("pdf", address, data)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -257,8 +262,3 @@ def _typst_version() -> str:
 
     return version("typst")
 
-
-def _fonts_key() -> str:
-    from .pdf import fonts_digest
-
-    return fonts_digest()
