@@ -121,7 +121,9 @@ def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id
 
 
 def _section(title: str, body: str, level: int = 2) -> str:
-    return f"#heading(level: {level}, outlined: false)[{text(title)}]\n\n{body}"
+    """A titled part: in the bookmarks under its programme (level 2), as the WeasyPrint PDF's."""
+    bookmarked = "true" if level == 2 else "false"
+    return f"#heading(level: {level}, outlined: false, bookmarked: {bookmarked})[{text(title)}]\n\n{body}"
 
 
 def _programme(p: dict, t, fmt, unit: str, has_figures: bool, texts: Converter, primary: str) -> str:
@@ -140,7 +142,7 @@ def _programme(p: dict, t, fmt, unit: str, has_figures: bool, texts: Converter, 
         for explanation in plan["explanation"]:
             out.append(_section(t["execution_explanation"], texts.convert(explanation.html, 3), level=3))
     if has_figures:
-        out.append(f"#heading(level: 2, outlined: false)[{text(t['lbs'])}]")
+        out.append(f"#heading(level: 2, outlined: false, bookmarked: true)[{text(t['lbs'])}]")
         chart = p["chart"]
         if chart is not None:
             svg = with_style(chart.drawing(), primary)
