@@ -38,8 +38,21 @@ def typst_project(tmp_path_factory, demo_dir: Path) -> Path:
     toml = project / "begroot.toml"
     toml.write_text(toml.read_text("utf-8").replace("[site]\n", '[site]\npdf_engine = "typst"\n', 1), "utf-8")
     text = project / "begroting-2024" / "teksten" / "1-doelstelling.md"
-    text.write_text(text.read_text("utf-8") + "\n" + HOSTILE_MD + "\n", "utf-8")
+    text.write_text(text.read_text("utf-8") + "\n" + HOSTILE_MD + "\n\n![Een rood vlak](rood.png)\n", "utf-8")
+    (text.parent / "rood.png").write_bytes(_png(3, 2))
     return project
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def _pdf(project: Path, out: Path) -> Path:
@@ -64,7 +77,7 @@ def test_typst_pdf_shows_typst_syntax_literally_and_reads_no_file(typst_pdf_file
     assert "root:x:" not in text and "/bin/" not in text  # /etc/passwd's first line (had #read run, its text would be here)
 
 
-@needs_programs("pdftotext", "pdfinfo", "pdffonts")
+@needs_programs("pdftotext", "pdfinfo", "pdffonts", "pdfimages")
 def test_typst_pdf_is_tagged_ua_with_fonts_embedded_and_every_programme(typst_pdf_file: Path, typst_project: Path):
     info = subprocess.run(["pdfinfo", str(typst_pdf_file)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
@@ -86,6 +99,10 @@ def test_typst_pdf_is_tagged_ua_with_fonts_embedded_and_every_programme(typst_pd
     # the contents give page numbers, the grand totals and Dutch characters are there
     assert re.search(r"Programma 3: Vitaal en Sociaal\s*(\.\s*){3,}\S*\d+", text)
     assert "1.331.787" in text and "1.331.775" in text and "één oogopslag" in text
+    # the text's image, from the site's media (the charts are vector drawings, not images)
+    images = subprocess.run(["pdfimages", "-list", str(typst_pdf_file)], capture_output=True, text=True,
+                            check=True).stdout
+    assert re.search(r"^\s*\d+\s+\d+\s+image\s+3\s+2\s", images, re.M), images
 
 
 def test_typst_pdf_same_input_same_bytes(typst_pdf_file: Path, typst_project: Path, tmp_path):
