@@ -78,6 +78,10 @@ PANGO_HINT = ("Install the Pango libraries WeasyPrint needs (Debian, Ubuntu: sud
 
 def write_pdf(budget: Budget, figures: dict[str, EditionFigures], edition_id: str, target: Path,
               build_time: dt.datetime) -> Path:
+    if budget.config.site.pdf_engine == "typst":  # [site] pdf_engine: see publish/pdf_typst.py
+        from .pdf_typst import write_pdf_typst
+
+        return write_pdf_typst(budget, figures, edition_id, target, build_time, pdf_stamp, fonts_digest())
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: the Pango libraries are missing

@@ -1,0 +1,266 @@
+"""The whole edition as one PDF made with Typst (the ``typst`` Python package), the same document
+as publish/pdf.py's WeasyPrint one: cover, contents with page numbers, every programme with its
+texts, tables and charts, page numbers, a header with the organisation's name; tagged PDF/UA-1,
+fonts embedded. Chosen with ``[site] pdf_engine = "typst"``.
+
+Safety: every text of the document is written as a Typst string literal (publish/typst_markup.py),
+so nothing a text holds is read as Typst code. Typst reads files only inside its root, which is a
+new, empty temporary folder holding nothing but the texts' images; the fonts are the system's font
+folders and Typst's own, named here (no font is fetched), and the document imports no package, so
+Typst fetches nothing from the web.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import BegrootError, working_on
+from ..figures import EditionFigures
+from ..model import Budget
+from .typst_markup import Converter, string, text
+
+#: The PDF's page and type, as the WeasyPrint document's (pdf.html).
+PREAMBLE = """\
+#set document(title: {title}, author: {author}, keywords: ("begroot",){date})
+#set text(font: ("DejaVu Sans",), size: 10pt, lang: {lang}, fallback: true)
+#set par(leading: 0.55em, spacing: 0.9em)
+#set page(paper: "a4", margin: (x: 18mm, y: 22mm),
+  header: context {{ if here().page() > 1 {{ align(right, text(size: 8pt, fill: rgb("#444444"), {header})) }} }},
+  footer: context {{ if here().page() > 1 {{ align(center, text(size: 9pt, fill: rgb("#444444"),
+    counter(page).display("1 / 1", both: true))) }} }})
+#show heading: set block(above: 1.2em, below: 0.7em)
+#show heading.where(level: 1): it => {{ pagebreak(weak: true); set text(size: 18pt, fill: {primary}); it }}
+#show heading.where(level: 2): set text(size: 13pt)
+#show heading.where(level: 3): set text(size: 11pt)
+#show heading.where(level: 4): set text(size: 10pt)
+#show outline.entry: it => if it.element.at("label", default: none) == <begroot-child> {{ pad(left: 8mm, it) }} else {{ it }}
+#set table(stroke: (x, y) => (bottom: 0.5pt + rgb("#999999")), inset: (x: 2mm, y: 1mm))
+#show table.cell.where(y: 0): set text(weight: "bold")
+#set figure(gap: 2mm)
+#set figure.caption(position: top)
+#show figure.caption: it => align(left, strong(it.body))
+#show figure: set block(breakable: true)
+#show link: set text(fill: {primary})
+"""
+
+
+def _programmes(budget: Budget, figures: dict[str, EditionFigures], edition_id: str, build_time: dt.datetime):
+    """What the WeasyPrint document shows per programme, from the same views (see pdf.edition_pdf_html)."""
+    from ..render.pages import programme as programme_page
+    from ..render.site import Site
+
+    site = Site(budget, figures, build_time=build_time, warnings=[])
+    edition = budget.edition(edition_id)
+    programmes = []
+    for programme in edition.programmes.values():
+        page = programme_page.view(site, edition, programme)
+        ctx = page.context
+        programmes.append({"programme": programme, "label": page.title, "texts": ctx["texts"],
+                           "table": ctx["table"], "main": ctx["main"], "chart": ctx["chart"],
+                           "covered": ctx.get("covered", []), "share_lasten": ctx["share_lasten"],
+                           "share_baten": ctx["share_baten"], "execution": ctx["execution"]})
+    return site, edition, programmes
+
+
+def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id: str,
+                  build_time: dt.datetime, stamp) -> tuple[str, dict[str, bytes]]:
+    """The edition's document as Typst source, and the images it shows (by their name in ``media/``).
+    ``stamp(site, edition)`` is the date line of the cover (pdf.pdf_stamp, as the WeasyPrint one)."""
+    from ..read.texts import MEDIA_PLACEHOLDER
+    from ..render.strings import period_label
+
+    site, edition, programmes = _programmes(budget, figures, edition_id, build_time)
+    t, fmt = site.t, site.fmt
+    fig = figures[edition_id]
+    org = budget.config.organisation.name
+    title = edition.config.display_title
+    primary = f"rgb({string(_hex(budget.config.theme.primary_color))})"
+    has_figures = site.has_figures(edition)
+    media = {name: data for text_ in edition.texts for name, data in text_.images}
+    used: dict[str, bytes] = {}
+
+    def image(src: str, alt: str) -> str | None:
+        name = src[len(MEDIA_PLACEHOLDER):] if src.startswith(MEDIA_PLACEHOLDER) else None
+        if name is None or name not in media or "/" in name:
+            return None
+        used[name] = media[name]
+        return f"#box(image({string('/media/' + name)}, alt: {string(alt or name)}, width: 100%))"
+
+    texts = Converter(image=image)
+    out = [PREAMBLE.format(title=string(f"{title} – {org}"), author=string(org), lang=string(site.language),
+                           date="" if edition.exported_at is not None else ", date: none",
+                           header=string(f"{org} · {title}"), primary=primary)]
+    # the cover
+    out.append(f"#v(70mm)\n#block(below: 6mm, text(size: 28pt, weight: \"bold\", fill: {primary}, {string(title)}))")
+    out.append(f"#text(size: 13pt, {string(org)})\n\n#text(size: 13pt, fill: rgb(\"#555555\"), "
+               f"{string(stamp(site, edition))})\n\n#pagebreak()")
+    out.append(f"#outline(title: {string(t['toc'])}, depth: 1)")
+    # the edition at a glance
+    out.append(f"#heading(level: 1)[{text(title + ' ' + t['at_a_glance'])}]")
+    unit = t["amounts_in"].format(unit=site.unit_label)
+    if has_figures:
+        rows = [[p["label"], fmt.money(p["main"].lasten), fmt.pct(p["share_lasten"]), fmt.money(p["main"].baten),
+                 fmt.pct(p["share_baten"]), fmt.money(p["main"].saldo)]
+                for p in programmes if not p["programme"].parent]
+        grand = fig.grand()
+        out.append(_table(f"{t['lbs']} ({unit}, {period_label(fig.main, site.language)})",
+                          ["programme", "lasten", "share", "baten", "share", "saldo"], t, rows,
+                          total=[t["total"], fmt.money(grand.lasten), "", fmt.money(grand.baten), "",
+                                 fmt.money(grand.saldo)]))
+    else:
+        out.append(text(t["no_figures"]))
+    for text_ in edition.texts_for(None):
+        out.append(_section(text_.title, texts.convert(text_.html)))
+    for p in programmes:
+        out.append(_programme(p, t, fmt, unit, has_figures, texts, budget.config.theme.primary_color))
+    return "\n\n".join(out) + "\n", used
+
+
+def _section(title: str, body: str, level: int = 2) -> str:
+    """A titled part: in the bookmarks under its programme (level 2), as the WeasyPrint PDF's."""
+    bookmarked = "true" if level == 2 else "false"
+    return f"#heading(level: {level}, outlined: false, bookmarked: {bookmarked})[{text(title)}]\n\n{body}"
+
+
+def _programme(p: dict, t, fmt, unit: str, has_figures: bool, texts: Converter, primary: str) -> str:
+    from ..render.charts import with_style
+
+    out = [f"#heading(level: 1)[{text(p['label'])}]" + (" <begroot-child>" if p["programme"].parent else "")]
+    for text_ in p["texts"]:
+        out.append(_section(text_.title, texts.convert(text_.html)))
+    plan = p["execution"]
+    if plan:
+        rows = [[label] + [fmt.money(v) for v in values.values()] for label, values in plan["table"]]
+        out.append(_section(t["execution"], _table(
+            f"{t['execution']} {plan['year']} ({unit})", [""] + plan["keys"], None, rows[:-1], total=rows[-1])))
+        out.append(f"#list(tight: true, {', '.join(f'[{text(s)}]' for s in plan['sentences'])})")
+        out.append(f"#text(size: 9pt, fill: rgb(\"#555555\"), {string(plan['against'])})")
+        for explanation in plan["explanation"]:
+            out.append(_section(t["execution_explanation"], texts.convert(explanation.html, 3), level=3))
+    if has_figures:
+        out.append(f"#heading(level: 2, outlined: false, bookmarked: true)[{text(t['lbs'])}]")
+        chart = p["chart"]
+        if chart is not None:
+            svg = with_style(chart.drawing(), primary)
+            out.append(f"#figure(kind: image, supplement: none, numbering: none, "
+                       f"caption: [{text(t['chart_periods_title'].format(name=p['programme'].title))}], "
+                       f"image(bytes({string(svg)}), format: \"svg\", width: 120mm, "
+                       f"alt: {string(chart.title + '. ' + chart.summary)}))")
+        labels = [row["label"] for row in p["table"]]
+        rows = [[t[key]] + [fmt.money(getattr(row["amounts"], key)) for row in p["table"]]
+                for key in ("lasten", "baten")]
+        out.append(_table(f"{t['lbs']} ({unit})", [""] + labels, None, rows,
+                          total=[t["saldo"]] + [fmt.money(row["amounts"].saldo) for row in p["table"]]))
+        out.append(f"#strong[{text(t['share_of_total'] + ':')}]{text(' ')}" + text(
+            f"{t['lasten']} {fmt.money(p['main'].lasten)} ({fmt.pct(p['share_lasten'])}), "
+            f"{t['baten']} {fmt.money(p['main'].baten)} ({fmt.pct(p['share_baten'])})."))
+    elif p["covered"]:
+        out.append(f"#heading(level: 2, outlined: false)[{text(t['covered_taakvelden'])}]")
+        items = ", ".join("[" + text(f"{tv['code']} {tv['name']}") + "]" for tv in p["covered"])
+        out.append(f"#list(tight: true, {items})")
+    return "\n\n".join(out)
+
+
+def _table(caption: str, head: list[str], t, rows: list[list[str]], total: list[str] | None = None) -> str:
+    """A table of amounts: the first column names the row, the others are right-aligned numbers;
+    ``head`` holds the column titles (or keys of ``t`` when ``t`` is given)."""
+    head = [t[h] if t is not None and h else h for h in head]
+    cells = [f"table.header({', '.join(f'[{text(h)}]' for h in head)})"]
+    for row in rows:
+        cells.append(f"table.cell(text(weight: \"bold\", {string(row[0])}))")
+        cells.extend(f"[{text(v)}]" for v in row[1:])
+    if total is not None:
+        cells.append(f"table.footer(repeat: false, {', '.join(f'table.cell(stroke: (top: 1pt), strong[{text(v)}])' for v in total)})")
+    columns = len(head)
+    return (f"#figure(kind: table, supplement: none, numbering: none, caption: [{text(caption)}], "
+            f"table(columns: (auto,) + ({columns - 1} * (1fr,)), align: (x, y) => if x > 0 {{ right }} else {{ left }}, "
+            f"{', '.join(cells)}))")
+
+
+def _hex(colour: str) -> str:
+    """The theme's colour (#rgb, #rrggbb or a CSS name, see config.Theme) as #rrggbb for Typst."""
+    names = {"black": "000000", "silver": "c0c0c0", "gray": "808080", "grey": "808080", "white": "ffffff",
+             "maroon": "800000", "red": "ff0000", "purple": "800080", "fuchsia": "ff00ff", "green": "008000",
+             "lime": "00ff00", "olive": "808000", "yellow": "ffff00", "navy": "000080", "blue": "0000ff",
+             "teal": "008080", "aqua": "00ffff", "orange": "ffa500", "darkblue": "00008b",
+             "darkgreen": "006400", "darkred": "8b0000", "rebeccapurple": "663399"}
+    colour = colour.strip().lower()
+    if colour in names:
+        return "#" + names[colour]
+    if len(colour) == 4 and colour.startswith("#"):
+        return "#" + "".join(c * 2 for c in colour[1:])
+    return colour if len(colour) == 7 and colour.startswith("#") else "#01689b"
+
+
+@functools.cache
+def _fonts():
+    """The fonts Typst may use: the system's font folders (as WeasyPrint's) and Typst's own."""
+    import typst
+
+    from .images import FONT_DIRS
+
+    folders = [str(Path(os.path.expanduser(f))) for f in FONT_DIRS if Path(os.path.expanduser(f)).is_dir()]
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=folders)
+
+
+def typst_pdf(source: str, images: dict[str, bytes], timestamp: dt.datetime | None) -> bytes:
+    """Compile ``source`` to a PDF/UA-1 document, with ``images`` as its only files."""
+    import typst
+
+    with tempfile.TemporaryDirectory(prefix="begroot-typst-") as root:
+        if images:
+            (Path(root) / "media").mkdir()
+            for name, data in images.items():
+                (Path(root) / "media" / name).write_bytes(data)
+        main = Path(root) / "main.typ"
+        main.write_text(source, encoding="utf-8")
+        if timestamp is not None and timestamp.tzinfo is None:
+            timestamp = timestamp.replace(tzinfo=dt.timezone.utc)
+        stamp = int(timestamp.timestamp()) if timestamp is not None else 0
+        try:
+            return typst.compile(str(main), root=root, font_paths=_fonts(), ignore_system_fonts=True,
+                                 pdf_standards="ua-1", timestamp=stamp, package_path=root,
+                                 package_cache_path=root)
+        except typst.TypstError as exc:
+            hints = "; ".join(getattr(exc, "hints", []) or [])
+            raise BegrootError(f"Typst could not make the PDF: {getattr(exc, 'message', exc)}"
+                               + (f" ({hints})" if hints else "")) from None
+
+
+def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id: str, target: Path,
+                    build_time: dt.datetime, stamp, fonts_key: str) -> Path:
+    """Write the edition's PDF to ``target`` (from the build cache when the same document was made
+    before). ``stamp``: see :func:`edition_typst`; ``fonts_key`` tells the system's fonts apart."""
+    try:
+        import typst  # noqa: F401
+    except ImportError as exc:
+        raise BegrootError(f"the PDF cannot be made with Typst: the typst package is not installed ({exc}). "
+                           "Install it (pip install typst), or set pdf_engine = \"weasyprint\" under [site] "
+                           "in begroot.toml") from None
+    from .. import cache
+
+    with working_on(f"the PDF of edition {edition_id} ({target.name})"):
+        source, images = edition_typst(budget, figures, edition_id, build_time, stamp)
+        # dated by the export, as the cover (none without one): not by the build, so that the
+        # same inputs give the same PDF and the build cache can keep it
+        date = budget.edition(edition_id).exported_at
+        address = cache.key("pdf-typst", source, sorted(images), edition_id, str(date), _typst_version(),
+                            fonts_key)
+        data = cache.get("pdf", address)
+        if data is None:
+            data = typst_pdf(source, images, date)
+            cache.put("pdf", address, data)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return target
+
+
+def _typst_version() -> str:
+    from importlib.metadata import version
+
+    return version("typst")
+

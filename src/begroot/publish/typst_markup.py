@@ -1,0 +1,284 @@
+"""Typst markup from begroot's texts: every piece of text becomes a Typst *string literal*
+(``#"…"``), never markup, so no character of a text (``#``, ``$``, ``*``, ``_``, ``<``, ``@``,
+``]``, ``\\``, …) can start Typst code, a label, a reference or a formula. The only characters a
+string literal gives meaning to, ``\\`` and ``"``, are escaped (and control characters, as ``\\u{…}``).
+
+The texts' HTML has passed begroot's allowlist sanitiser (read/texts.py ``ALLOWED_TAGS``); an
+element outside that list is kept as its text. Each element becomes one Typst function call whose
+content is again made of string literals and calls, written next to each other with nothing
+between them, so that nothing the text holds is ever parsed as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html.parser import HTMLParser
+
+#: Elements that have no end tag.
+_VOID = frozenset({"br", "hr", "img"})
+#: Elements that are blocks: they end the paragraph before them.
+_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table",
+                     "figure", "figcaption", "dl", "dt", "dd", "hr", "caption", "thead", "tbody", "tfoot", "tr",
+                     "th", "td"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+#: Link targets the PDF may point at (others stay plain text: a relative link has no page in it).
+_LINKABLE = re.compile(r"^(https?://|mailto:)", re.I)
+
+
+def string(text: str) -> str:
+    """``text`` as a Typst string literal: in code, a value; after ``#`` in markup, plain text."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    out = _CONTROL.sub(lambda m: f"\\u{{{ord(m.group(0)):x}}}", out)
+    return f'"{out}"'
+
+
+def text(value: str) -> str:
+    """``value`` as markup that shows exactly those characters (an embedded string literal)."""
+    return "#" + string(value) if value else ""
+
+
+class Node:
+    __slots__ = ("tag", "attrs", "children")
+
+    def __init__(self, tag: str, attrs: dict[str, str] | None = None):
+        self.tag, self.attrs, self.children = tag, attrs or {}, []
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("body")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in _VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag, attrs):
+        self.stack[-1].children.append(Node(tag, {k: v or "" for k, v in attrs}))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, 0, -1):  # close up to the matching open element, if any
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def parse(html: str) -> Node:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+class Converter:
+    """HTML (sanitised) to Typst markup. ``image(src, alt)`` gives the Typst code of a text's
+    image (or None to leave it out). The texts' headings stay out of the contents and bookmarks;
+    their levels follow each other without a gap below the heading the text is under (PDF/UA-1
+    requires it, and Typst refuses a PDF/UA document that skips a level)."""
+
+    def __init__(self, image=None):
+        self.image = image or (lambda src, alt: None)
+        self.level = 2
+
+    def convert(self, html: str, level: int = 2) -> str:
+        """The text's markup, under a heading of ``level``."""
+        self.base = self.level = level
+        return self.blocks(parse(html).children)
+
+    # -- blocks -----------------------------------------------------------------------------
+    def blocks(self, children: list) -> str:
+        """A sequence of block elements and loose inline content (made paragraphs), blank lines apart."""
+        parts: list[str] = []
+        run: list = []
+
+        def flush():
+            if any(not isinstance(c, str) or c.strip() for c in run):
+                parts.append(self.inline(_trimmed(run)))
+            run.clear()
+
+        for child in children:
+            if isinstance(child, Node) and child.tag in _BLOCKS:
+                flush()
+                block = self.block(child)
+                if block:
+                    parts.append(block)
+            else:
+                run.append(child)
+        flush()
+        return "\n\n".join(parts)
+
+    def block(self, node: Node) -> str:
+        tag = node.tag
+        if tag == "p":
+            return self.inline(_trimmed(node.children))
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            level = max(self.base + 1, min(int(tag[1]), self.level + 1))
+            self.level = level
+            return f"#heading(level: {level}, outlined: false, bookmarked: false)[{self.inline(_trimmed(node.children))}]"
+        if tag in ("ul", "ol"):
+            items = [f"[{self.blocks(li.children)}]" for li in node.children if isinstance(li, Node)]
+            if not items:
+                return ""
+            if tag == "ol":
+                start = node.attrs.get("start", "")
+                first = f"start: {int(start)}, " if start.isdigit() and len(start) < 9 else ""
+                return f"#enum(tight: true, {first}{', '.join(items)})"
+            return f"#list(tight: true, {', '.join(items)})"
+        if tag == "li":  # outside a list
+            return self.blocks(node.children)
+        if tag == "blockquote":
+            return f"#quote(block: true)[{self.blocks(node.children)}]"
+        if tag == "pre":
+            return f"#block(raw({string(_plain(node))}, block: true))"
+        if tag == "hr":
+            return "#line(length: 100%, stroke: 0.5pt + gray)"
+        if tag == "table":
+            return self.table(node)
+        if tag == "figure":
+            caption = [c for c in node.children if isinstance(c, Node) and c.tag == "figcaption"]
+            body = self.blocks([c for c in node.children if c not in caption])
+            if caption:
+                body += f"\n\n#block(strong[{self.inline(_trimmed(caption[0].children))}])"
+            return f"#block[{body}]"
+        if tag == "dl":
+            parts = []
+            for child in node.children:
+                if isinstance(child, Node) and child.tag == "dt":
+                    parts.append(f"#block(strong[{self.inline(_trimmed(child.children))}])")
+                elif isinstance(child, Node) and child.tag == "dd":
+                    parts.append(f"#pad(left: 6mm)[{self.blocks(child.children)}]")
+            return "\n\n".join(parts)
+        # dt, dd, figcaption, caption or table parts out of place: their content as blocks
+        return self.blocks(node.children)
+
+    def table(self, node: Node) -> str:
+        caption = ""
+        header: list[Node] = []
+        body: list[Node] = []
+        footer: list[Node] = []
+        for child in node.children:
+            if not isinstance(child, Node):
+                continue
+            if child.tag == "caption":
+                caption = self.inline(_trimmed(child.children))
+            elif child.tag in ("thead", "tbody", "tfoot"):
+                rows = [r for r in child.children if isinstance(r, Node) and r.tag == "tr"]
+                (header if child.tag == "thead" else footer if child.tag == "tfoot" else body).extend(rows)
+            elif child.tag == "tr":
+                body.append(child)
+        if not header and body and all(isinstance(c, Node) and c.tag == "th"
+                                       for c in body[0].children if isinstance(c, Node)):
+            header = [body.pop(0)]
+        columns, short = _grid(header + body + footer)
+        if columns == 0:
+            return ""
+        cells = []
+        if header:
+            cells.append(f"table.header({', '.join(self.cells(header, short))})")
+        cells.extend(self.cells(body, short[len(header):]))
+        if footer:
+            cells.append(f"table.footer(repeat: false, {', '.join(self.cells(footer, short[-len(footer):]))})")
+        table = f"table(columns: {columns}, {', '.join(cells)})"
+        if caption:
+            return f"#figure(kind: table, supplement: none, numbering: none, caption: [{caption}], {table})"
+        return "#" + table
+
+    def cells(self, rows: list[Node], short: list[int]) -> list[str]:
+        """The rows' cells, each row filled up to the table's width (``short``: empty cells it needs)."""
+        out = []
+        for row, missing in zip(rows, short):
+            for cell in row.children:
+                if not isinstance(cell, Node) or cell.tag not in ("td", "th"):
+                    continue
+                content = self.blocks(cell.children)
+                if cell.tag == "th":
+                    content = f"#strong[{content}]"
+                spans = "".join(f", {name}: {_span(cell.attrs.get(name))}" for name in ("colspan", "rowspan")
+                                if _span(cell.attrs.get(name)) > 1)
+                out.append(f"table.cell([{content}]{spans})" if spans else f"[{content}]")
+            out.extend(["[]"] * missing)
+        return out
+
+    # -- inline -----------------------------------------------------------------------------
+    def inline(self, children: list) -> str:
+        out: list[str] = []
+        for child in children:
+            if isinstance(child, str):
+                out.append(text(_SPACE.sub(" ", child)))
+            elif child.tag in _BLOCKS:  # a block inside inline content: its text, in line
+                out.append(self.inline(child.children))
+            else:
+                out.append(self.inline_element(child))
+        return "".join(out)
+
+    def inline_element(self, node: Node) -> str:
+        tag, inner = node.tag, self.inline(node.children)
+        if tag in ("strong", "b"):
+            return f"#strong[{inner}]"
+        if tag in ("em", "i"):
+            return f"#emph[{inner}]"
+        if tag == "u":
+            return f"#underline[{inner}]"
+        if tag == "s":
+            return f"#strike[{inner}]"
+        if tag == "sub":
+            return f"#sub[{inner}]"
+        if tag == "sup":
+            return f"#super[{inner}]"
+        if tag == "code":
+            return f"#raw({string(_plain(node))})"
+        if tag == "br":
+            return "#linebreak()"
+        if tag == "a":
+            href = node.attrs.get("href", "")
+            if _LINKABLE.match(href) and inner:
+                return f"#link({string(href)})[{inner}]"
+            return inner
+        if tag == "img":
+            return self.image(node.attrs.get("src", ""), node.attrs.get("alt", "")) or ""
+        return inner  # span, abbr and anything else: the text
+
+
+def _trimmed(children: list) -> list:
+    """The children without the white space at the start of the first text and the end of the last."""
+    out = list(children)
+    if out and isinstance(out[0], str):
+        out[0] = out[0].lstrip()
+    if out and isinstance(out[-1], str):
+        out[-1] = out[-1].rstrip()
+    return out
+
+
+def _plain(node: Node) -> str:
+    return "".join(c if isinstance(c, str) else _plain(c) for c in node.children)
+
+
+def _span(value: str | None) -> int:
+    return min(int(value), 100) if value and value.isdigit() and len(value) < 4 else 1
+
+
+def _grid(rows: list[Node]) -> tuple[int, list[int]]:
+    """The width of the grid the rows make (row spans take room in the rows below), and how many
+    cells each row lacks to fill it."""
+    taken: set[tuple[int, int]] = set()
+    for y, row in enumerate(rows):
+        x = 0
+        for cell in row.children:
+            if not isinstance(cell, Node) or cell.tag not in ("td", "th"):
+                continue
+            while (y, x) in taken:
+                x += 1
+            colspan, rowspan = _span(cell.attrs.get("colspan")), _span(cell.attrs.get("rowspan"))
+            taken.update((y + dy, x + dx) for dy in range(min(rowspan, len(rows) - y)) for dx in range(colspan))
+            x += colspan
+    width = min(max((x + 1 for _, x in taken), default=0), 100)
+    per_row = Counter(y for y, _ in taken)
+    return width, [max(0, width - per_row[y]) for y in range(len(rows))]

@@ -1,0 +1,183 @@
+"""The edition PDF made with Typst (``[site] pdf_engine = "typst"``, publish/pdf_typst.py): tagged
+(PDF/UA-1), fonts embedded, contents with page numbers, every programme; a text's characters that
+mean something to Typst are shown as they are and start no code; the same input gives the same bytes."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import needs_programs
+
+typst = pytest.importorskip("typst")
+
+#: Typst code and markup characters a text may hold. The Markdown escapes (\*, \_, &lt;) keep
+#: Markdown from reading them, so that the text's HTML holds the characters themselves.
+HOSTILE_MD = (r'Let op: #import "@preview/cetz:0.2.2": \* en #read("/etc/passwd") en $x + 1$ '
+              r'en a\*b\*c en x\_y\_z en &lt;label&gt; en @ref en ] [ en \\ en = kop en `#eval("1")`.')
+#: What the PDF's text shows for it (pdftotext joins the words the same way).
+HOSTILE_SHOWN = ['#import "@preview/cetz:0.2.2": *', '#read("/etc/passwd")', "$x + 1$", "a*b*c", "x_y_z",
+                 "<label>", "@ref", "] [", '#eval("1")']
+
+
+def _text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def typst_project(tmp_path_factory, demo_dir: Path) -> Path:
+    project = tmp_path_factory.mktemp("typst") / "project"
+    shutil.copytree(demo_dir, project)
+    toml = project / "begroot.toml"
+    toml.write_text(toml.read_text("utf-8").replace("[site]\n", '[site]\npdf_engine = "typst"\n', 1), "utf-8")
+    text = project / "begroting-2024" / "teksten" / "1-doelstelling.md"
+    text.write_text(text.read_text("utf-8") + "\n" + HOSTILE_MD + "\n\n![Een rood vlak](rood.png)\n", "utf-8")
+    (text.parent / "rood.png").write_bytes(_png(3, 2))
+    return project
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def _pdf(project: Path, out: Path) -> Path:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    done = subprocess.run([sys.executable, "-m", "begroot", "pdf", str(project), "--edition", "begroting-2024",
+                           "--out", str(out), "--quiet"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def typst_pdf_file(typst_project: Path, tmp_path_factory) -> Path:
+    return _pdf(typst_project, tmp_path_factory.mktemp("typst-pdf") / "begroting-2024.pdf")
+
+
+@needs_programs("pdftotext")
+def test_typst_pdf_shows_typst_syntax_literally_and_reads_no_file(typst_pdf_file: Path):
+    text = _text(typst_pdf_file)
+    flat = re.sub(r"\s+", " ", text)
+    for shown in HOSTILE_SHOWN:
+        assert shown in flat, shown
+    assert "root:x:" not in text and "/bin/" not in text  # /etc/passwd's first line (had #read run, its text would be here)
+
+
+@needs_programs("pdftotext", "pdfinfo", "pdffonts", "pdfimages")
+def test_typst_pdf_is_tagged_ua_with_fonts_embedded_and_every_programme(typst_pdf_file: Path, typst_project: Path):
+    info = subprocess.run(["pdfinfo", str(typst_pdf_file)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert int(re.search(r"^Pages:\s+(\d+)$", info, re.M).group(1)) > 10
+    assert "Creator:         Typst" in info
+    raw = typst_pdf_file.read_bytes()
+    assert b"pdfuaid:part" in raw  # the XMP metadata declares PDF/UA-1
+    fonts = subprocess.run(["pdffonts", str(typst_pdf_file)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
+    assert rows and all(row[-5] == "yes" for row in rows), fonts  # the "emb" column of every font
+    assert any("DejaVuSans" in row[0] for row in rows)
+
+    from begroot.project import load_project
+
+    text = _text(typst_pdf_file)
+    edition = load_project(typst_project).budget.edition("begroting-2024")
+    for programme in edition.programmes.values():
+        assert programme.title in text, programme.title
+    # the contents give page numbers, the grand totals and Dutch characters are there
+    assert re.search(r"Programma 3: Vitaal en Sociaal\s*(\.\s*){3,}\S*\d+", text)
+    assert "1.331.787" in text and "1.331.775" in text and "één oogopslag" in text
+    # the text's image, from the site's media (the charts are vector drawings, not images)
+    images = subprocess.run(["pdfimages", "-list", str(typst_pdf_file)], capture_output=True, text=True,
+                            check=True).stdout
+    assert re.search(r"^\s*\d+\s+\d+\s+image\s+3\s+2\s", images, re.M), images
+
+
+def test_typst_pdf_same_input_same_bytes(typst_pdf_file: Path, typst_project: Path, tmp_path):
+    cache_dir = tmp_path / "cache"  # a cache of its own: the second PDF is made again, not read
+    old = os.environ.get("BEGROOT_CACHE_DIR")
+    os.environ["BEGROOT_CACHE_DIR"] = str(cache_dir)
+    try:
+        again = _pdf(typst_project, tmp_path / "again.pdf")
+    finally:
+        if old is None:
+            del os.environ["BEGROOT_CACHE_DIR"]
+        else:
+            os.environ["BEGROOT_CACHE_DIR"] = old
+    assert cache_dir.exists() and any(cache_dir.rglob("*"))  # it was made (and stored) here
+    assert again.read_bytes() == typst_pdf_file.read_bytes()
+
+
+def test_typst_reads_no_file_outside_its_root():
+    """The second wall: even Typst code that would read a file finds only the (empty) root."""
+    from begroot.errors import BegrootError
+    from begroot.publish.pdf_typst import typst_pdf
+
+    with pytest.raises(BegrootError, match="Typst could not make the PDF"):
+        typst_pdf('#set document(title: "x")\n#read("/etc/passwd")\n', {}, None)
+
+
+def test_html_to_typst_escapes_every_text():
+    from begroot.publish.typst_markup import Converter, string
+
+    assert string('a"b\\c\n#') == '"a\\"b\\\\c\\n#"'
+    html = ('<p>#import "x" $y$ *b* _i_ &lt;l&gt; @r ] [ \\ // /* `c` ~ = - +</p>'
+            '<table><caption>#c</caption><tr><th>#h</th></tr><tr><td colspan="2">#d</td></tr></table>'
+            '<ul><li>#l</li></ul><p><a href="javascript:x">#a</a> <a href="https://e.nl/#x">#b</a></p>')
+    markup = Converter().convert(html)
+    # outside string literals, only begroot's own calls: every text sits in "..."
+    code = re.sub(r'"(?:[^"\\]|\\.)*"', '""', markup)
+    assert not re.search(r"[$*_<>@`~\\/]", code)
+    assert "javascript" not in markup and '#link("https://e.nl/#x")' in markup
+    assert "colspan: 2" in markup  # a cell two columns wide
+
+
+def test_unknown_pdf_engine_is_refused(tmp_path, demo_dir: Path):
+    project = tmp_path / "p"
+    shutil.copytree(demo_dir, project)
+    toml = project / "begroot.toml"
+    toml.write_text(toml.read_text("utf-8").replace("[site]\n", '[site]\npdf_engine = "latex"\n', 1), "utf-8")
+    done = subprocess.run([sys.executable, "-m", "begroot", "check", str(project), "--quiet"],
+                          capture_output=True, text=True)
+    assert done.returncode != 0 and "'weasyprint' or 'typst'" in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@needs_programs("pdftotext")
+def test_every_allowed_element_makes_a_pdf_ua_document(tmp_path):
+    """Each element the sanitiser lets through converts to Typst that compiles as PDF/UA-1, also a
+    text whose headings skip levels (h3 to h5) and a table whose rows are short or span."""
+    from begroot.publish.pdf_typst import typst_pdf
+    from begroot.publish.typst_markup import Converter
+    from begroot.read.texts import sanitise
+
+    html = sanitise(
+        '<h3>Kop é</h3><h5>Diep</h5><p>Tekst <strong>vet <em>schuin</em></strong> <a href="https://x.nl">link</a>'
+        '<br>regel <sub>2</sub><sup>3</sup> <code>#x</code> <abbr title="t">AB</abbr> <span lang="en">en</span>'
+        ' <u>u</u> <s>s</s> <b>b</b> <i>i</i></p><blockquote><p>citaat</p></blockquote><ol start="3"><li>drie'
+        '<ul><li>in</li></ul></li><li><p>vier</p></li></ol><pre>code #[ x]</pre><hr><dl><dt>term</dt><dd>uitleg'
+        '</dd></dl><figure><p>fig</p><figcaption>Bijschrift</figcaption></figure><table><caption>Tabel €</caption>'
+        '<thead><tr><th>A</th><th>B</th><th>C</th></tr></thead><tbody><tr><td rowspan="2">r</td>'
+        '<td colspan="2">cc</td></tr><tr><td>1</td><td>2</td></tr><tr><td>kort</td></tr></tbody>'
+        '<tfoot><tr><td>f</td><td></td><td>3</td></tr></tfoot></table><h4>Vier</h4><p></p><ul></ul><table></table>')
+    markup = Converter().convert(html)
+    assert "level: 3" in markup and "level: 4" in markup and "level: 5" not in markup  # h5 after h3: one down
+    source = '#set document(title: "t")\n#heading(level: 1)[P]\n#heading(level: 2)[T]\n' + markup
+    path = tmp_path / "t.pdf"
+    path.write_bytes(typst_pdf(source, {}, None))
+    text = re.sub(r"\s+", " ", _text(path))
+    for shown in ("Kop é", "Diep", "vet schuin link", "citaat", "3. drie", "4. vier", "code #[ x]", "uitleg",
+                  "Bijschrift", "Tabel €", "cc", "kort", "Vier"):
+        assert shown in text, shown
