@@ -375,6 +375,14 @@ def test_english_site(tmp_path: Path):
     assert [s.get_text() for s in share.select(".nowrap")] == ["60.0 %", "19.9 %"]
 
 
+def test_search_page_counts_one_result_in_the_singular(tmp_path: Path):
+    for language, one, many in (("nl", "1 resultaat voor {q}", "{n} resultaten voor {q}"),
+                                ("en", "1 result for {q}", "{n} results for {q}")):
+        out, _ = build(tmp_path, language, language=language)
+        results = page(out, "/zoeken/").find(id="zoekresultaten")
+        assert (results["data-count-one"], results["data-count"]) == (one, many)
+
+
 def test_unknown_export_time(tmp_path: Path):
     out, _ = build(tmp_path, exported_at=None)
     for url in ("/", "/begroting-2024/"):

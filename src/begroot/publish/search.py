@@ -11,6 +11,16 @@ from pathlib import Path
 
 from ..errors import BegrootError
 
+# What the index leaves out, so that a result's excerpt is a sentence of the texts and not a run of
+# figures: charts (their SVG titles are numbers), the figures in tables (a table's row and column
+# headers, i.e. the names of programmes and taakvelden, stay findable), key figures, download
+# links, and the lists that repeat on every page of an edition (contents, the programmes beside a
+# programme, previous/next, breadcrumbs). The pages keep them; only the index does not see them.
+NOT_INDEXED = ", ".join([
+    "figure", "td.num", ".key-figures dd", "p.downloads", ".on-this-page", ".programme-aside", ".pager",
+    ".section-nav", ".breadcrumbs",
+])
+
 
 def index_site(site: Path) -> None:
     """Write ``site/pagefind/``; raise BegrootError when Pagefind fails or is missing.
@@ -23,7 +33,8 @@ def index_site(site: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(fresh), "--silent"],
+            [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(fresh),
+             "--exclude-selectors", NOT_INDEXED, "--silent"],
             capture_output=True, text=True, timeout=900)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BegrootError(f"the search index could not be built: {exc}") from None
