@@ -193,11 +193,11 @@ def test_a_result_points_to_the_section_with_the_words(browser, served_demo):
 def test_one_result_is_singular(browser, served_demo):
     context = browser.new_context()
     page = context.new_page()
+    # (a comparison of texts is not indexed: every text would be found once more in each comparison)
     open_results(page, f"{served_demo}/zoeken/?q=hulpverleners")
-    assert page.locator("#zoekresultaten h2").inner_text() == "2 resultaten voor hulpverleners"
-    page.locator("#zoek-editie").select_option("Begroting 2016")
-    page.wait_for_function("() => document.querySelector('#zoekresultaten h2').textContent.startsWith('1 ')")
-    assert page.locator("#zoekresultaten h2").inner_text() == "1 resultaat voor hulpverleners in Begroting 2016"
+    assert page.locator("#zoekresultaten h2").inner_text() == "1 resultaat voor hulpverleners"
+    open_results(page, f"{served_demo}/zoeken/?q=bibliotheek")
+    assert page.locator("#zoekresultaten h2").inner_text() == "3 resultaten voor bibliotheek"
     context.close()
 
 
