@@ -4,6 +4,8 @@ server and no other host."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 import subprocess
 import sys
@@ -42,7 +44,29 @@ def index_site(site: Path) -> None:
         detail = (result.stderr or result.stdout).strip().splitlines()
         raise BegrootError("the search index could not be built: " + (detail[-1] if detail else "pagefind failed")
                            + " (is the package pagefind[bin] installed?)")
+    write_editions(fresh)
     if final.exists():
         final.rename(old)
     fresh.rename(final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+#: Beside Pagefind's index: which edition each indexed page belongs to, by Pagefind's page id.
+EDITIONS_FILE = "begroot-editions.json"
+
+
+def write_editions(index: Path) -> None:
+    """Write ``begroot-editions.json``: {page id: edition title} from each page's ``editie``
+    metadata, so that the search page can put the newest edition first and search one edition.
+
+    (Pagefind's own filters would do this too, but their files differ from one run to the next,
+    and the same input must give the same site.)"""
+    editions = {}
+    for fragment in sorted((index / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        data = data[len(b"pagefind_dcd"):] if data.startswith(b"pagefind_dcd") else data
+        meta = json.loads(data).get("meta", {})
+        if meta.get("editie"):
+            editions[fragment.name.removesuffix(".pf_fragment")] = meta["editie"]
+    (index / EDITIONS_FILE).write_text(json.dumps(editions, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
+                                       encoding="utf-8")

@@ -2,7 +2,7 @@
    search page lists every page instead; this script only adds results.
 
    Results: with "all editions" the newest edition's pages come first (each edition in Pagefind's
-   order of relevance), then the pages of no edition; a chosen edition is a Pagefind filter.
+   order of relevance), then the pages of no edition; or one edition's pages only.
    Every result can be reached: 20 are shown, a button shows 20 more. A result links to the
    page and to the sections of it (headings with an id) where the words are. */
 (function () {
@@ -26,8 +26,13 @@
 
   function load() {
     if (!pagefind) {
+      /* Pagefind, and which edition each page belongs to (by Pagefind's page id; written with the index) */
+      var editionOf = fetch(new URL("pagefind/begroot-editions.json", root).href)
+        .then(function (r) { return r.ok ? r.json() : {}; }).catch(function () { return {}; });
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-        return pf.options({ baseUrl: root.pathname }).then(function () { return pf; });
+        return Promise.all([pf.options({ baseUrl: root.pathname }), editionOf]).then(function (both) {
+          return { pf: pf, editionOf: both[1] };
+        });
       });
     }
     return pagefind;
@@ -39,23 +44,22 @@
       .filter(function (v) { return v; });
   }
 
-  /* Every result, in the order shown. */
-  function find(pf, query, edition) {
-    if (edition) {
-      return pf.search(query, { filters: { editie: edition } }).then(function (s) { return s.results; });
-    }
-    var searches = [pf.search(query)].concat(editions().map(function (title) {
-      return pf.search(query, { filters: { editie: title } });
-    }));
-    return Promise.all(searches).then(function (all) {
-      var seen = {};
-      var out = [];
-      all.slice(1).concat([all[0]]).forEach(function (s) {
-        s.results.forEach(function (r) {
-          if (!seen[r.id]) { seen[r.id] = true; out.push(r); }
-        });
-      });
-      return out;
+  /* Every result, in the order shown: of the chosen edition only; or of every edition, the
+     newest edition's first (in Pagefind's order of relevance within each), then the other pages. */
+  function find(search, query, edition) {
+    var editionOf = search.editionOf;
+    return search.pf.search(query).then(function (s) {
+      if (edition) {
+        return s.results.filter(function (r) { return editionOf[r.id] === edition; });
+      }
+      var order = editions();
+      var rank = function (r) {
+        var i = order.indexOf(editionOf[r.id]);
+        return i < 0 ? order.length : i;
+      };
+      return s.results.map(function (r, i) { return { r: r, i: i, k: rank(r) }; })
+        .sort(function (a, b) { return a.k - b.k || a.i - b.i; })
+        .map(function (x) { return x.r; });
     });
   }
 
@@ -160,7 +164,7 @@
     if (!query) { return; }
     var edition = select ? select.value : "";
     var number = ++current;
-    load().then(function (pf) { return find(pf, query, edition); })
+    load().then(function (search) { return find(search, query, edition); })
       .then(function (results) { if (number === current) { return show(query, edition, results, number); } })
       .catch(function () { /* search unavailable (e.g. opened from file://): the page list stays */ });
   }
