@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from begroot.compare import KINDS, allocate, compare, pairs
+from begroot.compare import KINDS, all_pairs, allocate, compare, pairs
 from begroot.textdiff import word_diff
 from begroot.project import load_project
 
@@ -378,3 +378,68 @@ def test_demo_texts_compared_across_the_restructuring(demo_built):
             "Programma 3: Vitaal en Sociaal") in headings
     figures = soup_of(site / "vergelijk" / "begroting-2016" / "begroting-2023" / "index.html")
     assert figures.find("a", href="../../../vergelijk/begroting-2016/begroting-2023/teksten/") is not None
+
+
+def test_every_pair_of_editions_is_compared():
+    class E:
+        def __init__(self, id, year, kind):
+            self.id = id
+            self.config = type("C", (), {"year": year, "kind": kind})()
+    b16, b23, j23, b24 = (E("b16", 2016, "begroting"), E("b23", 2023, "begroting"), E("j23", 2023, "jaarstukken"),
+                          E("b24", 2024, "begroting"))
+    assert [(x.id, y.id) for x, y in all_pairs([b24, j23, b16, b23])] == [
+        ("j23", "b24"), ("b23", "b24"), ("b16", "b24"), ("b23", "j23"), ("b16", "j23"), ("b16", "b23")]
+    years = [E(f"b{y}", y, "begroting") for y in range(2015, 2025)]
+    assert len(all_pairs(years)) == 45 and all(x.config.year < y.config.year for x, y in all_pairs(years))
+    # the suggested pairs are some of them
+    assert set(pairs([b24, j23, b16, b23])) <= set(all_pairs([b24, j23, b16, b23]))
+
+
+def test_demo_compares_any_two_editions(demo_built):
+    """/vergelijk/ has a form to choose two editions (GET; without JavaScript it leads to the list of
+    every comparison on the same page) and that list; every pair has its page, 2016 → 2024 too."""
+    from tests.test_end_to_end import soup_of
+
+    site, _ = demo_built
+    soup = soup_of(site / "vergelijk" / "index.html")
+    form = soup.find("form", class_="compare-form")
+    assert (form["method"], form["action"]) == ("get", "#alle-vergelijkingen")
+    ids = ["begroting-2016", "begroting-2023", "jaarstukken-2023", "begroting-2024"]
+    for name in ("van", "naar"):
+        select = form.find("select", attrs={"name": name})
+        assert [o["value"] for o in select.find_all("option")] == ids
+        assert soup.find("label", attrs={"for": select["id"]}) is not None
+    listed = [a["href"] for a in soup.find(id="alle-vergelijkingen").find_all("a")]
+    expected = [f"../vergelijk/{a}/{b}/" for j, b in reversed(list(enumerate(ids))) for a in reversed(ids[:j])]
+    assert listed == expected and len(listed) == 6
+    for href in listed:
+        assert (site / "vergelijk" / href.split("/vergelijk/")[1] / "index.html").exists(), href
+    page = soup_of(site / "vergelijk" / "begroting-2016" / "begroting-2024" / "index.html")
+    assert page.find("h1").get_text(strip=True) == "Begroting 2016 en Begroting 2024 vergeleken"
+
+
+@pytest.mark.parametrize("pair", [("begroting-2016", "begroting-2023"), ("begroting-2016", "begroting-2024"),
+                                  ("begroting-2023", "begroting-2024")])
+def test_programme_table_columns_hold_what_their_header_says(demo_built, pair):
+    """In "Per programma", a column headed by an edition holds only that edition's programmes: a
+    programme that exists only in the older edition is not under the newer edition's header."""
+    from tests.test_end_to_end import soup_of
+
+    site, _ = demo_built
+    soup = soup_of(site / "vergelijk" / pair[0] / pair[1] / "index.html")
+    table = soup.find(id="programmas").find_parent("section").find("table")
+    headers = [th.get_text(" ", strip=True) for th in table.find("thead").find_all("th")]
+    titles = {"begroting-2016": "Begroting 2016", "begroting-2023": "Begroting 2023", "begroting-2024": "Begroting 2024"}
+    assert headers[0] == "Programma"
+    checked = 0
+    for row in table.find("tbody").find_all("tr"):
+        cells = row.find_all(["th", "td"])
+        for header, cell in zip(headers[:2], cells[:2]):
+            for a in cell.find_all("a"):
+                edition = a["href"].split("../")[-1].split("/")[0]
+                if header in titles.values():
+                    assert titles[edition] == header, (header, cell.get_text(" ", strip=True))
+                    checked += 1
+        if "alleen in" in cells[0].get_text():
+            assert cells[1].find("a") is not None  # its own edition's column names it
+    assert checked > 0

@@ -142,3 +142,17 @@ def test_target_outside_the_edition_and_spreadsheet_problems(tmp_path):
         "error: begroting-2024/doelen.csv: indicator 'Voortijdig schoolverlaters' has a target for 2031, outside the "
         "years of begroting-2024 (2022–2027) — hint: set targets for the edition's years",
     ]
+
+
+def test_an_indicator_with_one_value_has_no_chart(demo_built):
+    """One value (a realisatie, no target yet) is a table row, not a chart of one bar."""
+    site = demo_built[0] / "begroting-2024" / "programma"
+
+    def indicator(programme: str, name: str):
+        page = BeautifulSoup((site / programme / "index.html").read_text(encoding="utf-8"), "html5lib")
+        return next(d for d in page.select(".indicator") if d.find(["h3", "h4"]).get_text(" ", strip=True).startswith(name))
+
+    one = indicator("3-3-sociaal-domein", "Jongeren met een delict voor de rechter")
+    assert [td.get_text() for td in one.find("tbody").find_all("td")] == ["–", "1,1"]
+    assert one.find(class_="chart") is None and one.find("figure") is None
+    assert indicator("5-veiligheid", "Verwijzingen Halt").find("div", class_="chart") is not None  # two values

@@ -354,8 +354,10 @@ def test_home_and_colophon(site: Path):
     card = home.find("li", class_="card")
     assert "Begroting 2024" in text_of(card) and "1.331.787" in text_of(card)
     about = page(site, "/over/")
-    warnings = [text_of(li) for li in about.find("ul", class_="warnings").find_all("li")]
-    assert warnings == ['warning: financien.csv, row 7, column "Bedrag": bedrag is nul']
+    warnings = [" ".join(li.get_text().split()) for li in about.find("ul", class_="warnings").find_all("li")]
+    # where in Dutch, the message as begroot gives it (marked as English), no raw "warning:" prefix
+    assert warnings == ['financien.csv, rij 7, kolom "Bedrag": bedrag is nul']
+    assert about.find("ul", class_="warnings").find("li").find("span")["lang"] == "en"
     assert "Gemaakt door de afdeling Financiën." in text_of(about.main)
     sources = about.main.find("table")
     assert [text_of(td) for td in sources.tbody.find_all("td")] == ["10", "10", "11/07/2023 15:35:31"]
@@ -427,6 +429,14 @@ def test_english_site(tmp_path: Path):
     share = section(soup, "Share of the total")
     assert [s.get_text() for s in share.select(".big")] == ["799,099", "265,028"]
     assert [s.get_text() for s in share.select(".nowrap")] == ["60.0 %", "19.9 %"]
+
+
+def test_search_page_counts_one_result_in_the_singular(tmp_path: Path):
+    for language, one, many in (("nl", "1 resultaat voor {q}", "{n} resultaten voor {q}"),
+                                ("en", "1 result for {q}", "{n} results for {q}")):
+        out, _ = build(tmp_path, language, language=language)
+        results = page(out, "/zoeken/").find(id="zoekresultaten")
+        assert (results["data-count-one"], results["data-count"]) == (one, many)
 
 
 def test_unknown_export_time(tmp_path: Path):

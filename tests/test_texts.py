@@ -110,3 +110,93 @@ def test_indicators(tmp_path):
         "error: begroting-2024/indicatoren.csv, row 6, column \"waarde\": 'veel' is not a number — hint: write the "
         "value as a number, e.g. 12,5",
     ]
+
+
+TABLE_MD = """Aantal inwoners per wijk.
+
+{caption}| Wijk | Inwoners |
+|------|---------:|
+| Noord | 1.200 |
+| Zuid | 900 |
+"""
+
+
+def test_a_markdown_table_gets_its_caption_and_scoped_header_cells(tmp_path):
+    write(tmp_path, "3-ontwikkelingen.md", TABLE_MD.format(caption="Tabel: Inwoners per wijk, 1 januari 2024\n\n"))
+    problems = Problems()
+    [text] = read_texts(tmp_path, EDITION, {"3"}, problems)
+    soup = BeautifulSoup(text.html, "html.parser")
+    table = soup.find("table")
+    assert table.find("caption").get_text() == "Inwoners per wijk, 1 januari 2024"
+    assert [p.get_text() for p in soup.find_all("p")] == ["Aantal inwoners per wijk."]  # the paragraph became the caption
+    assert [(th.get_text(), th["scope"]) for th in table.find_all("th")] == [
+        ("Wijk", "col"), ("Inwoners", "col"), ("Noord", "row"), ("Zuid", "row")]
+    from begroot.render.audit import audit_fragment
+
+    assert audit_fragment(text.html) == []
+
+
+def test_a_numbered_caption_and_a_table_of_numbers(tmp_path):
+    write(tmp_path, "3-ontwikkelingen.md", "Tabel 2. Bezoekers per jaar\n| Jaar | Bezoekers |\n|---|---|\n| 2023 | 12.000 |\n")
+    [text] = read_texts(tmp_path, EDITION, {"3"}, Problems())
+    table = BeautifulSoup(text.html, "html.parser").find("table")
+    assert table.find("caption").get_text() == "Tabel 2. Bezoekers per jaar"
+    # a first column of numbers is no row header
+    assert [(th.get_text(), th["scope"]) for th in table.find_all("th")] == [("Jaar", "col"), ("Bezoekers", "col")]
+
+
+def test_a_word_table_gets_the_caption_before_it(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Tabel 1: Bezoekers van de bibliotheek")
+    table = document.add_table(rows=3, cols=2)
+    for row, (a, b) in enumerate([("Vestiging", "Bezoekers"), ("Centrum", "12.000"), ("Noord", "3.000")]):
+        table.cell(row, 0).text, table.cell(row, 1).text = a, b
+    path = write(tmp_path, "3-ontwikkelingen.docx", b"")
+    document.save(path)
+    [text] = read_texts(tmp_path, EDITION, {"3"}, Problems())
+    table = BeautifulSoup(text.html, "html.parser").find("table")
+    assert table.find("caption").get_text() == "Tabel 1: Bezoekers van de bibliotheek"
+    assert [(th.get_text(), th["scope"]) for th in table.find_all("th")] == [
+        ("Vestiging", "col"), ("Bezoekers", "col"), ("Centrum", "row"), ("Noord", "row")]
+
+
+def test_check_reports_what_the_build_would_publish_in_the_statement(tmp_path):
+    """A table without a caption, a skipped heading and a link without words in a text: `begroot
+    check` names the file, what fails and what to do, before a build puts it in the statement."""
+    from typer.testing import CliRunner
+
+    from begroot.build import build
+    from begroot.cli import app
+
+    from .conftest import GOOD_FINANCE, write_project
+
+    project = write_project(tmp_path / "project", finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-ontwikkelingen.md": TABLE_MD.format(caption="") + "\n# Kop\n\n### Te diep\n\n[](https://example.org)\n",
+    })
+    result = CliRunner().invoke(app, ["check", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert ("warning: begroting-2024/teksten/1-ontwikkelingen.md: accessibility check 'tables' fails in this text: "
+            "a table has no caption") in output
+    assert "hint: give the table a caption: a paragraph 'Tabel: what the table shows' right before it" in output
+    assert "accessibility check 'headings' fails in this text: h3 is followed by h5" in output
+    assert "accessibility check 'links' fails in this text" in output
+    # the build's page audit finds the same things on the programme's page
+    build(project, tmp_path / "site")
+    assert tables_row(tmp_path / "site").startswith("Niet in orde")
+    # with a caption, nothing is left to report about the table, in check or in the statement
+    (project / "begroting-2024/teksten/1-ontwikkelingen.md").write_text(
+        TABLE_MD.format(caption="Tabel: Inwoners per wijk\n"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(project)], catch_exceptions=False)
+    assert "text-accessibility" not in result.output and "fails in this text" not in result.output, result.output
+    build(project, tmp_path / "site2")
+    assert tables_row(tmp_path / "site2") == "In orde"
+
+
+def tables_row(site):
+    """What the accessibility statement says about the tables."""
+    soup = BeautifulSoup((site / "over" / "toegankelijkheid" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    row = soup.find("th", string="Elke tabel heeft een bijschrift en kopcellen met scope").parent
+    return row.find_all("td")[-1].get_text(strip=True)

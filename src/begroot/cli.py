@@ -203,9 +203,11 @@ def check(project: ProjectArg, strict: StrictOpt = False,
     """Read and check a project; print every problem. Exit 1 when there are errors."""
     _levels(quiet, verbose)
     from .project import load_project
+    from .render.audit import audit_texts
 
     with _step("Reading and checking"):
         loaded = load_project(project)
+        audit_texts(loaded.budget, loaded.problems)  # what the build's audit would find in the texts
     _print_problems(loaded.problems, strict)
     if report is not None and loaded.budget is not None:
         from .render.report import write_report

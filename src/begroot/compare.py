@@ -58,10 +58,10 @@ def chronological(editions: Iterable[EditionData]) -> list[EditionData]:
 
 
 def pairs(editions: Iterable[EditionData]) -> list[tuple[EditionData, EditionData]]:
-    """The pairs (older, newer) a site compares, newest first: each edition with the edition
+    """The pairs (older, newer) the site suggests, newest first: each edition with the edition
     before it, with the latest earlier edition of the same kind (begroting with begroting), and
     jaarstukken or a nota with the begroting of the same year. That is at most three pairs per
-    edition, so the site grows linearly with the editions; ``begroot diff`` compares any two."""
+    edition, linked from its overview; the site has a page for every pair (:func:`all_pairs`)."""
     ordered = chronological(editions)
     found: set[tuple[int, int]] = set()
     for j, b in enumerate(ordered):
@@ -76,6 +76,14 @@ def pairs(editions: Iterable[EditionData]) -> list[tuple[EditionData, EditionDat
             if budget:
                 found.add((budget[-1], j))
     return [(ordered[i], ordered[j]) for i, j in sorted(found, key=lambda ij: (ij[1], ij[0]), reverse=True)]
+
+
+def all_pairs(editions: Iterable[EditionData]) -> list[tuple[EditionData, EditionData]]:
+    """Every pair (older, newer) of editions, newest first: the site has a comparison page for
+    each, so that a reader can compare any two (n editions give n·(n-1)/2 pages). :func:`pairs`
+    are the ones an edition's pages suggest."""
+    ordered = chronological(editions)
+    return [(ordered[i], ordered[j]) for j in range(len(ordered) - 1, 0, -1) for i in range(j - 1, -1, -1)]
 
 
 def _top(programmes: dict[str, Programme], code: str | None) -> str | None:

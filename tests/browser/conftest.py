@@ -71,5 +71,6 @@ PAGE_TYPES = {
     "compare index": "/vergelijk/",
     "comparison": "/vergelijk/begroting-2023/begroting-2024/",
     "comparison across a restructuring": "/vergelijk/begroting-2016/begroting-2023/",
+    "comparison of editions far apart": "/vergelijk/begroting-2016/begroting-2024/",
     "comparison of texts": "/vergelijk/begroting-2016/begroting-2023/teksten/",
 }

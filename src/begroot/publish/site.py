@@ -286,7 +286,7 @@ class SiteWriter:
         if previous is not None:
             site.sides, site.matches = dict(previous.sides), dict(previous.matches)
             site.diffs = compare.DiffCache(previous.diffs)
-        for a, b in compare.pairs(self.budget.editions):
+        for a, b in compare.all_pairs(self.budget.editions):
             if any(spec.path == compare_path(a, b) for spec in todo):
                 site.side(a), site.side(b)
         written_editions = {spec.path.split("/")[0] for spec in todo if "/programma/" in spec.path}
@@ -351,7 +351,7 @@ class SiteWriter:
         """The site's style sheets, search script and icon, and the theme's style sheet."""
         static = out / "static"
         static.mkdir(exist_ok=True)
-        for name in ("begroot.css", "zoeken.js", "favicon.svg"):
+        for name in ("begroot.css", "zoeken.js", "vergelijk.js", "favicon.svg"):
             put(static / name, (resources.files("begroot.render") / "static" / name).read_bytes())
         theme_css = environment().get_template("theme.css").render(theme=self.config.theme,
                                                                     font_faces=self.site.font_faces())

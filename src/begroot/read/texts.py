@@ -29,6 +29,7 @@ from ..errors import Problems, working_on
 from ..model import SECTION_TITLES, Text, slugify
 from ..paths import HINT as PATH_HINT, inside
 from .tables import TableError, file_identity
+from .text_tables import accessible_tables
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup",
@@ -432,7 +433,7 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
     if nesting_depth(html, MAX_RAW_DEPTH, rough=True) > MAX_RAW_DEPTH:
         deep = None  # not sanitised: it would take long
     else:
-        html = sanitise(shift_headings(html), images)
+        html = accessible_tables(sanitise(shift_headings(html), images))
         deep = nesting_depth(html, MAX_TEXT_DEPTH)
     if deep is None or deep > MAX_TEXT_DEPTH:
         levels = MAX_TEXT_DEPTH if deep is not None else MAX_RAW_DEPTH

@@ -77,21 +77,8 @@ def audit_page(html: str) -> list[tuple[str, str]]:
     levels = [int(h) for h in _HEADING.findall(html)]
     if levels.count(1) != 1:
         fail("h1", f"{levels.count(1)} h1 elements")
-    previous = 1
-    for level in levels:
-        if level > previous + 1:
-            fail("headings", f"h{previous} is followed by h{level}")
-        previous = level
-    for raw in _TAG["img"].findall(html):
-        attrs = _attrs(raw)
-        if "alt" not in attrs and not re.search(r"\balt\b", raw):
-            fail("img-alt", f"image {attrs.get('src', '')!r} has no alt")
-    for table in _TABLE.findall(html):
-        if "<caption" not in table:
-            fail("tables", "a table has no caption")
-    for raw in _TAG["th"].findall(html):
-        if not _attrs(raw).get("scope"):
-            fail("tables", "a header cell has no scope")
+    _headings(levels, 1, fail)
+    _content(html, fail)
     svgs = _SVG.findall(html)
     for raw, body in svgs:
         attrs = _attrs(raw)
@@ -114,10 +101,8 @@ def audit_page(html: str) -> list[tuple[str, str]]:
     if (svgs or html_charts) and "<table" not in html:
         fail("charts", "a chart without a table of its figures")
     skip_target = None
-    for raw, inner in _LINK.findall(html):
+    for raw, _ in _LINK.findall(html):
         attrs = _attrs(raw)
-        if not html_lib.unescape(_TAGS.sub("", inner)).strip() and not attrs.get("aria-label"):
-            fail("links", f"link to {attrs.get('href', '')!r} has no text")
         if "skip-link" in attrs.get("class", "").split():
             skip_target = attrs.get("href", "").lstrip("#")
     ids: dict[str, int] = {}
@@ -131,11 +116,75 @@ def audit_page(html: str) -> list[tuple[str, str]]:
     for landmark in ("header", "nav", "main", "footer"):
         if not re.search(rf"<{landmark}\b", html):
             fail("landmarks", f"no <{landmark}>")
+    return failures
+
+
+def _headings(levels: list[int], previous: int, fail) -> None:
+    for level in levels:
+        if level > previous + 1:
+            fail("headings", f"h{previous} is followed by h{level}")
+        previous = level
+
+
+def _content(html: str, fail) -> None:
+    """The checks of what a page shows, a writer's text included: images, tables, links, loads."""
+    for raw in _TAG["img"].findall(html):
+        attrs = _attrs(raw)
+        if "alt" not in attrs and not re.search(r"\balt\b", raw):
+            fail("img-alt", f"image {attrs.get('src', '')!r} has no alt")
+    for table in _TABLE.findall(html):
+        if "<caption" not in table:
+            fail("tables", "a table has no caption")
+    for raw in _TAG["th"].findall(html):
+        if not _attrs(raw).get("scope"):
+            fail("tables", "a header cell has no scope")
+    for raw, inner in _LINK.findall(html):
+        attrs = _attrs(raw)
+        if not html_lib.unescape(_TAGS.sub("", inner)).strip() and not attrs.get("aria-label"):
+            fail("links", f"link to {attrs.get('href', '')!r} has no text")
     for tag, src, href in _LOADS.findall(html):
         url = src or href
         if EXTERNAL.match(url):
             fail("local", f"{tag or 'link'} loads {url}")
+
+
+def audit_fragment(html: str, above: int = 2) -> list[tuple[str, str]]:
+    """(check key, detail) for every failure in a part of a page: a writer's text, whose headings
+    follow a heading of level ``above`` (a text's section heading is an h2)."""
+    failures: list[tuple[str, str]] = []
+    fail = lambda key, detail: failures.append((key, detail))  # noqa: E731
+    _headings([int(h) for h in _HEADING.findall(html)], above, fail)
+    _content(html, fail)
     return failures
+
+
+#: What a writer can do about each finding in a text.
+TEXT_HINTS = {
+    "headings": "start headings in a text at # (## under it) and do not skip a level",
+    "img-alt": "describe the image: ![what it shows](plaatjes/x.png), or 'Alternatieve tekst' in Word",
+    "tables": "give the table a caption: a paragraph 'Tabel: what the table shows' right before it",
+    "links": "give the link words: [what it leads to](https://…)",
+    "local": "put the file in the project instead of linking to another website",
+}
+
+
+def audit_texts(budget, problems) -> None:
+    """Warn (``text-accessibility``, with the text's file and a hint) about every failure the
+    page audit would find in a writer's text, so that ``begroot check`` shows what ``build``
+    would publish in the accessibility statement."""
+    seen: set[str] = set()
+    for edition in budget.editions if budget is not None else ():
+        for text in edition.texts:
+            if text.source in seen:
+                continue
+            seen.add(text.source)
+            found: dict[tuple[str, str], int] = {}
+            for key, detail in audit_fragment(text.html):
+                found[(key, detail)] = found.get((key, detail), 0) + 1
+            for (key, detail), n in found.items():
+                problems.warning(f"accessibility check '{key}' fails in this text: {detail}"
+                                 + (f" ({n} times)" if n > 1 else ""), file=text.source,
+                                 code="text-accessibility", hint=TEXT_HINTS.get(key))
 
 
 @dataclass

@@ -167,7 +167,7 @@ def series_view(site: Site, series, chart_id: str, edition: EditionData) -> dict
     actuals = [series.actuals.get(y) for y in years]
     t = site.t
     chart = None
-    if years:
+    if sum(v is not None for v in targets + actuals) >= 2:  # one value is no chart: the table says it
         chart = charts.paired_columns(
             chart_id, t["chart_indicator_title"].format(name=series.name),
             t["chart_indicator_summary"].format(name=series.name, unit=series.unit),

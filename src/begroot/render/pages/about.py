@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...errors import printable
 from ..page import Page, PageSpec
 
 if TYPE_CHECKING:
@@ -16,10 +17,22 @@ def specs(site: Site) -> list[PageSpec]:
     return [PageSpec("over", None, lambda: view(site))]  # it lists the warnings: always made
 
 
+def _warning(site: Site, w) -> dict:
+    """A warning of the check for the colophon: where, in the site's language; what and the hint
+    as begroot gives them (in English)."""
+    where = [w.file] if w.file else []
+    if w.row is not None:
+        where.append(site.t["warning_row"].format(n=w.row))
+    if w.column:
+        where.append(site.t["warning_column"].format(name=f'"{w.column}"'))
+    return {"where": printable(", ".join(where)), "message": printable(w.message),
+            "hint": printable(w.hint) if w.hint else None}
+
+
 def view(site: Site) -> Page:
     editions = [{"edition": e, "sources": e.sources} for e in site.editions_sorted()]
     return Page("over", "about.html", {
-        "editions": editions, "warnings": [w.format() for w in site.warnings],
+        "editions": editions, "warnings": [_warning(site, w) for w in site.warnings],
         "colophon_html": site.colophon_html,
     }, site.t["colophon"], crumbs=site.home_crumbs())
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def specs(site: Site) -> list[PageSpec]:
-    pairs = compare.pairs(site.budget.editions)
+    pairs = compare.all_pairs(site.budget.editions)
     if not pairs:
         return []
     out = [PageSpec("vergelijk", site.site_digest, lambda: index(site))]
@@ -31,8 +31,14 @@ def specs(site: Site) -> list[PageSpec]:
 
 
 def index(site: Site) -> Page:
+    """The suggested pairs; a form to choose any two editions (with JavaScript it goes straight to
+    their page; without, it leads to the list below it); and every pair, by the newer edition."""
     rows = [{"a": a, "b": b, "path": compare_path(a, b)} for a, b in compare.pairs(site.budget.editions)]
-    return Page("vergelijk", "compare_index.html", {"rows": rows}, site.t["compare"], crumbs=site.home_crumbs())
+    ordered = compare.chronological(site.budget.editions)
+    groups = [{"edition": b, "pairs": [{"a": a, "path": compare_path(a, b)} for a in reversed(ordered[:j])]}
+              for j, b in reversed(list(enumerate(ordered))) if j > 0]
+    return Page("vergelijk", "compare_index.html", {"rows": rows, "editions": ordered, "groups": groups},
+                site.t["compare"], crumbs=site.home_crumbs())
 
 
 def _crumbs(site: Site) -> list[tuple[str, str]]:

@@ -22,4 +22,4 @@ def view(site: Site) -> Page:
         for p in edition.programmes.values():
             items.append({"path": programme_path(edition, p), "title": site.programme_label(p, edition),
                           "edition": edition.config.display_title})
-    return Page("zoeken", "search.html", {"all_pages": items}, site.t["search"], crumbs=site.home_crumbs())
+    return Page("zoeken", "search.html", {"all_pages": items, "editions": [e.config.display_title for e in site.editions_sorted()]}, site.t["search"], crumbs=site.home_crumbs())
