@@ -326,14 +326,18 @@ def _serve(project: Path, host: str, port: int, watch: bool = True) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _load_valid(project: Path):
-    """Read and check a project for a command that needs it whole; problems end the command."""
+def _load_valid(project: Path, edition: str | None = None):
+    """Read and check a project for a command that needs it whole (and ``edition`` in it); problems
+    end the command."""
     from .project import load_project
 
     with _step("Reading and checking"):
         loaded = load_project(project)
     if loaded.budget is None or loaded.problems.has_errors():
         raise ProjectInvalid(loaded.problems)
+    ids = [e.id for e in loaded.budget.editions]
+    if edition is not None and edition not in ids:
+        raise BegrootError(f"no edition '{edition}'; the project has: {', '.join(ids)}")
     return loaded
 
 
@@ -347,10 +351,7 @@ def pdf(project: ProjectArg,
     from .publish.pdf import write_pdf
 
     _levels(quiet, verbose)
-    loaded = _load_valid(project)
-    ids = [e.id for e in loaded.budget.editions]
-    if edition not in ids:
-        raise BegrootError(f"no edition '{edition}'; the project has: {', '.join(ids)}")
+    loaded = _load_valid(project, edition)
     target = out_file or Path(f"{edition}.pdf")
     with _step("Writing the PDF"):
         write_pdf(loaded.budget, loaded.figures, edition, target, build_time())
@@ -371,10 +372,7 @@ def iv3(project: ProjectArg,
     from .publish.iv3 import Iv3Refused, delivery, write
 
     _levels(quiet, verbose)
-    loaded = _load_valid(project)
-    ids = [e.id for e in loaded.budget.editions]
-    if edition not in ids:
-        raise BegrootError(f"no edition '{edition}'; the project has: {', '.join(ids)}")
+    loaded = _load_valid(project, edition)
     organisation = loaded.budget.config.organisation
     person = {"naam": contact or organisation.name, "email": email or organisation.email or "", "telefoon": phone}
     if not person["email"]:

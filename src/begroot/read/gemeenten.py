@@ -30,7 +30,8 @@ import polars as pl
 from ..errors import Problems
 from ..reference.names import fold, other_names
 from . import numbers
-from .tables import ROW, TableError, read_table, report_missing_column
+from .peers import cbs_table
+from .tables import ROW
 
 #: The datasets begroot ships, as (kind, year): kind is CBS's "begroting" or "jaarrekening".
 SHIPPED = (("begroting", 2023), ("jaarrekening", 2023), ("begroting", 2024))
@@ -179,16 +180,10 @@ def read_national(path: Path, problems: Problems, file: str | None = None) -> di
     each with its file, row and column in ``problems``."""
     file = file or str(path)
     errors_before = len(problems.errors)
-    try:
-        table = read_table(path, file, delimiter=";", encoding="auto")
-    except TableError as exc:
-        problems.error(exc.message, file=file, row=exc.row, code="gemeente-file", hint=exc.hint)
-        return None
-    missing = [name for name in COLUMNS.values() if name not in table.header]
-    for name in missing:
-        report_missing_column(problems, table, name, "give a national Iv3 file of CBS: one row per gemeente and "
-                                                     "taakveld, with Gemeenten, Taakveld, Lasten, Baten, Inwonertal")
-    if missing:
+    table = cbs_table(path, file, problems, COLUMNS, "gemeente-file",
+                      "give a national Iv3 file of CBS: one row per gemeente and taakveld, with Gemeenten, "
+                      "Taakveld, Lasten, Baten, Inwonertal")
+    if table is None:
         return None
     data = table.data.rename({v: k for k, v in COLUMNS.items()})
     data = data.with_columns(pl.col("gemeente").fill_null("").str.strip_chars(),

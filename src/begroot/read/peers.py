@@ -14,7 +14,7 @@ import polars as pl
 
 from ..errors import Problems
 from . import numbers
-from .tables import ROW, TableError, read_table, report_missing_column
+from .tables import ROW, Table, TableError, read_table, report_missing_column
 
 #: The name of the national group in the compact file.
 NATIONAL = "nederland"
@@ -155,18 +155,28 @@ def _dataset_from_name(name: str) -> tuple[str | None, int | None]:
     return (m[2], int(m[1])) if m else (None, None)
 
 
-def _read_cbs(path: Path, file: str, problems: Problems) -> PeerData | None:
-    errors_before = len(problems.errors)
+def cbs_table(path: Path, file: str, problems: Problems, columns: dict[str, str], code: str,
+              hint: str) -> Table | None:
+    """A national Iv3 file of CBS (``;``-separated, one row per gemeente × taakveld) as a table that
+    has ``columns``; None when it cannot be read or lacks one, each problem (``code``, with the
+    file, row and column) in ``problems``."""
     try:
         table = read_table(path, file, delimiter=";", encoding="auto")
     except TableError as exc:
-        problems.error(exc.message, file=file, row=exc.row, code="peers-unreadable", hint=exc.hint)
+        problems.error(exc.message, file=file, row=exc.row, code=code, hint=exc.hint)
         return None
-    missing = [name for name in COLUMNS.values() if name not in table.header]
+    missing = [name for name in columns.values() if name not in table.header]
     for name in missing:
-        report_missing_column(problems, table, name, "point peers at a national Iv3 file of CBS (one row per "
-                                                     "gemeente and taakveld) or at a file made by tools/make_peers.py")
-    if missing:
+        report_missing_column(problems, table, name, hint)
+    return None if missing else table
+
+
+def _read_cbs(path: Path, file: str, problems: Problems) -> PeerData | None:
+    errors_before = len(problems.errors)
+    table = cbs_table(path, file, problems, COLUMNS, "peers-unreadable",
+                      "point peers at a national Iv3 file of CBS (one row per gemeente and taakveld) or at a file "
+                      "made by tools/make_peers.py")
+    if table is None:
         return None
     data = table.data.rename({v: k for k, v in COLUMNS.items()}).select(ROW, *COLUMNS)
 
