@@ -277,6 +277,18 @@ print(json.dumps({"total": time.perf_counter() - start, "phases": totals, "pages
 """
 
 
+#: The first line of a section of the report written by hand, which a new report keeps.
+BY_HAND = "*Written by hand, not by `make bench`"
+
+
+def kept_by_hand(old_report: str) -> str:
+    """The sections of an earlier report written by hand (their first line after the heading is
+    :data:`BY_HAND`), to be appended to the new report, which would otherwise drop them."""
+    sections = old_report.split("\n## ")[1:]
+    return "".join("\n## " + section.rstrip("\n") + "\n" for section in sections
+                   if section.split("\n\n", 1)[-1].startswith(BY_HAND))
+
+
 def serve_uses_state() -> bool:
     """Whether ``begroot serve`` keeps a BuildState between rebuilds (incremental rebuilds): read
     from the source of the modules that implement it, since that is all there is to go by."""
@@ -456,7 +468,8 @@ def main(argv: list[str] | None = None) -> None:
     r["argv"] = ["python", "-m", "benchmarks", *(argv if argv is not None else sys.argv[1:])]
     report = render(r, args)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report, encoding="utf-8")
+    old = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
+    args.output.write_text(report + kept_by_hand(old), encoding="utf-8")
     show(r)
     console.print(f"wrote {args.output} (the whole run took {r['elapsed']:.0f} s)")
 

@@ -41,3 +41,14 @@ def test_the_benchmark_command_runs_and_writes_its_report(tmp_path):
             "check each page's accessibility", "the editions' open data (CSV, Parquet, JSON, XLSX, FDP)",
             "search index (Pagefind, alongside the rest)"} <= set(phases), sorted(phases)
     assert "peers not run" in text  # --no-peers says so instead of leaving the comparison out silently
+
+
+def test_a_new_report_keeps_the_sections_written_by_hand():
+    from benchmarks.__main__ import BY_HAND, kept_by_hand
+
+    old = (f"# Performance\n\n## Measured\n\nfigures\n\n## The PDF\n\n{BY_HAND} (which rewrites the rest)*\n\n"
+           "| a | b |\n\n## Later\n\nmore figures\n")
+    kept = kept_by_hand(old)
+    assert kept.startswith("\n## The PDF\n") and "| a | b |" in kept
+    assert "Measured" not in kept and "Later" not in kept
+    assert kept_by_hand("# Performance\n\n## Measured\n\nfigures\n") == ""
