@@ -131,9 +131,9 @@ def contents(html: str) -> list[tuple[str, Markup]]:
 def with_contents(html: str, title: str) -> str:
     """The page with a list of its sections in place of :data:`CONTENTS_MARK`, when it has at
     least :data:`CONTENTS_MIN` of them (without the mark where it has fewer)."""
-    found = contents(html)
     if CONTENTS_MARK not in html:
         return html
+    found = contents(html)
     if len(found) < CONTENTS_MIN:
         return html.replace(CONTENTS_MARK, "", 1)
     items = "".join(f'<li><a href="#{escape(anchor)}">{label}</a></li>' for anchor, label in found)
