@@ -181,3 +181,15 @@ def test_every_allowed_element_makes_a_pdf_ua_document(tmp_path):
     for shown in ("Kop é", "Diep", "vet schuin link", "citaat", "3. drie", "4. vier", "code #[ x]", "uitleg",
                   "Bijschrift", "Tabel €", "cc", "kort", "Vier"):
         assert shown in text, shown
+
+
+def test_typst_pdf_replaces_its_file_instead_of_writing_into_it(typst_project: Path, tmp_path):
+    """As every file of the site: a PDF already there may be a hard link to the previous site's,
+    which must keep its bytes."""
+    target = tmp_path / "begroting-2024.pdf"
+    target.write_bytes(b"the previous site's PDF")
+    previous = tmp_path / "previous.pdf"
+    os.link(target, previous)
+    _pdf(typst_project, target)
+    assert previous.read_bytes() == b"the previous site's PDF"
+    assert target.read_bytes().startswith(b"%PDF") and not os.path.samefile(target, previous)

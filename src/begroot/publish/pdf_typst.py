@@ -21,6 +21,7 @@ from pathlib import Path
 from ..errors import BegrootError, working_on
 from ..figures import EditionFigures
 from ..model import Budget
+from .reuse import put
 from .typst_markup import Converter, string, text
 
 #: The PDF's page and type, as the WeasyPrint document's (pdf.html).
@@ -255,8 +256,8 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
             data = typst_pdf(source, images, date)
             cache.put("pdf", address, data)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    return target
+        # as every file of the site: never written into (it may be a link to the previous site's)
+        return put(target, data)
 
 
 def _typst_version() -> str:
