@@ -19,7 +19,6 @@ import importlib.metadata
 import importlib.util
 import json
 import os
-import platform
 import re
 import shlex
 import shutil
@@ -32,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from .generate import Size, generate
+from .report import BY_HAND, dur, kept_by_hand, render, show  # noqa: F401  (BY_HAND: the tests)
 
 ROOT = Path(__file__).resolve().parents[1]
 console = Console(stderr=True, highlight=False)
@@ -192,6 +191,24 @@ print(json.dumps({"wall": wall, "lines": len(df),
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
+# One edition's PDF in a process that has read the project (untimed): the time of write_pdf alone,
+# wall and CPU (the engine's threads included), and the peak RSS before and after. No build cache.
+ONE_PDF = r"""
+import json, resource, sys, time
+from pathlib import Path
+from begroot.build import build_time
+from begroot.project import load_project
+from begroot.publish.pdf import write_pdf
+loaded = load_project(Path(sys.argv[1]))
+assert loaded.budget is not None, [str(p) for p in loaded.problems.errors[:3]]
+rss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+before, cpu, start = rss(), time.process_time(), time.perf_counter()
+write_pdf(loaded.budget, loaded.figures, sys.argv[2], Path(sys.argv[3]), build_time())
+wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+print(json.dumps({"wall": wall, "cpu": cpu, "rss_mb": rss(), "before_mb": before,
+                  "engine": loaded.budget.config.site.pdf_engine}))
+"""
+
 # What begroot serve does after an edit: a build in the warm process. Mode "plain" calls
 # build(project, out) again; mode "state" passes the BuildState that serve can keep between
 # builds (re-read and re-render only what changed). The edited text is restored at the end.
@@ -234,8 +251,9 @@ import functools, json, sys, threading, time
 from pathlib import Path
 import begroot.build as B, begroot.cache as C, begroot.render.site as R, begroot.publish.site as S
 import begroot.publish.downloads as D, begroot.publish.images as I
-import begroot.publish.workers as W
+import begroot.publish.workers as W, begroot.publish.pdf as P
 W.PARALLEL_MIN_PAGES = 10**9
+W.worker_count = lambda: 1  # the PDFs one after the other in this process, like the rest
 totals, stack, main = {}, [], threading.main_thread()
 
 def timed(name, fn):
@@ -267,6 +285,7 @@ for owner, attr, name in [
         (D, "tables_xlsx", "tables as workbooks (xlsxwriter)"),
         (I, "svg_to_png", "charts as PNG (resvg)"),
         (S.SiteWriter, "write_downloads", "the editions' open data (CSV, Parquet, JSON, XLSX, FDP)"),
+        (P, "write_pdf", "the editions' PDFs"),
         (C, "put_object", "write the build cache (pickle and files)"),
         (C, "put", "write the build cache (pickle and files)"),
         (B, "index_site", "search index (Pagefind, alongside the rest)")]:
@@ -275,18 +294,6 @@ start = time.perf_counter()
 result = B.build(Path(sys.argv[1]), Path(sys.argv[2]))
 print(json.dumps({"total": time.perf_counter() - start, "phases": totals, "pages": result.pages}))
 """
-
-
-#: The first line of a section of the report written by hand, which a new report keeps.
-BY_HAND = "*Written by hand, not by `make bench`"
-
-
-def kept_by_hand(old_report: str) -> str:
-    """The sections of an earlier report written by hand (their first line after the heading is
-    :data:`BY_HAND`), to be appended to the new report, which would otherwise drop them."""
-    sections = old_report.split("\n## ")[1:]
-    return "".join("\n## " + section.rstrip("\n") + "\n" for section in sections
-                   if section.split("\n\n", 1)[-1].startswith(BY_HAND))
 
 
 def serve_uses_state() -> bool:
@@ -320,43 +327,6 @@ def mkdocs_command() -> list[str] | None:
     if importlib.util.find_spec("mkdocs") is None:
         return None
     return [sys.executable, "-m", "mkdocs"]
-
-
-def version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def machine() -> dict[str, str]:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = "unknown"
-    try:
-        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines()
-                      if x.startswith("MemTotal")).split()[1])
-        memory = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration, ValueError):
-        pass
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count() or 1
-    os_name = platform.system() + " " + platform.release()
-    try:
-        pretty = next(x for x in Path("/etc/os-release").read_text().splitlines() if x.startswith("PRETTY_NAME="))
-        os_name = pretty.split("=", 1)[1].strip('"') + f" (kernel {platform.release()})"
-    except (OSError, StopIteration):
-        pass
-    return {"CPU": cpu, "cores": f"{os.cpu_count()} logical ({usable} usable)", "memory": memory,
-            "OS": os_name, "Python": f"{platform.python_version()} ({platform.python_implementation()})"}
 
 
 # --- page sizes -----------------------------------------------------------------------------------
@@ -483,7 +453,10 @@ def measure_all(r: dict, args, size: Size, base: Path, outputs: Outputs) -> None
                          runs, env=lambda i: {"BEGROOT_CACHE_DIR": str(outputs / f"cache-{i}")})
     site = outputs / "site-0"
     r["site_pages"] = sum(1 for _ in site.rglob("index.html"))
+    r["site_pdfs"] = {p.name: p.stat().st_size for p in sorted(site.glob("*/downloads/*.pdf"))}
     console.print(f"  {r['build'].wall:.2f} s ({time.perf_counter() - t:.0f} s)")
+    measure_without_pdfs(r, outputs, city, runs)
+    measure_one_pdf(r, outputs, city, runs)
     measure_warm_build(r, outputs, city, runs)
 
     t = step(f"ingest of {size.lines:,} finance lines from CSV (load_project)")
@@ -510,6 +483,56 @@ def measure_all(r: dict, args, size: Size, base: Path, outputs: Outputs) -> None
                           f"{r['peer_pages']}[/yellow]")
     r["bytes"] = page_bytes(site)
     r["search_index"] = search_index(site)
+
+
+def measure_without_pdfs(r: dict, outputs: Outputs, city: Path, runs: int) -> None:
+    """The same cold build with ``pdf = false``: the site without its PDFs, on a copy of the city
+    (its files hard-linked, its begroot.toml rewritten)."""
+    t = step("full build of the city without PDFs (`pdf = false`), an empty build cache each run")
+    work = outputs / "city-nopdf"
+    shutil.copytree(city, work, copy_function=os.link)
+    toml = work / "begroot.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.unlink()  # a new file, not a write into the city's (linked) one
+    toml.write_text(text.replace("[site]\n", "[site]\npdf = false\n", 1), encoding="utf-8")
+    r["build_nopdf"] = measure(lambda i: [sys.executable, "-m", "begroot", "build", str(work),
+                                          "--out", str(outputs / f"site-nopdf-{i}"), "--quiet"],
+                               runs, env=lambda i: {"BEGROOT_CACHE_DIR": str(outputs / f"cache-nopdf-{i}")})
+    console.print(f"  {r['build_nopdf'].wall:.2f} s ({time.perf_counter() - t:.0f} s)")
+
+
+def pdf_pages(pdf: Path) -> int | None:
+    """The number of pages of a PDF: poppler's ``pdfinfo`` when it is there, else pikepdf."""
+    if shutil.which("pdfinfo"):
+        res = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
+        found = re.search(r"^Pages:\s+(\d+)", res.stdout, flags=re.M)
+        if found:
+            return int(found.group(1))
+    try:
+        import pikepdf
+    except ImportError:
+        return None
+    with pikepdf.open(pdf) as doc:
+        return len(doc.pages)
+
+
+def measure_one_pdf(r: dict, outputs: Outputs, city: Path, runs: int) -> None:
+    """The newest edition's PDF alone, in a warm process (the project read first, untimed), without
+    the build cache: what making that one document costs, as ``begroot pdf`` does it."""
+    last = sorted(p.name for p in city.iterdir() if p.is_dir() and (p / "teksten").is_dir())[-1]
+    t = step(f"one edition's PDF alone ({last}, the project read first, untimed)")
+    target = outputs / f"{last}.pdf"
+    try:
+        made = [python_json(ONE_PDF, str(city), last, str(target)) for _ in range(runs)]
+    except RuntimeError as exc:
+        r["pdf_error"] = str(exc).strip().splitlines()[-1]
+        console.print(f"  [yellow]failed: {r['pdf_error']}[/yellow]")
+        return
+    r["pdf"] = {"edition": last, "engine": made[0]["engine"], "wall": statistics.median(x["wall"] for x in made),
+                "cpu": statistics.median(x["cpu"] for x in made), "rss_mb": max(x["rss_mb"] for x in made),
+                "before_mb": max(x["before_mb"] for x in made), "bytes": target.stat().st_size,
+                "pages": pdf_pages(target)}
+    console.print(f"  {r['pdf']['wall']:.2f} s, {r['pdf']['pages']} pages ({time.perf_counter() - t:.0f} s)")
 
 
 def measure_warm_build(r: dict, outputs: Outputs, city: Path, runs: int) -> None:
@@ -620,231 +643,6 @@ def measure_peers(r: dict, ingest: Path, peers: Path, runs: int, outputs: Output
             words = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()
             r["hugo_version"] = words[1].split("-")[0].lstrip("v") if len(words) > 1 else "?"
         attempt("hugo", "Hugo build of the peer corpus", run_hugo)
-
-
-# --- the report -----------------------------------------------------------------------------------
-
-def dur(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
-
-
-def kb(n: float) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.1f} KB"
-
-
-def targets(r: dict) -> list[tuple[str, bool | None, str]]:
-    """The targets of the performance issue: (target, met (None: not measured), measured)."""
-    b, mk, hu, csv = r["build"], r.get("mkdocs"), r.get("hugo"), r["ingest_csv"]
-    serve = r.get("rebuild_state" if r["serve_state"] else "rebuild_plain")
-    prog = r["bytes"].get("programme", {}).get("max")
-    return [
-        ("full build ≤ 2 × Hugo's wall time (empty build cache)", hu and b.wall <= 2 * hu.wall,
-         f"begroot {b.wall:.2f} s, Hugo {hu.wall:.2f} s: {b.wall / hu.wall:.1f} ×" if hu else "Hugo not run"),
-        ("full build ≥ 10 × faster than MkDocs (empty build cache)", mk and mk.wall >= 10 * b.wall,
-         (f"MkDocs {mk.wall:.2f} s, begroot {b.wall:.2f} s: "
-          + (f"{mk.wall / b.wall:.1f} × faster" if mk.wall >= b.wall else f"{b.wall / mk.wall:.1f} × slower"))
-         if mk else "MkDocs not run"),
-        ("1,000,000 finance lines read and checked from CSV ≤ 2 s",
-         csv["wall"] <= 2 if csv["lines"] >= 1_000_000 else None,
-         f"{csv['lines']:,} lines in {csv['wall']:.2f} s"),
-        ("… with peak memory ≤ 1 GB", csv["rss_mb"] <= 1024 if csv["lines"] >= 1_000_000 else None,
-         f"{csv['rss_mb']:.0f} MB"),
-        ("serve rebuild after one text edit ≤ 200 ms", serve and serve["wall"] <= 0.2,
-         (f"{dur(serve['wall'])} ({'incremental, with BuildState' if r['serve_state'] else 'full rebuild: serve keeps no BuildState'})"
-          if serve else "not measured")),
-        ("a programme page ≤ 50 KB of HTML + CSS", prog and prog["html"] + prog["css"] <= 50 * 1024,
-         f"largest {kb(prog['html'] + prog['css'])} ({kb(prog['html'])} HTML + {kb(prog['css'])} CSS)" if prog else "–"),
-    ]
-
-
-def verdict(ok: bool | None) -> str:
-    return "–" if ok is None else "yes" if ok else "**no**"
-
-
-def render(r: dict, args) -> str:
-    size: Size = r["size"]
-    b, csv = r["build"], r["ingest_csv"]
-    mk, hu, pdx = r.get("mkdocs"), r.get("hugo"), r.get("pandas")
-    m = machine()
-    command = shlex.join(r["argv"])
-    L = ["# Performance", "",
-         f"Measured with `{command}` from the repository root ({r['elapsed'] / 60:.1f} minutes). It generates a "
-         "synthetic large city (`benchmarks/generate.py`, deterministic), builds it with begroot and, in the "
-         "same run on the same machine, builds Markdown versions of the same pages with MkDocs and Hugo. "
-         f"Each time is the median of {r['runs']} run{'s' * (r['runs'] != 1)}. Numbers are reported, never asserted by the tests.", ""]
-    if args.quick:
-        L += ["> **Quick run**: a small city to try the harness. These numbers are not the reference numbers;",
-              "> run `python -m benchmarks` without `--quick` for those.", ""]
-    L += ["## Machine", "", "| | |", "| --- | --- |"]
-    L += [f"| {k} | {v} |" for k, v in m.items()]
-    (s1, s5, _), (e1, _, _) = r["load"]
-    L += [f"| load average | {s1:.2f} (1 min) and {s5:.2f} (5 min) just before the run, {e1:.2f} (1 min) after it; "
-          "before the run, above 0 means other work shared the CPU during the measurements |"]
-    L += [f"| versions | begroot {version('begroot')}, Polars {version('polars')}, MkDocs {version('mkdocs')}, "
-          f"Hugo {r.get('hugo_version', 'not installed')}, pandas {version('pandas')} |", ""]
-    L += ["## The synthetic city", "",
-          f"{size.programmes} programmes × {size.deel} deelprogramma's × {size.editions} editions (begroting "
-          f"{size.years[0]}–{size.years[-1]}): {size.programme_pages:,} programme and edition pages, "
-          f"{r['site_pages']:,} pages in the whole site (with the home page, the taakvelden pages and the "
-          f"colophon); ~{size.words} words of text per programme page; {size.lines:,} finance lines in all "
-          "(CSV, long format with a programme column, Dutch amounts with cents); codes from each year's Iv3 "
-          f"lists. The peers build {r['peer_pages']:,} Markdown pages with the same texts and tables of the "
-          "same figures (they read no finance export and check nothing)"
-          + "".join(f"; {label} wrote {r[key]:,}" for key, label in (("mkdocs_pages", "MkDocs"), ("hugo_pages", "Hugo"))
-                    if key in r) + ".", ""]
-    L += ["## Side by side", "", "| measurement | begroot | peer | begroot / peer |", "| --- | ---: | ---: | ---: |"]
-    if mk:
-        L.append(f"| full build vs MkDocs {version('mkdocs')} (`mkdocs build -q`) | {b.wall:.2f} s | {mk.wall:.2f} s "
-                 f"| {b.wall / mk.wall:.2f} |")
-    if hu:
-        L.append(f"| full build vs Hugo {r.get('hugo_version', '')} (`hugo --quiet`) | {b.wall:.2f} s | {hu.wall:.2f} s "
-                 f"| {b.wall / hu.wall:.2f} |")
-    w = r.get("build_warm")
-    if w and mk:
-        L.append(f"| full build with the build cache, after one text edit, vs MkDocs | {w.wall:.2f} s | {mk.wall:.2f} s "
-                 f"| {w.wall / mk.wall:.2f} |")
-    if w and hu:
-        L.append(f"| full build with the build cache, after one text edit, vs Hugo | {w.wall:.2f} s | {hu.wall:.2f} s "
-                 f"| {w.wall / hu.wall:.2f} |")
-    if pdx:
-        L.append(f"| {csv['lines']:,} finance lines from CSV vs pandas `read_csv(sep=';', decimal=',', "
-                 f"thousands='.')` (begroot also maps and checks every line) | {csv['wall']:.2f} s | "
-                 f"{pdx['wall']:.2f} s | {csv['wall'] / pdx['wall']:.2f} |")
-        L.append(f"| … peak memory of that process | {csv['rss_mb']:.0f} MB | {pdx['rss_mb']:.0f} MB | "
-                 f"{csv['rss_mb'] / pdx['rss_mb']:.2f} |")
-    if mk:
-        L.append(f"| full build peak memory vs MkDocs (largest process) | {b.max_rss:.0f} MB | {mk.max_rss:.0f} MB | "
-                 f"{b.max_rss / mk.max_rss:.2f} |")
-    if hu:
-        L.append(f"| full build peak memory vs Hugo | {b.max_rss:.0f} MB | {hu.max_rss:.0f} MB | "
-                 f"{b.max_rss / hu.max_rss:.2f} |")
-    for name, label in (("mkdocs", "MkDocs"), ("hugo", "Hugo"), ("pandas", "pandas")):
-        if f"{name}_error" in r:
-            L.append(f"| {label} | | failed: `{r[f'{name}_error']}` | |")
-    if not (mk or hu or pdx) and not any(f"{n}_error" in r for n in ("mkdocs", "hugo", "pandas")):
-        L.append("| peers not run | | | |")
-    L += ["", "## begroot", "", "| measurement | value |", "| --- | ---: |",
-          f"| full build: `begroot build CITY --out SITE --quiet`, wall time (spread over the runs) | "
-          f"{b.wall:.2f} s" + (f" ({b.spread})" if b.spread else "") + " |",
-          f"| full build: peak memory, largest process / sum over the process tree | {b.max_rss:.0f} MB / "
-          f"{b.tree_rss:.0f} MB |"]
-    if "build_warm" in r:
-        w = r["build_warm"]
-        L.append(f"| full build again, after one text edit, with the build cache of the previous build "
-                 f"(`BEGROOT_CACHE_DIR`; the cold build above starts with an empty one) | {w.wall:.2f} s"
-                 + (f" ({w.spread})" if w.spread else "") + f"; cache {r['cache_mb']:,.0f} MB |")
-    elif "build_warm_error" in r:
-        L.append(f"| full build again with the build cache | failed: `{r['build_warm_error']}` |")
-    L += [
-          f"| ingest from CSV: `load_project` of a one-edition project, read and check | {csv['lines'] / csv['wall']:,.0f} "
-          f"lines/s ({csv['lines']:,} lines in {csv['wall']:.2f} s, {csv['rss_mb']:.0f} MB peak) |",
-          f"| the same as `begroot check --quiet`, end to end (interpreter start and imports included) | "
-          f"{r['check_cli'].wall:.2f} s, {r['check_cli'].max_rss:.0f} MB peak |"]
-    if "ingest_xlsx" in r:
-        x = r["ingest_xlsx"]
-        L.append(f"| ingest from XLSX (the same lines' first {x['lines']:,}), read and check | "
-                 f"{x['lines'] / x['wall']:,.0f} lines/s ({x['wall']:.2f} s, {x['rss_mb']:.0f} MB peak) |")
-    for mode, label in (("plain", "a build in the warm process"), ("state", "an incremental build with `BuildState`")):
-        if f"rebuild_{mode}" in r:
-            x = r[f"rebuild_{mode}"]
-            used = " — what `begroot serve` does now" if (mode == "state") == r["serve_state"] else ""
-            L.append(f"| rebuild after one text edit: {label}{used} | {dur(x['wall'])} "
-                     f"({x['written']:,.0f} of {x['pages']:,} pages written; first build {x['first']:.2f} s) |")
-        elif f"rebuild_{mode}_error" in r:
-            L.append(f"| rebuild after one text edit: {label} | failed: `{r[f'rebuild_{mode}_error']}` |")
-    L += ["", "## Bytes per page type", "",
-          "HTML plus the CSS it links and the JavaScript it loads, as a browser fetches them on a first "
-          "visit; gzip: the same compressed. Median page of the type (and the largest).", "",
-          "| page type | pages | HTML | CSS | JavaScript | total | gzip | largest total |",
-          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for kind, v in r["bytes"].items():
-        med = v["median"]
-        L.append(f"| {kind} | {v['pages']:,} | {med['html']:,} | {med['css']:,} | {med['js']:,} | {med['total']:,} "
-                 f"| {med['gzip']:,} | {v['max']['total']:,} |")
-    si = r.get("search_index")
-    if si:
-        L += ["", f"**Search index** (`pagefind/`, for {r['site_pages']:,} pages): {si['files']:,} files, "
-              f"{kb(si['bytes'])} in all. Before the first search a browser fetches {kb(si['start'])} (Pagefind's "
-              "script and worker, the WebAssembly for the site's language, the index's metadata); then, per "
-              f"search, only the index chunks its words fall in ({si['chunks']:,} chunks, largest "
-              f"{kb(si['chunk_max'])}) and the fragments of the results it shows ({si['fragments']:,} "
-              f"fragments, median {kb(si['fragment_median'])})."]
-    L += phases_section(r)
-    L += ["", "## Targets of the performance issue", "", "| target | met | measured |", "| --- | --- | --- |"]
-    L += [f"| {name} | {verdict(ok)} | {detail} |" for name, ok, detail in targets(r)]
-    L += ["", "## Reproduce", "",
-          "```sh",
-          "make bench                      # installs the bench extra, then runs the line below",
-          "python -m benchmarks --runs 3   # --quick: a small city; --output FILE: where this report goes",
-          "```", "",
-          "The generated data is cached in `benchmarks/out/<size>/` (ignored by git) and reused by the next run; "
-          "`python -m benchmarks.generate OUT` writes it alone. Wall times are measured around each command "
-          "as a subprocess (interpreter start included, for begroot and the peers alike); the ingest time is "
-          "`load_project` alone. Peak memory is the kernel's peak resident set size.", ""]
-    return "\n".join(L)
-
-
-def phases_section(r: dict) -> list[str]:
-    """The profile of a cold build: what each phase costs, and what that means for the targets."""
-    if "phases" not in r:
-        return ["", "## Where the time of a cold build goes", "", f"Not measured: `{r.get('phases_error', '')}`."]
-    ph, total = r["phases"]["phases"], r["phases"]["total"]
-    search = next((v for k, v in ph.items() if k.startswith("search index")), 0.0)
-    work = {k: v for k, v in ph.items() if not k.startswith("search index")}
-    work["other: writing the other files, the cache's lookups, waiting for the search index, the rest"] = \
-        max(0.0, total - sum(work.values()))
-    cores = os.cpu_count() or 1
-    floor = (sum(work.values()) + search) / cores
-    L = ["", "## Where the time of a cold build goes", "",
-         f"The same cold build once more, in one process (no forked workers), each phase timed without the "
-         f"phases inside it: {total:.2f} s in all. Pagefind runs in a process of its own alongside "
-         f"the build. `begroot build` shares the pages, workbooks and images over the {cores} cores "
-         "(the parent process also makes the pages that need Polars and the open data).", "",
-         "| phase | seconds | share |", "| --- | ---: | ---: |"]
-    for name, seconds in sorted(work.items(), key=lambda kv: -kv[1]):
-        L.append(f"| {name} | {seconds:.2f} | {seconds / total:.0%} |")
-    L.append(f"| {next((k for k in ph if k.startswith('search index')), 'search index')} | {search:.2f} | (alongside) |")
-    L += ["", f"All of this work on {cores} cores takes at least {floor:.1f} s, however well it is shared "
-          f"out; the cold build took {r['build'].wall:.2f} s."]
-    if "hugo" in r:
-        L[-1] += (f" Twice Hugo's time is {2 * r['hugo'].wall:.2f} s: Pagefind alone ({search:.2f} s) "
-                  + ("takes longer than that" if search > 2 * r["hugo"].wall else "fits in it") + ".")
-    if "mkdocs" in r:
-        L[-1] += f" A tenth of MkDocs's time is {r['mkdocs'].wall / 10:.2f} s."
-    return L
-
-
-def show(r: dict) -> None:
-    table = Table(title="begroot benchmarks", show_lines=False)
-    table.add_column("measurement")
-    table.add_column("begroot", justify="right")
-    table.add_column("peer", justify="right")
-    b, csv = r["build"], r["ingest_csv"]
-    table.add_row("full build", f"{b.wall:.2f} s, {b.max_rss:.0f} MB", "")
-    for name in ("mkdocs", "hugo"):
-        if name in r:
-            p = r[name]
-            table.add_row(f"  vs {name} (ratio {b.wall / p.wall:.2f})", "", f"{p.wall:.2f} s, {p.max_rss:.0f} MB")
-    if "build_warm" in r:
-        table.add_row("full build with the build cache, after a text edit", f"{r['build_warm'].wall:.2f} s", "")
-    table.add_row(f"ingest {csv['lines']:,} lines from CSV",
-                  f"{csv['wall']:.2f} s, {csv['lines'] / csv['wall']:,.0f} lines/s, {csv['rss_mb']:.0f} MB",
-                  f"pandas {r['pandas']['wall']:.2f} s" if "pandas" in r else "")
-    if "ingest_xlsx" in r:
-        x = r["ingest_xlsx"]
-        table.add_row(f"ingest {x['lines']:,} lines from XLSX", f"{x['wall']:.2f} s, {x['lines'] / x['wall']:,.0f} lines/s", "")
-    for mode in ("plain", "state"):
-        if f"rebuild_{mode}" in r:
-            table.add_row(f"rebuild after a text edit ({mode})", dur(r[f"rebuild_{mode}"]["wall"]), "")
-    for kind, v in r["bytes"].items():
-        table.add_row(f"bytes: {kind}", f"{v['median']['total']:,}", "")
-    if r.get("search_index"):
-        si = r["search_index"]
-        table.add_row("search index", f"{kb(si['bytes'])} in {si['files']:,} files; {kb(si['start'])} before a search", "")
-    for name, ok, detail in targets(r):
-        mark = "[dim]–[/dim]" if ok is None else "[green]met[/green]" if ok else "[red]not met[/red]"
-        table.add_row(f"target: {name}", mark, detail)
-    Console(width=None if sys.stdout.isatty() else 120).print(table)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from pathlib import Path
 from begroot.reference import categorieen, taakvelden
 
 #: Bump when the generated data changes shape: it is part of the cache key.
-VERSION = 3
+VERSION = 4
 
 # Short, frequent Dutch words; a sentence is a random walk through them. Not Dutch, but it looks
 # and hyphenates like it, and it has the word lengths of plain-language budget texts.
@@ -349,7 +349,6 @@ email = "begroting@grootstad.example"
 language = "nl"
 unit = 1000
 title = "Begroting Grootstad (benchmark)"
-pdf = false    # the performance issue measures the build with the PDF apart
 colophon = """
 Deze site is een **synthetische** begroting voor de benchmarks van begroot. De bedragen, teksten en
 indicatoren zijn willekeurig gemaakt.

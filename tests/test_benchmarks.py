@@ -20,7 +20,7 @@ def test_the_benchmark_command_runs_and_writes_its_report(tmp_path):
     assert headings == ["Machine", "The synthetic city", "Side by side", "begroot", "Bytes per page type",
                         "Where the time of a cold build goes", "Targets of the performance issue", "Reproduce"]
     number = r"[\d,.]+"
-    for measured in (rf"full build: `begroot build CITY --out SITE --quiet`, wall time[^|]*\| {number} s",
+    for measured in (rf"full build: `begroot build CITY --out SITE --quiet`, PDFs included \(the default\), wall time[^|]*\| {number} s",
                      rf"full build again, after one text edit, with the build cache[^|]*\| {number} s",
                      rf"ingest from CSV: `load_project`[^|]*\| {number} lines/s",
                      rf"ingest from XLSX[^|]*\| {number} lines/s",
@@ -30,6 +30,11 @@ def test_the_benchmark_command_runs_and_writes_its_report(tmp_path):
                      rf"\| search index \(Pagefind, alongside the rest\) \| {number} \| \(alongside\) \|",
                      rf"\*\*Search index\*\* \(`pagefind/`, for {number} pages\): {number} files, {number} [KM]B in all\. "
                      rf"Before the first search a browser fetches {number} KB",
+                     rf"full build without PDFs \(`pdf = false`\), wall time \| {number} s",
+                     rf"one edition's PDF alone \(begroting-\d+, (typst|weasyprint);[^|]*\| {number} s \({number} s CPU\); "
+                     rf"{number} pages; {number} bytes",
+                     r"\| one edition's PDF \(\d+ pages\) ≤ 3 s \| (yes|\*\*no\*\*) \|",
+                     r"\| cold full build without PDFs ≤ half of MkDocs's time \| – \| MkDocs not run \|",
                      r"\| serve rebuild after one text edit ≤ 200 ms \| (yes|\*\*no\*\*) \|"):
         assert re.search(measured, text), measured
     # every phase of the profile was timed (a phase's row is there only when the build called
@@ -39,7 +44,7 @@ def test_the_benchmark_command_runs_and_writes_its_report(tmp_path):
     assert {"read and check the exports and texts, compute the figures", "render HTML (Jinja2 templates, Babel formats)",
             "tables as workbooks (xlsxwriter)", "charts as PNG (resvg)", "write the build cache (pickle and files)",
             "check each page's accessibility", "the editions' open data (CSV, Parquet, JSON, XLSX, FDP)",
-            "search index (Pagefind, alongside the rest)"} <= set(phases), sorted(phases)
+            "search index (Pagefind, alongside the rest)", "the editions' PDFs"} <= set(phases), sorted(phases)
     assert "peers not run" in text  # --no-peers says so instead of leaving the comparison out silently
 
 
