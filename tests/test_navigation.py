@@ -147,3 +147,57 @@ def test_where_the_money_goes_links_every_bar(out: Path):
     assert "href" not in (out / "grafiek-geld.svg").read_text(encoding="utf-8")
     home = page(out, "")
     assert text_of(home.find("h2")) == "Begroting 2024"  # the latest edition's key figures first
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory) -> tuple[Site, object]:
+    """A city of 40 programmes, each with 30 deelprogramma's (benchmarks.generate, small texts)."""
+    from benchmarks.generate import Size, write_city
+    from begroot.project import load_project
+
+    folder = tmp_path_factory.mktemp("many") / "city"
+    write_city(folder, Size(programmes=40, deel=30, editions=1, lines=4_000, words=20, xlsx_lines=0),
+               log=lambda *_: None)
+    loaded = load_project(folder)
+    assert loaded.budget is not None, [str(p) for p in loaded.problems.errors[:3]]
+    return Site(loaded.budget, loaded.figures, build_time=BUILT, warnings=[]), loaded.budget.editions[0]
+
+
+def test_a_long_programme_list_beside_a_page_is_shortened_around_the_page(many):
+    from begroot.render import navigation
+
+    site, edition = many
+    top = edition.top_level()
+    programmes = [p for p in top if not p.is_overview]
+    assert len(top) > navigation.ASIDE_LIMIT
+    # the 20th programme's 15th deelprogramma: 11 programmes around the 20th, its branch opened
+    # to 11 deelprogramma's around the 15th, and a link to each whole list
+    here = edition.programmes[programmes[19].children[14]]
+    nav = navigation.programme_nav(site, edition, here)
+    tree = nav["tree"]
+    assert [i["label"] for i in tree["items"]] == [site.programme_label(p, edition) for p in top[14:25]]
+    assert tree["more"] == {"label": f"Alle {len(top)} programma's", "path": edition.id, "anchor": "#alle-programmas"}
+    branch = tree["items"][5]
+    assert branch["label"] == site.programme_label(programmes[19], edition)
+    opened = branch["children"]
+    assert all(i["children"] is None for i in tree["items"] if i is not branch)  # other branches closed
+    assert [i["current"] for i in opened["items"]] == [None] * 5 + ["page"] + [None] * 5
+    assert opened["more"]["label"] == "Alle 30 deelprogramma's" and opened["more"]["anchor"] == ""
+    # near the start the window starts at the first programme, and still shows 11
+    first = navigation.programme_nav(site, edition, programmes[0])["tree"]
+    assert [i["label"] for i in first["items"]] == [site.programme_label(p, edition) for p in top[:11]]
+    # the previous and next stay those of the whole level
+    assert nav["previous"]["label"] == site.programme_label(edition.programmes[programmes[19].children[13]], edition)
+
+
+def test_a_programme_page_does_not_grow_with_the_number_of_programmes(many):
+    """Every link of the aside is one of at most 2 × 11 entries and 2 links to the whole lists."""
+    from bs4 import BeautifulSoup
+
+    site, edition = many
+    here = edition.programmes[edition.top_level()[19].children[14]]
+    soup = BeautifulSoup(site.render(programme_page.view(site, edition, here)), "html.parser")
+    aside = soup.find("aside", class_="programme-aside")
+    links = aside.find_all("a")
+    assert len(links) == 11 + 11 + 2
+    assert links[-1]["href"].endswith("#alle-programmas")

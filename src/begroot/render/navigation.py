@@ -92,29 +92,57 @@ def siblings(edition: EditionData, programme: Programme) -> list[Programme]:
     return [edition.programmes[c] for c in parent.children if c in edition.programmes]
 
 
+#: A level of the programme list beside a programme page shows all its entries up to this many;
+#: a longer level shows the entries around the page's own and a link to the whole list, so that
+#: a page does not grow with the number of programmes (400 programmes made every page 48 KB of
+#: links, and a build of 2,000 of them quadratic).
+ASIDE_LIMIT = 25
+#: How many entries before and after the page's own a shortened level shows.
+ASIDE_RADIUS = 5
+
+
 def programme_nav(site: Site, edition: EditionData, programme: Programme) -> dict:
     """The other programmes of the edition (the branch of ``programme`` opened to its
-    deelprogramma's), and the previous and next programme at its level."""
+    deelprogramma's), and the previous and next programme at its level.
+
+    Each level is ``{"items": [...], "more": None or a link to the whole list}``; see
+    :data:`ASIDE_LIMIT`."""
     ancestors = set()
     node = programme.code
     while node is not None:
         ancestors.add(node)
         node = edition.programmes[node].parent
+    t = site.t
+
+    def level(programmes: list[Programme], parent: Programme | None) -> dict:
+        shown, more = programmes, None
+        if len(programmes) > ASIDE_LIMIT:
+            at = next((i for i, p in enumerate(programmes) if p.code in ancestors), 0)
+            start = max(0, min(at - ASIDE_RADIUS, len(programmes) - 2 * ASIDE_RADIUS - 1))
+            shown = programmes[start:start + 2 * ASIDE_RADIUS + 1]
+            if parent is None:
+                more = {"label": t["all_n_programmes"].format(count=len(programmes)), "path": edition.id,
+                        "anchor": "#alle-programmas"}
+            else:
+                more = {"label": t["all_n_deelprogrammas"].format(count=len(programmes)),
+                        "path": programme_path(edition, parent), "anchor": ""}
+        return {"items": [item(p) for p in shown], "more": more}
 
     def item(p: Programme) -> dict:
         children = [edition.programmes[c] for c in p.children if c in edition.programmes] if p.code in ancestors else []
         return {"label": site.programme_label(p, edition), "path": programme_path(edition, p),
-                "current": "page" if p.code == programme.code else None, "children": [item(c) for c in children]}
+                "current": "page" if p.code == programme.code else None,
+                "children": level(children, p) if children else None}
 
-    level = siblings(edition, programme)
-    at = next(i for i, p in enumerate(level) if p.code == programme.code)
+    peers = siblings(edition, programme)
+    at = next(i for i, p in enumerate(peers) if p.code == programme.code)
 
     def link(p: Programme | None) -> dict | None:
         return None if p is None else {"label": site.programme_label(p, edition), "path": programme_path(edition, p)}
 
-    return {"tree": [item(p) for p in _ordered(edition, edition.top_level())],
-            "previous": link(level[at - 1] if at > 0 else None),
-            "next": link(level[at + 1] if at + 1 < len(level) else None)}
+    return {"tree": level(_ordered(edition, edition.top_level()), None),
+            "previous": link(peers[at - 1] if at > 0 else None),
+            "next": link(peers[at + 1] if at + 1 < len(peers) else None)}
 
 
 # ----------------------------------------------------------------------------- op deze pagina
