@@ -34,9 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from begroot.reference import categorieen, taakvelden
+from begroot.reference.iv3rules import grey_cells
 
 #: Bump when the generated data changes shape: it is part of the cache key.
-VERSION = 4
+VERSION = 5
 
 # Short, frequent Dutch words; a sentence is a random walk through them. Not Dutch, but it looks
 # and hyphenates like it, and it has the word lengths of plain-language budget texts.
@@ -237,9 +238,18 @@ class Picker:
         return self.items[bisect.bisect(self.cum, rng.random() * self.cum[-1])]
 
 
-def category_picker(year: int, kind: str) -> Picker:
-    leaves = [c for c, v in categorieen(year, kind).items() if v.leaf and c[0].isdigit()]
-    return Picker(leaves, [CATEGORY_WEIGHTS.get(c.split(".")[0], 0.5) for c in leaves])
+def category_picker(year: int, kind: str, taakveld: str | None = None) -> Picker | None:
+    """The categorieën of ``kind`` in ``year``'s list, weighted by main group; with ``taakveld``,
+    only those CBS allows on it (no grey cell), and None when the taakveld is not a leaf of that
+    year's list: a real ledger books on the cells the year's Iv3 rules allow."""
+    if taakveld is not None:
+        code = taakvelden(year).get(taakveld)
+        if code is None or not code.leaf:
+            return None
+    grey = grey_cells(year, kind.lower()) if taakveld is not None else frozenset()
+    leaves = [c for c, v in categorieen(year, kind.lower()).items()
+              if v.leaf and c[0].isdigit() and (taakveld, c) not in grey]
+    return Picker(leaves, [CATEGORY_WEIGHTS.get(c.split(".")[0], 0.5) for c in leaves]) if leaves else None
 
 
 @dataclass
@@ -260,7 +270,14 @@ def write_finance(path: Path, year: int, progs: Programmes, n_lines: int, rng: r
     """
     periods = [(year - 2, "Realisatie"), (year, "Begroting")] + [(year + k, "Meerjarenraming") for k in (1, 2, 3)]
     period_pick = Picker(list(range(len(periods))), [PERIOD_WEIGHTS[col] for _, col in periods])
-    cat = {"Lasten": category_picker(year, "lasten"), "Baten": category_picker(year, "baten")}
+    cells: dict[tuple[str, str, int], Picker | None] = {}
+
+    def cell(tv: str, kind: str, line_year: int) -> Picker | None:
+        key = (tv, kind, line_year)
+        if key not in cells:
+            cells[key] = category_picker(line_year, kind, tv)
+        return cells[key]
+
     labels = [f"{y};{col}" for y, col in periods]
     sums = Sums(periods)
     begroting = 1
@@ -278,7 +295,14 @@ def write_finance(path: Path, year: int, progs: Programmes, n_lines: int, rng: r
                     cents = -cents
                 period = period_pick(rng)
                 tv = tv_pick(rng)
-                buf.append(f"{leaf};{tv};{cat[kind](rng)};{kind};{labels[period]};{dutch(cents)}\n")
+                pick = cell(tv, kind, periods[period][0])
+                if pick is None:  # not a leaf in the line's year (the list changed), or every cell of the
+                    # kind is grey there: the budget year, then the other kind, then the other taakvelden
+                    options = [(t, k) for t in [tv, *tvs] for k in (kind, "Baten" if kind == "Lasten" else "Lasten")]
+                    period = begroting
+                    tv, kind = next((t, k) for t, k in options if cell(t, k, year) is not None)
+                    pick = cell(tv, kind, year)
+                buf.append(f"{leaf};{tv};{pick(rng)};{kind};{labels[period]};{dutch(cents)}\n")
                 key = (leaf, kind, period)
                 sums.leaf[key] = sums.leaf.get(key, 0) + cents
                 if period == begroting:

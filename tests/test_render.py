@@ -348,6 +348,34 @@ def test_taakvelden_page(site: Path):
     assert [a["href"] for a in row_61.find_all("a")] == ["../../begroting-2024/programma/3-2-zorg/"]
 
 
+def test_the_colophon_shows_ten_warnings_of_a_kind_and_links_them_all(tmp_path: Path):
+    """230,000 warnings made a 75 MB colophon: it shows the first ten of each kind, counts the
+    rest, and every warning is in over/meldingen.csv (a cell that looks like a formula defused)."""
+    import csv as csv_module
+
+    grey = [Problem(Severity.WARNING, "financien.csv", 2 + i, "Categorie", f"grey cell {i}", "book it elsewhere",
+                    "iv3-grey-cell") for i in range(25)]
+    odd = [Problem(Severity.WARNING, "financien.csv", 99, "Omschrijving", "=HYPERLINK(1)", None, "odd")]
+    out, _ = build(tmp_path, warnings=grey + odd)
+    about = page(out, "/over/")
+    items = [" ".join(li.get_text().split()) for li in about.find("ul", class_="warnings").find_all("li")]
+    assert len(items) == 11 and items[9].endswith("grey cell 9 (tip: book it elsewhere)") and items[10].endswith("=HYPERLINK(1)")
+    assert "nog 15 meldingen van de soort iv3-grey-cell" in text_of(about.main)
+    link = about.main.find("a", href="meldingen.csv")
+    assert text_of(link) == "Alle 26 meldingen als CSV-bestand"
+    with (out / "over" / "meldingen.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv_module.DictReader(fh))
+    assert [r["melding"] for r in rows[:25]] == [f"grey cell {i}" for i in range(25)]
+    assert rows[0]["rij"] == "2" and rows[0]["kolom"] == "Categorie" and rows[0]["code"] == "iv3-grey-cell"
+    assert rows[25]["melding"] == "'=HYPERLINK(1)"
+    # without warnings, no file (and none left from an earlier build into the same folder)
+    from begroot.publish.site import write_site as write_again
+
+    budget = make_budget(tmp_path / "project2")
+    write_again(budget, {e.id: compute(e) for e in budget.editions}, out, build_time=BUILT, warnings=[])
+    assert not (out / "over" / "meldingen.csv").exists()
+
+
 def test_home_and_colophon(site: Path):
     home = page(site, "/")
     assert text_of(home.h1) == "Gemeente Proef"

@@ -345,7 +345,19 @@ class SiteWriter:
             (out / path / "index.html").unlink(missing_ok=True)
             self._discard([out / path / name for name in old_files.get(path, [])], out / path)
         written += self._write_static(out)
+        written += self._write_warnings(out)
         return written
+
+    def _write_warnings(self, out: Path) -> list[Path]:
+        """Every warning of the build as CSV beside the colophon, which shows only the first of each kind."""
+        target = out / "over" / about.WARNINGS_FILE
+        if not self.site.warnings:
+            target.unlink(missing_ok=True)
+            return []
+        from .downloads import table_csv
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return [put(target, table_csv(about.warnings_rows(self.site)))]
 
     def _write_static(self, out: Path) -> list[Path]:
         """The site's style sheets, search script and icon, and the theme's style sheet."""

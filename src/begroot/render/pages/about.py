@@ -29,10 +29,33 @@ def _warning(site: Site, w) -> dict:
             "hint": printable(w.hint) if w.hint else None}
 
 
+#: The colophon shows at most this many warnings of one kind (code); the rest are counted there
+#: and all of them are in :data:`WARNINGS_FILE` (an export with 200,000 lines in grey Iv3 cells
+#: made a 75 MB page).
+WARNINGS_SHOWN = 10
+#: Every warning of the build, beside the colophon (written by publish.site).
+WARNINGS_FILE = "meldingen.csv"
+
+
+def warnings_rows(site: Site) -> list[dict]:
+    """Every warning as a row of :data:`WARNINGS_FILE`."""
+    return [{"bestand": w.file or "", "rij": w.row if w.row is not None else "", "kolom": w.column or "",
+             "code": w.code, "melding": printable(w.message), "tip": printable(w.hint or "")}
+            for w in site.warnings]
+
+
 def view(site: Site) -> Page:
     editions = [{"edition": e, "sources": e.sources} for e in site.editions_sorted()]
+    shown, seen, left_out = [], {}, {}
+    for w in site.warnings:
+        seen[w.code] = seen.get(w.code, 0) + 1
+        if seen[w.code] <= WARNINGS_SHOWN:
+            shown.append(_warning(site, w))
+        else:
+            left_out[w.code] = left_out.get(w.code, 0) + 1
     return Page("over", "about.html", {
-        "editions": editions, "warnings": [_warning(site, w) for w in site.warnings],
+        "editions": editions, "warnings": shown, "warnings_count": len(site.warnings),
+        "warnings_left_out": sorted(left_out.items(), key=lambda kv: -kv[1]), "warnings_file": WARNINGS_FILE,
         "colophon_html": site.colophon_html,
     }, site.t["colophon"], crumbs=site.home_crumbs())
 
