@@ -363,6 +363,12 @@ def test_home_and_colophon(site: Path):
     assert [text_of(td) for td in sources.tbody.find_all("td")] == ["10", "10", "11/07/2023 15:35:31"]
 
 
+def test_the_home_page_title_names_the_site_once_and_other_pages_page_then_site(site: Path):
+    assert text_of(page(site, "/").title) == "Gemeente Proef"
+    assert text_of(page(site, "/over/").title) == "Colofon – Gemeente Proef"
+    assert text_of(page(site, "/begroting-2024/").title) == "Begroting 2024 in één oogopslag – Gemeente Proef"
+
+
 def test_every_page_has_the_common_structure(site: Path):
     all_pages = pages(site)
     assert len(all_pages) >= 9
