@@ -39,6 +39,7 @@ BASE_TOML = """
 [organisation]
 name = "Gemeente Voorbeeld"
 cbs_code = "GM0999"
+email = "begroting@example.org"   # the accessibility statement's contact (else check warns)
 
 [[editions]]
 id = "begroting-2024"

@@ -238,3 +238,25 @@ def test_group_taakveld_with_an_amount_is_a_warning(tmp_path):
         "a group in 2024 — hint: book it on one of 6.71a, 6.71b, 6.71c, 6.71d"
     ]
     assert not problems.has_errors() and problems.has_errors(strict=True)
+
+
+def test_a_project_without_an_accessibility_contact_is_warned_with_the_key_to_set(tmp_path):
+    no_email = BASE_TOML.replace('email = "begroting@example.org"', "")
+    root = write_project(tmp_path / "none", toml=no_email + LONG_SOURCE, finance=GOOD_FINANCE)
+    assert messages(root) == [
+        "warning: begroot.toml: the accessibility statement gives readers no address to report a problem to "
+        '— hint: set contact = "toegankelijkheid@gemeente.nl" (or the https:// address of a contact form) '
+        "under [accessibility], or email under [organisation]"]
+    for contact in ("toegankelijkheid@gemeente.nl", "https://www.gemeente.nl/contact"):
+        toml = f'[accessibility]\ncontact = "{contact}"\n' + no_email + LONG_SOURCE
+        root = write_project(tmp_path / contact.split("/")[-1], toml=toml, finance=GOOD_FINANCE)
+        assert messages(root) == [], contact
+
+
+def test_an_accessibility_contact_must_be_an_email_or_web_address(tmp_path):
+    toml = '[accessibility]\ncontact = "bel ons"\n' + BASE_TOML + LONG_SOURCE
+    root = write_project(tmp_path, toml=toml, finance=GOOD_FINANCE)
+    assert messages(root) == [
+        "error: begroot.toml: accessibility.contact: 'bel ons' is neither an e-mail address (name@gemeente.nl) "
+        "nor a web address (https://www.gemeente.nl/contact) — hint: run 'begroot docs project-format' for "
+        "every setting"]

@@ -55,6 +55,34 @@ def test_edition_downloads_parse_back_exactly(demo):
     assert round(Decimal(str(row3["lasten"])) * 100) == 80298000000
 
 
+def test_the_downloads_page_shows_each_file_s_real_size(demo):
+    """The downloads page is written before the files it lists; its sizes are filled in once
+    they are there, and each is the size of the file it links, in Dutch through Babel."""
+    from begroot.format import file_size
+
+    site, _, loaded = demo
+    pages = sorted(site.glob("*/downloads/index.html"))
+    assert len(pages) == len(loaded.budget.editions) >= 4
+    shown = 0
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert soup.find("thead").find_all("th")[-1].get_text() == "Grootte"
+        for row in soup.find("tbody").find_all("tr"):
+            link, size = row.find("a")["href"], row.find_all("td")[-1].get_text()
+            assert size == file_size((page.parent / link).stat().st_size), (page, link)
+            assert size.endswith((" byte", " kB", " MB")) and size[0].isdigit()
+            shown += 1
+    assert shown >= 3 * 7 + 4  # seven open-data files of each edition with figures, a PDF of each
+
+
+def test_file_sizes_in_dutch_and_english():
+    from begroot.format import file_size
+
+    assert [file_size(n) for n in (850, 8_456, 12_345, 999_499, 999_500, 1_234_567, 123_456_789)] == [
+        "850 byte", "8,5 kB", "12 kB", "999 kB", "1,0 MB", "1,2 MB", "123 MB"]
+    assert file_size(1_234_567, "en") == "1.2 MB" and file_size(8_456, "en") == "8.5 kB"
+
+
 def test_page_figures_download_matches_the_page(demo):
     site, fig, _ = demo
     page = site / "begroting-2024" / "programma" / "3-vitaal-en-sociaal"

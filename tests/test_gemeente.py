@@ -160,7 +160,10 @@ def test_the_project_is_a_draft_with_the_hoofdtaakvelden_and_texts(tmp_path):
     texts = tmp_path / "p" / "begroting-2024" / "teksten"
     assert "Schrijf hier" in (texts / "6-wat-willen-we-bereiken.md").read_text(encoding="utf-8")
     loaded = load_project(tmp_path / "p")
-    assert loaded.problems.items == []   # no error, no warning: the texts are B1 too
+    # no error, and one warning: the contact of the accessibility statement is the municipality's
+    # to set (step 5 of the file); the texts are B1 too
+    assert [p.code for p in loaded.problems.items] == ["accessibility-contact"]
+    assert '# contact = "toegankelijkheid@gemeente.nl"' in toml
     assert loaded.budget.config.site.draft
 
 

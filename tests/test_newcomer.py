@@ -171,7 +171,9 @@ def test_init_blank_writes_one_edition_that_check_accepts(tmp_path):
     assert (target / "begroting-2025" / "financien.csv").read_text(encoding="utf-8") == "Taakveld;Lasten/baten;Bedrag\n"
     check = run("check", str(target))
     assert check.returncode == 0, check.stderr
-    assert "Check passed: 0 errors, 0 warnings." in check.stdout
+    # the one warning is step 5 of the file: where readers report an accessibility problem
+    assert "Check passed: 0 errors, 1 warning." in check.stdout
+    assert "no address to report a problem to" in check.stderr and "under [accessibility]" in check.stderr
     assert "begroting-2025: text only (6 programmes, 2 texts), no figures." in check.stdout
     site = tmp_path / "site"
     assert run("build", str(target), "--out", str(site), "-q").returncode == 0

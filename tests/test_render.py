@@ -391,6 +391,34 @@ def test_home_and_colophon(site: Path):
     assert [text_of(td) for td in sources.tbody.find_all("td")] == ["10", "10", "11/07/2023 15:35:31"]
 
 
+def test_the_home_page_title_names_the_site_once_and_other_pages_page_then_site(site: Path):
+    assert text_of(page(site, "/").title) == "Gemeente Proef"
+    assert text_of(page(site, "/over/").title) == "Colofon – Gemeente Proef"
+    assert text_of(page(site, "/begroting-2024/").title) == "Begroting 2024 in één oogopslag – Gemeente Proef"
+
+
+def test_the_accessibility_statement_links_its_contact(tmp_path: Path):
+    from begroot.config import Accessibility
+    from begroot.render.audit import AuditResult
+    from begroot.render.pages import about
+    from begroot.render.site import Site as SiteView
+
+    budget = make_budget(tmp_path / "project")
+    figures = {e.id: compute(e) for e in budget.editions}
+
+    def contact_paragraph(contact: str | None) -> BeautifulSoup:
+        budget.config = budget.config.model_copy(update={"accessibility": Accessibility(contact=contact)})
+        view = SiteView(budget, figures, build_time=BUILT, warnings=[])
+        soup = BeautifulSoup(view.render(about.statement(view, AuditResult())), "html.parser")
+        return soup.find("h2", string="Contact").find_next("p")
+
+    web = contact_paragraph("https://www.proef.nl/contact")
+    assert text_of(web) == "Kunt u iets op deze site niet lezen of gebruiken? Laat het ons weten: https://www.proef.nl/contact ."
+    assert web.a["href"] == "https://www.proef.nl/contact"
+    assert contact_paragraph("a11y@proef.nl").a["href"] == "mailto:a11y@proef.nl"
+    assert contact_paragraph(None).a is None  # begroot check warns (accessibility-contact)
+
+
 def test_every_page_has_the_common_structure(site: Path):
     all_pages = pages(site)
     assert len(all_pages) >= 9

@@ -33,7 +33,10 @@ def page_types(site: Path) -> dict[str, str]:
         "home": "/", "edition": f"/{edition}/", "programme": f"/{edition}/programma/{top}/",
         "deelprogramma": f"/{edition}/programma/{child}/", "taakvelden": f"/{edition}/taakvelden/", "over": "/over/",
         "goals": f"/{edition}/doelen/", "statement": "/over/toegankelijkheid/",
+        "downloads": f"/{edition}/downloads/", "account": f"/{edition}/verantwoording/", "search": "/zoeken/",
+        "compare-index": "/vergelijk/",
     }
+    types = {name: path for name, path in types.items() if (site / path.strip("/") / "index.html").is_file()}
     comparisons = sorted(site.glob("vergelijk/*/*/index.html"))
     if comparisons:
         types["compare"] = "/" + comparisons[-1].parent.relative_to(site).as_posix() + "/"

@@ -31,7 +31,7 @@ from .render.state import RenderState
 MARKER = ".begroot-site"
 
 #: Findings meant for the writers, not for the public colophon page.
-PRIVATE_CODES = {"readability"}
+PRIVATE_CODES = {"readability", "accessibility-contact"}  # for the project, not on the public colophon
 
 Step = Callable[[str], "object"]
 

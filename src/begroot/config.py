@@ -42,6 +42,10 @@ DEFAULT_COLUMN_VALUES: dict[str, str] = {
 }
 
 
+_EMAIL = re.compile(r"[^\s@<>\"'/:]+@[^\s@<>\"'/:]+\.[A-Za-z]{2,}")
+_WEB = re.compile(r"https?://[^\s<>\"']+\.[^\s<>\"']+")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -181,7 +185,21 @@ class Accessibility(_Strict):
     status: Literal["A", "B", "C", "D", "E"] = Field(
         "C", description="A: voldoet volledig, B: gedeeltelijk, C: eerste maatregelen, D: geen, E: niet ingediend.")
     audited: str | None = Field(None, description="Who audited the site manually and when, if anyone did.")
-    contact: str | None = Field(None, description="Where to report an accessibility problem (defaults to the e-mail).")
+    contact: str | None = Field(None, description=(
+        "Where readers report an accessibility problem: an e-mail address or an https:// address of a "
+        "contact form (defaults to organisation.email); the statement shows it."))
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, value: str | None) -> str | None:
+        if value is not None and not (_EMAIL.fullmatch(value) or _WEB.fullmatch(value)):
+            raise ValueError(f"{value!r} is neither an e-mail address (name@gemeente.nl) nor a web address "
+                             "(https://www.gemeente.nl/contact)")
+        return value
+
+    @property
+    def contact_is_email(self) -> bool:
+        return bool(self.contact and _EMAIL.fullmatch(self.contact))
 
 
 class AmountColumn(_Strict):

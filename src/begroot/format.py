@@ -14,6 +14,7 @@ from functools import cache
 from babel import Locale
 from babel.dates import format_datetime
 from babel.numbers import format_compact_currency, format_decimal, parse_pattern
+from babel.units import format_unit
 
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 DASH = "–"
@@ -141,6 +142,20 @@ def exact_number(value: Decimal | int, language: str = "nl") -> str:
     return number(value, language)
 
 
+def file_size(size: int, language: str = "nl") -> str:
+    """A file's size in decimal units (1 kB = 1000 bytes), as written in the language:
+    850 -> '850 byte', 12_345 -> '12 kB', 8_456 -> '8,5 kB', 1_234_567 -> '1,2 MB' (nl)."""
+    if size < 1000:
+        value, unit, places = Decimal(size), "digital-byte", 0
+    elif size < 999_500:  # what would round to 1.000 kB is shown as 1,0 MB
+        value, unit, places = Decimal(size) / 1000, "digital-kilobyte", 1 if size < 9_950 else 0
+    else:
+        value, unit, places = Decimal(size) / 1_000_000, "digital-megabyte", 1 if size < 99_950_000 else 0
+    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_unit(value, unit, length="short", format=pattern, locale=_locale(language))
+
+
 def datetime_stamp(moment: dt.datetime, language: str = "nl") -> str:
     """'11/07/2023 15:35:31' (DD/MM/YYYY HH:MM:SS), as the footer of every page shows times."""
     return format_datetime(moment, STAMP_PATTERN, locale=_locale(language))
@@ -186,3 +201,6 @@ class Formats:
 
     def compact(self, euros: Decimal) -> str:
         return compact(euros, self.language)
+
+    def file_size(self, size: int) -> str:
+        return file_size(size, self.language)

@@ -246,6 +246,11 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
 
     if not check_project_paths(root, config, problems):
         return Loaded(None, problems, {})  # nothing is read from outside the project
+    if not (config.accessibility.contact or config.organisation.email):
+        problems.warning("the accessibility statement gives readers no address to report a problem to",
+                         file="begroot.toml", code="accessibility-contact",
+                         hint='set contact = "toegankelijkheid@gemeente.nl" (or the https:// address of a contact '
+                              "form) under [accessibility], or email under [organisation]")
     cache = cache if cache is not None else LoadCache()  # this load's own: the figures find their core
     editions = []
 

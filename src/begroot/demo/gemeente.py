@@ -235,6 +235,8 @@ def _head(muni: Municipality, inhabitants: dict[int, int], ids: list[str], sourc
         "#    (keep [editions.expected] as the totals of the council's document: check compares them).",
         "# 4. When the texts are written, delete the line `draft = true` under [site]: the banner",
         "#    \"concept\" then leaves every page.",
+        "# 5. Set contact under [accessibility]: where readers report an accessibility problem (until",
+        "#    then `begroot check` warns: the accessibility statement would give no address).",
         "",
         "[organisation]",
         f"name = {_toml_str('Gemeente ' + muni.name)}",
@@ -257,6 +259,9 @@ def _head(muni: Municipality, inhabitants: dict[int, int], ids: list[str], sourc
         "(Iv3, per taakveld, x € 1.000). De indeling in programma's volgt de hoofdtaakvelden van het CBS:",
         "een neutrale start, niet de indeling van de gemeente zelf.",
         '"""',
+        "",
+        "[accessibility]   # the accessibility statement at /over/toegankelijkheid/",
+        '# contact = "toegankelijkheid@gemeente.nl"   # step 5: an e-mail address or https:// address of a form',
         "",
     ]
     return "\n".join(lines)

@@ -25,6 +25,7 @@ from ..render import charts
 from ..render.page import TABLE_NAME, PageSpec, Page, compare_path, digest, environment, texts_key
 from ..render import pages
 from ..render.pages import about
+from ..render.pages.downloads import SIZE_MARK
 from ..render.site import Site
 from ..render.state import RenderState
 from . import workers as work
@@ -156,8 +157,12 @@ class SiteWriter:
     def write_made(self, spec: PageSpec, made: CachedPage, out: Path) -> Rendered:
         """Write the page's HTML; its other files now under ``begroot serve`` (a rebuild shows
         them at once), else with its workbooks and images once every page's HTML is there."""
-        write_page(out, spec.path, self.site.fill(made.html))
+        html = self.site.fill(made.html)
         folder = out / spec.path
+        if SIZE_MARK.search(html):  # the downloads page: written again once its files are there
+            self.sized.append((spec.path, html))
+            html = self.with_sizes(html, folder)
+        write_page(out, spec.path, html)
         later = made.texts
         if self.background is not None:
             for name, text in made.texts.items():
@@ -165,6 +170,21 @@ class SiteWriter:
             later = {}
         created = made.exported or self.site.build_time
         return spec.path, spec.deps, made.failures, made.names, (folder, made.tables, made.pictures, created, later)
+
+    def with_sizes(self, html: str, folder: Path) -> str:
+        """The page with the size of each file it lists, as found in ``folder`` (a dash for a
+        file not written yet)."""
+        def size(match) -> str:
+            try:
+                return self.site.fmt.file_size((folder / match[1]).stat().st_size)
+            except OSError:
+                return "–"
+        return SIZE_MARK.sub(size, html)
+
+    def write_sized(self, out: Path, pages: list[tuple[str, str]]) -> None:
+        """Write the pages that list files' sizes again, now that the files are written."""
+        for path, html in pages:
+            write_page(out, path, self.with_sizes(html, out / path))
 
     def render_and_write(self, spec: PageSpec, out: Path) -> Rendered:
         """Make and write a page, or write it from the build cache when it is there."""
@@ -276,6 +296,12 @@ class SiteWriter:
         if self.pages_written is not None:
             self.pages_written()  # every page is there: the search index can be built meanwhile
         self.write_downloads(out, previous)
+        # the downloads pages with their files' sizes (under serve after the PDFs, made meanwhile)
+        sized = functools.partial(self.write_sized, out, list(self.sized))
+        if self.background is not None:
+            self.background.append(sized)
+        else:
+            sized()
         workers.finish()
 
     def _prepare(self, todo: list[PageSpec], previous: RenderState | None) -> None:
@@ -304,6 +330,7 @@ class SiteWriter:
         seen: set[str] = set()
         self.audit = AuditResult()
         self.state = RenderState()
+        self.sized: list[tuple[str, str]] = []  # (path, HTML with the marks of files' sizes)
         old = previous.pages if previous is not None else {}
         old_files = previous.files if previous is not None else {}
         todo: list[PageSpec] = []

@@ -63,9 +63,11 @@ def view(site: Site) -> Page:
 def statement(site: Site, result: AuditResult) -> Page:
     """The accessibility statement, with the audit of every page."""
     settings = site.config.accessibility
+    contact = settings.contact or site.config.organisation.email
+    web = bool(contact) and contact.startswith(("https://", "http://"))
     return Page("over/toegankelijkheid", "statement.html", {
         "status": settings.status, "audited": settings.audited,
-        "contact": settings.contact or site.config.organisation.email,
+        "contact": contact, "contact_href": contact if web else f"mailto:{contact}",
         "audit_rows": result.rows(site.language), "audit_pages": result.pages, "audit_passed": result.passed,
         "date": site.build_time.date(),
     }, site.t["statement"], crumbs=[(site.t["home"], ""), (site.t["colophon"], "over")])
