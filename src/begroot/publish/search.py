@@ -90,8 +90,8 @@ def index_site(site: Path, editions: dict[str, str], previous: Path | None = Non
             target = fresh / group.folder
             if not _reuse(before / group.folder, target, group.digest):
                 _pagefind(site, group, target)
+                put(target / DIGEST_FILE, group.digest + "\n")
                 made.append(group.folder)
-            put(target / DIGEST_FILE, group.digest + "\n")
         write_editions(fresh, editions)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -183,9 +183,8 @@ def _reuse(old: Path, target: Path, digest: str) -> bool:
         return False
     for path in _files(old):
         name = path.relative_to(old)
-        if name.as_posix() != DIGEST_FILE:
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            carry(path, target / name)
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        carry(path, target / name)
     return True
 
 
