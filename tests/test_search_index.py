@@ -108,3 +108,17 @@ def test_an_index_changed_since_its_digest_is_not_linked(tmp_path):
     assert search.index_site(site, editions) == ["editie/begroting-2024"]
     assert not any(p.name.startswith(".pagefind") for p in site.iterdir())
     assert os.listdir(site / "pagefind" / "editie") == ["begroting-2024"]
+
+
+def test_the_build_time_in_the_footer_does_not_make_an_index_again(tmp_path):
+    # without SOURCE_DATE_EPOCH every page's footer says when it was built; Pagefind does not index it
+    site = tmp_path / "site"
+    (site / "begroting-2024").mkdir(parents=True)
+    page = ('<html lang="nl"><body><main data-pagefind-body><h1>{}</h1></main>'
+            '<footer>gebouwd op {}</footer></body></html>')
+    (site / "index.html").write_text(page.format("Home", "1"), encoding="utf-8")
+    (site / "begroting-2024" / "index.html").write_text(page.format("Begroting", "1"), encoding="utf-8")
+    editions = {"begroting-2024": "Begroting 2024"}
+    assert search.index_site(site, editions) == ["", "editie/begroting-2024"]
+    (site / "begroting-2024" / "index.html").write_text(page.format("Begroting", "2"), encoding="utf-8")
+    assert search.index_site(site, editions) == []

@@ -124,11 +124,23 @@ def groups(site: Path, editions: dict[str, str]) -> list[Group]:
             data = (site / page).read_bytes()
             if BODY in data:
                 indexed.append(page)
-                digest.update(f"{page}\n".encode() + hashlib.sha256(data).digest())
+                digest.update(f"{page}\n".encode() + hashlib.sha256(_indexed_part(data)).digest())
         if indexed:
             out.append(Group(f"{EDITIONS_FOLDER}/{edition}" if edition else "",
                              editions[edition] if edition else None, indexed, digest.hexdigest()))
     return out
+
+
+def _indexed_part(data: bytes) -> bytes:
+    """What of a page Pagefind reads: its ``<html>`` tag (the language) and its body, from the
+    element marked ``data-pagefind-body`` (with its metadata) to ``</main>``. The footer, which
+    says when the page was built, is not part of it: an edition's pages built again from the
+    same input are the same for the index even without SOURCE_DATE_EPOCH."""
+    html = data.find(b"<html")
+    start = data[html:data.find(b">", html) + 1] if html >= 0 else b""
+    at = data.find(BODY)
+    end = data.rfind(b"</main>")
+    return start + data[at:end if end > at else len(data)]
 
 
 def _pagefind_version() -> str:
