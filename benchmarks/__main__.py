@@ -384,20 +384,25 @@ def page_bytes(site: Path) -> dict[str, dict]:
 
 
 def search_index(site: Path) -> dict | None:
-    """The size of the search index Pagefind wrote (``pagefind/``): all of it, what a browser
-    fetches before the first search (the script, its worker, the WebAssembly of the site's
-    language and the index's metadata), and the index chunks and page fragments, of which a
+    """The size of the search index Pagefind wrote (``pagefind/``, with each edition's index in
+    ``pagefind/editie/``): all of it, what a browser fetches before the first search (the script,
+    its worker, the WebAssembly of the site's language and every index's metadata), and the index chunks and page fragments, of which a
     search fetches only those its words and results need."""
     folder = site / "pagefind"
     entry = folder / "pagefind-entry.json"
     if not entry.is_file():
         return None
     languages = json.loads(entry.read_text(encoding="utf-8")).get("languages", {})
-    start = [folder / "pagefind.js", folder / "pagefind-worker.js", entry]
+    start = [folder / "pagefind.js", folder / "pagefind-worker.js", entry, folder / "begroot-editions.json"]
     for lang in languages.values():
         start += [folder / f"wasm.{lang.get('wasm', 'unknown')}.pagefind", folder / f"pagefind.{lang.get('hash')}.pf_meta"]
+    for merged in folder.glob("editie/*/pagefind-entry.json"):  # each edition's index, merged into the first
+        start.append(merged)
+        for lang in json.loads(merged.read_text(encoding="utf-8")).get("languages", {}).values():
+            start.append(merged.parent / f"pagefind.{lang.get('hash')}.pf_meta")
     sizes = lambda paths: sorted(p.stat().st_size for p in paths if p.is_file())  # noqa: E731
-    chunks, fragments = sizes(folder.glob("index/*.pf_index")), sizes(folder.glob("fragment/*.pf_fragment"))
+    chunks = sizes(folder.glob("**/index/*.pf_index"))
+    fragments = sizes(folder.glob("**/fragment/*.pf_fragment"))
     every = sizes(p for p in folder.rglob("*"))
     return {"files": len(every), "bytes": sum(every), "start": sum(sizes(start)),
             "chunks": len(chunks), "chunk_max": chunks[-1] if chunks else 0, "chunk_bytes": sum(chunks),

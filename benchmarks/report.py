@@ -239,7 +239,7 @@ def render(r: dict, args) -> str:
     if si:
         L += ["", f"**Search index** (`pagefind/`, for {r['site_pages']:,} pages): {si['files']:,} files, "
               f"{kb(si['bytes'])} in all. Before the first search a browser fetches {kb(si['start'])} (Pagefind's "
-              "script and worker, the WebAssembly for the site's language, the index's metadata); then, per "
+              "script and worker, the WebAssembly for the site's language, the metadata of every edition's index); then, per "
               f"search, only the index chunks its words fall in ({si['chunks']:,} chunks, largest "
               f"{kb(si['chunk_max'])}) and the fragments of the results it shows ({si['fragments']:,} "
               f"fragments, median {kb(si['fragment_median'])})."]

@@ -46,9 +46,9 @@ class BuildState:
     out: Path | None = None
     indexing: threading.Thread | None = None
 
-    def reindex(self, site: Path, jobs: list | None = None) -> None:
-        """Run slow jobs (a PDF) and rebuild the search index of a served site in the background,
-        one rebuild at a time."""
+    def reindex(self, site: Path, jobs: list | None = None, editions: dict[str, str] | None = None) -> None:
+        """Run slow jobs (a PDF) and rebuild the search index of a served site in the background
+        (of the editions whose pages changed; ``editions``: {id: title}), one rebuild at a time."""
         previous = self.indexing
 
         def work() -> None:
@@ -57,7 +57,7 @@ class BuildState:
             try:
                 for job in jobs or []:
                     job()
-                index_site(site)
+                index_site(site, editions or {})
             except BegrootError:
                 pass  # the previous files stay; the next full build reports the problem
             finally:
@@ -249,12 +249,13 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
     background: list | None = [] if incremental else None
     indexing: list[threading.Thread] = []
     index_failed: list[BaseException] = []
+    editions = {e.id: e.config.display_title for e in loaded.budget.editions}
 
     def start_index() -> None:
         """Index the pages while the downloads are still being written (Pagefind reads only HTML)."""
         def work() -> None:
             try:
-                index_site(tmp)
+                index_site(tmp, editions, previous)  # the indexes of unchanged editions are linked
             except BaseException as exc:  # noqa: BLE001 - raised again in the build's own thread
                 index_failed.append(exc)
 
@@ -291,13 +292,13 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
             put(tmp / MARKER, "This folder was written by begroot build.\n")
             os.chmod(tmp, 0o755)
         if incremental and state is not None:
-            state.reindex(out, background)  # the preview's PDF and search catch up in the background
+            state.reindex(out, background, editions)  # the preview's PDF and search catch up in the background
         else:
             with step("Building the search index"):  # started once the pages were written
                 if indexing:
                     indexing[0].join()
                 else:
-                    index_site(tmp)
+                    index_site(tmp, editions, previous)
                 if index_failed:
                     raise index_failed[0]
         if not incremental:

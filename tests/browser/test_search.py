@@ -211,3 +211,20 @@ def test_search_results_have_no_wcag_violations(browser, served_demo):
     page.wait_for_function("() => document.querySelectorAll('.search-results > li').length > 20", timeout=15000)
     assert axe_violations(page) == []
     context.close()
+
+
+def test_words_of_two_editions_are_found_through_the_merged_indexes(browser, served_demo):
+    # each edition has an index of its own (pagefind/editie/<id>/), merged into the first by the script
+    context = browser.new_context()
+    page = context.new_page()
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if "/pagefind/editie/" in r.url else None)
+    open_results(page, f"{served_demo}/zoeken/?q=belasting")
+    editions = {r["edition"] for r in shown_results(page)}
+    assert {"Begroting 2024", "Begroting 2016"} <= editions, editions
+    assert any("/editie/begroting-2016/" in url for url in fetched)
+    # a word of one edition only is found there, and not as a shorter word in the others'
+    # (Pagefind looks for a word an index lacks as the longest start of it the index has)
+    open_results(page, f"{served_demo}/zoeken/?q=hulpverleners")
+    assert [r["edition"] for r in shown_results(page)] == ["Begroting 2016"]
+    context.close()

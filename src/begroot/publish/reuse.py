@@ -113,3 +113,16 @@ def put(path: Path, data: bytes | str) -> Path:
     if twin is None or not _same_bytes(twin, data) or not _link(twin, path):
         _write_new(path, data)
     return path
+
+
+def carry(old: Path, path: Path) -> Path:
+    """Give the new site the file ``old`` (of the site being replaced, or of a folder being
+    replaced) unchanged at ``path``: a hard link to it, else a new file with its bytes."""
+    try:
+        os.link(old, path, follow_symlinks=False)
+    except FileExistsError:
+        if not _link(str(old), path):
+            _write_new(path, Path(old).read_bytes())
+    except (OSError, NotImplementedError):
+        _write_new(path, Path(old).read_bytes())
+    return path

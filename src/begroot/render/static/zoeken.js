@@ -24,14 +24,19 @@
     });
   }
 
+  /* Pagefind with the index of the pages of no edition, each edition's index merged into it, and
+     which edition each page belongs to (by Pagefind's page id); both lists are written with the
+     indexes, in pagefind/begroot-editions.json. */
   function load() {
     if (!pagefind) {
-      /* Pagefind, and which edition each page belongs to (by Pagefind's page id; written with the index) */
-      var editionOf = fetch(new URL("pagefind/begroot-editions.json", root).href)
+      var info = fetch(new URL("pagefind/begroot-editions.json", root).href)
         .then(function (r) { return r.ok ? r.json() : {}; }).catch(function () { return {}; });
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-        return Promise.all([pf.options({ baseUrl: root.pathname }), editionOf]).then(function (both) {
-          return { pf: pf, editionOf: both[1] };
+        return Promise.all([pf.options({ baseUrl: root.pathname }), info]).then(function (both) {
+          var indexes = Object.keys(both[1].indexes || {}).sort();
+          return Promise.all(indexes.map(function (folder) {
+            return pf.mergeIndex(new URL("pagefind/" + folder, root).href, { baseUrl: root.pathname });
+          })).then(function () { return { pf: pf, editionOf: both[1].pages || {} }; });
         });
       });
     }
@@ -44,20 +49,60 @@
       .filter(function (v) { return v; });
   }
 
+  function plain(word) {
+    return word.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  }
+
+  /* Pagefind looks for a word that an index does not have as the longest start of it that the
+     index has ("hulpverleners" as "hulp"). With one index for every page that happened only to a
+     word found nowhere; with an index per edition it would happen in each edition without the
+     word. So when a word is found as it is (Pagefind's exact search, which never shortens it) in
+     some index, the results of another index are kept only when a word found in its first
+     result begins with it ("zorg" in "zorgkosten"). */
+  function sameWords(pf, query, results, group) {
+    if (query.indexOf('"') >= 0) { return Promise.resolve(results); }
+    var terms = query.split(/\s+/).map(plain).filter(function (t) { return t; });
+    return Promise.all(terms.map(function (t) { return pf.search('"' + t + '"'); })).then(function (exact) {
+      var first = {};
+      results.forEach(function (r) { if (!(group(r) in first)) { first[group(r)] = r; } });
+      var checks = [];
+      var dropped = {};
+      exact.forEach(function (e, i) {
+        if (!e.results.length) { return; }  /* found as it is nowhere: as with one index */
+        var found = {};
+        e.results.forEach(function (r) { found[group(r)] = true; });
+        Object.keys(first).forEach(function (g) {
+          if (found[g]) { return; }
+          checks.push(first[g].data().then(function (d) {
+            var words = (d.content || "").split(/[\r\n\s]+/g);
+            var begins = (d.locations || []).some(function (at) { return plain(words[at] || "").indexOf(terms[i]) === 0; });
+            if (!begins) { dropped[g] = true; }
+          }));
+        });
+      });
+      return Promise.all(checks).then(function () {
+        return results.filter(function (r) { return !dropped[group(r)]; });
+      });
+    });
+  }
+
   /* Every result, in the order shown: of the chosen edition only; or of every edition, the
      newest edition's first (in Pagefind's order of relevance within each), then the other pages. */
   function find(search, query, edition) {
     var editionOf = search.editionOf;
+    var group = function (r) { return editionOf[r.id] || ""; };
     return search.pf.search(query).then(function (s) {
+      return sameWords(search.pf, query, s.results, group);
+    }).then(function (results) {
       if (edition) {
-        return s.results.filter(function (r) { return editionOf[r.id] === edition; });
+        return results.filter(function (r) { return editionOf[r.id] === edition; });
       }
       var order = editions();
       var rank = function (r) {
         var i = order.indexOf(editionOf[r.id]);
         return i < 0 ? order.length : i;
       };
-      return s.results.map(function (r, i) { return { r: r, i: i, k: rank(r) }; })
+      return results.map(function (r, i) { return { r: r, i: i, k: rank(r) }; })
         .sort(function (a, b) { return a.k - b.k || a.i - b.i; })
         .map(function (x) { return x.r; });
     });
