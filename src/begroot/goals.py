@@ -161,12 +161,13 @@ def read_goal_texts(project: Path, edition: Edition, problems: Problems, cache: 
 
 
 def _goals_of_file(project: Path, path: Path, problems: Problems) -> list[Goal]:
+    from .clean import clean
     from .read.texts import FRONT_MATTER_RE, YAML_LOADER
 
     goals: list[Goal] = []
     for _ in (0,):
         try:
-            head = path.read_text(encoding="utf-8-sig")
+            head = clean(path.read_text(encoding="utf-8-sig"))  # what was removed: reported by the text reader
         except UnicodeDecodeError:
             continue  # reported by the text reader
         fm = FRONT_MATTER_RE.match(head)
@@ -187,7 +188,7 @@ def read_goal_sheet(project: Path, edition: Edition, problems: Problems) -> list
 
     ``soort`` is ``doel`` or ``activiteit``; an activity names its goal's code in ``doel``.
     """
-    from .read.tables import ROW, TableError, read_table, report_missing_column
+    from .read.tables import ROW, TableError, read_table, report_invisible, report_missing_column
 
     folder = project / edition.dirname
     candidates = [folder / name for name in ("doelen.csv", "doelen.xlsx")]
@@ -200,6 +201,7 @@ def read_goal_sheet(project: Path, edition: Edition, problems: Problems) -> list
     except TableError as exc:
         problems.error(exc.message, file=rel, hint=exc.hint, code="goals-unreadable")
         return []
+    report_invisible(problems, table)
     need = ["programma", "code", "soort", "titel"]
     lowered = {h.strip().lower(): h for h in table.header}
     missing = [n for n in need if n not in lowered]

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..config import Edition
 from ..errors import Problems
 from ..model import Programme
-from .tables import ROW, TableError, read_table
+from .tables import ROW, TableError, read_table, report_invisible
 
 ALIASES = {
     "code": ["code", "programma", "programmacode", "nummer"],
@@ -49,6 +49,7 @@ def read_programmes(project: Path, edition: Edition, problems: Problems) -> dict
                        "each edition needs a programme list with the columns code;naam;hoofdprogramma;taakvelden;soort",
                        code="programmes-unreadable")
         return {}
+    report_invisible(problems, table)
     columns = {key: _find(table.header, key) for key in ALIASES}
     for key in ("code", "title"):
         if columns[key] is None:

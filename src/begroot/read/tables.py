@@ -15,12 +15,12 @@ from pathlib import Path
 
 import polars as pl
 
-from .sheets import DELIMITERS, NUMERIC, ROW, Table, TableError, check_size, check_zip, file_identity, \
-    report_missing_column, unique_header
+from .sheets import DELIMITERS, NUMERIC, ROW, Table, TableError, check_size, check_zip, clean_table, \
+    file_identity, report_invisible, report_missing_column, unique_header
 from .xlsx import read_xlsx
 
 __all__ = ["NUMERIC", "ROW", "Table", "TableError", "check_zip", "file_identity", "read_csv", "read_table",
-           "read_xlsx", "report_missing_column", "sniff_delimiter"]
+           "read_xlsx", "report_invisible", "report_missing_column", "sniff_delimiter"]
 
 
 def decode(raw: bytes, encoding: str, file: str) -> str:
@@ -187,14 +187,15 @@ def read_csv(path: Path, file: str, *, delimiter: str = "auto", encoding: str = 
 
 def read_table(path: Path, file: str, *, sheet: str | None = None, delimiter: str = "auto",
                encoding: str = "auto", header_row: int = 1) -> Table:
-    """Read a CSV/TXT/TSV or XLSX file by its extension."""
+    """Read a CSV/TXT/TSV or XLSX file by its extension, without invisible controls in its cells
+    (``table.invisible`` says where they were; the caller reports them with report_invisible)."""
     if not path.is_file():
         raise TableError(file, "file not found", "check the file name in begroot.toml")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, file, sheet=sheet, header_row=header_row)
+        return clean_table(read_xlsx(path, file, sheet=sheet, header_row=header_row))
     if suffix in (".csv", ".txt", ".tsv"):
-        return read_csv(path, file, delimiter=delimiter, encoding=encoding, header_row=header_row)
+        return clean_table(read_csv(path, file, delimiter=delimiter, encoding=encoding, header_row=header_row))
     if suffix == ".xls":
         raise TableError(file, "old Excel .xls files are not supported", "save the file as .xlsx or CSV")
     raise TableError(file, f"unknown file type '{suffix}'", "use .csv or .xlsx")

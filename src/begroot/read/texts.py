@@ -312,6 +312,26 @@ def _links_outside(path: Path) -> bool:
                    and b"/image" in archive.read(name) for name in archive.namelist())
 
 
+def _without_invisible(text: str, rel: str, problems: Problems, first_row: int | None) -> str:
+    """``text`` without invisible controls (begroot.clean), each line that had them reported
+    (``invisible-characters``, by its row when ``first_row`` numbers the lines: a Markdown text)."""
+    from ..clean import HINT, INVISIBLE, MESSAGE, clean, describe
+
+    if not INVISIBLE.search(text):
+        return text
+    if first_row is None:
+        problems.warning(MESSAGE.format(what=describe(text)), file=rel, code="invisible-characters", hint=HINT)
+        return clean(text)
+    lines = [(first_row + i, line) for i, line in enumerate(text.split("\n")) if INVISIBLE.search(line)]
+    for row, line in lines[:10]:
+        problems.warning(MESSAGE.format(what=describe(line)), file=rel, row=row, code="invisible-characters",
+                         hint=HINT)
+    if len(lines) > 10:
+        problems.warning(MESSAGE.format(what=f"the same on {len(lines) - 10} more lines"), file=rel,
+                         code="invisible-characters", hint=HINT)
+    return clean(text)
+
+
 def _first_row_to_th(match: re.Match) -> str:
     row = re.sub(r"<td>(?:<p>)?(.*?)(?:</p>)?</td>", r'<th scope="col">\1</th>', match.group(1), flags=re.S)
     return f"<table><thead><tr>{row}</tr></thead><tbody>"
@@ -401,6 +421,7 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
             problems.warning(f"Word conversion: {m}", file=rel, code="docx-message")
         for m in left_out:
             problems.warning(m, file=rel, code="text-image", hint="save the picture in Word as PNG or JPEG")
+        html = _without_invisible(html, rel, problems, None)
     else:
         try:
             source = path.read_text(encoding="utf-8-sig")
@@ -408,6 +429,7 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
             problems.error("the file is not UTF-8 text", file=rel, code="text-encoding",
                            hint="save the Markdown file as UTF-8")
             return None
+        source = _without_invisible(source, rel, problems, 1)
         fm = FRONT_MATTER_RE.match(source)
         if fm:
             try:
