@@ -50,3 +50,22 @@ def describe(text: str, limit: int = 3) -> str:
 MESSAGE = "invisible control characters were removed: {what}"
 HINT = ("they can make text show otherwise than it reads (a right-to-left override reverses it) or "
         "disturb a terminal; remove them in the source (they often come with text copied from elsewhere)")
+
+
+def without_invisible(text: str, rel: str, problems, first_row: int | None) -> str:
+    """``text`` without invisible controls (begroot.clean), each line that had them reported
+    (``invisible-characters`` in ``problems``, by its row when ``first_row`` numbers the lines: a
+    Markdown text)."""
+    if not INVISIBLE.search(text):
+        return text
+    if first_row is None:
+        problems.warning(MESSAGE.format(what=describe(text)), file=rel, code="invisible-characters", hint=HINT)
+        return clean(text)
+    lines = [(first_row + i, line) for i, line in enumerate(text.split("\n")) if INVISIBLE.search(line)]
+    for row, line in lines[:10]:
+        problems.warning(MESSAGE.format(what=describe(line)), file=rel, row=row, code="invisible-characters",
+                         hint=HINT)
+    if len(lines) > 10:
+        problems.warning(MESSAGE.format(what=f"the same on {len(lines) - 10} more lines"), file=rel,
+                         code="invisible-characters", hint=HINT)
+    return clean(text)

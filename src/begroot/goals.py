@@ -197,7 +197,7 @@ def read_goal_sheet(project: Path, edition: Edition, problems: Problems) -> list
         return []
     rel = path.relative_to(project).as_posix()
     try:
-        table = read_table(path, rel)
+        table = read_table(path, rel, root=project)
     except TableError as exc:
         problems.error(exc.message, file=rel, hint=exc.hint, code="goals-unreadable")
         return []

@@ -121,7 +121,7 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
     path = project / edition.dirname / source.file
     try:
         table = read_table(path, rel, sheet=source.sheet, delimiter=source.delimiter,
-                           encoding=source.encoding, header_row=source.header_row)
+                           encoding=source.encoding, header_row=source.header_row, root=project)
     except TableError as exc:
         problems.error(exc.message, file=exc.file, row=exc.row, hint=exc.hint, code="unreadable")
         return None

@@ -42,7 +42,7 @@ def read_indicators(project: Path, edition: Edition, programme_codes: set[str], 
         return []
     rel = f"{edition.dirname}/{edition.indicators}"
     try:
-        table = read_table(path, rel)
+        table = read_table(path, rel, root=project)
     except TableError as exc:
         problems.error(exc.message, file=exc.file, hint=exc.hint, code="indicators-unreadable")
         return []

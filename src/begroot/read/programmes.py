@@ -43,7 +43,7 @@ def _find(header: list[str], key: str) -> str | None:
 def read_programmes(project: Path, edition: Edition, problems: Problems) -> dict[str, Programme]:
     rel = f"{edition.dirname}/{edition.programmes}"
     try:
-        table = read_table(project / edition.dirname / edition.programmes, rel)
+        table = read_table(project / edition.dirname / edition.programmes, rel, root=project)
     except TableError as exc:
         problems.error(exc.message, file=exc.file, hint=exc.hint or
                        "each edition needs a programme list with the columns code;naam;hoofdprogramma;taakvelden;soort",

@@ -186,16 +186,30 @@ def read_csv(path: Path, file: str, *, delimiter: str = "auto", encoding: str = 
 
 
 def read_table(path: Path, file: str, *, sheet: str | None = None, delimiter: str = "auto",
-               encoding: str = "auto", header_row: int = 1) -> Table:
+               encoding: str = "auto", header_row: int = 1, root: Path | None = None) -> Table:
     """Read a CSV/TXT/TSV or XLSX file by its extension, without invisible controls in its cells
-    (``table.invisible`` says where they were; the caller reports them with report_invisible)."""
+    (``table.invisible`` says where they were; the caller reports them with report_invisible).
+    With ``root`` (the project folder) the file is opened only if it lies inside it when it is
+    opened (begroot.paths.opened_inside), whatever it was when the settings were checked."""
+    from ..paths import SWAPPED, OutsideProject, opened_inside
+
     if not path.is_file():
         raise TableError(file, "file not found", "check the file name in begroot.toml")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return clean_table(read_xlsx(path, file, sheet=sheet, header_row=header_row))
-    if suffix in (".csv", ".txt", ".tsv"):
-        return clean_table(read_csv(path, file, delimiter=delimiter, encoding=encoding, header_row=header_row))
-    if suffix == ".xls":
-        raise TableError(file, "old Excel .xls files are not supported", "save the file as .xlsx or CSV")
-    raise TableError(file, f"unknown file type '{suffix}'", "use .csv or .xlsx")
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
+        if suffix == ".xls":
+            raise TableError(file, "old Excel .xls files are not supported", "save the file as .xlsx or CSV")
+        raise TableError(file, f"unknown file type '{suffix}'", "use .csv or .xlsx")
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        try:
+            opened = stack.enter_context(opened_inside(root, path))
+        except OutsideProject:
+            raise TableError(file, SWAPPED, "name a file inside the project folder") from None
+        except OSError as exc:
+            raise TableError(file, f"cannot be opened: {exc.strerror or exc}",
+                             "check the file's permissions") from None
+        if suffix in (".xlsx", ".xlsm"):
+            return clean_table(read_xlsx(opened, file, sheet=sheet, header_row=header_row))
+        return clean_table(read_csv(opened, file, delimiter=delimiter, encoding=encoding, header_row=header_row))
