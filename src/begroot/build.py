@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .errors import BegrootError, Problems, ProjectInvalid
+from .errors import BegrootError, Problems, ProjectInvalid, working_on
 from .project import LoadCache, Loaded, load_project, source_date_epoch
 from .publish.reuse import put, reusing
 from .publish.search import index_site
@@ -289,7 +289,8 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                 # in a folder of their own: a theme file never replaces one of the site's own files
                 (tmp / "static" / THEME_FOLDER).mkdir(parents=True, exist_ok=True)
                 try:  # inside the project when it is opened, not only when begroot.toml was checked
-                    data = read_inside(project, src)
+                    with working_on(asset):
+                        data = read_inside(project, src)
                 except OutsideProject:
                     raise BegrootError(f"theme file {asset} (in begroot.toml) {SWAPPED}") from None
                 put(tmp / "static" / THEME_FOLDER / src.name, data)
