@@ -35,6 +35,17 @@ UNZIP_CHUNK = 1024 * 1024
 #: An XLSX sheet may have at most this many cells (rows × the widest row): a million finance
 #: lines of 20 columns. A sheet's cells are held in memory while it is read (about 60 bytes each).
 MAX_XLSX_CELLS = 20_000_000
+#: ... and a file of up to 10 MB at most this many: a sheet's cells cost about 1.6 µs of CPU and 75
+#: bytes each while python-calamine reads them, however well the file packs them, so this keeps
+#: any input of up to 10 MB within 10 s and 1 GB (4.98 million cells in 9.5 MB: 8.2 s CPU, 438 MB).
+#: An honest export has about 0.22 cells a byte of the file (a 10 MB export: 2.2 million cells);
+#: the limit grows with the file, one cell for every XLSX_BYTES_PER_CELL bytes, up to MAX_XLSX_CELLS.
+MIN_XLSX_CELLS = 5_000_000
+XLSX_BYTES_PER_CELL = 2
+#: The same for a sheet read with openpyxl (a workbook that is not plain; cells that do not name
+#: their place), which costs about 4.5 µs a cell (2.5 million cells in 4 MB: 11.6 s CPU, 365 MB).
+MIN_OPENPYXL_CELLS = 2_000_000
+OPENPYXL_BYTES_PER_CELL = 5
 
 #: Separators tried when the delimiter is "auto", in order of preference on a tie.
 DELIMITERS = [";", ",", "\t", "|"]
