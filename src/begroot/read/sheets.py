@@ -109,7 +109,8 @@ def clean_table(table: Table) -> Table:
         table.mixed_columns = {names.get(c, c) for c in table.mixed_columns}
         table.formulas_without_value = [(r, names.get(c, c)) for r, c in table.formulas_without_value]
         table.header = header
-    columns = [c for c in header if c in table.data.columns and table.data.schema[c] == pl.String]
+    schema = table.data.schema  # (made anew each time it is asked for: once, for a sheet of 16,384 columns)
+    columns = [c for c in header if schema.get(c) == pl.String]
     if columns:
         marks = table.data.select([pl.col(c).str.contains(INVISIBLE_RUST).fill_null(False) for c in columns])
         dirty = [c for c, hit in zip(columns, marks.select(pl.all().any()).row(0)) if hit]
