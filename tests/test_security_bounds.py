@@ -135,6 +135,7 @@ def test_an_internal_error_while_reading_names_the_file(tmp_path, monkeypatch, c
     monkeypatch.setattr(texts, "markdown_to_html", broken)
     err = run_main(monkeypatch, capsys, "check", str(project))
     assert "internal error while working on begroting-2024/teksten/1-tekst.md: RecursionError" in err.replace("\n", " ")
+    assert "Traceback" not in err
 
 
 def test_an_internal_error_in_the_pdf_names_the_edition(tmp_path, monkeypatch, capsys):
@@ -168,6 +169,40 @@ def test_an_internal_error_while_rendering_names_the_page(tmp_path, monkeypatch,
     err = run_main(monkeypatch, capsys, "build", str(project), "--out", str(tmp_path / "site"), "--no-cache")
     assert re.search(r"internal error while working on the page /begroting-2024/programma/2-1[^ ]*/: KeyError",
                      err.replace("\n", " ")), err
+    assert "Traceback" not in err
+
+
+def test_an_internal_error_while_reading_the_goal_sheet_names_it(tmp_path, monkeypatch, capsys):
+    from begroot.read import tables
+
+    project = write_project(tmp_path / "p", finance=GOOD_FINANCE, files={
+        "begroting-2024/doelen.csv": "programma;code;soort;doel;titel\n2;2.A;doel;;Diploma\n"})
+    real = tables.read_csv
+
+    def broken(path, file, **kwargs):
+        if file.endswith("doelen.csv"):
+            raise ZeroDivisionError("boom")
+        return real(path, file, **kwargs)
+
+    monkeypatch.setattr(tables, "read_csv", broken)
+    err = run_main(monkeypatch, capsys, "check", str(project))
+    assert "internal error while working on begroting-2024/doelen.csv: ZeroDivisionError" in err.replace("\n", " ")
+    assert "Traceback" not in err
+
+
+def test_an_internal_error_in_the_open_data_names_the_files(tmp_path, monkeypatch, capsys):
+    from begroot.publish import downloads
+
+    project = write_project(tmp_path / "p", finance=GOOD_FINANCE)
+
+    def broken(budget, edition):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(downloads, "datapackage", broken)
+    err = run_main(monkeypatch, capsys, "build", str(project), "--out", str(tmp_path / "site"), "--no-cache")
+    assert re.search(r"internal error while working on begroting-2024/downloads \(programmas, [^)]*\): "
+                     "ZeroDivisionError", err.replace("\n", " ")), err
+    assert "Traceback" not in err
 
 
 # --- zip bombs ---------------------------------------------------------------------------------

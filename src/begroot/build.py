@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .errors import BegrootError, Problems, ProjectInvalid
+from .errors import BegrootError, Problems, ProjectInvalid, working_on
 from .project import LoadCache, Loaded, load_project, source_date_epoch
 from .publish.reuse import put, reusing
 from .publish.search import index_site
@@ -280,6 +280,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                                         file=page, code="accessibility",
                                         hint="see /over/toegankelijkheid/; a heading level in a text is the writer's to fix")
             theme = loaded.budget.config.theme
+            from .paths import SWAPPED, OutsideProject, read_inside
             from .render.page import THEME_FOLDER
 
             for asset in ([theme.logo] if theme.logo else []) + theme.fonts:
@@ -288,7 +289,12 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                     raise BegrootError(f"theme file {asset} (in begroot.toml) does not exist")
                 # in a folder of their own: a theme file never replaces one of the site's own files
                 (tmp / "static" / THEME_FOLDER).mkdir(parents=True, exist_ok=True)
-                put(tmp / "static" / THEME_FOLDER / src.name, src.read_bytes())
+                try:  # inside the project when it is opened, not only when begroot.toml was checked
+                    with working_on(asset):
+                        data = read_inside(project, src)
+                except OutsideProject:
+                    raise BegrootError(f"theme file {asset} (in begroot.toml) {SWAPPED}") from None
+                put(tmp / "static" / THEME_FOLDER / src.name, data)
             put(tmp / MARKER, "This folder was written by begroot build.\n")
             os.chmod(tmp, 0o755)
         if incremental and state is not None:

@@ -15,8 +15,10 @@ from itertools import groupby
 
 #: C0 and C1 control characters (and DEL): a terminal obeys them (colours, a moved cursor, a
 #: rewritten line), a page cannot show them. Tab and newline are kept where a text may have them.
-CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-_CONTROL_NOT_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: The Unicode bidirectional controls too (they reorder what a terminal shows, see begroot.clean).
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+CONTROL = re.compile(f"[\\x00-\\x08\\x0a-\\x1f\\x7f-\\x9f{_BIDI}]")
+_CONTROL_NOT_NEWLINE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
 
 
 def printable(text: str, *, newlines: bool = False) -> str:
@@ -24,7 +26,8 @@ def printable(text: str, *, newlines: bool = False) -> str:
     terminal and to show on a page, and still telling the writer what the cell holds. A tab is
     kept, a newline only with ``newlines``."""
     pattern = _CONTROL_NOT_NEWLINE if newlines else CONTROL
-    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",
+                       text)
 
 
 class Severity(str, Enum):

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from .config import Edition
-from .errors import Problems
+from .errors import Problems, working_on
 from .model import Indicator
 
 STATUSES = ["op koers", "aandacht nodig", "niet op koers"]
@@ -152,7 +152,8 @@ def read_goal_texts(project: Path, edition: Edition, problems: Problems, cache: 
             found, problems_found = cache[key]
         else:
             problems_found = Problems()
-            found = _goals_of_file(project, path, problems_found)
+            with working_on(path.relative_to(project).as_posix()):
+                found = _goals_of_file(project, path, problems_found)
             if cache is not None:
                 cache[key] = (found, problems_found)
         problems.extend(problems_found)
@@ -161,12 +162,13 @@ def read_goal_texts(project: Path, edition: Edition, problems: Problems, cache: 
 
 
 def _goals_of_file(project: Path, path: Path, problems: Problems) -> list[Goal]:
+    from .clean import clean
     from .read.texts import FRONT_MATTER_RE, YAML_LOADER
 
     goals: list[Goal] = []
     for _ in (0,):
         try:
-            head = path.read_text(encoding="utf-8-sig")
+            head = clean(path.read_text(encoding="utf-8-sig"))  # what was removed: reported by the text reader
         except UnicodeDecodeError:
             continue  # reported by the text reader
         fm = FRONT_MATTER_RE.match(head)
@@ -187,7 +189,7 @@ def read_goal_sheet(project: Path, edition: Edition, problems: Problems) -> list
 
     ``soort`` is ``doel`` or ``activiteit``; an activity names its goal's code in ``doel``.
     """
-    from .read.tables import ROW, TableError, read_table, report_missing_column
+    from .read.tables import TableError, read_table, report_invisible
 
     folder = project / edition.dirname
     candidates = [folder / name for name in ("doelen.csv", "doelen.xlsx")]
@@ -195,11 +197,19 @@ def read_goal_sheet(project: Path, edition: Edition, problems: Problems) -> list
     if path is None:
         return []
     rel = path.relative_to(project).as_posix()
-    try:
-        table = read_table(path, rel)
-    except TableError as exc:
-        problems.error(exc.message, file=rel, hint=exc.hint, code="goals-unreadable")
-        return []
+    with working_on(rel):
+        try:
+            table = read_table(path, rel, root=project)
+        except TableError as exc:
+            problems.error(exc.message, file=rel, hint=exc.hint, code="goals-unreadable")
+            return []
+        report_invisible(problems, table)
+        return _goal_sheet_rows(table, rel, edition, problems)
+
+
+def _goal_sheet_rows(table, rel: str, edition: Edition, problems: Problems) -> list[Goal]:
+    from .read.tables import ROW, report_missing_column
+
     need = ["programma", "code", "soort", "titel"]
     lowered = {h.strip().lower(): h for h in table.header}
     missing = [n for n in need if n not in lowered]

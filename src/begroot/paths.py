@@ -10,11 +10,15 @@ the public site or PDF show ``/etc/passwd`` or a file beside the project.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .config import setting_name
-from .errors import Problems
+from .errors import BegrootError, Problems
 
 CODE = "path-outside"
 HINT = "name a file inside the project folder, relative to it (no absolute path, no URL, no link to elsewhere)"
@@ -30,6 +34,79 @@ def inside(root: Path, path: Path) -> bool:
     except (OSError, RuntimeError):  # a symlink loop
         return False
     return resolved == root or root in resolved.parents
+
+
+class OutsideProject(BegrootError):
+    """A file that was inside the project when it was checked, but is not when it is opened."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(f"{path} leads outside the project folder (it was replaced by a link after it was "
+                         "checked); it was not read")
+
+
+#: Said of a file refused when it is opened.
+SWAPPED = ("is a link to a file outside the project (it was replaced after it was checked, or a folder on its "
+           "way was); it was not read")
+
+
+def _opened_at(fd: int) -> str | None:
+    """Where the open file ``fd`` really is, by the kernel's account (Linux), else None."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+
+
+def open_inside(root: Path, path: Path) -> int:
+    """A file descriptor of ``path``, opened for reading only if the file opened lies inside
+    ``root``: the path is resolved and checked, the resolved path is opened with O_NOFOLLOW (a
+    link planted since the check, in its last part, is refused by the kernel), and on Linux the
+    open file's own path (``/proc/self/fd/N``) is checked again (a folder on the way replaced by
+    a link). Raises OutsideProject, or OSError when the file cannot be opened."""
+    root_real = os.path.realpath(root)
+    real = os.path.realpath(path)
+    if not _within(root_real, real):
+        raise OutsideProject(path)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(real, flags)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):  # the last part is a link now (EMLINK: FreeBSD)
+            raise OutsideProject(path) from None
+        raise
+    at = _opened_at(fd)
+    if (at is not None and not _within(root_real, at)) or not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutsideProject(path)
+    return fd
+
+
+def _within(root_real: str, real: str) -> bool:
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def read_inside(root: Path, path: Path) -> bytes:
+    """The bytes of ``path``, read through :func:`open_inside`."""
+    with os.fdopen(open_inside(root, path), "rb") as fh:
+        return fh.read()
+
+
+@contextmanager
+def opened_inside(root: Path | None, path: Path):
+    """A path that names the file ``path`` as opened by :func:`open_inside`, for readers that open
+    a file by its name (Excel, Word): on Linux ``/proc/self/fd/N``, which reopens the very file
+    that was checked, whatever happens to its name meanwhile; elsewhere the resolved path, checked
+    and held open. With ``root`` None, ``path`` itself."""
+    if root is None:
+        yield path
+        return
+    fd = open_inside(root, path)
+    try:
+        own = Path(f"/proc/self/fd/{fd}")
+        yield own if _opened_at(fd) is not None else Path(os.path.realpath(path))
+    finally:
+        os.close(fd)
 
 
 def why_not_relative(value: str) -> str | None:

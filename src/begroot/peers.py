@@ -41,7 +41,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import Problems
+from .errors import Problems, working_on
 from .read.peers import DATASET_OF_EDITION, NATIONAL, PeerData, PeerRow, SizeClass, load_peers, parse_class
 
 __all__ = ["NATIONAL", "PeerData", "PeerRow", "SizeClass", "load_peers", "parse_class", "per_inhabitant",
@@ -178,7 +178,8 @@ def load_edition_peers(root: Path, config, edition, problems: Problems) -> PeerD
     cached = _CACHE.get(name)
     if cached is None or cached[0] != identity:
         found = Problems()
-        cached = _CACHE[name] = (identity, load_peers(path, found, name), found.items)
+        with working_on(name):
+            cached = _CACHE[name] = (identity, load_peers(path, found, name), found.items)
     _, data, items = cached
     problems.extend(list(items))
     return check_edition_peers(data, edition, name, problems) if data is not None else None

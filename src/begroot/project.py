@@ -290,7 +290,8 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
 
                     disk.put_object("edition", core.address, core)  # with its figures, for the next build
     for e in editions:
-        check_expected_totals(e.config, figures[e.id], problems)
+        with working_on(f"the expected totals of edition {e.id} (begroot.toml)"):
+            check_expected_totals(e.config, figures[e.id], problems)
         if not figures[e.id].reconciles() and not problems.errors:
             problems.error(f"the totals of {e.id} do not reconcile with the export", code="reconcile",
                            hint="report this as a bug in begroot")

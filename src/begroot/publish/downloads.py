@@ -18,6 +18,7 @@ import polars as pl
 
 from .. import reference
 from ..figures import EditionFigures, euros_text, period_key
+from ..errors import working_on
 from ..model import Budget, EditionData
 from .reuse import put
 
@@ -292,8 +293,9 @@ def write_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFi
     folder = out / edition.id / "downloads"
     folder.mkdir(parents=True, exist_ok=True)
     address = None
-    lines = lines_table(edition)
-    written = _write_lines(lines, folder)
+    with working_on(f"{edition.id}/downloads/financien.csv and financien.parquet"):
+        lines = lines_table(edition)
+        written = _write_lines(lines, folder)
     if edition.content is not None:
         address = cache.key("edition-downloads", budget.config.model_dump_json(), edition.content, created)
         files = cache.get_object("edition-downloads", address)
@@ -301,7 +303,9 @@ def write_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFi
             for name, data in files.items():
                 put(folder / name, data)
             return written + [folder / name for name in files]
-    made = _make_edition_downloads(budget, edition, fig, folder, created, lines)
+    with working_on(f"{edition.id}/downloads (programmas, taakvelden, begroting.json, begroting.xlsx, "
+                    "datapackage.json)"):
+        made = _make_edition_downloads(budget, edition, fig, folder, created, lines)
     if address is not None:
         cache.put_object("edition-downloads", address, {p.name: p.read_bytes() for p in made})
     return written + made

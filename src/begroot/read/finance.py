@@ -21,7 +21,7 @@ from ..reference import CATEGORIE_RE, TAAKVELD_RE
 from . import numbers
 from .rows import Accounting, ColumnSums
 from .subtotals import drop_subtotals, list_uncounted, note
-from .tables import NUMERIC, ROW, Table, TableError, read_table, report_missing_column
+from .tables import NUMERIC, ROW, Table, TableError, read_table, report_invisible, report_missing_column
 
 
 AMOUNT_MESSAGES = {
@@ -121,7 +121,7 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
     path = project / edition.dirname / source.file
     try:
         table = read_table(path, rel, sheet=source.sheet, delimiter=source.delimiter,
-                           encoding=source.encoding, header_row=source.header_row)
+                           encoding=source.encoding, header_row=source.header_row, root=project)
     except TableError as exc:
         problems.error(exc.message, file=exc.file, row=exc.row, hint=exc.hint, code="unreadable")
         return None
@@ -142,6 +142,7 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
         row, sample, hint = table.garbled
         problems.warning(f"the text '{sample.strip()}' looks garbled, as text of another encoding does", file=rel,
                          row=row, code="garbled-text", hint=hint)
+    report_invisible(problems, table)
     used = list(dict.fromkeys(wanted))
     for row, column in table.formulas_without_value:
         if column in used:

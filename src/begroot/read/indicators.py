@@ -12,7 +12,7 @@ from ..config import Edition
 from ..errors import Problems
 from ..model import Indicator
 from .numbers import decide_notation, parse_numbers
-from .tables import ROW, TableError, read_table, report_missing_column
+from .tables import ROW, TableError, read_table, report_invisible, report_missing_column
 
 COLUMNS = {
     "programme": ["programma", "programme", "program"],
@@ -42,10 +42,11 @@ def read_indicators(project: Path, edition: Edition, programme_codes: set[str], 
         return []
     rel = f"{edition.dirname}/{edition.indicators}"
     try:
-        table = read_table(path, rel)
+        table = read_table(path, rel, root=project)
     except TableError as exc:
         problems.error(exc.message, file=exc.file, hint=exc.hint, code="indicators-unreadable")
         return []
+    report_invisible(problems, table)
     lowered = {h.strip().lower(): h for h in table.header}
     cols = {key: next((lowered[a] for a in aliases if a in lowered), None) for key, aliases in COLUMNS.items()}
     missing = [COLUMNS[k][0] for k in REQUIRED if cols[k] is None]

@@ -14,7 +14,7 @@ import polars as pl
 
 from ..errors import Problems
 from . import numbers
-from .tables import ROW, Table, TableError, read_table, report_missing_column
+from .tables import ROW, Table, TableError, read_table, report_invisible, report_missing_column
 
 #: The name of the national group in the compact file.
 NATIONAL = "nederland"
@@ -165,6 +165,7 @@ def cbs_table(path: Path, file: str, problems: Problems, columns: dict[str, str]
     except TableError as exc:
         problems.error(exc.message, file=file, row=exc.row, code=code, hint=exc.hint)
         return None
+    report_invisible(problems, table)
     missing = [name for name in columns.values() if name not in table.header]
     for name in missing:
         report_missing_column(problems, table, name, hint)

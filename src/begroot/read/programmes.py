@@ -14,7 +14,7 @@ from pathlib import Path
 from ..config import Edition
 from ..errors import Problems
 from ..model import Programme
-from .tables import ROW, TableError, read_table
+from .tables import ROW, TableError, read_table, report_invisible
 
 ALIASES = {
     "code": ["code", "programma", "programmacode", "nummer"],
@@ -43,12 +43,13 @@ def _find(header: list[str], key: str) -> str | None:
 def read_programmes(project: Path, edition: Edition, problems: Problems) -> dict[str, Programme]:
     rel = f"{edition.dirname}/{edition.programmes}"
     try:
-        table = read_table(project / edition.dirname / edition.programmes, rel)
+        table = read_table(project / edition.dirname / edition.programmes, rel, root=project)
     except TableError as exc:
         problems.error(exc.message, file=exc.file, hint=exc.hint or
                        "each edition needs a programme list with the columns code;naam;hoofdprogramma;taakvelden;soort",
                        code="programmes-unreadable")
         return {}
+    report_invisible(problems, table)
     columns = {key: _find(table.header, key) for key in ALIASES}
     for key in ("code", "title"):
         if columns[key] is None:

@@ -35,6 +35,17 @@ UNZIP_CHUNK = 1024 * 1024
 #: An XLSX sheet may have at most this many cells (rows × the widest row): a million finance
 #: lines of 20 columns. A sheet's cells are held in memory while it is read (about 60 bytes each).
 MAX_XLSX_CELLS = 20_000_000
+#: ... and a file of up to 10 MB at most this many: a sheet's cells cost about 1.6 µs of CPU and 75
+#: bytes each while python-calamine reads them, however well the file packs them, so this keeps
+#: any input of up to 10 MB within 10 s and 1 GB (4.98 million cells in 9.5 MB: 8.2 s CPU, 438 MB).
+#: An honest export has about 0.22 cells a byte of the file (a 10 MB export: 2.2 million cells);
+#: the limit grows with the file, one cell for every XLSX_BYTES_PER_CELL bytes, up to MAX_XLSX_CELLS.
+MIN_XLSX_CELLS = 5_000_000
+XLSX_BYTES_PER_CELL = 2
+#: The same for a sheet read with openpyxl (a workbook that is not plain; cells that do not name
+#: their place), which costs about 4.5 µs a cell (2.5 million cells in 4 MB: 11.6 s CPU, 365 MB).
+MIN_OPENPYXL_CELLS = 2_000_000
+OPENPYXL_BYTES_PER_CELL = 5
 
 #: Separators tried when the delimiter is "auto", in order of preference on a tie.
 DELIMITERS = [";", ",", "\t", "|"]
@@ -61,6 +72,7 @@ class Table:
     mixed_columns: set[str] = field(default_factory=set)    # XLSX columns with numbers and text
     modified: dt.datetime | None = None                     # export time found in the file
     garbled: tuple[int, str, str] | None = None              # (row, sample, hint): text of a wrong encoding
+    invisible: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, what): removed controls
 
 
 def file_identity(path: Path) -> tuple:
@@ -70,6 +82,60 @@ def file_identity(path: Path) -> tuple:
         return (path.as_posix(), stat.st_mtime_ns, stat.st_size)
     except OSError:
         return (path.as_posix(), None, None)
+
+
+#: At most this many cells with invisible controls are named one by one; the rest are counted.
+MAX_INVISIBLE_NAMED = 10
+
+
+def clean_table(table: Table) -> Table:
+    """The table without invisible controls (see begroot.clean) in its header and cells; each cell
+    that had them is noted in ``table.invisible``. The cells are searched column by column in Polars
+    (a million-line export costs a fraction of a second); only the rows that have them are visited."""
+    from ..clean import INVISIBLE, INVISIBLE_RUST, clean, describe
+
+    found: list[tuple[int, str, str]] = []
+    header = [clean(name) for name in table.header]
+    for old, new in zip(table.header, header):
+        if old != new:
+            found.append((table.header_row, new, describe(old)))
+    if header != table.header:
+        header = unique_header(header)
+        names = {a: b for a, b in zip(table.header, header) if a != b}
+        table.data = table.data.rename({**{a: b for a, b in names.items() if a in table.data.columns},
+                                        **{NUMERIC + a: NUMERIC + b for a, b in names.items()
+                                           if NUMERIC + a in table.data.columns}})
+        table.numeric_columns = {names.get(c, c) for c in table.numeric_columns}
+        table.mixed_columns = {names.get(c, c) for c in table.mixed_columns}
+        table.formulas_without_value = [(r, names.get(c, c)) for r, c in table.formulas_without_value]
+        table.header = header
+    schema = table.data.schema  # (made anew each time it is asked for: once, for a sheet of 16,384 columns)
+    columns = [c for c in header if schema.get(c) == pl.String]
+    if columns:
+        marks = table.data.select([pl.col(c).str.contains(INVISIBLE_RUST).fill_null(False) for c in columns])
+        dirty = [c for c, hit in zip(columns, marks.select(pl.all().any()).row(0)) if hit]
+        if dirty:
+            rows = table.data.filter(pl.any_horizontal([pl.col(c).str.contains(INVISIBLE_RUST).fill_null(False)
+                                                        for c in dirty]))
+            for rec in rows.select([ROW, *dirty]).iter_rows(named=True):
+                found.extend((rec[ROW], c, describe(rec[c])) for c in dirty
+                             if rec[c] is not None and INVISIBLE.search(rec[c]))
+            table.data = table.data.with_columns([pl.col(c).str.replace_all(INVISIBLE_RUST, "") for c in dirty])
+    table.invisible = sorted(found)
+    return table
+
+
+def report_invisible(problems, table: Table) -> None:
+    """A warning (``invisible-characters``) for each cell whose invisible controls were removed."""
+    from ..clean import HINT, MESSAGE
+
+    for row, column, what in table.invisible[:MAX_INVISIBLE_NAMED]:
+        problems.warning(MESSAGE.format(what=what), file=table.file, row=row, column=column,
+                         code="invisible-characters", hint=HINT)
+    more = len(table.invisible) - MAX_INVISIBLE_NAMED
+    if more > 0:
+        problems.warning(MESSAGE.format(what=f"the same in {more} more cells"), file=table.file,
+                         code="invisible-characters", hint=HINT)
 
 
 def report_missing_column(problems, table: Table, name: str, hint: str) -> None:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import polars as pl
 
-from .sheets import DELIMITERS, NUMERIC, ROW, Table, TableError, check_size, check_zip, file_identity, \
-    report_missing_column, unique_header
+from .sheets import DELIMITERS, NUMERIC, ROW, Table, TableError, check_size, check_zip, clean_table, \
+    file_identity, report_invisible, report_missing_column, unique_header
 from .xlsx import read_xlsx
 
 __all__ = ["NUMERIC", "ROW", "Table", "TableError", "check_zip", "file_identity", "read_csv", "read_table",
-           "read_xlsx", "report_missing_column", "sniff_delimiter"]
+           "read_xlsx", "report_invisible", "report_missing_column", "sniff_delimiter"]
 
 
 def decode(raw: bytes, encoding: str, file: str) -> str:
@@ -186,15 +186,30 @@ def read_csv(path: Path, file: str, *, delimiter: str = "auto", encoding: str = 
 
 
 def read_table(path: Path, file: str, *, sheet: str | None = None, delimiter: str = "auto",
-               encoding: str = "auto", header_row: int = 1) -> Table:
-    """Read a CSV/TXT/TSV or XLSX file by its extension."""
+               encoding: str = "auto", header_row: int = 1, root: Path | None = None) -> Table:
+    """Read a CSV/TXT/TSV or XLSX file by its extension, without invisible controls in its cells
+    (``table.invisible`` says where they were; the caller reports them with report_invisible).
+    With ``root`` (the project folder) the file is opened only if it lies inside it when it is
+    opened (begroot.paths.opened_inside), whatever it was when the settings were checked."""
+    from ..paths import SWAPPED, OutsideProject, opened_inside
+
     if not path.is_file():
         raise TableError(file, "file not found", "check the file name in begroot.toml")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, file, sheet=sheet, header_row=header_row)
-    if suffix in (".csv", ".txt", ".tsv"):
-        return read_csv(path, file, delimiter=delimiter, encoding=encoding, header_row=header_row)
-    if suffix == ".xls":
-        raise TableError(file, "old Excel .xls files are not supported", "save the file as .xlsx or CSV")
-    raise TableError(file, f"unknown file type '{suffix}'", "use .csv or .xlsx")
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
+        if suffix == ".xls":
+            raise TableError(file, "old Excel .xls files are not supported", "save the file as .xlsx or CSV")
+        raise TableError(file, f"unknown file type '{suffix}'", "use .csv or .xlsx")
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        try:
+            opened = stack.enter_context(opened_inside(root, path))
+        except OutsideProject:
+            raise TableError(file, SWAPPED, "name a file inside the project folder") from None
+        except OSError as exc:
+            raise TableError(file, f"cannot be opened: {exc.strerror or exc}",
+                             "check the file's permissions") from None
+        if suffix in (".xlsx", ".xlsm"):
+            return clean_table(read_xlsx(opened, file, sheet=sheet, header_row=header_row))
+        return clean_table(read_csv(opened, file, delimiter=delimiter, encoding=encoding, header_row=header_row))

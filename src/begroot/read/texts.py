@@ -19,15 +19,17 @@ from __future__ import annotations
 import functools
 import os
 import re
+from contextlib import ExitStack
 from pathlib import Path
 
 import nh3
 import yaml
 
+from ..clean import without_invisible
 from ..config import Edition
 from ..errors import Problems, working_on
 from ..model import SECTION_TITLES, Text, slugify
-from ..paths import HINT as PATH_HINT, inside
+from ..paths import HINT as PATH_HINT, SWAPPED, OutsideProject, inside, opened_inside
 from .tables import TableError, file_identity
 from .text_tables import accessible_tables
 
@@ -108,7 +110,7 @@ class _Images:
     def src(self, value: str) -> str | None:
         from urllib.parse import unquote
 
-        from ..paths import HINT, why_not_relative
+        from ..paths import HINT, read_inside, why_not_relative
 
         if value.startswith(MEDIA_PLACEHOLDER) and value[len(MEDIA_PLACEHOLDER):] in self.found:
             return value  # an image of the Word document itself
@@ -139,7 +141,11 @@ class _Images:
             self.errors.append(("text-image", f"image '{value}' is larger than {MAX_IMAGE_BYTES // 2**20} MB; it was left out",
                                 "make the image smaller, e.g. at most 2000 pixels wide"))
             return None
-        data = path.read_bytes()
+        try:
+            data = read_inside(self.project, path)  # inside when it is opened, not only when checked
+        except OutsideProject:
+            self.errors.append(("path-outside", f"image '{value}' {SWAPPED}", HINT))
+            return None
         kind = image_type(data)
         if kind is None:
             self.errors.append(("text-image", f"image '{value}' is not a PNG, JPEG, GIF or WebP image; it was left out",
@@ -381,15 +387,26 @@ def keep_known_programmes(texts: list[Text], programme_codes: set[str], problems
 
 def read_text_file(project: Path, path: Path, order: int, problems: Problems, language: str = "nl") -> Text | None:
     """Read one Markdown or Word text; None (with a problem) when it cannot be used."""
-    titles = SECTION_TITLES[language]
     rel = path.relative_to(project).as_posix()
+    with ExitStack() as stack:
+        try:  # opened only if it is inside the project now (a link planted since the check is refused)
+            at = stack.enter_context(opened_inside(project, path))
+        except OutsideProject:
+            problems.error(SWAPPED, file=rel, code="path-outside", hint=PATH_HINT)
+            return None
+        return _read_opened(project, path, at, rel, order, problems, language)
+
+
+def _read_opened(project: Path, path: Path, at: Path, rel: str, order: int, problems: Problems,
+                 language: str) -> Text | None:
+    titles = SECTION_TITLES[language]
     meta: dict = {}
     word_images: dict[str, bytes] = {}
     left_out: list[str] = []
     markdown_source, source_start = None, 0  # a Markdown text, and the row before it (front matter)
     if path.suffix.lower() == ".docx":
         try:
-            html, messages = docx_to_html(path, word_images, left_out)
+            html, messages = docx_to_html(at, word_images, left_out)
         except TableError as exc:
             problems.error(exc.message, file=rel, code="docx-unreadable", hint=exc.hint)
             return None
@@ -401,13 +418,15 @@ def read_text_file(project: Path, path: Path, order: int, problems: Problems, la
             problems.warning(f"Word conversion: {m}", file=rel, code="docx-message")
         for m in left_out:
             problems.warning(m, file=rel, code="text-image", hint="save the picture in Word as PNG or JPEG")
+        html = without_invisible(html, rel, problems, None)
     else:
         try:
-            source = path.read_text(encoding="utf-8-sig")
+            source = at.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError:
             problems.error("the file is not UTF-8 text", file=rel, code="text-encoding",
                            hint="save the Markdown file as UTF-8")
             return None
+        source = without_invisible(source, rel, problems, 1)
         fm = FRONT_MATTER_RE.match(source)
         if fm:
             try:

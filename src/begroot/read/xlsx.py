@@ -18,7 +18,8 @@ from pathlib import Path
 import polars as pl
 
 from . import sheets
-from .sheets import MAX_XLSX_CELLS, NUMERIC, ROW, Table, TableError, check_zip, unique_header
+from .sheets import MAX_XLSX_CELLS, MIN_OPENPYXL_CELLS, MIN_XLSX_CELLS, NUMERIC, OPENPYXL_BYTES_PER_CELL, ROW, \
+    XLSX_BYTES_PER_CELL, Table, TableError, check_zip, unique_header
 from .xlsx_scan import _CELL_ROW, _VALUE_CELL, _SheetScan, _formulas_without_value, _letters, _reach_sheet, \
     _sheet_details
 
@@ -149,6 +150,7 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
     bounded before. A sheet written in an unusual form (cells without their reference) is read with
     openpyxl instead, as it is, a row at a time."""
     check_zip(path, file, "an Excel workbook")
+    size = path.stat().st_size
     try:
         book = _workbook_parts(path)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
@@ -176,13 +178,13 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
     if scan is not None:
         if scan.last_row < header_row:
             raise TableError(file, f"sheet '{title}' has no header row at row {header_row}")
-        _check_cells(file, title, header_row, scan.last_row, scan.widest)
+        _check_cells(file, title, header_row, scan.last_row, scan.widest, cell_limit(size))
         try:
             columns = _columns_calamine(path, file, title, header_row, scan, book.shared)
         except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
             raise _unreadable(file, title, exc) from None
     if columns is None:
-        rows, width = _rows_openpyxl(path, file, title, header_row)
+        rows, width = _rows_openpyxl(path, file, title, header_row, cell_limit(size, openpyxl=True))
         formulas = _formulas_without_value(path, chosen.part) if any(v is None for r in rows[1:] for v in r) else []
         if not rows:
             raise TableError(file, f"sheet '{title}' has no header row at row {header_row}")
@@ -221,15 +223,25 @@ def _unreadable(file: str, title: str, exc: BaseException) -> TableError:
                             "truncated", "save it again as .xlsx from Excel, or export CSV")
 
 
-def _check_cells(file: str, title: str, header_row: int, last_row: int, width: int) -> None:
-    """Refuse a sheet of more than MAX_XLSX_CELLS cells (rows from the header row × the widest row)."""
-    if width and (last_row - header_row + 1) * width > MAX_XLSX_CELLS:
-        raise _too_many_cells(file, title, header_row + MAX_XLSX_CELLS // width)
+def cell_limit(size: int, openpyxl: bool = False) -> int:
+    """How many cells a sheet of an XLSX file of ``size`` bytes may have (see sheets.MIN_XLSX_CELLS),
+    read with python-calamine or (``openpyxl``) with openpyxl."""
+    if openpyxl:
+        return min(MAX_XLSX_CELLS, max(MIN_OPENPYXL_CELLS, size // OPENPYXL_BYTES_PER_CELL))
+    return min(MAX_XLSX_CELLS, max(MIN_XLSX_CELLS, size // XLSX_BYTES_PER_CELL))
 
 
-def _too_many_cells(file: str, title: str, row: int) -> TableError:
-    return TableError(file, f"sheet '{title}' has more than {MAX_XLSX_CELLS:,} cells (rows × columns) by row "
-                            f"{row}; begroot reads sheets up to {MAX_XLSX_CELLS:,} cells",
+def _check_cells(file: str, title: str, header_row: int, last_row: int, width: int, limit: int) -> None:
+    """Refuse a sheet of more than ``limit`` cells (rows from the header row × the widest row)."""
+    if width and (last_row - header_row + 1) * width > limit:
+        raise _too_many_cells(file, title, header_row + limit // width, limit)
+
+
+def _too_many_cells(file: str, title: str, row: int, limit: int) -> TableError:
+    larger = (f" in a file of this size (a larger file may have more, up to {MAX_XLSX_CELLS:,})"
+              if limit < MAX_XLSX_CELLS else "")
+    return TableError(file, f"sheet '{title}' has more than {limit:,} cells (rows × columns) by row "
+                            f"{row}; begroot reads sheets up to {limit:,} cells{larger}",
                       "export CSV instead, leave out columns you do not use, or clear cells far "
                       "to the right or below the data", row=row)
 
@@ -375,7 +387,7 @@ def _raw_values(path: Path, part: str, cells: set[tuple[int, int]]) -> dict[tupl
     return found
 
 
-def _rows_openpyxl(path: Path, file: str, title: str, header_row: int) -> tuple[list, int]:
+def _rows_openpyxl(path: Path, file: str, title: str, header_row: int, limit: int) -> tuple[list, int]:
     """The rows from the header row on, read with openpyxl a row at a time (for sheets whose
     cells do not all name their place), and the widest row's width."""
     import openpyxl  # imported here: only such sheets pay for it
@@ -396,8 +408,8 @@ def _rows_openpyxl(path: Path, file: str, title: str, header_row: int) -> tuple[
             for r in ws.iter_rows(min_row=header_row, values_only=True):
                 rows.append(r)
                 width = max(width, len(r))
-                if len(rows) * width > MAX_XLSX_CELLS:
-                    raise _too_many_cells(file, title, header_row + len(rows) - 1)
+                if len(rows) * width > limit:
+                    raise _too_many_cells(file, title, header_row + len(rows) - 1, limit)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
             raise _unreadable(file, title, exc) from None
     finally:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from ..clean import INVISIBLE
 from ..model import EditionData, Programme
 
 if TYPE_CHECKING:
@@ -43,12 +44,14 @@ def environment() -> Environment:
     return env
 
 
-_PAGE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_PAGE_CONTROLS = INVISIBLE  # control characters and the bidirectional controls (begroot.clean)
 
 
 def _without_controls(value):
     """Every value a template writes, without control characters (tab and line ends are kept):
-    HTML cannot show them, and an ESC or a bell from a cell has no business on a page."""
+    HTML cannot show them, and an ESC or a bell from a cell has no business on a page; nor the
+    bidirectional controls, which would reorder what the page shows. (Cells and texts lose them
+    where they are read; this also covers names from begroot.toml and file names.)"""
     if isinstance(value, str) and _PAGE_CONTROLS.search(value):
         from markupsafe import Markup
 
