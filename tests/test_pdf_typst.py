@@ -126,7 +126,7 @@ def test_typst_reads_no_file_outside_its_root():
     from begroot.publish.pdf_typst import typst_pdf
 
     with pytest.raises(BegrootError, match="Typst could not make the PDF"):
-        typst_pdf('#set document(title: "x")\n#read("/etc/passwd")\n', {}, None)
+        typst_pdf('#set document(title: "x")\n#read("/etc/passwd")\n', {}, [], None)
 
 
 def test_html_to_typst_escapes_every_text():
@@ -172,11 +172,12 @@ def test_every_allowed_element_makes_a_pdf_ua_document(tmp_path):
         '<thead><tr><th>A</th><th>B</th><th>C</th></tr></thead><tbody><tr><td rowspan="2">r</td>'
         '<td colspan="2">cc</td></tr><tr><td>1</td><td>2</td></tr><tr><td>kort</td></tr></tbody>'
         '<tfoot><tr><td>f</td><td></td><td>3</td></tr></tfoot></table><h4>Vier</h4><p></p><ul></ul><table></table>')
-    markup = Converter().convert(html)
+    converter = Converter()
+    markup = converter.convert(html)
     assert "level: 3" in markup and "level: 4" in markup and "level: 5" not in markup  # h5 after h3: one down
     source = '#set document(title: "t")\n#heading(level: 1)[P]\n#heading(level: 2)[T]\n' + markup
     path = tmp_path / "t.pdf"
-    path.write_bytes(typst_pdf(source, {}, None))
+    path.write_bytes(typst_pdf(source, {}, converter.tables, None))
     text = re.sub(r"\s+", " ", _text(path))
     for shown in ("Kop é", "Diep", "vet schuin link", "citaat", "3. drie", "4. vier", "code #[ x]", "uitleg",
                   "Bijschrift", "Tabel €", "cc", "kort", "Vier"):

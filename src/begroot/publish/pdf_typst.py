@@ -22,7 +22,11 @@ from ..errors import BegrootError, working_on
 from ..figures import EditionFigures
 from ..model import Budget
 from .reuse import put
-from .typst_markup import Converter, string, text
+from .typst_markup import Converter, TableTags, amounts_table, string, text
+
+#: What publish/pdf_tags.py does to Typst's PDF, in the build cache's address (a PDF made before
+#: the row headers were tagged is made again).
+TAGS_VERSION = "row-headers-1"
 
 #: The PDF's page and type, as the WeasyPrint document's (pdf.html).
 PREAMBLE = """\
@@ -68,9 +72,10 @@ def _programmes(budget: Budget, figures: dict[str, EditionFigures], edition_id: 
 
 
 def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id: str,
-                  build_time: dt.datetime, stamp) -> tuple[str, dict[str, bytes]]:
-    """The edition's document as Typst source, and the images it shows (by their name in ``media/``).
-    ``stamp(site, edition)`` is the date line of the cover (pdf.pdf_stamp, as the WeasyPrint one)."""
+                  build_time: dt.datetime, stamp) -> tuple[str, dict[str, bytes], list[TableTags]]:
+    """The edition's document as Typst source, the images it shows (by their name in ``media/``)
+    and its tables in the document's order (for publish/pdf_tags.py). ``stamp(site, edition)`` is
+    the date line of the cover (pdf.pdf_stamp, as the WeasyPrint one)."""
     from ..read.texts import MEDIA_PLACEHOLDER
     from ..render.strings import period_label
 
@@ -91,7 +96,8 @@ def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id
         used[name] = media[name]
         return f"#box(image({string('/media/' + name)}, alt: {string(alt or name)}, width: 100%))"
 
-    texts = Converter(image=image)
+    tables: list[TableTags] = []
+    texts = Converter(image=image, tables=tables)
     out = [PREAMBLE.format(title=string(f"{title} – {org}"), author=string(org), lang=string(site.language),
                            date="" if edition.exported_at is not None else ", date: none",
                            header=string(f"{org} · {title}"), primary=primary)]
@@ -108,7 +114,7 @@ def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id
                  fmt.pct(p["share_baten"]), fmt.money(p["main"].saldo)]
                 for p in programmes if not p["programme"].parent]
         grand = fig.grand()
-        out.append(_table(f"{t['lbs']} ({unit}, {period_label(fig.main, site.language)})",
+        out.append(_table(tables, f"{t['lbs']} ({unit}, {period_label(fig.main, site.language)})",
                           ["programme", "lasten", "share", "baten", "share", "saldo"], t, rows,
                           total=[t["total"], fmt.money(grand.lasten), "", fmt.money(grand.baten), "",
                                  fmt.money(grand.saldo)]))
@@ -118,7 +124,7 @@ def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id
         out.append(_section(text_.title, texts.convert(text_.html)))
     for p in programmes:
         out.append(_programme(p, t, fmt, unit, has_figures, texts, budget.config.theme.primary_color))
-    return "\n\n".join(out) + "\n", used
+    return "\n\n".join(out) + "\n", used, tables
 
 
 def _section(title: str, body: str, level: int = 2) -> str:
@@ -137,7 +143,7 @@ def _programme(p: dict, t, fmt, unit: str, has_figures: bool, texts: Converter, 
     if plan:
         rows = [[label] + [fmt.money(v) for v in values.values()] for label, values in plan["table"]]
         out.append(_section(t["execution"], _table(
-            f"{t['execution']} {plan['year']} ({unit})", [""] + plan["keys"], None, rows[:-1], total=rows[-1])))
+            texts.tables, f"{t['execution']} {plan['year']} ({unit})", [""] + plan["keys"], None, rows[:-1], total=rows[-1])))
         out.append(f"#list(tight: true, {', '.join(f'[{text(s)}]' for s in plan['sentences'])})")
         out.append(f"#text(size: 9pt, fill: rgb(\"#555555\"), {string(plan['against'])})")
         for explanation in plan["explanation"]:
@@ -154,7 +160,7 @@ def _programme(p: dict, t, fmt, unit: str, has_figures: bool, texts: Converter, 
         labels = [row["label"] for row in p["table"]]
         rows = [[t[key]] + [fmt.money(getattr(row["amounts"], key)) for row in p["table"]]
                 for key in ("lasten", "baten")]
-        out.append(_table(f"{t['lbs']} ({unit})", [""] + labels, None, rows,
+        out.append(_table(texts.tables, f"{t['lbs']} ({unit})", [""] + labels, None, rows,
                           total=[t["saldo"]] + [fmt.money(row["amounts"].saldo) for row in p["table"]]))
         out.append(f"#strong[{text(t['share_of_total'] + ':')}]{text(' ')}" + text(
             f"{t['lasten']} {fmt.money(p['main'].lasten)} ({fmt.pct(p['share_lasten'])}), "
@@ -166,10 +172,13 @@ def _programme(p: dict, t, fmt, unit: str, has_figures: bool, texts: Converter, 
     return "\n\n".join(out)
 
 
-def _table(caption: str, head: list[str], t, rows: list[list[str]], total: list[str] | None = None) -> str:
-    """A table of amounts: the first column names the row, the others are right-aligned numbers;
-    ``head`` holds the column titles (or keys of ``t`` when ``t`` is given)."""
+def _table(tables: list[TableTags], caption: str, head: list[str], t, rows: list[list[str]],
+           total: list[str] | None = None) -> str:
+    """A table of amounts: the first column names the row (a row header), the others are
+    right-aligned numbers; ``head`` holds the column titles (or keys of ``t`` when ``t`` is given).
+    The table is added to ``tables``, the document's tables in its order."""
     head = [t[h] if t is not None and h else h for h in head]
+    tables.append(amounts_table(len(head), len(rows), 1 if total is not None else 0))
     cells = [f"table.header({', '.join(f'[{text(h)}]' for h in head)})"]
     for row in rows:
         cells.append(f"table.cell(text(weight: \"bold\", {string(row[0])}))")
@@ -208,9 +217,12 @@ def _fonts():
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=folders)
 
 
-def typst_pdf(source: str, images: dict[str, bytes], timestamp: dt.datetime | None) -> bytes:
-    """Compile ``source`` to a PDF/UA-1 document, with ``images`` as its only files."""
+def typst_pdf(source: str, images: dict[str, bytes], tables: list[TableTags], timestamp: dt.datetime | None) -> bytes:
+    """Compile ``source`` to a PDF/UA-1 document, with ``images`` as its only files, and tag the
+    row headers of its ``tables`` (publish/pdf_tags.py)."""
     import typst
+
+    from .pdf_tags import tag_row_headers
 
     with tempfile.TemporaryDirectory(prefix="begroot-typst-") as root:
         if images:
@@ -223,13 +235,14 @@ def typst_pdf(source: str, images: dict[str, bytes], timestamp: dt.datetime | No
             timestamp = timestamp.replace(tzinfo=dt.timezone.utc)
         stamp = int(timestamp.timestamp()) if timestamp is not None else 0
         try:
-            return typst.compile(str(main), root=root, font_paths=_fonts(), ignore_system_fonts=True,
+            data = typst.compile(str(main), root=root, font_paths=_fonts(), ignore_system_fonts=True,
                                  pdf_standards="ua-1", timestamp=stamp, package_path=root,
                                  package_cache_path=root)
         except typst.TypstError as exc:
             hints = "; ".join(getattr(exc, "hints", []) or [])
             raise BegrootError(f"Typst could not make the PDF: {getattr(exc, 'message', exc)}"
                                + (f" ({hints})" if hints else "")) from None
+    return tag_row_headers(data, tables)
 
 
 def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id: str, target: Path,
@@ -245,15 +258,15 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
     from .. import cache
 
     with working_on(f"the PDF of edition {edition_id} ({target.name})"):
-        source, images = edition_typst(budget, figures, edition_id, build_time, stamp)
+        source, images, tables = edition_typst(budget, figures, edition_id, build_time, stamp)
         # dated by the export, as the cover (none without one): not by the build, so that the
         # same inputs give the same PDF and the build cache can keep it
         date = budget.edition(edition_id).exported_at
         address = cache.key("pdf-typst", source, sorted(images), edition_id, str(date), _typst_version(),
-                            fonts_key)
+                            fonts_key, TAGS_VERSION)
         data = cache.get("pdf", address)
         if data is None:
-            data = typst_pdf(source, images, date)
+            data = typst_pdf(source, images, tables, date)
             cache.put("pdf", address, data)
         target.parent.mkdir(parents=True, exist_ok=True)
         # as every file of the site: never written into (it may be a link to the previous site's)
