@@ -148,3 +148,24 @@ def test_row_headers_keep_the_pdf_ua_identification_and_same_bytes(typst_pdf_fil
     markup = converter.convert('<table><tr><th>a</th><th>b</th></tr><tr><th>r</th><td>1</td></tr></table>')
     assert _compile(markup, converter.tables) == _compile(markup, converter.tables)
     assert re.match(rb"%PDF-1\.7", typst_pdf_file.read_bytes())
+
+
+def test_a_text_as_deep_as_check_allows_makes_the_typst_pdf_with_its_tables_tagged(tmp_path):
+    """Issue 15's nesting bound holds for Typst too: a text of MAX_TEXT_DEPTH levels (tables in
+    quotes in tables) compiles, and each of its six tables has its row header."""
+    from begroot.publish.typst_markup import Converter
+    from begroot.read.texts import MAX_TEXT_DEPTH, nesting_depth, sanitise
+
+    html = "<p><strong>diep</strong></p>"
+    for level in range(6):
+        html = (f'<table><tbody><tr><th scope="row">R{level}</th><td><blockquote>{html}</blockquote></td>'
+                '</tr></tbody></table>')
+    html = sanitise(html)
+    assert nesting_depth(html) == MAX_TEXT_DEPTH
+    converter = Converter()
+    path = tmp_path / "t.pdf"
+    path.write_bytes(_compile(converter.convert(html), converter.tables))
+    with pikepdf.open(path) as pdf:
+        found = tables(pdf)
+    assert len(found) == 6 and [t.nested for t in converter.tables] == [True] * 5 + [False]
+    assert all(is_row_header(rows[0][1][0]) and rows[0][1][1].S == "/TD" for rows in found)

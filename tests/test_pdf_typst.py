@@ -194,3 +194,44 @@ def test_typst_pdf_replaces_its_file_instead_of_writing_into_it(typst_project: P
     _pdf(typst_project, target)
     assert previous.read_bytes() == b"the previous site's PDF"
     assert target.read_bytes().startswith(b"%PDF") and not os.path.samefile(target, previous)
+
+
+def test_control_characters_are_left_out_of_the_typst_document():
+    """As the site's pages: no font shows them, and a PDF/UA-1 document may not show a missing glyph
+    (Typst refused the whole PDF for an ESC in a programme's name)."""
+    from begroot.publish.typst_markup import string, text
+
+    assert string("a\x1b[31mb\x07c\x9b\ufffe\td") == '"a[31mbc\td"'
+    assert text("\x1b") == '#""'
+
+
+@needs_programs("pdftotext")
+def test_a_character_no_font_has_is_shown_as_a_replacement_and_said(tmp_path, capsys):
+    """U+0378 is in no font (it is unassigned): the PDF shows U+FFFD there, and the build says so,
+    where Typst alone refuses the document."""
+    from begroot.build import build_time
+    from begroot.project import load_project
+    from begroot.publish.pdf import write_pdf
+
+    from .conftest import GOOD_FINANCE, write_project
+
+    project = write_project(tmp_path / "p", finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-doelstelling.md": "Het teken \u0378 staat hier.\n"})
+    loaded = load_project(project)
+    pdf = write_pdf(loaded.budget, loaded.figures, "begroting-2024", tmp_path / "b.pdf", build_time())
+    assert "Het teken \ufffd staat hier." in _text(pdf)
+    assert "b.pdf: no font here has \u0378; the PDF shows \ufffd instead" in capsys.readouterr().err
+
+
+def test_too_many_characters_no_font_has_stop_the_pdf_with_a_hint():
+    from begroot.errors import BegrootError
+    from begroot.publish.pdf_typst import MAX_MISSING, typst_pdf
+    from begroot.publish.typst_markup import text
+
+    unassigned = "\u0378\u0379\u0380\u0381\u0382\u0383\u038b\u038d\u03a2\u0530\u0557\u0558\u058b\u058c"
+    assert len(unassigned) > MAX_MISSING
+    missing: list[str] = []
+    typst_pdf('#set document(title: "t")\n' + text(unassigned[:MAX_MISSING]), {}, [], None, missing)
+    assert missing == list(unassigned[:MAX_MISSING])
+    with pytest.raises(BegrootError, match="no font here has these characters: .*install a font that has them"):
+        typst_pdf('#set document(title: "t")\n' + text(unassigned), {}, [], None)

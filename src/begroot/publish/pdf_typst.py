@@ -15,8 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
+import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import BegrootError, working_on
 from ..figures import EditionFigures
@@ -48,7 +51,7 @@ PREAMBLE = """\
 #set figure(gap: 2mm)
 #set figure.caption(position: top)
 #show figure.caption: it => align(left, strong(it.body))
-#show figure: set block(breakable: true)
+#show figure.where(kind: table): set block(breakable: true)
 #show link: set text(fill: {primary})
 """
 
@@ -71,11 +74,20 @@ def _programmes(budget: Budget, figures: dict[str, EditionFigures], edition_id: 
     return site, edition, programmes
 
 
+class Document(NamedTuple):
+    """An edition's Typst document: its ``source``, the ``images`` it shows (by their name in
+    ``media/``), its ``tables`` in the document's order (for publish/pdf_tags.py) and the image
+    addresses it left out because they are not the texts' images (``refused``)."""
+    source: str
+    images: dict[str, bytes]
+    tables: list[TableTags]
+    refused: list[str]
+
+
 def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id: str,
-                  build_time: dt.datetime, stamp) -> tuple[str, dict[str, bytes], list[TableTags]]:
-    """The edition's document as Typst source, the images it shows (by their name in ``media/``)
-    and its tables in the document's order (for publish/pdf_tags.py). ``stamp(site, edition)`` is
-    the date line of the cover (pdf.pdf_stamp, as the WeasyPrint one)."""
+                  build_time: dt.datetime, stamp) -> Document:
+    """The edition's document. ``stamp(site, edition)`` is the date line of the cover
+    (pdf.pdf_stamp, as the WeasyPrint one)."""
     from ..read.texts import MEDIA_PLACEHOLDER
     from ..render.strings import period_label
 
@@ -88,10 +100,12 @@ def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id
     has_figures = site.has_figures(edition)
     media = {name: data for text_ in edition.texts for name, data in text_.images}
     used: dict[str, bytes] = {}
+    refused: list[str] = []
 
     def image(src: str, alt: str) -> str | None:
         name = src[len(MEDIA_PLACEHOLDER):] if src.startswith(MEDIA_PLACEHOLDER) else None
         if name is None or name not in media or "/" in name:
+            refused.append(src[:200])
             return None
         used[name] = media[name]
         return f"#box(image({string('/media/' + name)}, alt: {string(alt or name)}, width: 100%))"
@@ -124,7 +138,7 @@ def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id
         out.append(_section(text_.title, texts.convert(text_.html)))
     for p in programmes:
         out.append(_programme(p, t, fmt, unit, has_figures, texts, budget.config.theme.primary_color))
-    return "\n\n".join(out) + "\n", used, tables
+    return Document("\n\n".join(out) + "\n", used, tables, refused)
 
 
 def _section(title: str, body: str, level: int = 2) -> str:
@@ -187,7 +201,7 @@ def _table(tables: list[TableTags], caption: str, head: list[str], t, rows: list
         cells.append(f"table.footer(repeat: false, {', '.join(f'table.cell(stroke: (top: 1pt), strong[{text(v)}])' for v in total)})")
     columns = len(head)
     return (f"#figure(kind: table, supplement: none, numbering: none, caption: [{text(caption)}], "
-            f"table(columns: (auto,) + ({columns - 1} * (1fr,)), align: (x, y) => if x > 0 {{ right }} else {{ left }}, "
+            f"table(columns: (2fr,) + ({columns - 1} * (1fr,)), align: (x, y) => if x > 0 {{ right }} else {{ left }}, "
             f"{', '.join(cells)}))")
 
 
@@ -217,9 +231,12 @@ def _fonts():
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=folders)
 
 
-def typst_pdf(source: str, images: dict[str, bytes], tables: list[TableTags], timestamp: dt.datetime | None) -> bytes:
+def typst_pdf(source: str, images: dict[str, bytes], tables: list[TableTags], timestamp: dt.datetime | None,
+              missing: list[str] | None = None) -> bytes:
     """Compile ``source`` to a PDF/UA-1 document, with ``images`` as its only files, and tag the
-    row headers of its ``tables`` (publish/pdf_tags.py)."""
+    row headers of its ``tables`` (publish/pdf_tags.py). A character that no font has (PDF/UA-1
+    forbids showing a missing glyph, and Typst refuses the document) is shown as U+FFFD instead
+    and added to ``missing``; after :data:`MAX_MISSING` such characters the PDF is not made."""
     import typst
 
     from .pdf_tags import tag_row_headers
@@ -230,19 +247,47 @@ def typst_pdf(source: str, images: dict[str, bytes], tables: list[TableTags], ti
             for name, data in images.items():
                 (Path(root) / "media" / name).write_bytes(data)
         main = Path(root) / "main.typ"
-        main.write_text(source, encoding="utf-8")
         if timestamp is not None and timestamp.tzinfo is None:
             timestamp = timestamp.replace(tzinfo=dt.timezone.utc)
         stamp = int(timestamp.timestamp()) if timestamp is not None else 0
-        try:
-            data = typst.compile(str(main), root=root, font_paths=_fonts(), ignore_system_fonts=True,
-                                 pdf_standards="ua-1", timestamp=stamp, package_path=root,
-                                 package_cache_path=root)
-        except typst.TypstError as exc:
-            hints = "; ".join(getattr(exc, "hints", []) or [])
-            raise BegrootError(f"Typst could not make the PDF: {getattr(exc, 'message', exc)}"
-                               + (f" ({hints})" if hints else "")) from None
+        replaced: list[str] = []
+        while True:
+            main.write_text(source, encoding="utf-8")
+            try:
+                data = typst.compile(str(main), root=root, font_paths=_fonts(), ignore_system_fonts=True,
+                                     pdf_standards="ua-1", timestamp=stamp, package_path=root,
+                                     package_cache_path=root)
+                break
+            except typst.TypstError as exc:
+                message = str(getattr(exc, "message", exc))
+                glyph = _MISSING_GLYPH.search(message)
+                shown = _typst_text(glyph.group(1)) if glyph else ""
+                if shown and shown in source and len(replaced) < MAX_MISSING:
+                    replaced.append(shown)
+                    source = source.replace(shown, "\ufffd")
+                    continue
+                hints = "; ".join(getattr(exc, "hints", []) or [])
+                if glyph:
+                    hints = ("no font here has these characters: " + " ".join(replaced + [shown])
+                             + "; install a font that has them (Debian: fonts-noto-cjk for Chinese, Japanese "
+                             "and Korean), or set pdf_engine = \"weasyprint\" under [site]")
+                raise BegrootError(f"Typst could not make the PDF: {message}"
+                                   + (f" ({hints})" if hints else "")) from None
+    if missing is not None:
+        missing.extend(replaced)
     return tag_row_headers(data, tables)
+
+
+#: How many characters no font has the PDF may show as U+FFFD (each costs a compilation).
+MAX_MISSING = 12
+_MISSING_GLYPH = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed')
+
+
+def _typst_text(literal: str) -> str:
+    """The text of a Typst string literal's inside, as Typst's error messages write it."""
+    return re.sub(r'\\u\{([0-9a-fA-F]{1,6})\}|\\(.)',
+                  lambda m: chr(int(m.group(1), 16)) if m.group(1) else {"n": "\n", "r": "\r", "t": "\t"}.get(
+                      m.group(2), m.group(2)), literal)
 
 
 def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id: str, target: Path,
@@ -258,7 +303,7 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
     from .. import cache
 
     with working_on(f"the PDF of edition {edition_id} ({target.name})"):
-        source, images, tables = edition_typst(budget, figures, edition_id, build_time, stamp)
+        source, images, tables, refused = edition_typst(budget, figures, edition_id, build_time, stamp)
         # dated by the export, as the cover (none without one): not by the build, so that the
         # same inputs give the same PDF and the build cache can keep it
         date = budget.edition(edition_id).exported_at
@@ -266,8 +311,16 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
                             fonts_key, TAGS_VERSION)
         data = cache.get("pdf", address)
         if data is None:
-            data = typst_pdf(source, images, tables, date)
-            cache.put("pdf", address, data)
+            missing: list[str] = []
+            data = typst_pdf(source, images, tables, date, missing)
+            if missing:
+                sys.stderr.write(f"warning: {target.name}: no font here has {' '.join(missing)}; the PDF shows "
+                                 "\ufffd instead (install a font that has them)\n")
+            if refused:  # as the WeasyPrint PDF: said on every build until it is gone, not kept
+                shown = ", ".join(sorted(set(refused))[:5])
+                sys.stderr.write(f"warning: {target.name}: left out what is not a file of the site: {shown}\n")
+            if not refused and not missing:
+                cache.put("pdf", address, data)
         target.parent.mkdir(parents=True, exist_ok=True)
         # as every file of the site: never written into (it may be a link to the previous site's)
         return put(target, data)

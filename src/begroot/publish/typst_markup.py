@@ -1,7 +1,7 @@
 """Typst markup from begroot's texts: every piece of text becomes a Typst *string literal*
 (``#"…"``), never markup, so no character of a text (``#``, ``$``, ``*``, ``_``, ``<``, ``@``,
 ``]``, ``\\``, …) can start Typst code, a label, a reference or a formula. The only characters a
-string literal gives meaning to, ``\\`` and ``"``, are escaped (and control characters, as ``\\u{…}``).
+string literal gives meaning to, ``\\`` and ``"``, are escaped (control characters are left out).
 
 The texts' HTML has passed begroot's allowlist sanitiser (read/texts.py ``ALLOWED_TAGS``); an
 element outside that list is kept as its text. Each element becomes one Typst function call whose
@@ -21,16 +21,18 @@ _VOID = frozenset({"br", "hr", "img"})
 _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table",
                      "figure", "figcaption", "dl", "dt", "dd", "hr", "caption", "thead", "tbody", "tfoot", "tr",
                      "th", "td"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 #: Link targets the PDF may point at (others stay plain text: a relative link has no page in it).
 _LINKABLE = re.compile(r"^(https?://|mailto:)", re.I)
 
 
 def string(text: str) -> str:
-    """``text`` as a Typst string literal: in code, a value; after ``#`` in markup, plain text."""
-    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    out = _CONTROL.sub(lambda m: f"\\u{{{ord(m.group(0)):x}}}", out)
+    """``text`` as a Typst string literal: in code, a value; after ``#`` in markup, plain text.
+    Control characters and Unicode non-characters are left out, as the site's pages leave them
+    out: no font shows them, and a PDF/UA-1 document may not show a missing glyph."""
+    out = _CONTROL.sub("", text)
+    out = out.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     return f'"{out}"'
 
 
