@@ -228,10 +228,45 @@ def test_too_many_characters_no_font_has_stop_the_pdf_with_a_hint():
     from begroot.publish.pdf_typst import MAX_MISSING, typst_pdf
     from begroot.publish.typst_markup import text
 
-    unassigned = "\u0378\u0379\u0380\u0381\u0382\u0383\u038b\u038d\u03a2\u0530\u0557\u0558\u058b\u058c"
+    # unassigned code points, and private ones of plane 16: in no font
+    unassigned = "\u0378\u0379\u0380\u0381\u0382\u0383\u038b\u038d\u03a2\u0530" + "".join(
+        chr(0x10FFF0 + i) for i in range(4))
     assert len(unassigned) > MAX_MISSING
     missing: list[str] = []
     typst_pdf('#set document(title: "t")\n' + text(unassigned[:MAX_MISSING]), {}, [], None, missing)
     assert missing == list(unassigned[:MAX_MISSING])
     with pytest.raises(BegrootError, match="no font here has these characters: .*install a font that has them"):
         typst_pdf('#set document(title: "t")\n' + text(unassigned), {}, [], None)
+
+
+def test_typst_pdfs_run_on_threads_in_a_process_that_used_typst_before(tmp_path):
+    """A process that has used Typst cannot fork a worker that uses it again (the child waits
+    forever for the parent's thread pool): the build's PDFs made with Typst run on threads. Run in
+    a process of its own, with a time limit, so that a hang fails the test instead of the suite."""
+    script = (
+        "from begroot.publish import workers\n"
+        "from begroot.publish.pdf_typst import typst_pdf\n"
+        "workers.worker_count = lambda: 2\n"
+        "typst_pdf('#set document(title: \"a\")\\n#\"een\"', {}, [], None)\n"
+        "out = []\n"
+        "jobs = [lambda i=i: out.append(typst_pdf(f'#set document(title: \"b\")\\n#\"{i}\"', {}, [], None))\n"
+        "        for i in range(2)]\n"
+        "workers.run_jobs(jobs, threads=True)\n"
+        "assert len(out) == 2 and all(pdf.startswith(b'%PDF') for pdf in out)\n"
+        "print('made')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "made" in done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
+def test_the_build_runs_typst_pdfs_on_threads_and_weasyprint_ones_in_processes(tmp_path, monkeypatch, engine):
+    from begroot.build import build
+    from begroot.publish import workers
+
+    from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, write_project
+
+    seen = []
+    monkeypatch.setattr(workers, "run_jobs", lambda jobs, threads=False: seen.append((len(jobs), threads)))
+    toml = f'[site]\npdf_engine = "{engine}"\n' + BASE_TOML + LONG_SOURCE
+    build(write_project(tmp_path / "p", toml=toml, finance=GOOD_FINANCE), tmp_path / "site")
+    assert seen == [(1, engine == "typst")]
