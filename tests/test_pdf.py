@@ -18,15 +18,13 @@ def demo_pdf(demo_built):
 @pytest.fixture(scope="module")
 def weasyprint_pdf(demo_built, tmp_path_factory):
     """The same edition's PDF made by WeasyPrint."""
-    import dataclasses
-
     from begroot.build import build_time
     from begroot.publish.pdf import write_pdf
 
+    from .conftest import with_pdf_engine
+
     _, result = demo_built
-    budget = result.loaded.budget
-    site = budget.config.site.model_copy(update={"pdf_engine": "weasyprint"})
-    budget = dataclasses.replace(budget, config=budget.config.model_copy(update={"site": site}))
+    budget = with_pdf_engine(result.loaded.budget, "weasyprint")
     target = tmp_path_factory.mktemp("weasyprint") / "begroting-2024.pdf"
     write_pdf(budget, result.loaded.figures, "begroting-2024", target, build_time())
     return target, result
