@@ -115,7 +115,8 @@ def _rows(element, table: TableTags, number: int) -> list[list]:
     rows = [_children(tr) for tr in parts["head"] + parts["body"] + parts["foot"]]
     for y, (cells, planned) in enumerate(zip(rows, table.rows)):
         if len(cells) != len(planned):
-            raise _mismatch(f"table {number}, row {y + 1} has {len(cells)} cells in the PDF, {len(planned)} in the document")
+            raise _mismatch(f"table {number}, row {y + 1} has {len(cells)} cells in the PDF, "
+                            f"{len(planned)} in the document")
         for cell, (x, _, _) in zip(cells, planned):
             kind = "/TH" if y < table.head else "/TD"
             if cell.S != kind:

@@ -157,7 +157,8 @@ def _programme(p: dict, t, fmt, unit: str, has_figures: bool, texts: Converter, 
     if plan:
         rows = [[label] + [fmt.money(v) for v in values.values()] for label, values in plan["table"]]
         out.append(_section(t["execution"], _table(
-            texts.tables, f"{t['execution']} {plan['year']} ({unit})", [""] + plan["keys"], None, rows[:-1], total=rows[-1])))
+            texts.tables, f"{t['execution']} {plan['year']} ({unit})", [""] + plan["keys"], None, rows[:-1],
+            total=rows[-1])))
         out.append(f"#list(tight: true, {', '.join(f'[{text(s)}]' for s in plan['sentences'])})")
         out.append(f"#text(size: 9pt, fill: rgb(\"#555555\"), {string(plan['against'])})")
         for explanation in plan["explanation"]:

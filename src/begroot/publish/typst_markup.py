@@ -237,7 +237,8 @@ class Converter:
                 content = self.blocks(next(cells).children)
                 if tag.startswith("th"):
                     content = f"#strong[{content}]"
-                spans = (f", colspan: {colspan}" if colspan > 1 else "") + (f", rowspan: {rowspan}" if rowspan > 1 else "")
+                spans = ((f", colspan: {colspan}" if colspan > 1 else "")
+                         + (f", rowspan: {rowspan}" if rowspan > 1 else ""))
                 out.append(f"table.cell([{content}]{spans})" if spans else f"[{content}]")
         return out
 
