@@ -1,7 +1,7 @@
 """The whole edition as one PDF made with Typst (the ``typst`` Python package), the same document
 as publish/pdf.py's WeasyPrint one: cover, contents with page numbers, every programme with its
 texts, tables and charts, page numbers, a header with the organisation's name; tagged PDF/UA-1,
-fonts embedded. Chosen with ``[site] pdf_engine = "typst"``.
+fonts embedded. The default engine (``[site] pdf_engine = "typst"``); row headers tagged by publish/pdf_tags.py.
 
 Safety: every text of the document is written as a Typst string literal (publish/typst_markup.py),
 so nothing a text holds is read as Typst code. Typst reads files only inside its root, which is a
