@@ -78,6 +78,14 @@ def write_project(root: Path, *, toml: str = BASE_TOML + LONG_SOURCE, finance: s
     return root
 
 
+def with_pdf_engine(budget, engine: str):
+    """``budget`` with its PDFs made by ``engine`` ("typst", the default, or "weasyprint")."""
+    import dataclasses
+
+    site = budget.config.site.model_copy(update={"pdf_engine": engine})
+    return dataclasses.replace(budget, config=budget.config.model_copy(update={"site": site}))
+
+
 GOOD_FINANCE = """\
 Taakveld;Soort;Bedrag
 1.1 Crisisbeheersing en brandweer;Lasten;1.000,50

@@ -73,6 +73,9 @@ def test_a_build_from_the_cache_is_the_same_site_and_reads_nothing_again(demo_di
     import weasyprint
 
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", refuse)  # the PDFs: dated by their export, the same
+    import begroot.publish.pdf_typst
+
+    monkeypatch.setattr(begroot.publish.pdf_typst, "typst_pdf", refuse)  # (Typst, the default engine)
     from begroot.publish.site import SiteWriter
 
     page_made = SiteWriter.page_made

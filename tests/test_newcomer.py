@@ -138,9 +138,10 @@ def test_without_pango_the_pdf_error_names_the_packages_and_pdf_false(tmp_path, 
     from begroot.project import load_project
     from begroot.publish.pdf import write_pdf
 
-    from .conftest import GOOD_FINANCE, write_project
+    from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, write_project
 
-    loaded = load_project(write_project(tmp_path / "p", finance=GOOD_FINANCE))
+    toml = '[site]\npdf_engine = "weasyprint"\n' + BASE_TOML + LONG_SOURCE
+    loaded = load_project(write_project(tmp_path / "p", toml=toml, finance=GOOD_FINANCE))
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as without Pango: the import fails
     with pytest.raises(BegrootError) as caught:
         write_pdf(loaded.budget, loaded.figures, "begroting-2024", tmp_path / "b.pdf", None)
@@ -148,6 +149,22 @@ def test_without_pango_the_pdf_error_names_the_packages_and_pdf_false(tmp_path, 
     assert "WeasyPrint is not usable here" in message
     assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in message
     assert "pdf = false under [site]" in message
+
+
+def test_without_pango_the_default_engine_still_makes_the_pdf(tmp_path, monkeypatch):
+    """Typst, the default engine, needs neither WeasyPrint nor Pango."""
+    import sys
+
+    from begroot.project import load_project
+    from begroot.publish.pdf import write_pdf
+
+    from .conftest import GOOD_FINANCE, write_project
+
+    loaded = load_project(write_project(tmp_path / "p", finance=GOOD_FINANCE))
+    assert loaded.budget.config.site.pdf_engine == "typst"
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as without Pango: the import fails
+    target = write_pdf(loaded.budget, loaded.figures, "begroting-2024", tmp_path / "b.pdf", None)
+    assert target.read_bytes().startswith(b"%PDF-")
 
 
 def test_readme_lists_the_system_packages_ci_installs():

@@ -1,5 +1,6 @@
 """The PDF of an edition: contents with page numbers, every programme, the grand totals, tagged
-(PDF/UA) with embedded fonts; page 1 rendered to PNG with pdftoppm."""
+(PDF/UA) with embedded fonts; page 1 rendered to PNG with pdftoppm. Made by the default engine
+(Typst, in the demo's build) and by WeasyPrint (``pdf_engine = "weasyprint"``)."""
 
 import subprocess
 
@@ -14,9 +15,35 @@ def demo_pdf(demo_built):
     return site / "begroting-2024" / "downloads" / "begroting-2024.pdf", result
 
 
+@pytest.fixture(scope="module")
+def weasyprint_pdf(demo_built, tmp_path_factory):
+    """The same edition's PDF made by WeasyPrint."""
+    from begroot.build import build_time
+    from begroot.publish.pdf import write_pdf
+
+    from .conftest import with_pdf_engine
+
+    _, result = demo_built
+    budget = with_pdf_engine(result.loaded.budget, "weasyprint")
+    target = tmp_path_factory.mktemp("weasyprint") / "begroting-2024.pdf"
+    write_pdf(budget, result.loaded.figures, "begroting-2024", target, build_time())
+    return target, result
+
+
+@pytest.fixture(params=["typst", "weasyprint"])
+def any_pdf(request):
+    return request.getfixturevalue("demo_pdf" if request.param == "typst" else "weasyprint_pdf")
+
+
+def test_the_demo_pdf_is_made_by_typst_by_default(demo_pdf, weasyprint_pdf):
+    info = [subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+            for path in (demo_pdf[0], weasyprint_pdf[0])]
+    assert "Creator:         Typst" in info[0] and "WeasyPrint" in info[1]
+
+
 @needs_programs("pdftotext")
-def test_pdf_has_contents_every_programme_and_the_totals(demo_pdf):
-    path, result = demo_pdf
+def test_pdf_has_contents_every_programme_and_the_totals(any_pdf):
+    path, result = any_pdf
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Inhoud" in text
@@ -26,7 +53,8 @@ def test_pdf_has_contents_every_programme_and_the_totals(demo_pdf):
     assert "1.331.787" in text and "1.331.775" in text
     assert "Programma 3: Vitaal en Sociaal" in text and "802.980" in text
     # the contents give page numbers: "Programma 3: Vitaal en Sociaal ....... 10"
-    assert __import__("re").search(r"Programma 3: Vitaal en Sociaal\s*\.{3,}\s*\d+", text)
+    # (WeasyPrint's leader is "......", Typst's ". . . ." and a word joiner)
+    assert __import__("re").search(r"Programma 3: Vitaal en Sociaal\s*(\.\s*){3,}\S*\d+", text)
     # dated by its export, not by the build (so that the build cache can keep it)
     from begroot import format as fmt
 
@@ -34,8 +62,8 @@ def test_pdf_has_contents_every_programme_and_the_totals(demo_pdf):
 
 
 @needs_programs("pdfinfo", "pdffonts", "pdftoppm")
-def test_pdf_is_tagged_with_embedded_fonts_and_renders(demo_pdf, tmp_path):
-    path, _ = demo_pdf
+def test_pdf_is_tagged_with_embedded_fonts_and_renders(any_pdf, tmp_path):
+    path, _ = any_pdf
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Tagged:          yes" in info
     assert int(__import__("re").search(r"Pages:\s+(\d+)", info).group(1)) > 10

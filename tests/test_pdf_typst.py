@@ -126,7 +126,7 @@ def test_typst_reads_no_file_outside_its_root():
     from begroot.publish.pdf_typst import typst_pdf
 
     with pytest.raises(BegrootError, match="Typst could not make the PDF"):
-        typst_pdf('#set document(title: "x")\n#read("/etc/passwd")\n', {}, None)
+        typst_pdf('#set document(title: "x")\n#read("/etc/passwd")\n', {}, [], None)
 
 
 def test_html_to_typst_escapes_every_text():
@@ -172,11 +172,12 @@ def test_every_allowed_element_makes_a_pdf_ua_document(tmp_path):
         '<thead><tr><th>A</th><th>B</th><th>C</th></tr></thead><tbody><tr><td rowspan="2">r</td>'
         '<td colspan="2">cc</td></tr><tr><td>1</td><td>2</td></tr><tr><td>kort</td></tr></tbody>'
         '<tfoot><tr><td>f</td><td></td><td>3</td></tr></tfoot></table><h4>Vier</h4><p></p><ul></ul><table></table>')
-    markup = Converter().convert(html)
+    converter = Converter()
+    markup = converter.convert(html)
     assert "level: 3" in markup and "level: 4" in markup and "level: 5" not in markup  # h5 after h3: one down
     source = '#set document(title: "t")\n#heading(level: 1)[P]\n#heading(level: 2)[T]\n' + markup
     path = tmp_path / "t.pdf"
-    path.write_bytes(typst_pdf(source, {}, None))
+    path.write_bytes(typst_pdf(source, {}, converter.tables, None))
     text = re.sub(r"\s+", " ", _text(path))
     for shown in ("Kop é", "Diep", "vet schuin link", "citaat", "3. drie", "4. vier", "code #[ x]", "uitleg",
                   "Bijschrift", "Tabel €", "cc", "kort", "Vier"):
@@ -193,3 +194,79 @@ def test_typst_pdf_replaces_its_file_instead_of_writing_into_it(typst_project: P
     _pdf(typst_project, target)
     assert previous.read_bytes() == b"the previous site's PDF"
     assert target.read_bytes().startswith(b"%PDF") and not os.path.samefile(target, previous)
+
+
+def test_control_characters_are_left_out_of_the_typst_document():
+    """As the site's pages: no font shows them, and a PDF/UA-1 document may not show a missing glyph
+    (Typst refused the whole PDF for an ESC in a programme's name)."""
+    from begroot.publish.typst_markup import string, text
+
+    assert string("a\x1b[31mb\x07c\x9b\ufffe\td") == '"a[31mbc\td"'
+    assert text("\x1b") == '#""'
+
+
+@needs_programs("pdftotext")
+def test_a_character_no_font_has_is_shown_as_a_replacement_and_said(tmp_path, capsys):
+    """U+0378 is in no font (it is unassigned): the PDF shows U+FFFD there, and the build says so,
+    where Typst alone refuses the document."""
+    from begroot.build import build_time
+    from begroot.project import load_project
+    from begroot.publish.pdf import write_pdf
+
+    from .conftest import GOOD_FINANCE, write_project
+
+    project = write_project(tmp_path / "p", finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-doelstelling.md": "Het teken \u0378 staat hier.\n"})
+    loaded = load_project(project)
+    pdf = write_pdf(loaded.budget, loaded.figures, "begroting-2024", tmp_path / "b.pdf", build_time())
+    assert "Het teken \ufffd staat hier." in _text(pdf)
+    assert "b.pdf: no font here has \u0378; the PDF shows \ufffd instead" in capsys.readouterr().err
+
+
+def test_too_many_characters_no_font_has_stop_the_pdf_with_a_hint():
+    from begroot.errors import BegrootError
+    from begroot.publish.pdf_typst import MAX_MISSING, typst_pdf
+    from begroot.publish.typst_markup import text
+
+    # unassigned code points, and private ones of plane 16: in no font
+    unassigned = "\u0378\u0379\u0380\u0381\u0382\u0383\u038b\u038d\u03a2\u0530" + "".join(
+        chr(0x10FFF0 + i) for i in range(4))
+    assert len(unassigned) > MAX_MISSING
+    missing: list[str] = []
+    typst_pdf('#set document(title: "t")\n' + text(unassigned[:MAX_MISSING]), {}, [], None, missing)
+    assert missing == list(unassigned[:MAX_MISSING])
+    with pytest.raises(BegrootError, match="no font here has these characters: .*install a font that has them"):
+        typst_pdf('#set document(title: "t")\n' + text(unassigned), {}, [], None)
+
+
+def test_typst_pdfs_run_on_threads_in_a_process_that_used_typst_before(tmp_path):
+    """A process that has used Typst cannot fork a worker that uses it again (the child waits
+    forever for the parent's thread pool): the build's PDFs made with Typst run on threads. Run in
+    a process of its own, with a time limit, so that a hang fails the test instead of the suite."""
+    script = (
+        "from begroot.publish import workers\n"
+        "from begroot.publish.pdf_typst import typst_pdf\n"
+        "workers.worker_count = lambda: 2\n"
+        "typst_pdf('#set document(title: \"a\")\\n#\"een\"', {}, [], None)\n"
+        "out = []\n"
+        "jobs = [lambda i=i: out.append(typst_pdf(f'#set document(title: \"b\")\\n#\"{i}\"', {}, [], None))\n"
+        "        for i in range(2)]\n"
+        "workers.run_jobs(jobs, threads=True)\n"
+        "assert len(out) == 2 and all(pdf.startswith(b'%PDF') for pdf in out)\n"
+        "print('made')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "made" in done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
+def test_the_build_runs_typst_pdfs_on_threads_and_weasyprint_ones_in_processes(tmp_path, monkeypatch, engine):
+    from begroot.build import build
+    from begroot.publish import workers
+
+    from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, write_project
+
+    seen = []
+    monkeypatch.setattr(workers, "run_jobs", lambda jobs, threads=False: seen.append((len(jobs), threads)))
+    toml = f'[site]\npdf_engine = "{engine}"\n' + BASE_TOML + LONG_SOURCE
+    build(write_project(tmp_path / "p", toml=toml, finance=GOOD_FINANCE), tmp_path / "site")
+    assert seen == [(1, engine == "typst")]

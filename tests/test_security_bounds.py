@@ -138,16 +138,21 @@ def test_an_internal_error_while_reading_names_the_file(tmp_path, monkeypatch, c
     assert "Traceback" not in err
 
 
-def test_an_internal_error_in_the_pdf_names_the_edition(tmp_path, monkeypatch, capsys):
-    from begroot.publish import pdf
+@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
+def test_an_internal_error_in_the_pdf_names_the_edition(tmp_path, monkeypatch, capsys, engine):
+    from begroot.publish import pdf, pdf_typst
 
-    project = write_project(tmp_path / "p", finance=GOOD_FINANCE)
+    from .conftest import BASE_TOML, LONG_SOURCE
+
+    toml = f'[site]\npdf_engine = "{engine}"\n' + BASE_TOML + LONG_SOURCE
+    project = write_project(tmp_path / "p", toml=toml, finance=GOOD_FINANCE)
 
     def broken(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(pdf, "edition_pdf_html", broken)
-    pytest.importorskip("weasyprint")
+    monkeypatch.setattr(pdf_typst, "edition_typst", broken)
+    pytest.importorskip(engine)
     err = run_main(monkeypatch, capsys, "pdf", str(project), "-e", "begroting-2024", "-o", str(tmp_path / "b.pdf"))
     assert "internal error while working on the PDF of edition begroting-2024" in err.replace("\n", " ")
 

@@ -42,9 +42,11 @@ def pdf_images(path: Path) -> list[str]:
 # 1. The PDF loads nothing but the site's own images --------------------------------------------
 
 @needs_programs("pdfimages", "pdftotext")
-def test_pdf_fetches_only_the_texts_images_never_a_local_file(tmp_path, capsys):
-    """Even HTML that got past the texts' checks cannot put a local file into the PDF: the URL
-    fetcher serves the texts' images from memory and refuses the rest (and says so)."""
+@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
+def test_pdf_fetches_only_the_texts_images_never_a_local_file(tmp_path, capsys, engine):
+    """Even HTML that got past the texts' checks cannot put a local file into the PDF: WeasyPrint's
+    URL fetcher serves the texts' images from memory and refuses the rest, Typst's document names
+    only the texts' images, in a root holding nothing else (and each says what it left out)."""
     from begroot.build import build_time
     from begroot.publish.pdf import write_pdf
 
@@ -53,7 +55,8 @@ def test_pdf_fetches_only_the_texts_images_never_a_local_file(tmp_path, capsys):
     (secret / "foto.png").write_bytes(png(5, 5, (1, 2, 3)))
     (secret / "tekening.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="80" height="20">'
                                          '<text y="15">GEHEIMETEKST</text></svg>', encoding="utf-8")
-    project = write_project(tmp_path / "p", finance=GOOD_FINANCE, files={
+    project = write_project(tmp_path / "p", toml=f'[site]\npdf_engine = "{engine}"\n' + BASE_TOML + LONG_SOURCE,
+                            finance=GOOD_FINANCE, files={
         "plaatjes/kaart.png": png(),
         "begroting-2024/teksten/1-doelstelling.md": "Een kaart: ![Kaart van de wijk](plaatjes/kaart.png)\n"})
     loaded = load_project(project)

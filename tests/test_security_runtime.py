@@ -514,3 +514,25 @@ def test_the_pdf_header_shows_the_name_once_escaped(tmp_path):
                           check=True).stdout
     assert "'s-Hertogenbosch & Co \"</style> ·" in text.replace("\u2019", "'")
     assert "&#39;" not in text and "&amp;" not in text
+
+
+@needs_programs("pdftotext")
+def test_the_typst_pdf_header_shows_the_name_once_escaped(tmp_path):
+    """The default engine's running header (and cover) show the name as written: no entity, no
+    second escape, nothing read as Typst markup."""
+    import subprocess
+
+    from begroot.build import build_time
+    from begroot.project import load_project
+    from begroot.publish.pdf import write_pdf
+
+    from .conftest import BASE_TOML, LONG_SOURCE
+
+    toml = BASE_TOML.replace('name = "Gemeente Voorbeeld"', 'name = "\'s-Hertogenbosch & Co \\"</style> #x *y*"')
+    loaded = load_project(write_project(tmp_path / "p", toml=toml + LONG_SOURCE, finance=GOOD_FINANCE))
+    assert loaded.budget.config.site.pdf_engine == "typst"
+    pdf = write_pdf(loaded.budget, loaded.figures, "begroting-2024", tmp_path / "e.pdf", build_time())
+    header = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    assert "'s-Hertogenbosch & Co \"</style> #x *y* · Begroting 2024" in header  # the running header
+    assert "&#39;" not in header and "&amp;" not in header and "\\" not in header

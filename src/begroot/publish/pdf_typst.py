@@ -1,7 +1,7 @@
 """The whole edition as one PDF made with Typst (the ``typst`` Python package), the same document
 as publish/pdf.py's WeasyPrint one: cover, contents with page numbers, every programme with its
 texts, tables and charts, page numbers, a header with the organisation's name; tagged PDF/UA-1,
-fonts embedded. Chosen with ``[site] pdf_engine = "typst"``.
+fonts embedded. The default engine (``[site] pdf_engine = "typst"``); row headers tagged by publish/pdf_tags.py.
 
 Safety: every text of the document is written as a Typst string literal (publish/typst_markup.py),
 so nothing a text holds is read as Typst code. Typst reads files only inside its root, which is a
@@ -15,14 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
+import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import BegrootError, working_on
 from ..figures import EditionFigures
 from ..model import Budget
 from .reuse import put
-from .typst_markup import Converter, string, text
+from .typst_markup import Converter, TableTags, amounts_table, string, text
+
+#: What publish/pdf_tags.py does to Typst's PDF, in the build cache's address (a PDF made before
+#: the row headers were tagged is made again).
+TAGS_VERSION = "row-headers-1"
 
 #: The PDF's page and type, as the WeasyPrint document's (pdf.html).
 PREAMBLE = """\
@@ -44,7 +51,7 @@ PREAMBLE = """\
 #set figure(gap: 2mm)
 #set figure.caption(position: top)
 #show figure.caption: it => align(left, strong(it.body))
-#show figure: set block(breakable: true)
+#show figure.where(kind: table): set block(breakable: true)
 #show link: set text(fill: {primary})
 """
 
@@ -67,10 +74,20 @@ def _programmes(budget: Budget, figures: dict[str, EditionFigures], edition_id: 
     return site, edition, programmes
 
 
+class Document(NamedTuple):
+    """An edition's Typst document: its ``source``, the ``images`` it shows (by their name in
+    ``media/``), its ``tables`` in the document's order (for publish/pdf_tags.py) and the image
+    addresses it left out because they are not the texts' images (``refused``)."""
+    source: str
+    images: dict[str, bytes]
+    tables: list[TableTags]
+    refused: list[str]
+
+
 def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id: str,
-                  build_time: dt.datetime, stamp) -> tuple[str, dict[str, bytes]]:
-    """The edition's document as Typst source, and the images it shows (by their name in ``media/``).
-    ``stamp(site, edition)`` is the date line of the cover (pdf.pdf_stamp, as the WeasyPrint one)."""
+                  build_time: dt.datetime, stamp) -> Document:
+    """The edition's document. ``stamp(site, edition)`` is the date line of the cover
+    (pdf.pdf_stamp, as the WeasyPrint one)."""
     from ..read.texts import MEDIA_PLACEHOLDER
     from ..render.strings import period_label
 
@@ -83,15 +100,18 @@ def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id
     has_figures = site.has_figures(edition)
     media = {name: data for text_ in edition.texts for name, data in text_.images}
     used: dict[str, bytes] = {}
+    refused: list[str] = []
 
     def image(src: str, alt: str) -> str | None:
         name = src[len(MEDIA_PLACEHOLDER):] if src.startswith(MEDIA_PLACEHOLDER) else None
         if name is None or name not in media or "/" in name:
+            refused.append(src[:200])
             return None
         used[name] = media[name]
         return f"#box(image({string('/media/' + name)}, alt: {string(alt or name)}, width: 100%))"
 
-    texts = Converter(image=image)
+    tables: list[TableTags] = []
+    texts = Converter(image=image, tables=tables)
     out = [PREAMBLE.format(title=string(f"{title} – {org}"), author=string(org), lang=string(site.language),
                            date="" if edition.exported_at is not None else ", date: none",
                            header=string(f"{org} · {title}"), primary=primary)]
@@ -108,7 +128,7 @@ def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id
                  fmt.pct(p["share_baten"]), fmt.money(p["main"].saldo)]
                 for p in programmes if not p["programme"].parent]
         grand = fig.grand()
-        out.append(_table(f"{t['lbs']} ({unit}, {period_label(fig.main, site.language)})",
+        out.append(_table(tables, f"{t['lbs']} ({unit}, {period_label(fig.main, site.language)})",
                           ["programme", "lasten", "share", "baten", "share", "saldo"], t, rows,
                           total=[t["total"], fmt.money(grand.lasten), "", fmt.money(grand.baten), "",
                                  fmt.money(grand.saldo)]))
@@ -118,7 +138,7 @@ def edition_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id
         out.append(_section(text_.title, texts.convert(text_.html)))
     for p in programmes:
         out.append(_programme(p, t, fmt, unit, has_figures, texts, budget.config.theme.primary_color))
-    return "\n\n".join(out) + "\n", used
+    return Document("\n\n".join(out) + "\n", used, tables, refused)
 
 
 def _section(title: str, body: str, level: int = 2) -> str:
@@ -137,7 +157,8 @@ def _programme(p: dict, t, fmt, unit: str, has_figures: bool, texts: Converter, 
     if plan:
         rows = [[label] + [fmt.money(v) for v in values.values()] for label, values in plan["table"]]
         out.append(_section(t["execution"], _table(
-            f"{t['execution']} {plan['year']} ({unit})", [""] + plan["keys"], None, rows[:-1], total=rows[-1])))
+            texts.tables, f"{t['execution']} {plan['year']} ({unit})", [""] + plan["keys"], None, rows[:-1],
+            total=rows[-1])))
         out.append(f"#list(tight: true, {', '.join(f'[{text(s)}]' for s in plan['sentences'])})")
         out.append(f"#text(size: 9pt, fill: rgb(\"#555555\"), {string(plan['against'])})")
         for explanation in plan["explanation"]:
@@ -154,7 +175,7 @@ def _programme(p: dict, t, fmt, unit: str, has_figures: bool, texts: Converter, 
         labels = [row["label"] for row in p["table"]]
         rows = [[t[key]] + [fmt.money(getattr(row["amounts"], key)) for row in p["table"]]
                 for key in ("lasten", "baten")]
-        out.append(_table(f"{t['lbs']} ({unit})", [""] + labels, None, rows,
+        out.append(_table(texts.tables, f"{t['lbs']} ({unit})", [""] + labels, None, rows,
                           total=[t["saldo"]] + [fmt.money(row["amounts"].saldo) for row in p["table"]]))
         out.append(f"#strong[{text(t['share_of_total'] + ':')}]{text(' ')}" + text(
             f"{t['lasten']} {fmt.money(p['main'].lasten)} ({fmt.pct(p['share_lasten'])}), "
@@ -166,10 +187,13 @@ def _programme(p: dict, t, fmt, unit: str, has_figures: bool, texts: Converter, 
     return "\n\n".join(out)
 
 
-def _table(caption: str, head: list[str], t, rows: list[list[str]], total: list[str] | None = None) -> str:
-    """A table of amounts: the first column names the row, the others are right-aligned numbers;
-    ``head`` holds the column titles (or keys of ``t`` when ``t`` is given)."""
+def _table(tables: list[TableTags], caption: str, head: list[str], t, rows: list[list[str]],
+           total: list[str] | None = None) -> str:
+    """A table of amounts: the first column names the row (a row header), the others are
+    right-aligned numbers; ``head`` holds the column titles (or keys of ``t`` when ``t`` is given).
+    The table is added to ``tables``, the document's tables in its order."""
     head = [t[h] if t is not None and h else h for h in head]
+    tables.append(amounts_table(len(head), len(rows), 1 if total is not None else 0))
     cells = [f"table.header({', '.join(f'[{text(h)}]' for h in head)})"]
     for row in rows:
         cells.append(f"table.cell(text(weight: \"bold\", {string(row[0])}))")
@@ -178,7 +202,7 @@ def _table(caption: str, head: list[str], t, rows: list[list[str]], total: list[
         cells.append(f"table.footer(repeat: false, {', '.join(f'table.cell(stroke: (top: 1pt), strong[{text(v)}])' for v in total)})")
     columns = len(head)
     return (f"#figure(kind: table, supplement: none, numbering: none, caption: [{text(caption)}], "
-            f"table(columns: (auto,) + ({columns - 1} * (1fr,)), align: (x, y) => if x > 0 {{ right }} else {{ left }}, "
+            f"table(columns: (2fr,) + ({columns - 1} * (1fr,)), align: (x, y) => if x > 0 {{ right }} else {{ left }}, "
             f"{', '.join(cells)}))")
 
 
@@ -208,9 +232,15 @@ def _fonts():
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=folders)
 
 
-def typst_pdf(source: str, images: dict[str, bytes], timestamp: dt.datetime | None) -> bytes:
-    """Compile ``source`` to a PDF/UA-1 document, with ``images`` as its only files."""
+def typst_pdf(source: str, images: dict[str, bytes], tables: list[TableTags], timestamp: dt.datetime | None,
+              missing: list[str] | None = None) -> bytes:
+    """Compile ``source`` to a PDF/UA-1 document, with ``images`` as its only files, and tag the
+    row headers of its ``tables`` (publish/pdf_tags.py). A character that no font has (PDF/UA-1
+    forbids showing a missing glyph, and Typst refuses the document) is shown as U+FFFD instead
+    and added to ``missing``; after :data:`MAX_MISSING` such characters the PDF is not made."""
     import typst
+
+    from .pdf_tags import tag_row_headers
 
     with tempfile.TemporaryDirectory(prefix="begroot-typst-") as root:
         if images:
@@ -218,18 +248,47 @@ def typst_pdf(source: str, images: dict[str, bytes], timestamp: dt.datetime | No
             for name, data in images.items():
                 (Path(root) / "media" / name).write_bytes(data)
         main = Path(root) / "main.typ"
-        main.write_text(source, encoding="utf-8")
         if timestamp is not None and timestamp.tzinfo is None:
             timestamp = timestamp.replace(tzinfo=dt.timezone.utc)
         stamp = int(timestamp.timestamp()) if timestamp is not None else 0
-        try:
-            return typst.compile(str(main), root=root, font_paths=_fonts(), ignore_system_fonts=True,
-                                 pdf_standards="ua-1", timestamp=stamp, package_path=root,
-                                 package_cache_path=root)
-        except typst.TypstError as exc:
-            hints = "; ".join(getattr(exc, "hints", []) or [])
-            raise BegrootError(f"Typst could not make the PDF: {getattr(exc, 'message', exc)}"
-                               + (f" ({hints})" if hints else "")) from None
+        replaced: list[str] = []
+        while True:
+            main.write_text(source, encoding="utf-8")
+            try:
+                data = typst.compile(str(main), root=root, font_paths=_fonts(), ignore_system_fonts=True,
+                                     pdf_standards="ua-1", timestamp=stamp, package_path=root,
+                                     package_cache_path=root)
+                break
+            except typst.TypstError as exc:
+                message = str(getattr(exc, "message", exc))
+                glyph = _MISSING_GLYPH.search(message)
+                shown = _typst_text(glyph.group(1)) if glyph else ""
+                if shown and shown in source and len(replaced) < MAX_MISSING:
+                    replaced.append(shown)
+                    source = source.replace(shown, "\ufffd")
+                    continue
+                hints = "; ".join(getattr(exc, "hints", []) or [])
+                if glyph:
+                    hints = ("no font here has these characters: " + " ".join(replaced + [shown])
+                             + "; install a font that has them (Debian: fonts-noto-cjk for Chinese, Japanese "
+                             "and Korean), or set pdf_engine = \"weasyprint\" under [site]")
+                raise BegrootError(f"Typst could not make the PDF: {message}"
+                                   + (f" ({hints})" if hints else "")) from None
+    if missing is not None:
+        missing.extend(replaced)
+    return tag_row_headers(data, tables)
+
+
+#: How many characters no font has the PDF may show as U+FFFD (each costs a compilation).
+MAX_MISSING = 12
+_MISSING_GLYPH = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed')
+
+
+def _typst_text(literal: str) -> str:
+    """The text of a Typst string literal's inside, as Typst's error messages write it."""
+    return re.sub(r'\\u\{([0-9a-fA-F]{1,6})\}|\\(.)',
+                  lambda m: chr(int(m.group(1), 16)) if m.group(1) else {"n": "\n", "r": "\r", "t": "\t"}.get(
+                      m.group(2), m.group(2)), literal)
 
 
 def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_id: str, target: Path,
@@ -245,16 +304,24 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
     from .. import cache
 
     with working_on(f"the PDF of edition {edition_id} ({target.name})"):
-        source, images = edition_typst(budget, figures, edition_id, build_time, stamp)
+        source, images, tables, refused = edition_typst(budget, figures, edition_id, build_time, stamp)
         # dated by the export, as the cover (none without one): not by the build, so that the
         # same inputs give the same PDF and the build cache can keep it
         date = budget.edition(edition_id).exported_at
         address = cache.key("pdf-typst", source, sorted(images), edition_id, str(date), _typst_version(),
-                            fonts_key)
+                            fonts_key, TAGS_VERSION)
         data = cache.get("pdf", address)
         if data is None:
-            data = typst_pdf(source, images, date)
-            cache.put("pdf", address, data)
+            missing: list[str] = []
+            data = typst_pdf(source, images, tables, date, missing)
+            if missing:
+                sys.stderr.write(f"warning: {target.name}: no font here has {' '.join(missing)}; the PDF shows "
+                                 "\ufffd instead (install a font that has them)\n")
+            if refused:  # as the WeasyPrint PDF: said on every build until it is gone, not kept
+                shown = ", ".join(sorted(set(refused))[:5])
+                sys.stderr.write(f"warning: {target.name}: left out what is not a file of the site: {shown}\n")
+            if not refused and not missing:
+                cache.put("pdf", address, data)
         target.parent.mkdir(parents=True, exist_ok=True)
         # as every file of the site: never written into (it may be a link to the previous site's)
         return put(target, data)

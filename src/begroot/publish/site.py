@@ -256,7 +256,7 @@ class SiteWriter:
                 else:
                     pdfs.append(job)
             self.state.downloads[edition.id] = key
-        work.run_jobs(pdfs)
+        work.run_jobs(pdfs, threads=self.config.site.pdf_engine == "typst")
 
     def _discard(self, files: list[Path], folder: Path | None = None) -> None:
         """Remove files of pages that are gone (and ``folder`` once empty); under serve, after

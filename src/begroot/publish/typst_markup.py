@@ -1,7 +1,7 @@
 """Typst markup from begroot's texts: every piece of text becomes a Typst *string literal*
 (``#"…"``), never markup, so no character of a text (``#``, ``$``, ``*``, ``_``, ``<``, ``@``,
 ``]``, ``\\``, …) can start Typst code, a label, a reference or a formula. The only characters a
-string literal gives meaning to, ``\\`` and ``"``, are escaped (and control characters, as ``\\u{…}``).
+string literal gives meaning to, ``\\`` and ``"``, are escaped (control characters are left out).
 
 The texts' HTML has passed begroot's allowlist sanitiser (read/texts.py ``ALLOWED_TAGS``); an
 element outside that list is kept as its text. Each element becomes one Typst function call whose
@@ -12,7 +12,7 @@ between them, so that nothing the text holds is ever parsed as markup.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 #: Elements that have no end tag.
@@ -21,22 +21,46 @@ _VOID = frozenset({"br", "hr", "img"})
 _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table",
                      "figure", "figcaption", "dl", "dt", "dd", "hr", "caption", "thead", "tbody", "tfoot", "tr",
                      "th", "td"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 #: Link targets the PDF may point at (others stay plain text: a relative link has no page in it).
 _LINKABLE = re.compile(r"^(https?://|mailto:)", re.I)
 
 
 def string(text: str) -> str:
-    """``text`` as a Typst string literal: in code, a value; after ``#`` in markup, plain text."""
-    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    out = _CONTROL.sub(lambda m: f"\\u{{{ord(m.group(0)):x}}}", out)
+    """``text`` as a Typst string literal: in code, a value; after ``#`` in markup, plain text.
+    Control characters and Unicode non-characters are left out, as the site's pages leave them
+    out: no font shows them, and a PDF/UA-1 document may not show a missing glyph."""
+    out = _CONTROL.sub("", text)
+    out = out.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     return f'"{out}"'
 
 
 def text(value: str) -> str:
     """``value`` as markup that shows exactly those characters (an embedded string literal)."""
     return "#" + string(value) if value else ""
+
+
+@dataclass(frozen=True)
+class TableTags:
+    """One table as the PDF's structure tree holds it, for publish/pdf_tags.py: its rows (``head``
+    in ``table.header``, ``foot`` in ``table.footer``, the rest the body), each row's cells as
+    ``(column, rows spanned, row header?)`` in the order Typst places them. Typst tags the header
+    rows' cells TH (scope Column) and every other cell TD; the cells marked row header here are
+    made TH with scope Row afterwards (Typst's own way, ``pdf.header-cell``, is not in its Python
+    package)."""
+    head: int
+    foot: int
+    rows: tuple[tuple[tuple[int, int, bool], ...], ...]
+    #: whether a cell holds a table (which comes after this one in the document's order)
+    nested: bool = False
+
+
+def amounts_table(columns: int, body: int, foot: int) -> TableTags:
+    """A table of amounts (publish/pdf_typst.py): one header row, each later row headed by its first cell."""
+    header = tuple((x, 1, False) for x in range(columns))
+    row = tuple((x, 1, x == 0) for x in range(columns))
+    return TableTags(1, foot, (header,) + (row,) * (body + foot))
 
 
 class Node:
@@ -84,9 +108,11 @@ class Converter:
     their levels follow each other without a gap below the heading the text is under (PDF/UA-1
     requires it, and Typst refuses a PDF/UA document that skips a level)."""
 
-    def __init__(self, image=None):
+    def __init__(self, image=None, tables: list | None = None):
         self.image = image or (lambda src, alt: None)
         self.level = 2
+        #: every table written, in the order of the document (see TableTags)
+        self.tables: list[TableTags | None] = tables if tables is not None else []
 
     def convert(self, html: str, level: int = 2) -> str:
         """The text's markup, under a heading of ``level``."""
@@ -177,34 +203,43 @@ class Converter:
         if not header and body and all(isinstance(c, Node) and c.tag == "th"
                                        for c in body[0].children if isinstance(c, Node)):
             header = [body.pop(0)]
-        columns, short = _grid(header + body + footer)
+        columns, places = _grid([header, body, footer])
         if columns == 0:
             return ""
+        # the table's place in the document's order comes before the tables its cells may hold
+        index = len(self.tables)
+        self.tables.append(None)
+        head, foot = places[:len(header)], places[len(header) + len(body):]
         cells = []
         if header:
-            cells.append(f"table.header({', '.join(self.cells(header, short))})")
-        cells.extend(self.cells(body, short[len(header):]))
+            cells.append(f"table.header({', '.join(self.cells(header, head))})")
+        cells.extend(self.cells(body, places[len(header):len(header) + len(body)]))
         if footer:
-            cells.append(f"table.footer(repeat: false, {', '.join(self.cells(footer, short[-len(footer):]))})")
+            cells.append(f"table.footer(repeat: false, {', '.join(self.cells(footer, foot))})")
+        self.tables[index] = TableTags(len(header), len(footer), tuple(
+            tuple((x, rowspan, tag == "th" and y >= len(header)) for x, _, rowspan, tag in row)
+            for y, row in enumerate(places)), nested=len(self.tables) > index + 1)
         table = f"table(columns: {columns}, {', '.join(cells)})"
         if caption:
             return f"#figure(kind: table, supplement: none, numbering: none, caption: [{caption}], {table})"
         return "#" + table
 
-    def cells(self, rows: list[Node], short: list[int]) -> list[str]:
-        """The rows' cells, each row filled up to the table's width (``short``: empty cells it needs)."""
+    def cells(self, rows: list[Node], places: list[list[tuple[int, int, int, str]]]) -> list[str]:
+        """The rows' cells, each row filled up to the table's width with empty cells (``places``:
+        every cell's place and spans, the empty ones' included, see :func:`_grid`)."""
         out = []
-        for row, missing in zip(rows, short):
-            for cell in row.children:
-                if not isinstance(cell, Node) or cell.tag not in ("td", "th"):
+        for row, placed in zip(rows, places):
+            cells = iter(c for c in row.children if isinstance(c, Node) and c.tag in ("td", "th"))
+            for _, colspan, rowspan, tag in placed:
+                if not tag:
+                    out.append("[]")
                     continue
-                content = self.blocks(cell.children)
-                if cell.tag == "th":
+                content = self.blocks(next(cells).children)
+                if tag.startswith("th"):
                     content = f"#strong[{content}]"
-                spans = "".join(f", {name}: {_span(cell.attrs.get(name))}" for name in ("colspan", "rowspan")
-                                if _span(cell.attrs.get(name)) > 1)
+                spans = ((f", colspan: {colspan}" if colspan > 1 else "")
+                         + (f", rowspan: {rowspan}" if rowspan > 1 else ""))
                 out.append(f"table.cell([{content}]{spans})" if spans else f"[{content}]")
-            out.extend(["[]"] * missing)
         return out
 
     # -- inline -----------------------------------------------------------------------------
@@ -262,23 +297,42 @@ def _plain(node: Node) -> str:
 
 
 def _span(value: str | None) -> int:
-    return min(int(value), 100) if value and value.isdigit() and len(value) < 4 else 1
+    return max(1, min(int(value), 100)) if value and value.isdigit() and len(value) < 4 else 1
 
 
-def _grid(rows: list[Node]) -> tuple[int, list[int]]:
-    """The width of the grid the rows make (row spans take room in the rows below), and how many
-    cells each row lacks to fill it."""
+_MAX_COLUMNS = 100
+
+
+def _grid(sections: list[list[Node]]) -> tuple[int, list[list[tuple[int, int, int, str]]]]:
+    """The width of the grid the rows make (header, body and footer rows, whose row spans stay in
+    their part: Typst's table.header and table.footer hold their cells; at most 100 columns), and
+    each row's cells as ``(column, columns spanned, rows spanned, tag)`` in the order Typst places
+    them: the row's td and th ("th-col": a th whose scope is its column), then the empty cells
+    (tag "") that fill it up to the width."""
     taken: set[tuple[int, int]] = set()
-    for y, row in enumerate(rows):
-        x = 0
-        for cell in row.children:
-            if not isinstance(cell, Node) or cell.tag not in ("td", "th"):
-                continue
-            while (y, x) in taken:
-                x += 1
-            colspan, rowspan = _span(cell.attrs.get("colspan")), _span(cell.attrs.get("rowspan"))
-            taken.update((y + dy, x + dx) for dy in range(min(rowspan, len(rows) - y)) for dx in range(colspan))
-            x += colspan
-    width = min(max((x + 1 for _, x in taken), default=0), 100)
-    per_row = Counter(y for y, _ in taken)
-    return width, [max(0, width - per_row[y]) for y in range(len(rows))]
+    placed: list[list[tuple[int, int, int, str]]] = []
+    y = 0
+    for rows in sections:
+        end = y + len(rows)
+        for row in rows:
+            x, out = 0, []
+            for cell in row.children:
+                if not isinstance(cell, Node) or cell.tag not in ("td", "th"):
+                    continue
+                while (y, x) in taken:
+                    x += 1
+                if x >= _MAX_COLUMNS:
+                    break
+                colspan = min(_span(cell.attrs.get("colspan")), _MAX_COLUMNS - x)
+                rowspan = min(_span(cell.attrs.get("rowspan")), end - y)
+                taken.update((y + dy, x + dx) for dy in range(rowspan) for dx in range(colspan))
+                scope = cell.attrs.get("scope", "").strip().lower()
+                out.append((x, colspan, rowspan, "th-col" if cell.tag == "th" and scope in ("col", "colgroup")
+                            else cell.tag))
+                x += colspan
+            placed.append(out)
+            y += 1
+    width = max((x + 1 for _, x in taken), default=0)
+    for y, out in enumerate(placed):  # the empty cells Typst places in the row's free columns
+        out.extend((x, 1, 1, "") for x in range(width) if (y, x) not in taken)
+    return width, placed

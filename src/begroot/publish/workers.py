@@ -30,11 +30,21 @@ def _run_jobs_in_worker(indices: list[int]) -> None:
         jobs[i]()
 
 
-def run_jobs(jobs: list[Callable[[], object]]) -> None:
+def run_jobs(jobs: list[Callable[[], object]], threads: bool = False) -> None:
     """Run independent slow jobs (the PDFs of the editions), spread over forked workers when there
-    are several jobs and cores; errors are raised here as if the jobs had run one by one."""
+    are several jobs and cores; errors are raised here as if the jobs had run one by one.
+    ``threads``: the jobs spend their time outside Python's lock (Typst), and run on threads of
+    this process instead, never in a forked worker: a process that has used Typst forks children
+    whose Typst waits forever for its pool of threads, which are not in the child."""
     global _FORKED_JOBS
     workers = min(worker_count(), len(jobs))
+    if workers >= 2 and threads:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers) as pool:
+            for future in [pool.submit(job) for job in jobs]:
+                future.result()
+        return
     if workers < 2 or not can_fork():
         for job in jobs:
             job()
