@@ -202,7 +202,7 @@ def _fonts():
     """The fonts Typst may use: the system's font folders (as WeasyPrint's) and Typst's own."""
     import typst
 
-    from .images import FONT_DIRS
+    from .pdf import FONT_DIRS
 
     folders = [str(Path(os.path.expanduser(f))) for f in FONT_DIRS if Path(os.path.expanduser(f)).is_dir()]
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=folders)
