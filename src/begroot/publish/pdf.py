@@ -19,11 +19,6 @@ from ..errors import BegrootError, working_on
 from ..model import Budget
 from ..figures import EditionFigures
 
-#: The usual font folders: what WeasyPrint and Typst may embed, and what a PDF's cache address
-#: depends on (see :func:`fonts_digest`).
-FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
-             "/Library/Fonts", "/System/Library/Fonts", "C:/Windows/Fonts")
-
 
 def edition_pdf_html(budget: Budget, figures: dict[str, EditionFigures], edition_id: str,
                      build_time: dt.datetime) -> str:
@@ -225,6 +220,8 @@ def fonts_digest() -> str:
     own): every font file in the usual font folders, by name, size and date (reading their
     bytes would take longer than making some PDFs)."""
     import hashlib
+
+    from .pdf_typst import FONT_DIRS
 
     h = hashlib.sha256()
     for folder in FONT_DIRS:
