@@ -250,7 +250,7 @@ PHASES = r"""
 import functools, json, sys, threading, time
 from pathlib import Path
 import begroot.build as B, begroot.cache as C, begroot.render.site as R, begroot.publish.site as S
-import begroot.publish.downloads as D, begroot.publish.images as I
+import begroot.publish.downloads as D
 import begroot.publish.workers as W, begroot.publish.pdf as P
 W.PARALLEL_MIN_PAGES = 10**9
 W.worker_count = lambda: 1  # the PDFs one after the other in this process, like the rest
@@ -283,7 +283,6 @@ for owner, attr, name in [
         (S, "audit_page", "check each page's accessibility"),
         (D, "table_csv", "tables as CSV and JSON"), (D, "table_json", "tables as CSV and JSON"),
         (D, "tables_xlsx", "tables as workbooks (xlsxwriter)"),
-        (I, "svg_to_png", "charts as PNG (resvg)"),
         (S.SiteWriter, "write_downloads", "the editions' open data (CSV, Parquet, JSON, XLSX, FDP)"),
         (P, "write_pdf", "the editions' PDFs"),
         (C, "put_object", "write the build cache (pickle and files)"),

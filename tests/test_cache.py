@@ -62,14 +62,12 @@ def test_a_build_from_the_cache_is_the_same_site_and_reads_nothing_again(demo_di
     # the warm build may not read an export, write a workbook or draw a chart itself
     import begroot.project
     import begroot.publish.downloads
-    import begroot.publish.images
 
     def refuse(*args, **kwargs):
         raise AssertionError("computed again although it is in the cache")
 
     monkeypatch.setattr(begroot.project, "_load_core", refuse)
     monkeypatch.setattr(begroot.publish.downloads, "write_xlsx", refuse)
-    monkeypatch.setattr(begroot.publish.images, "options", refuse)
     import weasyprint
 
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", refuse)  # the PDFs: dated by their export, the same

@@ -5,7 +5,7 @@ tests/snapshots/demo-site.sha256. A change that is meant to change the site reco
     python -m pytest tests/test_site_snapshot.py --update-snapshot
 
 and the manifest's diff in the commit shows which files changed. Files made by other programs
-(PDF by Typst or WeasyPrint, PNG by resvg, XLSX by xlsxwriter, Parquet by Polars, the Pagefind index) are
+(PDF by Typst or WeasyPrint, XLSX by xlsxwriter, Parquet by Polars, the Pagefind index) are
 left out: their bytes depend on those programs' versions, not on begroot; so are the downloads
 pages, which show those files' sizes (tests/test_downloads.py checks each size shown).
 """

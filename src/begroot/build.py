@@ -60,10 +60,6 @@ class BuildState:
                 index_site(site, editions or {})
             except BegrootError:
                 pass  # the previous files stay; the next full build reports the problem
-            finally:
-                from .publish.images import release
-
-                release()
 
         self.indexing = threading.Thread(target=work, daemon=True)
         self.indexing.start()

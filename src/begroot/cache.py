@@ -44,7 +44,7 @@ KEEP_DAYS = 14
 KEEP_BYTES = 4 * 1024**3
 
 #: The libraries whose output ends up in cached files; a new version of one gives new addresses.
-LIBRARIES = ("polars", "xlsxwriter", "resvg", "jinja2", "babel", "nh3", "markdown-it-py", "mammoth", "pyarrow",
+LIBRARIES = ("polars", "xlsxwriter", "jinja2", "babel", "nh3", "markdown-it-py", "mammoth", "pyarrow",
              "weasyprint", "pydyf", "tinycss2", "fonttools", "pikepdf")
 
 _OFF = {"off", "0", "no", "false", "none"}

@@ -221,7 +221,7 @@ def fonts_digest() -> str:
     bytes would take longer than making some PDFs)."""
     import hashlib
 
-    from .images import FONT_DIRS
+    from .pdf_typst import FONT_DIRS
 
     h = hashlib.sha256()
     for folder in FONT_DIRS:

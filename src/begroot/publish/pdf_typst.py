@@ -31,6 +31,11 @@ from .typst_markup import Converter, TableTags, amounts_table, string, text
 #: the row headers were tagged is made again).
 TAGS_VERSION = "row-headers-1"
 
+#: The usual font folders: what Typst and WeasyPrint may embed, and what a PDF's cache address
+#: depends on (``pdf.fonts_digest``).
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+             "/Library/Fonts", "/System/Library/Fonts", "C:/Windows/Fonts")
+
 #: The PDF's page and type, as the WeasyPrint document's (pdf.html).
 PREAMBLE = """\
 #set document(title: {title}, author: {author}, keywords: ("begroot",){date})
@@ -225,8 +230,6 @@ def _hex(colour: str) -> str:
 def _fonts():
     """The fonts Typst may use: the system's font folders (as WeasyPrint's) and Typst's own."""
     import typst
-
-    from .images import FONT_DIRS
 
     folders = [str(Path(os.path.expanduser(f))) for f in FONT_DIRS if Path(os.path.expanduser(f)).is_dir()]
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=folders)

@@ -1,6 +1,7 @@
 """Write the site: every page's ``index.html`` with its downloads (CSV, JSON, SVG; the page's
-workbook and PNG images), the editions' open data and PDFs, the accessibility statement and the
-static files, into one folder with relative links and no other host.
+workbook), the editions' open data and PDFs, the accessibility statement and the static files,
+into one folder with relative links and no other host. A chart's PNG image is not written: the
+reader's browser makes it from the chart's SVG file when asked (``static/grafiek.js``).
 
 The pages come from :mod:`begroot.render` (what is on a page); here is how they are written:
 from the build cache when made before, in forked workers when there are many, and, under
@@ -41,43 +42,39 @@ class CachedPage:
     texts: dict[str, str]                     # file name -> content: CSV, JSON, SVG, other files
     names: list[str]                          # every file of the page but index.html
     tables: list[tuple[str, list[dict]]]      # made into the page's workbook by write_binaries
-    pictures: list[tuple[str, str]]           # (name, standalone SVG): made into PNG images
     exported: dt.datetime | None              # the export's time: the workbooks' creation time
 
 
 #: A page's files written after every page's HTML (so that the search index can start): (folder,
-#: [(table name, rows)] made into the page's workbook, [(chart name, SVG)] made into PNG images, the
-#: workbooks' creation time: the export's time when known, so that they are the same bytes from
-#: build to build and come from the build cache; {file name: text} of the CSV, JSON and SVG files
-#: when not written with the page).
-Binaries = tuple[Path, list[tuple[str, list[dict]]], list[tuple[str, str]], dt.datetime, dict[str, str]]
+#: [(table name, rows)] made into the page's workbook, the workbook's creation time: the export's
+#: time when known, so that it is the same bytes from build to build and comes from the build
+#: cache; {file name: text} of the CSV, JSON and SVG files when not written with the page).
+Binaries = tuple[Path, list[tuple[str, list[dict]]], dt.datetime, dict[str, str]]
 Rendered = tuple[str, str | None, list, list[str], Binaries]   # path, deps, audit failures, files, binaries
 
 
 def write_binaries(jobs: list[Binaries], claims: work.Claims | None = None) -> None:
-    """Write the pages' workbooks (one per page, a sheet per table) and the PNG images of their
-    charts; with ``claims``, those of the jobs this process takes while the others take theirs."""
+    """Write the pages' workbooks (one per page, a sheet per table) and the text files not
+    written with the page; with ``claims``, those of the jobs this process takes while the others
+    take theirs."""
     from .. import cache
     from .downloads import PAGE_WORKBOOK, tables_xlsx
-    from .images import fonts_digest, svg_to_png
 
     for i in claims.take(len(jobs)) if claims is not None else range(len(jobs)):
-        folder, tables, pictures, created, texts = jobs[i]
+        folder, tables, created, texts = jobs[i]
         work.stop_if_orphaned()
         for name, text in texts.items():
             put(folder / name, text)
-        if not tables and not pictures:
+        if not tables:
             continue
-        # one entry of the build cache per page (fewer files to write and read than one per table or chart)
-        address = cache.key("binaries", tables, pictures, created, fonts_digest() if pictures else "")
-        files = cache.get_object("binaries", address)
-        if not isinstance(files, dict):
-            with working_on(f"the workbook and images in {folder}"):
-                files = {PAGE_WORKBOOK: tables_xlsx(tables, created)} if tables else {}
-                files.update((f"{name}.png", svg_to_png(svg)) for name, svg in pictures)
-            cache.put_object("binaries", address, files)
-        for name, data in files.items():
-            put(folder / name, data)
+        # one entry of the build cache per page (fewer files to write and read than one per table)
+        address = cache.key("binaries", tables, created)
+        data = cache.get("binaries", address)
+        if data is None:
+            with working_on(f"the workbook in {folder}"):
+                data = tables_xlsx(tables, created)
+            cache.put("binaries", address, data)
+        put(folder / PAGE_WORKBOOK, data)
 
 
 def _remove(files: list[Path], folder: Path | None = None) -> None:
@@ -103,15 +100,16 @@ class SiteWriter:
         self.background: list | None = None  # slow jobs to run after the pages (set under serve)
         self.pages_written: Callable[[], None] | None = None  # called once every page's HTML is written
         # called before render workers are forked: under serve, waits for the previous rebuild's
-        # background work (a thread inside resvg or WeasyPrint when the process forks could
-        # leave a lock held in the child)
+        # background work (a thread inside WeasyPrint when the process forks could leave a lock
+        # held in the child)
         self.before_fork: Callable[[], None] | None = None
 
     # ----------------------------------------------------------------------------- one page
     def page_made(self, page: Page) -> CachedPage:
         """Everything a page writes, made: its HTML (with the build's time as placeholders), its
         text files (tables as CSV and JSON, charts as SVG, other files) and what
-        :func:`write_binaries` makes from it (workbooks, PNG images)."""
+        :func:`write_binaries` makes from it (its workbook). A chart's PNG image is made by the
+        reader's browser from its SVG file (``static/grafiek.js``), not here."""
         from .downloads import PAGE_WORKBOOK, table_csv, table_json
 
         texts = dict(page.files)
@@ -124,18 +122,15 @@ class SiteWriter:
             names += [f"{name}.csv", f"{name}.json"]
         if page.tables:
             names.append(PAGE_WORKBOOK)
-        pictures = []
         for name, chart in page.charts.items():
-            texts[f"{name}.svg"] = text = charts.standalone(chart, self.config.theme.primary_color)
-            pictures.append((name, text))
-            names += [f"{name}.svg", f"{name}.png"]
+            texts[f"{name}.svg"] = charts.standalone(chart, self.config.theme.primary_color)
+            names.append(f"{name}.svg")
         raw = self.site.render(page, placeholders=True)
         if page.edition is not None:
             exported = page.edition.exported_at
         else:  # a page of several editions (a comparison): the latest export, as its stamp says
             exported = max((e.exported_at for e in self.budget.editions if e.exported_at), default=None)
-        return CachedPage(raw, audit_page(self.site.fill(raw)), texts, names, list(page.tables.items()), pictures,
-                          exported)
+        return CachedPage(raw, audit_page(self.site.fill(raw)), texts, names, list(page.tables.items()), exported)
 
     def page_address(self, spec: PageSpec) -> str | None:
         """Where a page is in the build cache: by its dependencies and the bytes of every
@@ -156,7 +151,7 @@ class SiteWriter:
 
     def write_made(self, spec: PageSpec, made: CachedPage, out: Path) -> Rendered:
         """Write the page's HTML; its other files now under ``begroot serve`` (a rebuild shows
-        them at once), else with its workbooks and images once every page's HTML is there."""
+        them at once), else with its workbook once every page's HTML is there."""
         html = self.site.fill(made.html)
         folder = out / spec.path
         if SIZE_MARK.search(html):  # the downloads page: written again once its files are there
@@ -169,7 +164,7 @@ class SiteWriter:
                 put(folder / name, text)
             later = {}
         created = made.exported or self.site.build_time
-        return spec.path, spec.deps, made.failures, made.names, (folder, made.tables, made.pictures, created, later)
+        return spec.path, spec.deps, made.failures, made.names, (folder, made.tables, created, later)
 
     def with_sizes(self, html: str, folder: Path) -> str:
         """The page with the size of each file it lists, as found in ``folder`` (a dash for a
@@ -204,14 +199,11 @@ class SiteWriter:
         """Render and write pages; with many pages, the pure ones are shared with a forked worker
         per extra core (each process takes the next page when free; the parent first makes the
         pages that need Polars). Returns the pages in the order of ``todo``, and the workers, to
-        whom ``share()`` then gives every page's workbooks and images. The output does not depend
+        whom ``share()`` then gives every page's workbook and text files. The output does not depend
         on how the work was shared."""
         pure = [i for i, spec in enumerate(todo) if spec.pure]
         if work.worker_count() < 2 or len(pure) < work.PARALLEL_MIN_PAGES or not work.can_fork():
             return [self.render_and_write(spec, out) for spec in todo], work.Workers([], write_binaries)
-        from .images import options
-
-        options()  # the fonts of the PNG images, loaded once for every process
         if self.before_fork is not None:
             self.before_fork()
         pool = work.Workers.fork(len(pure), lambda k: self.render_and_write(todo[pure[k]], out), write_binaries)
@@ -269,12 +261,12 @@ class SiteWriter:
     def _finish_pages(self, out: Path, results: list[Rendered], hits: list, workers: work.Workers,
                       old_files: dict, written: list[Path], previous: RenderState | None) -> None:
         """After the pages are made: the pages from the build cache, the accessibility statement,
-        the search index (started), the editions' open data, and every page's workbooks and
-        images (shared with the workers, who start on them at once)."""
+        the search index (started), the editions' open data, and every page's workbook and text
+        files (shared with the workers, who start on them at once)."""
         results += [self.write_made(spec, made, out) for spec, made in hits]
         jobs = [r[4] for r in results]
         if self.background is not None and not workers.processes:
-            # under serve: the preview's workbooks and images are made after the pages are shown
+            # under serve: the preview's workbooks are made after the pages are shown
             self.background.append(functools.partial(write_binaries, jobs))
             jobs = []
         workers.share(jobs)
@@ -390,7 +382,7 @@ class SiteWriter:
         """The site's style sheets, search script and icon, and the theme's style sheet."""
         static = out / "static"
         static.mkdir(exist_ok=True)
-        for name in ("begroot.css", "zoeken.js", "vergelijk.js", "favicon.svg"):
+        for name in ("begroot.css", "zoeken.js", "vergelijk.js", "grafiek.js", "favicon.svg"):
             put(static / name, (resources.files("begroot.render") / "static" / name).read_bytes())
         theme_css = environment().get_template("theme.css").render(theme=self.config.theme,
                                                                     font_faces=self.site.font_faces())
@@ -409,7 +401,7 @@ def write_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *,
     as (page, check, detail). ``state`` (kept by ``begroot serve``) is the state of the previous
     build into ``out``; it is updated in place, and unchanged pages are not written again.
     ``pages_written`` is called as soon as every page's HTML is written, before the slower
-    downloads (workbooks, PNG images, the editions' open data) are finished. ``before_fork`` is
+    downloads (workbooks, the editions' open data) are finished. ``before_fork`` is
     called before render workers are forked (see ``SiteWriter.before_fork``).
     """
     site = Site(budget, figures, build_time=build_time, warnings=warnings, colophon_html=colophon_html)

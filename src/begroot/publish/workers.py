@@ -1,5 +1,5 @@
 """Work shared by the processes of a build: forked workers that take the next item when free (pages
-to render, then workbooks and images to make), and independent slow jobs (the editions' PDFs).
+to render, then workbooks to make), and independent slow jobs (the editions' PDFs).
 Nothing here knows what a page is; :mod:`begroot.publish.site` hands it the work."""
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def stop_if_orphaned() -> None:
 
 def _work_in_worker(conn, parent: int) -> None:
     """A forked worker: render the items it takes, send them back, then write the workbooks and
-    images it takes of every page's (the parent sends the list) while the parent goes on with
+    files it takes of every page's (the parent sends the list) while the parent goes on with
     the search index and the open data, and then takes its share."""
     global _PARENT
     _PARENT = parent
@@ -112,7 +112,7 @@ def _work_in_worker(conn, parent: int) -> None:
 
 
 class Workers:
-    """The forked render workers of one build and the workbooks and images of every page, which
+    """The forked render workers of one build and the workbooks of every page, which
     the parent and the workers share out (see :class:`Claims`)."""
 
     def __init__(self, processes: list, write_binaries: Callable | None = None, claims: Claims | None = None,
@@ -161,13 +161,13 @@ class Workers:
         return [r for _, conn in self.processes for r in self.receive(conn, "pages")]
 
     def share(self, jobs: list) -> None:
-        """Every page's workbooks and images to make: the workers start on them at once."""
+        """Every page's workbooks to make: the workers start on them at once."""
         self.jobs = jobs
         for _, conn in self.processes:
             conn.send(("binaries", jobs))
 
     def finish(self) -> None:
-        """Write the workbooks and images the parent takes, and wait for the workers' (raising their error)."""
+        """Write the workbooks the parent takes, and wait for the workers' (raising their error)."""
         if self.write_binaries is not None:
             self.write_binaries(self.jobs, self.claims if self.processes else None)
         for process, conn in self.processes:

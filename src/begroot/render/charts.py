@@ -8,7 +8,8 @@ the page puts the same numbers in a table next to it. The second series is hatch
 legend, so nothing depends on colour alone; colours come from the stylesheet's custom properties,
 so dark mode and themes apply.
 
-As a file (:func:`standalone`, for download and for its PNG image) and in the PDF, the chart is an
+As a file (:func:`standalone`, for download, and the source of the PNG image the reader's browser
+makes of it: ``static/grafiek.js``) and in the PDF, the chart is an
 SVG drawing (:meth:`Chart.drawing`); the file adds its title, unit and source, so that the image
 says what it shows when it is used elsewhere. The output is deterministic: the same figures give
 the same bytes.
@@ -101,7 +102,7 @@ def _paired_columns_svg(chart_id: str, title: str, summary: str, groups: list[st
     n_series = max(1, len(series))
     col_w = min(40, (group_w - 16) / n_series)
     # Diagonal stripes drawn diagonally in an upright tile (rather than upright lines in a rotated
-    # tile): the same look, and resvg draws the PNG image a fifth faster.
+    # tile): the same look, and cheaper to draw.
     defs = ('<defs><pattern id="{0}-hatch" patternUnits="userSpaceOnUse" width="8" height="8">'
             '<rect class="bar-2" width="8" height="8"/>'
             '<path class="hatch" d="M-2,2l4-4M0,8l8-8M6,10l4-4" stroke-width="2.8"/></pattern></defs>').format(chart_id)
@@ -257,9 +258,8 @@ MARGIN = 12
 TITLE_LINE = 19
 NOTE_LINE = 16
 
-#: The width of a chart file and of its PNG image, in pixels: the drawing (as on a phone) and its
-#: margins. The SVG scales without loss; a PNG twice as wide is sharper on a slide but takes
-#: about 10 ms instead of 4 ms to make, which a large city's 1,400 charts feel in every build.
+#: The width of a chart file in pixels: the drawing (as on a phone) and its margins. The SVG
+#: scales without loss; the PNG the reader's browser makes of it is twice as wide (sharp on a slide).
 STANDALONE_WIDTH = WIDTH + 2 * MARGIN
 
 
@@ -268,9 +268,9 @@ def _lines(text: str, width: int) -> list[str]:
 
 
 def standalone(chart: Chart, primary: str = "#01689b") -> str:
-    """A chart as a file of its own (for download, and the source of its PNG image): its title,
-    unit and source drawn above and below the drawing, with its colours, its size in pixels and
-    an XML declaration."""
+    """A chart as a file of its own (for download, and the source of the PNG image the reader's
+    browser makes): its title, unit and source drawn above and below the drawing, with its
+    colours, its size in pixels and an XML declaration."""
     head, rest = str(chart.drawing()).split(">", 1)
     # the drawing's own <title> and <desc> stay first in the file (they label it), then what is drawn
     labels, rest = rest.split("</desc>", 1)
