@@ -15,7 +15,7 @@ import pytest
 from begroot import cache
 from begroot.build import build
 
-from .conftest import write_project
+from .conftest import needs_programs, write_project
 
 FINANCE = """\
 Taakveld;Soort;Bedrag
@@ -87,6 +87,50 @@ def test_a_build_from_the_cache_is_the_same_site_and_reads_nothing_again(demo_di
     build(demo_dir, tmp_path / "warm")
     assert same_tree(tmp_path / "without", tmp_path / "cold") == []
     assert same_tree(tmp_path / "cold", tmp_path / "warm") == []
+
+
+@needs_programs("pdftotext")
+def test_a_text_edit_makes_only_that_editions_pdf_document_again(demo_dir, tmp_path, fresh_cache, monkeypatch):
+    """The Typst PDF's cache address is its document's source; the inputs the document is made of
+    find it without making the source, so an edit makes the edited edition's document only, and
+    its PDF shows the edit while the others keep their bytes."""
+    import begroot.publish.pdf_typst as pdf_typst
+
+    project = tmp_path / "demo"
+    shutil.copytree(demo_dir, project)
+    build(project, tmp_path / "first")
+    made: list[str] = []
+    original = pdf_typst.edition_typst
+
+    def counted(budget, figures, edition_id, *args, **kwargs):
+        made.append(edition_id)
+        return original(budget, figures, edition_id, *args, **kwargs)
+
+    monkeypatch.setattr(pdf_typst, "edition_typst", counted)
+    build(project, tmp_path / "again")
+    assert made == []  # nothing changed: every PDF found by its inputs
+    text = next((project / "begroting-2024" / "teksten").glob("*.md"))
+    text.write_text(text.read_text(encoding="utf-8") + "\nEen zin over zeventien zwaluwen.\n", encoding="utf-8")
+    build(project, tmp_path / "edited")
+    assert made == ["begroting-2024"]
+    import subprocess
+
+    words = subprocess.run(["pdftotext", str(tmp_path / "edited" / "begroting-2024" / "downloads" / "begroting-2024.pdf"),
+                            "-"], capture_output=True, text=True, check=True).stdout
+    assert "zeventien zwaluwen" in words
+    others = sorted(p.relative_to(tmp_path / "first") for p in (tmp_path / "first").glob("*/downloads/*.pdf"))
+    assert len(others) >= 2
+    for pdf in others:
+        same = filecmp.cmp(tmp_path / "first" / pdf, tmp_path / "edited" / pdf, shallow=False)
+        assert same == (pdf.parts[0] != "begroting-2024"), pdf
+    # a setting every document shows makes every document again
+    made.clear()
+    toml = project / "begroot.toml"
+    settings = toml.read_text(encoding="utf-8")
+    assert 'primary_color = "#01689b"' in settings
+    toml.write_text(settings.replace('primary_color = "#01689b"', 'primary_color = "#123456"'), encoding="utf-8")
+    build(project, tmp_path / "restyled")
+    assert sorted(made) == sorted(p.parts[0] for p in others)
 
 
 def test_changed_bytes_are_read_again_even_with_the_same_size_and_time(tmp_path, fresh_cache):

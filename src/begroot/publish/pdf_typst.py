@@ -307,6 +307,15 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
     from .. import cache
 
     with working_on(f"the PDF of edition {edition_id} ({target.name})"):
+        # The document's source is the PDF's address in the build cache; the inputs it is made
+        # from find that address without making the source (0.3 s for a large edition, made for
+        # every edition by each build before it found its PDF).
+        inputs = _inputs_key(budget, edition_id, fonts_key)
+        known = cache.get("pdf-inputs", inputs) if inputs is not None else None
+        data = cache.get("pdf", known.decode("ascii")) if known else None
+        if data is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            return put(target, data)
         source, images, tables, refused = edition_typst(budget, figures, edition_id, build_time, stamp)
         # dated by the export, as the cover (none without one): not by the build, so that the
         # same inputs give the same PDF and the build cache can keep it
@@ -314,6 +323,8 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
         address = cache.key("pdf-typst", source, sorted(images), edition_id, str(date), _typst_version(),
                             fonts_key, TAGS_VERSION)
         data = cache.get("pdf", address)
+        if data is not None and inputs is not None:
+            cache.put("pdf-inputs", inputs, address.encode("ascii"))
         if data is None:
             missing: list[str] = []
             data = typst_pdf(source, images, tables, date, missing)
@@ -325,9 +336,27 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
                 sys.stderr.write(f"warning: {target.name}: left out what is not a file of the site: {shown}\n")
             if not refused and not missing:
                 cache.put("pdf", address, data)
+                if inputs is not None:
+                    cache.put("pdf-inputs", inputs, address.encode("ascii"))
         target.parent.mkdir(parents=True, exist_ok=True)
         # as every file of the site: never written into (it may be a link to the previous site's)
         return put(target, data)
+
+
+def _inputs_key(budget: Budget, edition_id: str, fonts_key: str) -> str | None:
+    """The build cache's address of what an edition's document is made from: the settings, every
+    edition's data (its files' bytes and settings, as read: ``EditionData.content``) and export
+    time, this edition's texts (their images are named by their bytes in the texts' HTML), and
+    the code, fonts and Typst that make it. None when an edition's data has no such digest (no
+    build cache)."""
+    from .. import cache
+    from ..render.page import texts_key
+
+    if any(e.content is None for e in budget.editions):
+        return None
+    return cache.key("pdf-typst-inputs", budget.config.model_dump_json(),
+                     [(e.id, e.content, str(e.exported_at)) for e in budget.editions],
+                     texts_key(budget.edition(edition_id).texts), edition_id, _typst_version(), fonts_key, TAGS_VERSION)
 
 
 def _typst_version() -> str:
