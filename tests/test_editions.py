@@ -102,6 +102,34 @@ def test_execution_figures(project):
     assert execution(loaded.figures["begroting-2024"], "1", 2024) is None
 
 
+def test_a_difference_that_rounds_to_nothing_is_slight():
+    """A realisation 40 euros under a saldo of 4,000 (unit 1000) was "Saldo: 0 lager dan begroot
+    (1,0 %)"; it is "iets lager"; a difference the unit shows keeps its amount."""
+    from begroot.format import Formats
+    from begroot.render.parts import execution_sentence
+    from begroot.render.strings import strings
+
+    class Plan:
+        def __init__(self, diff, fraction):
+            self.diff, self.frac = Decimal(diff), Decimal(fraction)
+
+        def difference(self, key):
+            return self.diff
+
+        def fraction(self, key):
+            return self.frac
+
+        def favourable(self, key):
+            return False
+
+    nl, en, thousands = strings("nl"), strings("en"), Formats("nl", 1000)
+    assert execution_sentence(nl, thousands, Plan(-40, "-0.01"), "saldo") == "Saldo: iets lager dan begroot (1,0 %), nadelig."
+    assert execution_sentence(nl, thousands, Plan(499, "0.02"), "baten") == "Baten: iets hoger dan begroot (2,0 %), nadelig."
+    assert execution_sentence(nl, thousands, Plan(-500, "-0.05"), "lasten") == "Lasten: 1 lager dan begroot (5,0 %), nadelig."
+    assert execution_sentence(nl, Formats("nl", 1), Plan(-40, "-0.01"), "saldo") == "Saldo: 40 lager dan begroot (1,0 %), nadelig."
+    assert execution_sentence(en, Formats("en", 1000), Plan(-40, "-0.01"), "saldo").endswith("slightly lower than budgeted (1.0 %), unfavourable.")
+
+
 def test_bbv_columns_in_order(site):
     soup = soup_of(site / "begroting-2024" / "programma" / "1-veiligheid" / "index.html")
     table = soup.find(id="lbs").find_parent("section").find("table")

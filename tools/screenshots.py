@@ -40,6 +40,8 @@ def page_types(site: Path) -> dict[str, str]:
     comparisons = sorted(site.glob("vergelijk/*/*/index.html"))
     if comparisons:
         types["compare"] = "/" + comparisons[-1].parent.relative_to(site).as_posix() + "/"
+    for text_only in sorted(p.parent for p in site.glob("*/programma") if not (p.parent / "taakvelden").is_dir())[:1]:
+        types["text-only"] = f"/{text_only.name}/"  # an edition without figures
     for annual in sorted(site.glob("jaarstukken-*/programma/*/index.html"))[:1]:
         types["jaarstukken"] = "/" + annual.parent.parent.parent.name + "/"
         types["jaarstukken-programme"] = "/" + annual.parent.relative_to(site).as_posix() + "/"

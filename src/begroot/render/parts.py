@@ -120,19 +120,24 @@ def execution_view(site: Site, fig: EditionFigures, code: str | None, edition: E
     # a row per BBV column and one for the difference; lasten, baten and saldo as the columns
     table = [(label, {key: getattr(a, key) if a is not None else None for key in keys}) for label, a in columns]
     table.append((t["compare_difference"], {key: plan.difference(key) for key in keys}))
-    sentences = []
-    for key in keys:
-        diff, favourable = plan.difference(key), plan.favourable(key)
-        if not diff:
-            sentences.append(t["execution_same"].format(what=t[key]))
-            continue
-        sentences.append(t["execution_more" if diff > 0 else "execution_less"].format(
-            what=t[key], amount=site.fmt.money(abs(diff)),
-            pct=site.fmt.pct(abs(plan.fraction(key))) if plan.fraction(key) is not None else "–",
-            verdict=t["favourable" if favourable else "unfavourable"]))
+    sentences = [execution_sentence(t, site.fmt, plan, key) for key in keys]
     return {"keys": [t[key] for key in keys], "table": table, "sentences": sentences, "year": year,
             "against": t["execution_against_na_wijziging" if plan.na_wijziging is not None
                          else "execution_against_primitief"], "explanation": []}
+
+
+def execution_sentence(t: dict[str, str], formats: fmt.Formats, plan, key: str) -> str:
+    """The difference between plan and realisation of ``key`` in words; a difference that rounds to
+    nothing in the site's unit is "iets hoger/lager" (not "0 lager dan begroot (1,0 %)")."""
+    diff, favourable = plan.difference(key), plan.favourable(key)
+    if not diff:
+        return t["execution_same"].format(what=t[key])
+    amount = formats.money(abs(diff))
+    name = ("execution_more" if diff > 0 else "execution_less") + (
+        "_slightly" if amount == formats.money(Decimal(0)) else "")
+    return t[name].format(what=t[key], amount=amount,
+                          pct=formats.pct(abs(plan.fraction(key))) if plan.fraction(key) is not None else "–",
+                          verdict=t["favourable" if favourable else "unfavourable"])
 
 
 def execution_rows(edition: EditionData, fig: EditionFigures, rows: list[dict]) -> list[dict]:
