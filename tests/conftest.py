@@ -176,6 +176,16 @@ def _shared_data_present(request) -> None:
             pytest.skip(f"{shown} is not present next to the project ({path}); {why}")
 
 
+@pytest.fixture(autouse=True)
+def _cache_switched_on_again():
+    """``--no-cache`` turns the build cache off for the rest of the process (begroot.cache.disable);
+    a test that runs the command in this process must not turn it off for the tests after it."""
+    import begroot.cache
+
+    yield
+    begroot.cache._disabled = False
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """../shared/data, for the few tests whose subject is that folder itself (that what begroot

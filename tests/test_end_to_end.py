@@ -228,9 +228,10 @@ def test_same_input_and_epoch_give_identical_sites(tmp_path, demo_dir):
     assert run("build", str(demo_dir), "--out", str(tmp_path / "a"), "--no-cache").returncode == 0
     assert run("build", str(demo_dir), "--out", str(tmp_path / "b"), "--no-cache").returncode == 0
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
-    files = digest(tmp_path / "a")  # the workbooks and images of the tables and charts too
-    assert {"begroting-2024/tabellen.xlsx", "begroting-2024/grafiek-geld.png",
-            "begroting-2024/programma/3-vitaal-en-sociaal/grafiek.png"} <= set(files)
+    files = digest(tmp_path / "a")  # the workbooks and drawings of the tables and charts too, and the PDFs
+    assert {"begroting-2024/tabellen.xlsx", "begroting-2024/grafiek-geld.svg",
+            "begroting-2024/programma/3-vitaal-en-sociaal/grafiek.svg",
+            "begroting-2024/downloads/begroting-2024.pdf"} <= set(files)
 
 
 def test_check_exit_codes(tmp_path, demo_dir):

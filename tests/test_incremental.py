@@ -85,7 +85,7 @@ def test_a_table_that_is_gone_leaves_no_files(project, tmp_path):
     state.indexing.join()  # under serve, the workbooks and images are made in the background, and
     # the files that are gone removed after that work (which could write them)
     assert list(page.glob("deelprogrammas.*")) == []
-    assert (page / "grafiek.png").exists()
+    assert (page / "grafiek.svg").exists()
     assert load_workbook(page / "tabellen.xlsx", read_only=True).sheetnames == ["cijfers"]
     build(project, tmp_path / "full")
     assert digest(site) == digest(tmp_path / "full")

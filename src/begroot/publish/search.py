@@ -140,7 +140,14 @@ def _indexed_part(data: bytes) -> bytes:
     start = data[html:data.find(b">", html) + 1] if html >= 0 else b""
     at = data.find(BODY)
     end = data.rfind(b"</main>")
-    return start + data[at:end if end > at else len(data)]
+    # the figures in tables are left out of the index (NOT_INDEXED: td.num), so they are left out
+    # here too: the downloads page shows its files' sizes once they are written, which may be
+    # after the index was made (under serve, after the PDF)
+    return _FIGURE_CELL.sub(rb"\1\2", start + data[at:end if end > at else len(data)])
+
+
+#: A table cell of figures (``<td class="num">…</td>``), as NOT_INDEXED's ``td.num`` selects it.
+_FIGURE_CELL = re.compile(rb'(<td\b[^>]*\bclass="(?:[^"]*\s)?num(?:\s[^"]*)?"[^>]*>).*?(</td>)', re.S)
 
 
 def _pagefind_version() -> str:
