@@ -260,13 +260,35 @@ def test_typst_pdfs_run_on_threads_in_a_process_that_used_typst_before(tmp_path)
 
 @pytest.mark.parametrize("engine", ["typst", "weasyprint"])
 def test_the_build_runs_typst_pdfs_on_threads_and_weasyprint_ones_in_processes(tmp_path, monkeypatch, engine):
+    """Typst's PDFs start on threads once the page workers are forked, alongside the pages (a large
+    edition's PDF is the build's longest job); WeasyPrint's run after the pages, in processes."""
     from begroot.build import build
+    from begroot.publish import site as site_writer
     from begroot.publish import workers
 
     from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, write_project
 
     seen = []
-    monkeypatch.setattr(workers, "run_jobs", lambda jobs, threads=False: seen.append((len(jobs), threads)))
+    started = workers.start_on_threads
+    monkeypatch.setattr(workers, "run_jobs", lambda jobs, threads=False: seen.append(("after the pages", len(jobs), threads)))
+
+    def early(jobs):
+        seen.append(("alongside the pages", len(jobs), True))
+        return started(jobs)
+
+    monkeypatch.setattr(workers, "start_on_threads", early)
+    render = site_writer.SiteWriter.render_and_write
+
+    def page(self, spec, out):  # the pages are made after the PDFs were started (Typst)
+        seen.append("page") if "page" not in seen else None
+        return render(self, spec, out)
+
+    monkeypatch.setattr(site_writer.SiteWriter, "render_and_write", page)
     toml = f'[site]\npdf_engine = "{engine}"\n' + BASE_TOML + LONG_SOURCE
-    build(write_project(tmp_path / "p", toml=toml, finance=GOOD_FINANCE), tmp_path / "site")
-    assert seen == [(1, engine == "typst")]
+    site = tmp_path / "site"
+    build(write_project(tmp_path / "p", toml=toml, finance=GOOD_FINANCE), site)
+    if engine == "typst":
+        assert seen == [("alongside the pages", 1, True), "page", ("after the pages", 0, True)]
+        assert (site / "begroting-2024" / "downloads" / "begroting-2024.pdf").read_bytes().startswith(b"%PDF")
+    else:
+        assert seen == ["page", ("after the pages", 1, False)]

@@ -103,6 +103,8 @@ class SiteWriter:
         # background work (a thread inside WeasyPrint when the process forks could leave a lock
         # held in the child)
         self.before_fork: Callable[[], None] | None = None
+        # the editions' Typst PDFs started early, by edition id, and the function that waits for them
+        self._early_pdfs: tuple[set[str], Callable[[], None]] = (set(), lambda: None)
 
     # ----------------------------------------------------------------------------- one page
     def page_made(self, page: Page) -> CachedPage:
@@ -195,7 +197,8 @@ class SiteWriter:
             return self.write_made(spec, made, out)
 
     # ----------------------------------------------------------------------------- every page
-    def render_all(self, todo: list[PageSpec], out: Path) -> tuple[list[Rendered], work.Workers]:
+    def render_all(self, todo: list[PageSpec], out: Path,
+                   after_fork: Callable[[], None] = lambda: None) -> tuple[list[Rendered], work.Workers]:
         """Render and write pages; with many pages, the pure ones are shared with a forked worker
         per extra core (each process takes the next page when free; the parent first makes the
         pages that need Polars). Returns the pages in the order of ``todo``, and the workers, to
@@ -203,10 +206,12 @@ class SiteWriter:
         on how the work was shared."""
         pure = [i for i, spec in enumerate(todo) if spec.pure]
         if work.worker_count() < 2 or len(pure) < work.PARALLEL_MIN_PAGES or not work.can_fork():
+            after_fork()
             return [self.render_and_write(spec, out) for spec in todo], work.Workers([], write_binaries)
         if self.before_fork is not None:
             self.before_fork()
         pool = work.Workers.fork(len(pure), lambda k: self.render_and_write(todo[pure[k]], out), write_binaries)
+        after_fork()
         try:
             is_pure = set(pure)
             results = [(i, self.render_and_write(spec, out)) for i, spec in enumerate(todo) if i not in is_pure]
@@ -217,12 +222,11 @@ class SiteWriter:
             raise
         return [r for _, r in sorted(results, key=lambda r: r[0])], pool
 
-    def write_downloads(self, out: Path, previous: RenderState | None) -> None:
-        """The open data of each edition; under serve only when the edition's data changed."""
-        from .downloads import write_edition_downloads
-
+    def _downloads_todo(self, out: Path, previous: RenderState | None) -> list[tuple]:
+        """The editions whose downloads are made (again): (edition, key, has figures); under serve
+        only those whose data or texts changed. Those left as they are are recorded as done."""
         old = previous.downloads if previous is not None else {}
-        pdfs = []
+        todo = []
         for edition in self.budget.editions:
             # the PDF holds the texts too, so they are part of what the downloads depend on
             key = digest(self.config.model_dump_json(), edition.version,
@@ -234,21 +238,51 @@ class SiteWriter:
             if old.get(edition.id) == key and (out / edition.id / "downloads" / sentinel).exists():
                 self.state.downloads[edition.id] = key
                 continue
-            if has_figures:
-                with working_on(f"the open data of edition {edition.id}"):
-                    write_edition_downloads(self.budget, edition, self.site.figures[edition.id], out,
-                                            created=edition.exported_at or self.site.build_time)
-            if self.config.site.pdf:
-                from .pdf import write_pdf
+            todo.append((edition, key, has_figures))
+        return todo
 
-                job = functools.partial(write_pdf, self.budget, self.site.figures, edition.id,
-                                        out / edition.id / "downloads" / f"{edition.id}.pdf", self.site.build_time)
-                if self.background is not None:
-                    self.background.append(job)  # under serve: made after the pages are shown
-                else:
-                    pdfs.append(job)
-            self.state.downloads[edition.id] = key
-        work.run_jobs(pdfs, threads=self.config.site.pdf_engine == "typst")
+    def _pdf_job(self, out: Path, edition) -> Callable[[], object]:
+        from .pdf import write_pdf
+
+        return functools.partial(write_pdf, self.budget, self.site.figures, edition.id,
+                                 out / edition.id / "downloads" / f"{edition.id}.pdf", self.site.build_time)
+
+    def start_pdfs(self, out: Path, previous: RenderState | None) -> None:
+        """Start the editions' Typst PDFs on threads of this process (Typst works outside Python's
+        lock), to be made alongside the pages instead of after them: a large edition's PDF is
+        the longest single job of a build. Not under serve, which makes them after the pages
+        are shown, nor with WeasyPrint, which holds Python's lock and runs in forked workers.
+        Called once the render workers are forked: a process that has used Typst forks no worker."""
+        if self.background is not None or not self.config.site.pdf or self.config.site.pdf_engine != "typst":
+            return
+        editions = [edition for edition, _, _ in self._downloads_todo(out, previous)]
+        for edition in editions:
+            (out / edition.id / "downloads").mkdir(parents=True, exist_ok=True)
+        self._early_pdfs = ({e.id for e in editions}, work.start_on_threads([self._pdf_job(out, e) for e in editions]))
+
+    def write_downloads(self, out: Path, previous: RenderState | None) -> None:
+        """The open data of each edition, and its PDF (unless started early, see :meth:`start_pdfs`)."""
+        from .downloads import write_edition_downloads
+
+        started, wait = self._early_pdfs
+        pdfs = []
+        try:
+            for edition, key, has_figures in self._downloads_todo(out, previous):
+                if has_figures:
+                    with working_on(f"the open data of edition {edition.id}"):
+                        write_edition_downloads(self.budget, edition, self.site.figures[edition.id], out,
+                                                created=edition.exported_at or self.site.build_time)
+                if self.config.site.pdf and edition.id not in started:
+                    job = self._pdf_job(out, edition)
+                    if self.background is not None:
+                        self.background.append(job)  # under serve: made after the pages are shown
+                    else:
+                        pdfs.append(job)
+                self.state.downloads[edition.id] = key
+            work.run_jobs(pdfs, threads=self.config.site.pdf_engine == "typst")
+        finally:
+            self._early_pdfs = (set(), lambda: None)
+            wait()  # the PDFs started early: done, or their error raised here
 
     def _discard(self, files: list[Path], folder: Path | None = None) -> None:
         """Remove files of pages that are gone (and ``folder`` once empty); under serve, after
@@ -354,7 +388,7 @@ class SiteWriter:
                 cached = {spec.path for spec, _ in hits}
                 todo = [spec for spec in todo if spec.path not in cached]
         self._prepare(todo, previous)
-        results, workers = self.render_all(todo, out)
+        results, workers = self.render_all(todo, out, after_fork=lambda: self.start_pdfs(out, previous))
         try:
             self._finish_pages(out, results, hits, workers, old_files, written, previous)
         except BaseException:

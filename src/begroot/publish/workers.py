@@ -30,6 +30,25 @@ def _run_jobs_in_worker(indices: list[int]) -> None:
         jobs[i]()
 
 
+def start_on_threads(jobs: list[Callable[[], object]]) -> Callable[[], None]:
+    """Start jobs that spend their time outside Python's lock (Typst's PDFs) on threads of this
+    process, alongside whatever it does next; returns the function that waits for them and
+    raises the first job's error as if they had run one by one. The process must fork no worker
+    that uses Typst after this (see :func:`run_jobs`)."""
+    if not jobs:
+        return lambda: None
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(min(worker_count(), len(jobs)), thread_name_prefix="begroot-pdf")
+    futures = [pool.submit(job) for job in jobs]
+    pool.shutdown(wait=False)
+
+    def wait() -> None:
+        for future in futures:
+            future.result()
+    return wait
+
+
 def run_jobs(jobs: list[Callable[[], object]], threads: bool = False) -> None:
     """Run independent slow jobs (the PDFs of the editions), spread over forked workers when there
     are several jobs and cores; errors are raised here as if the jobs had run one by one.
