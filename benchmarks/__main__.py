@@ -281,7 +281,7 @@ for owner, attr, name in [
         (S.SiteWriter, "render_and_write", "make the pages' views (figures, comparisons, texts), write their HTML"),
         (R.Site, "render", "render HTML (Jinja2 templates, Babel formats)"),
         (S, "audit_page", "check each page's accessibility"),
-        (D, "table_csv", "tables as CSV and JSON"), (D, "table_json", "tables as CSV and JSON"),
+        (D, "table_csv", "tables as CSV and JSON"), (D, "tables_json", "tables as CSV and JSON"),
         (D, "tables_xlsx", "tables as workbooks (xlsxwriter)"),
         (S.SiteWriter, "write_downloads", "the editions' open data (CSV, Parquet, JSON, XLSX, FDP)"),
         (P, "write_pdf", "the editions' PDFs"),

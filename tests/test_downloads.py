@@ -90,7 +90,7 @@ def test_page_figures_download_matches_the_page(demo):
     table = next(t for t in soup.find_all("table") if "Lasten, baten en saldo" in t.find("caption").get_text())
     # lasten, baten, saldo (x € 1.000), each for begroting 2023 and begroting 2024
     shown = [td.get_text() for td in table.find("tbody").find_all("td")]
-    rows = json.loads((page / "cijfers.json").read_text(encoding="utf-8"))
+    rows = json.loads((page / "tabellen.json").read_text(encoding="utf-8"))["cijfers"]
     assert [(r["jaar"], r["kolom"]) for r in rows] == [(2023, "begroting"), (2024, "begroting")]
     as_shown = [f"{round(Decimal(r[k]) / 1000):,}".replace(",", ".") for k in ("lasten", "baten", "saldo") for r in rows]
     assert shown == as_shown
@@ -98,10 +98,10 @@ def test_page_figures_download_matches_the_page(demo):
     with (page / "cijfers.csv").open(encoding="utf-8") as fh:
         assert list(csv.DictReader(fh)) == [{k: str(v) for k, v in r.items()} for r in rows]
     links = [a["href"] for a in soup.find_all("a") if a.get("href", "").startswith("cijfers.")]
-    assert links == ["cijfers.csv", "cijfers.json"]
-    xlsx = [a for a in soup.find_all("a") if a.get("href") == "tabellen.xlsx"]
-    assert len(xlsx) == len(soup.find_all("table"))  # the page's workbook, next to each table
-    edition = json.loads((site / "begroting-2024" / "overzichten.json").read_text(encoding="utf-8"))
+    assert links == ["cijfers.csv"]
+    for whole in ("tabellen.xlsx", "tabellen.json"):  # the page's workbook and JSON file, next to each table
+        assert len([a for a in soup.find_all("a") if a.get("href") == whole]) == len(soup.find_all("table"))
+    edition = json.loads((site / "begroting-2024" / "tabellen.json").read_text(encoding="utf-8"))["overzichten"]
     assert {r["code"]: r["lasten"] for r in edition}["OH"] == "146266000.00"
     heads = Decimal(243768)   # inhabitants of 2024; per inhabitant to six decimals in the download
     assert edition[-1] == {"code": "", "naam": "Totaal", "soort": "totaal", "lasten": "1331787000.00",
@@ -124,12 +124,13 @@ def figure_pages(site: Path) -> list[Path]:
 
 
 def read_downloads(folder: Path, name: str) -> list[dict[str, str]]:
-    """The table ``name`` from its CSV, checked against its JSON and XLSX: all three hold the same
-    values (exact decimals as text; in the workbook as numbers with as many decimals)."""
+    """The table ``name`` from its CSV, checked against the page's JSON file (under the key
+    ``name``) and workbook (on the sheet ``name``): all three hold the same values (exact decimals
+    as text; in the workbook as numbers with as many decimals)."""
     with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert rows, name
-    from_json = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    from_json = json.loads((folder / "tabellen.json").read_text(encoding="utf-8"))[name]
     assert [{k: "" if v is None else str(v) for k, v in r.items()} for r in from_json] == rows, name
     book = load_workbook(folder / "tabellen.xlsx", read_only=True)
     cells = list(book[name].iter_rows())
@@ -184,9 +185,11 @@ def shown_as(key: str, text: str, language: str, unit: int) -> str | None:
 
 
 def test_every_table_on_every_page_downloads_as_shown(demo):
-    """Every table of figures on every page links its CSV, XLSX and JSON; they parse back to the
-    same exact values, and formatted as the page formats them (Babel) they are the numbers shown,
-    row by row; the page's folder holds no other table files."""
+    """Every table of figures on every page links its CSV, the page's XLSX and the page's JSON
+    (saying which sheet and which key); they parse back to the same exact values, and formatted as
+    the page formats them (Babel) they are the numbers shown, row by row; the page's folder holds
+    no other table files: the JSON file holds the page's tables in the order of the workbook's
+    sheets, and no table has a JSON file of its own."""
     from begroot import format as fmt
 
     site, _, loaded = demo
@@ -203,7 +206,7 @@ def test_every_table_on_every_page_downloads_as_shown(demo):
             links = para.find_all("a")
             hrefs = [a["href"] for a in links]
             name = hrefs[0].rsplit(".", 1)[0]
-            assert hrefs == [f"{name}.csv", "tabellen.xlsx", f"{name}.json"], where
+            assert hrefs == [f"{name}.csv", "tabellen.xlsx", "tabellen.json"], where
             caption = " ".join(table.find("caption").get_text().split())
             for a, ext in zip(links, ("CSV", "XLSX", "JSON")):
                 label = a.get_text(" ", strip=True)
@@ -212,6 +215,9 @@ def test_every_table_on_every_page_downloads_as_shown(demo):
                 if ext == "XLSX":  # the page's workbook: which sheet
                     what, sheet = what.rsplit(" (werkblad ", 1)
                     assert sheet == f"{name} van het werkboek met alle tabellen van deze pagina)", label
+                if ext == "JSON":  # the page's JSON file: which key
+                    what, key = what.rsplit(" (onder de sleutel ", 1)
+                    assert key == f"{name} van het JSON-bestand met alle tabellen van deze pagina)", label
                 assert caption.startswith(what), label
                 assert a.has_attr("download")
             linked.add(name)
@@ -232,12 +238,58 @@ def test_every_table_on_every_page_downloads_as_shown(demo):
             checked += 1
         assert linked == {p.stem for p in folder.glob("*.csv")}, folder
         workbook = folder / "tabellen.xlsx"  # a sheet per table, none without tables
-        assert (set(load_workbook(workbook, read_only=True).sheetnames) if linked else workbook.exists()) == (linked or False)
+        sheets = load_workbook(workbook, read_only=True).sheetnames if linked else workbook.exists()
+        assert (set(sheets) if linked else sheets) == (linked or False)
+        whole = folder / "tabellen.json"  # a key per table, in the order of the sheets; none without tables
+        assert (list(json.loads(whole.read_text(encoding="utf-8"))) if linked else whole.exists()) == (sheets or False)
+        assert [p.name for p in folder.glob("*.json") if p.name != "tabellen.json"] == [], folder
     assert checked >= 30  # edition, taakvelden, goals, 16 programme pages, their deelprogramma's, taakvelden, indicators
     # every kind of table is among them
     names = {p.stem.split("-")[0] for folder in figure_pages(site) for p in folder.glob("*.csv")}
     assert names == {"programmas", "overzichten", "cijfers", "deelprogrammas", "taakvelden", "doelen", "indicator",
                      "per", "begroting", "uitvoering", "totalen", "indeling", "bestand", "geld", "oogopslag"}
+
+
+def test_each_page_has_one_json_file_with_all_its_tables(demo):
+    """Every page with tables has one ``tabellen.json`` (issue 18: fewer files to write): an
+    object with every table of the page under its name (the name of its CSV file and of its
+    sheet), holding the same rows as the CSV file; no table has a JSON file of its own."""
+    from begroot.publish.downloads import csv_safe
+
+    site, _, _ = demo
+    pages = [p.parent for p in sorted(site.rglob("index.html"))
+             if p.parent.name != "downloads" and "pagefind" not in p.parts]
+    with_tables = 0
+    for folder in pages:
+        names = sorted(p.stem for p in folder.glob("*.csv"))
+        assert sorted(p.name for p in folder.glob("*.json")) == (["tabellen.json"] if names else []), folder
+        if not names:
+            continue
+        tables = json.loads((folder / "tabellen.json").read_text(encoding="utf-8"))
+        assert sorted(tables) == names, folder
+        for name in names:
+            with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+            assert [{csv_safe(k): "" if v is None else csv_safe(str(v)) for k, v in r.items()}
+                    for r in tables[name]] == rows, (folder, name)
+        with_tables += 1
+    assert with_tables >= 30
+
+
+def test_a_page_s_json_file_holds_each_table_as_its_own_json_would(tmp_path):
+    """The page's JSON file: the tables under their names in the page's order, each exactly as
+    :func:`table_json` writes one table (exact decimals as text, none as null); the same bytes
+    for the same tables."""
+    from begroot.publish.downloads import table_json, tables_json
+
+    tables = [("u", [{"jaar": 2024, "saldo": None}]),
+              ("t", [{"naam": "Veiligheid", "lasten": Decimal("34148000.00")}, {"naam": "Één", "lasten": Decimal("-0.10")}])]
+    text = tables_json(tables)
+    assert list(json.loads(text)) == ["u", "t"]  # the page's order, not sorted
+    assert json.loads(text) == {name: json.loads(table_json(rows)) for name, rows in tables}
+    assert json.loads(text)["t"][0]["lasten"] == "34148000.00" and '"Één"' in text
+    assert text.endswith("\n") and tables_json(tables) == text
+    assert tables_json([]) == "{}\n"
 
 
 def test_every_chart_links_its_svg_and_offers_a_png_made_in_the_browser(demo):

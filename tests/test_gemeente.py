@@ -113,7 +113,7 @@ def test_init_then_build_den_haag_den_bosch_sudwest_fryslan(tmp_path, totals):
         assert built.returncode == 0, built.stderr
         assert "(0 errors" in built.stdout
         for edition in DATASETS:
-            rows = json.loads((site / edition / "overzichten.json").read_text(encoding="utf-8"))
+            rows = json.loads((site / edition / "tabellen.json").read_text(encoding="utf-8"))["overzichten"]
             total = rows[-1]
             assert total["soort"] == "totaal"
             assert (Decimal(total["lasten"]), Decimal(total["baten"])) == totals[edition][official], (query, edition)

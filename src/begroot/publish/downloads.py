@@ -124,10 +124,13 @@ def table_csv(rows: list[dict]) -> str:
     return out.getvalue()
 
 
+def _json_value(value) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
 def table_json(rows: list[dict]) -> str:
     """The rows as a JSON array; exact decimals (amounts) as strings, none as null."""
-    return json.dumps(rows, ensure_ascii=False, indent=1,
-                      default=lambda v: format(v, "f") if isinstance(v, Decimal) else str(v)) + "\n"
+    return json.dumps(rows, ensure_ascii=False, indent=1, default=_json_value) + "\n"
 
 
 def exact_double(value: Decimal) -> float | None:
@@ -215,6 +218,19 @@ def write_xlsx(path: Path | io.BytesIO, sheets: dict[str, list[dict] | pl.DataFr
 #: one per table: a workbook has a fixed cost (about ten zipped XML parts), which one per table
 #: made the largest part of a build's time (see benchmarks/README.md).
 PAGE_WORKBOOK = "tabellen.xlsx"
+
+
+#: The JSON file next to a page that holds each of the page's tables, under its name, in the
+#: page's order: ``{"cijfers": [...], ...}``, each table as :func:`table_json` writes it. One
+#: file per page, not one per table, like :data:`PAGE_WORKBOOK`: creating a file has a fixed cost
+#: that a large site's thousands of tables made part of a build's time (issue 18).
+PAGE_TABLES_JSON = "tabellen.json"
+
+
+def tables_json(tables: list[tuple[str, list[dict]]]) -> str:
+    """The tables of a page as one JSON object: {table name: rows} in the tables' order, each
+    table's rows as :func:`table_json` writes them (exact decimals as strings, none as null)."""
+    return json.dumps(dict(tables), ensure_ascii=False, indent=1, default=_json_value) + "\n"
 
 
 def tables_xlsx(tables: list[tuple[str, list[dict]]], created=None) -> bytes:

@@ -1,7 +1,8 @@
-"""Write the site: every page's ``index.html`` with its downloads (CSV, JSON, SVG; the page's
-workbook), the editions' open data and PDFs, the accessibility statement and the static files,
-into one folder with relative links and no other host. A chart's PNG image is not written: the
-reader's browser makes it from the chart's SVG file when asked (``static/grafiek.js``).
+"""Write the site: every page's ``index.html`` with its downloads (CSV, SVG; the page's tables
+as one JSON file and one workbook), the editions' open data and PDFs, the accessibility
+statement and the static files, into one folder with relative links and no other host. A
+chart's PNG image is not written: the reader's browser makes it from the chart's SVG file when
+asked (``static/grafiek.js``).
 
 The pages come from :mod:`begroot.render` (what is on a page); here is how they are written:
 from the build cache when made before, in forked workers when there are many, and, under
@@ -39,7 +40,7 @@ class CachedPage:
 
     html: str                                 # with BUILT and BUILT_ISO for the build's time
     failures: list                            # its accessibility audit
-    texts: dict[str, str]                     # file name -> content: CSV, JSON, SVG, other files
+    texts: dict[str, str]                     # file name -> content: CSV, tabellen.json, SVG, other files
     names: list[str]                          # every file of the page but index.html
     tables: list[tuple[str, list[dict]]]      # made into the page's workbook by write_binaries
     exported: dt.datetime | None              # the export's time: the workbooks' creation time
@@ -109,10 +110,10 @@ class SiteWriter:
     # ----------------------------------------------------------------------------- one page
     def page_made(self, page: Page) -> CachedPage:
         """Everything a page writes, made: its HTML (with the build's time as placeholders), its
-        text files (tables as CSV and JSON, charts as SVG, other files) and what
+        text files (tables as CSV, all of them in one JSON file, charts as SVG, other files) and what
         :func:`write_binaries` makes from it (its workbook). A chart's PNG image is made by the
         reader's browser from its SVG file (``static/grafiek.js``), not here."""
-        from .downloads import PAGE_WORKBOOK, table_csv, table_json
+        from .downloads import PAGE_TABLES_JSON, PAGE_WORKBOOK, table_csv, tables_json
 
         texts = dict(page.files)
         names = list(page.files)
@@ -120,10 +121,11 @@ class SiteWriter:
             if f"{name}.xlsx" == PAGE_WORKBOOK or not TABLE_NAME.fullmatch(name):
                 raise ValueError(f"{page.path}: table name {name!r}: expected a slug of at most 31 characters"
                                  f" (a sheet name of the workbook) other than {PAGE_WORKBOOK[:-5]!r}")
-            texts[f"{name}.csv"], texts[f"{name}.json"] = table_csv(rows), table_json(rows)
-            names += [f"{name}.csv", f"{name}.json"]
-        if page.tables:
-            names.append(PAGE_WORKBOOK)
+            texts[f"{name}.csv"] = table_csv(rows)
+            names.append(f"{name}.csv")
+        if page.tables:  # one JSON file and one workbook per page, each with every table of the page
+            texts[PAGE_TABLES_JSON] = tables_json(list(page.tables.items()))
+            names += [PAGE_TABLES_JSON, PAGE_WORKBOOK]
         for name, chart in page.charts.items():
             texts[f"{name}.svg"] = charts.standalone(chart, self.config.theme.primary_color)
             names.append(f"{name}.svg")

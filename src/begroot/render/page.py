@@ -91,9 +91,9 @@ class Page:
     2. in the template, put ``{{ table_downloads(name, caption) }}`` (from ``_macros.html``)
        right after the table; ``programme_table`` does it when given ``downloads=name``.
 
-    The build writes each table as ``<name>.csv`` and ``<name>.json`` (decimals as exact text,
-    "802980000.00") and as the sheet ``<name>`` of the page's workbook ``tabellen.xlsx`` (decimals
-    as numbers), and each chart in ``charts`` as
+    The build writes each table as ``<name>.csv``, under the key ``<name>`` of the page's
+    ``tabellen.json`` (decimals as exact text, "802980000.00") and as the sheet ``<name>`` of the
+    page's workbook ``tabellen.xlsx`` (decimals as numbers), and each chart in ``charts`` as
     ``<name>.svg`` and ``<name>.png``; ``{{ chart_downloads(name, title) }}`` links them.
     Files of a table or chart that is gone are removed on the next build. tests/test_downloads.py
     checks that every table on every page has its downloads and that they hold what is shown.
@@ -105,7 +105,7 @@ class Page:
     title: str
     edition: EditionData | None = None
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, path) above this page
-    tables: dict[str, list[dict]] = field(default_factory=dict)  # name -> rows: <name>.csv/.json, a sheet of tabellen.xlsx
+    tables: dict[str, list[dict]] = field(default_factory=dict)  # name -> rows: <name>.csv, key/sheet of tabellen.json/.xlsx
     charts: dict[str, Chart] = field(default_factory=dict)  # name -> chart: <name>.svg/.png
     files: dict[str, str] = field(default_factory=dict)  # other text files in the page's folder
 
