@@ -95,3 +95,30 @@ def test_decorative_icons_hidden_from_assistive_technology_pass():
     assert audit_page(GOOD.replace("<h2>Sub</h2>", "<h2>Sub</h2>" + icon)) == []
     assert "charts" in {k for k, _ in audit_page(GOOD.replace("<h2>Sub</h2>", "<h2>Sub</h2>" + icon.replace(
         ' aria-hidden="true"', "")))}
+
+
+@pytest.mark.parametrize("svg, what", [
+    ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>', "a script"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "an event handler"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><iframe/></foreignObject></svg>', "a foreignObject"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+     '<a xlink:href="javascript:alert(1)"><rect/></a></svg>', "a javascript: address"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><image href="https://elders.example/pixel.png"/></svg>', "outside it"),
+    ('<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg"/>', "DOCTYPE or ENTITY"),
+])
+def test_a_logo_svg_that_would_run_or_load_something_is_refused(tmp_path, svg, what):
+    """A logo is published as a file of the site: opened by itself, a browser would run its script
+    on the site's address. Only plain drawings are published (a reference inside it, #id, is fine)."""
+    from begroot.clean import svg_active_content
+    from begroot.errors import BegrootError
+
+    from .conftest import BASE_TOML, LONG_SOURCE
+
+    assert svg_active_content(b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                              b'<defs><path id="p" d="M0 0h4"/></defs><use xlink:href="#p" fill="url(#g)"/></svg>') is None
+    toml = BASE_TOML.replace("[[editions]]", '[theme]\nlogo = "huisstijl/logo.svg"\n\n[[editions]]') + LONG_SOURCE
+    project = write_project(tmp_path / "p", toml=toml, finance=GOOD_FINANCE, files={"huisstijl/logo.svg": svg})
+    with pytest.raises(BegrootError) as refused:
+        build(project, tmp_path / "site")
+    assert "huisstijl/logo.svg" in str(refused.value) and what in str(refused.value)
+    assert not (tmp_path / "site").exists()  # nothing published

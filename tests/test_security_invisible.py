@@ -94,3 +94,27 @@ def test_no_download_page_or_terminal_line_gets_an_invisible_control(tmp_path):
                             text=True, env={**__import__("os").environ, "COLUMNS": "300"})
     assert "invisible-characters" in result.stdout + result.stderr or "invisible control" in result.stdout + result.stderr
     assert not INVISIBLE.search((result.stdout + result.stderr).replace("\n", "").replace("\r", ""))
+
+
+def test_names_in_the_settings_lose_their_invisible_controls_and_are_reported(tmp_path):
+    """An organisation's name or an edition's title from begroot.toml reaches the pages, the PDF
+    and the open data (datapackage.json, begroting.json): cleaned where begroot.toml is read."""
+    from begroot.errors import Problems
+    from begroot.config import load_config
+
+    from .conftest import BASE_TOML, LONG_SOURCE
+
+    assert 'name = "Gemeente Voorbeeld"' in BASE_TOML
+    toml = BASE_TOML.replace('name = "Gemeente Voorbeeld"', f'name = "Gemeente {RLO}dleebrooV"', 1) + LONG_SOURCE
+    project = write_project(tmp_path / "p", toml=toml, finance=GOOD_FINANCE)
+    problems = Problems()
+    config = load_config(project, problems)
+    assert config.organisation.name == "Gemeente dleebrooV"
+    found = [p for p in problems.warnings if p.code == "invisible-characters"]
+    assert [(p.file, p.column) for p in found] == [("begroot.toml", "organisation.name")]
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in found[0].message
+    site = tmp_path / "site"
+    build(project, site)
+    for name in ("datapackage.json", "begroting.json"):
+        text = (site / "begroting-2024" / "downloads" / name).read_text(encoding="utf-8")
+        assert "Gemeente dleebrooV" in text and RLO not in text

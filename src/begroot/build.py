@@ -276,6 +276,7 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                                         file=page, code="accessibility",
                                         hint="see /over/toegankelijkheid/; a heading level in a text is the writer's to fix")
             theme = loaded.budget.config.theme
+            from .clean import svg_active_content
             from .paths import SWAPPED, OutsideProject, read_inside
             from .render.page import THEME_FOLDER
 
@@ -290,6 +291,11 @@ def build(project: Path, out: Path, *, strict: bool = False, step: Step | None =
                         data = read_inside(project, src)
                 except OutsideProject:
                     raise BegrootError(f"theme file {asset} (in begroot.toml) {SWAPPED}") from None
+                active = svg_active_content(data) if src.suffix.lower() == ".svg" else None
+                if active is not None:
+                    raise BegrootError(f"the logo {asset} (in begroot.toml) holds {active}: published as a file of "
+                                       "the site, it would run or load that when opened by itself; save the logo "
+                                       "as a plain drawing (without scripts, links and embedded HTML) or as PNG")
                 put(tmp / "static" / THEME_FOLDER / src.name, data)
             put(tmp / MARKER, "This folder was written by begroot build.\n")
             os.chmod(tmp, 0o755)

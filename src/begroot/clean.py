@@ -9,6 +9,9 @@ line gets them, and each removal is reported (``invisible-characters``). Tab, ne
 return are kept (a cell or text may have them; each writer handles them), and so are the letters
 of every script: Dutch diacritics, Arabic and Hebrew stay as they are; only the invisible
 controls go.
+
+:func:`svg_active_content` tells whether an SVG file (a logo) holds what a browser would run or
+load when the file is opened by itself.
 """
 
 from __future__ import annotations
@@ -69,3 +72,43 @@ def without_invisible(text: str, rel: str, problems, first_row: int | None) -> s
         problems.warning(MESSAGE.format(what=f"the same on {len(lines) - 10} more lines"), file=rel,
                          code="invisible-characters", hint=HINT)
     return clean(text)
+
+
+def without_invisible_settings(raw, problems, file: str, where: str = ""):
+    """The parsed settings (``begroot.toml``) with every string's invisible controls removed,
+    each setting that had them reported (``invisible-characters``, its dotted name as the column):
+    a name or title reaches the pages, the PDF and the open data."""
+    if isinstance(raw, dict):
+        return {k: without_invisible_settings(v, problems, file, f"{where}.{k}" if where else str(k)) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [without_invisible_settings(v, problems, file, f"{where}[{i + 1}]") for i, v in enumerate(raw)]
+    if isinstance(raw, str) and INVISIBLE.search(raw):
+        problems.warning(MESSAGE.format(what=describe(raw)), file=file, column=where, code="invisible-characters",
+                         hint=HINT)
+        return clean(raw)
+    return raw
+
+
+#: What an SVG image may not hold when it is published as a file of the site (a logo): opened
+#: directly, a browser runs its scripts and event handlers on the site's address, and loads what
+#: it refers to elsewhere. (As an ``<img>`` on a page it could do neither.)
+_SVG_ACTIVE = [
+    (re.compile(r"<\s*script\b", re.I), "a script"),
+    (re.compile(r"<\s*foreignObject\b", re.I), "a foreignObject (HTML inside the drawing)"),
+    (re.compile(r"<!\s*(DOCTYPE|ENTITY)\b", re.I), "a DOCTYPE or ENTITY declaration"),
+    (re.compile(r"[\s\"'/]on[a-z]+\s*=", re.I), "an event handler (an on... attribute)"),
+    (re.compile(r"javascript\s*:", re.I), "a javascript: address"),
+    (re.compile(r"""\bhref\s*=\s*["']?\s*(?!#)[^"'\s>]""", re.I), "a link or reference to something outside it"),
+    (re.compile(r"""url\(\s*["']?\s*(?!#)[^)"'\s]""", re.I), "a reference to something outside it (url(...))"),
+    (re.compile(r"@import\b", re.I), "a style sheet import"),
+]
+
+
+def svg_active_content(data: bytes) -> str | None:
+    """What in an SVG file would run or load something when the file is opened by itself (see
+    :data:`_SVG_ACTIVE`), or None for a plain drawing. Undecodable bytes count as such content."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "bytes that are not UTF-8 text"
+    return next((what for pattern, what in _SVG_ACTIVE if pattern.search(text)), None)

@@ -15,6 +15,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .clean import without_invisible_settings
 from .errors import Problems
 
 CONFIG_NAME = "begroot.toml"
@@ -484,7 +485,7 @@ def load_config(project: Path, problems: Problems) -> Config | None:
         problems.error(f"not valid TOML: {exc}", file=CONFIG_NAME, code="config-toml")
         return None
     try:
-        return Config.model_validate(raw)
+        return Config.model_validate(without_invisible_settings(raw, problems, CONFIG_NAME))
     except ValidationError as exc:
         editions = raw.get("editions")
         ids = [e.get("id") if isinstance(e, dict) else None for e in editions] if isinstance(editions, list) else None
