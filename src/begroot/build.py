@@ -45,6 +45,15 @@ class BuildState:
     render: RenderState = field(default_factory=RenderState)
     out: Path | None = None
     indexing: threading.Thread | None = None
+    stopping: threading.Event = field(default_factory=threading.Event)  # serve stops: no further background job
+
+    def stop(self) -> None:
+        """Let the background work end after the job it is doing, and wait for it: a process
+        that ends while Typst works on a thread aborts, and the job would write into a folder
+        being removed."""
+        self.stopping.set()
+        if self.indexing is not None:
+            self.indexing.join()
 
     def reindex(self, site: Path, jobs: list | None = None, editions: dict[str, str] | None = None) -> None:
         """Run slow jobs (a PDF) and rebuild the search index of a served site in the background
@@ -56,8 +65,11 @@ class BuildState:
                 previous.join()  # one after the other, without making this rebuild wait
             try:
                 for job in jobs or []:
+                    if self.stopping.is_set():
+                        return
                     job()
-                index_site(site, editions or {})
+                if not self.stopping.is_set():
+                    index_site(site, editions or {})
             except BegrootError:
                 pass  # the previous files stay; the next full build reports the problem
 

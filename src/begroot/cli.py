@@ -323,6 +323,7 @@ def _serve(project: Path, host: str, port: int, watch: bool = True) -> None:
         stop.set()
         reloader.close()
         server.server_close()
+        state.stop()  # the preview's PDF or search index being made: finished first
         shutil.rmtree(workdir, ignore_errors=True)
 
 

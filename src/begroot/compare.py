@@ -26,6 +26,8 @@ Texts are compared per programme and section as a readable word diff (:mod:`begr
 
 from __future__ import annotations
 
+import dataclasses
+
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -445,12 +447,15 @@ def _changes(a: Side, b: Side, flows: list[Flow], basis: str | None, matched: di
 def compare(a: EditionData, fig_a: EditionFigures | None, b: EditionData, fig_b: EditionFigures | None, *,
             labels: dict[str, str] | None = None, align: Callable | None = None,
             sides: tuple[Side, Side] | None = None, diffs: DiffCache | None = None,
-            texts: bool = True) -> Comparison:
+            texts: bool = True, figures: Comparison | None = None) -> Comparison:
     """Compare edition ``a`` (older) with ``b`` (newer). ``sides`` are the editions' :func:`side`
     when already computed (a site compares each edition with several others); ``texts=False``
-    leaves the texts out (the figures do not depend on them)."""
+    leaves the texts out (the figures do not depend on them); ``figures``: the comparison of the
+    same sides without texts, made before (a text edit does not change it), to add the texts to."""
     labels = labels or {"added": "added", "removed": "removed"}
     sa, sb = sides if sides is not None else (side(a, fig_a), side(b, fig_b))
+    if figures is not None and figures.a is sa and figures.b is sb:
+        return _with_texts(dataclasses.replace(figures, texts=[]), a, b, labels, diffs, dict(_matches(sa, sb)))
     raw_groups = _align(sa, sb, align)
     groups = [GroupRow(old, new, reason, sa.amounts(old) if sa.has_figures else None,
                        sb.amounts(new) if sb.has_figures else None) for old, new, reason in raw_groups]
@@ -472,12 +477,13 @@ def compare(a: EditionData, fig_a: EditionFigures | None, b: EditionData, fig_b:
         if q.code not in listed_new:
             rows.append(ProgrammeRow(None, q, None, sb.programme_total(q.code) if sb.has_figures else None))
     comparison.programmes = rows
+    return _with_texts(comparison, a, b, labels, diffs, new_of) if texts else comparison
 
-    if not texts:
-        return comparison
-    # texts: the edition's own texts, then each old programme with its successor (the same
-    # programme, else the one that received most of its taakvelden)
-    basis = comparison.money_basis
+
+def _with_texts(comparison: Comparison, a: EditionData, b: EditionData, labels, diffs, new_of) -> Comparison:
+    """The texts compared: the edition's own texts, then each old programme with its successor (the
+    same programme, else the one that received most of its taakvelden)."""
+    basis, flows = comparison.money_basis, comparison.flows
     found = [compare_texts(a, None, b, None, labels, diffs)]
     for p in a.top_level():
         if p.is_overview:

@@ -225,22 +225,25 @@ class SiteWriter:
         return [r for _, r in sorted(results, key=lambda r: r[0])], pool
 
     def _downloads_todo(self, out: Path, previous: RenderState | None) -> list[tuple]:
-        """The editions whose downloads are made (again): (edition, key, has figures); under serve
-        only those whose data or texts changed. Those left as they are are recorded as done."""
+        """The editions whose downloads are made (again): (edition, its open data?, its PDF?); under
+        serve only what changed: the open data with the edition's data or the settings, the PDF
+        also with its texts (a text edit makes the PDF again, not the open data)."""
         old = previous.downloads if previous is not None else {}
         todo = []
         for edition in self.budget.editions:
-            # the PDF holds the texts too, so they are part of what the downloads depend on
-            key = digest(self.config.model_dump_json(), edition.version,
-                         texts_key(edition.texts) if self.config.site.pdf else ())
-            has_figures = self.site.has_figures(edition)
-            if not has_figures and not self.config.site.pdf:
-                continue  # a text-only edition without a PDF has nothing to download
-            sentinel = "datapackage.json" if has_figures else f"{edition.id}.pdf"
-            if old.get(edition.id) == key and (out / edition.id / "downloads" / sentinel).exists():
-                self.state.downloads[edition.id] = key
-                continue
-            todo.append((edition, key, has_figures))
+            folder = out / edition.id / "downloads"
+            data_key = digest(self.config.model_dump_json(), edition.version)
+            pdf_key = digest(data_key, texts_key(edition.texts))
+            data = self.site.has_figures(edition)
+            pdf = self.config.site.pdf
+            if data:
+                self.state.downloads[edition.id] = data_key
+                data = old.get(edition.id) != data_key or not (folder / "datapackage.json").exists()
+            if pdf:
+                self.state.downloads[edition.id + "#pdf"] = pdf_key
+                pdf = old.get(edition.id + "#pdf") != pdf_key or not (folder / f"{edition.id}.pdf").exists()
+            if data or pdf:
+                todo.append((edition, data, pdf))
         return todo
 
     def _pdf_job(self, out: Path, edition) -> Callable[[], object]:
@@ -257,7 +260,7 @@ class SiteWriter:
         Called once the render workers are forked: a process that has used Typst forks no worker."""
         if self.background is not None or not self.config.site.pdf or self.config.site.pdf_engine != "typst":
             return
-        editions = [edition for edition, _, _ in self._downloads_todo(out, previous)]
+        editions = [edition for edition, _, pdf in self._downloads_todo(out, previous) if pdf]
         for edition in editions:
             (out / edition.id / "downloads").mkdir(parents=True, exist_ok=True)
         self._early_pdfs = ({e.id for e in editions}, work.start_on_threads([self._pdf_job(out, e) for e in editions]))
@@ -269,18 +272,17 @@ class SiteWriter:
         started, wait = self._early_pdfs
         pdfs = []
         try:
-            for edition, key, has_figures in self._downloads_todo(out, previous):
-                if has_figures:
+            for edition, data, pdf in self._downloads_todo(out, previous):
+                if data:
                     with working_on(f"the open data of edition {edition.id}"):
                         write_edition_downloads(self.budget, edition, self.site.figures[edition.id], out,
                                                 created=edition.exported_at or self.site.build_time)
-                if self.config.site.pdf and edition.id not in started:
+                if pdf and edition.id not in started:
                     job = self._pdf_job(out, edition)
                     if self.background is not None:
                         self.background.append(job)  # under serve: made after the pages are shown
                     else:
                         pdfs.append(job)
-                self.state.downloads[edition.id] = key
             work.run_jobs(pdfs, threads=self.config.site.pdf_engine == "typst")
         finally:
             self._early_pdfs = (set(), lambda: None)
@@ -339,6 +341,7 @@ class SiteWriter:
         site = self.site
         if previous is not None:
             site.sides, site.matches = dict(previous.sides), dict(previous.matches)
+            site.compared = dict(previous.compared)
             site.diffs = compare.DiffCache(previous.diffs)
         for a, b in compare.all_pairs(self.budget.editions):
             if any(spec.path == compare_path(a, b) for spec in todo):
@@ -450,6 +453,7 @@ def write_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *,
         state.pages = writer.state.pages
         state.downloads = writer.state.downloads
         state.sides, state.matches, state.diffs = site.sides, site.matches, site.diffs.used
+        state.compared = site.compared
         state.files = writer.state.files
     if audit is not None:
         for key, items in sorted(writer.audit.failures.items()):

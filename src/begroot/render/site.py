@@ -41,6 +41,7 @@ class Site:
         self.unit_label = self.fmt.unit_label
         self.sides: dict[str, tuple[str, compare.Side]] = {}  # see side()
         self.matches: dict = {}                                # see same_programmes()
+        self.compared: dict = {}                               # see comparison()
         self.diffs = compare.DiffCache()
 
     # ----------------------------------------------------------------------------- dependencies
@@ -107,10 +108,19 @@ class Site:
         return known[1]
 
     def comparison(self, a: EditionData, b: EditionData, texts: bool = False) -> compare.Comparison:
+        """The two editions compared; the figures once per version of their data (kept between
+        serve rebuilds: a text edit compares the texts again, not the money)."""
         labels = {"added": self.t["compare_added"], "removed": self.t["compare_removed"],
                   "folded": self.t["compare_folded"]}
-        return compare.compare(a, self.figures.get(a.id), b, self.figures.get(b.id), labels=labels,
-                               sides=(self.side(a), self.side(b)), diffs=self.diffs, texts=texts)
+        sides = (self.side(a), self.side(b))
+        known = self.compared.get((a.id, b.id))
+        if known is None or known[0] != (a.version, b.version):
+            known = ((a.version, b.version), compare.compare(a, self.figures.get(a.id), b, self.figures.get(b.id),
+                                                             labels=labels, sides=sides, texts=False))
+            self.compared[(a.id, b.id)] = known
+        if not texts:
+            return known[1]
+        return compare.compare(a, None, b, None, labels=labels, sides=sides, diffs=self.diffs, figures=known[1])
 
     def same_programmes(self, edition: EditionData, other: EditionData) -> dict[str, str]:
         """Programme code of ``edition`` -> the same programme's code in ``other``; computed once

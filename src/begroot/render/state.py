@@ -19,3 +19,5 @@ class RenderState:
     # (edition id, other edition id) -> (their data versions, programme code -> the same programme's code)
     matches: dict[tuple[str, str], tuple[tuple[str, str], dict[str, str]]] = field(default_factory=dict)
     diffs: dict = field(default_factory=dict)   # word diffs of texts (textdiff.DiffCache)
+    # (edition id, other edition id) -> (their data versions, their comparison without texts)
+    compared: dict = field(default_factory=dict)
