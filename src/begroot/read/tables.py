@@ -79,7 +79,9 @@ GARBLED_RE = re.compile("â‚¬|â€[\u0080-\u203a™œ\u0153\u201c\u201d˜¦]
 
 def garbled(text: str, header_row: int, encoding: str) -> tuple[int, str, str] | None:
     """(row, sample, hint) when decoded text shows the marks of a wrong encoding."""
-    match = GARBLED_RE.search(text)
+    # every mark starts with "â" or "Ã": a text without either (most files) needs no regex search
+    # (which took 0.23 s of the 2 s that reading a million lines may take)
+    match = GARBLED_RE.search(text) if "â" in text or "Ã" in text else None
     if not match:
         return None
     row = text.count("\n", 0, match.start()) + 1
