@@ -151,22 +151,14 @@ def render(r: dict, args) -> str:
                     if key in r) + ".", ""]
     L += ["## Side by side", "", "| measurement | begroot | peer | begroot / peer |", "| --- | ---: | ---: | ---: |"]
     nopdf = r.get("build_nopdf")
-    for mine, what in ((b, "full build, PDFs included"), (nopdf, "full build without PDFs")):
-        if mine is None:
-            continue
-        if mk:
-            L.append(f"| {what}, vs MkDocs {version('mkdocs')} (`mkdocs build -q`) | {mine.wall:.2f} s | "
-                     f"{mk.wall:.2f} s | {mine.wall / mk.wall:.2f} |")
-        if hu:
-            L.append(f"| {what}, vs Hugo {r.get('hugo_version', '')} (`hugo --quiet`) | {mine.wall:.2f} s | "
-                     f"{hu.wall:.2f} s | {mine.wall / hu.wall:.2f} |")
-    w = r.get("build_warm")
-    if w and mk:
-        L.append(f"| full build with the build cache, after one text edit, vs MkDocs | {w.wall:.2f} s | {mk.wall:.2f} s "
-                 f"| {w.wall / mk.wall:.2f} |")
-    if w and hu:
-        L.append(f"| full build with the build cache, after one text edit, vs Hugo | {w.wall:.2f} s | {hu.wall:.2f} s "
-                 f"| {w.wall / hu.wall:.2f} |")
+    peers = ((mk, "MkDocs", f"MkDocs {version('mkdocs')} (`mkdocs build -q`)"),
+             (hu, "Hugo", f"Hugo {r.get('hugo_version', '')} (`hugo --quiet`)"))
+    for mine, what, with_command in ((b, "full build, PDFs included", True), (nopdf, "full build without PDFs", True),
+                                     (r.get("build_warm"), "full build with the build cache, after one text edit", False)):
+        for peer, name, command in peers:
+            if mine is not None and peer:
+                L.append(f"| {what}, vs {command if with_command else name} | {mine.wall:.2f} s | {peer.wall:.2f} s "
+                         f"| {mine.wall / peer.wall:.2f} |")
     if pdx:
         L.append(f"| {csv['lines']:,} finance lines from CSV vs pandas `read_csv(sep=';', decimal=',', "
                  f"thousands='.')` (begroot also maps and checks every line) | {csv['wall']:.2f} s | "
