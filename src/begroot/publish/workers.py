@@ -39,11 +39,14 @@ def start_on_threads(jobs: list[Callable[[], object]]) -> Callable[[], None]:
         return lambda: None
     from concurrent.futures import ThreadPoolExecutor
 
+    from concurrent.futures import wait as all_done
+
     pool = ThreadPoolExecutor(min(worker_count(), len(jobs)), thread_name_prefix="begroot-pdf")
     futures = [pool.submit(job) for job in jobs]
     pool.shutdown(wait=False)
 
     def wait() -> None:
+        all_done(futures)  # every job ended (none still writing) before an error is raised
         for future in futures:
             future.result()
     return wait
@@ -58,11 +61,7 @@ def run_jobs(jobs: list[Callable[[], object]], threads: bool = False) -> None:
     global _FORKED_JOBS
     workers = min(worker_count(), len(jobs))
     if workers >= 2 and threads:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(workers) as pool:
-            for future in [pool.submit(job) for job in jobs]:
-                future.result()
+        start_on_threads(jobs)()
         return
     if workers < 2 or not can_fork():
         for job in jobs:
