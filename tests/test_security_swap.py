@@ -133,3 +133,56 @@ def test_logo_swapped_for_a_link_after_the_check_is_not_published(tmp_path, monk
     with pytest.raises(BegrootError, match="huisstijl/logo.png .*outside the project"):
         begroot.build.build(project, tmp_path / "site")
     assert not (tmp_path / "site").exists()
+
+
+def test_peer_file_swapped_for_a_link_after_the_check_is_not_read(tmp_path, monkeypatch):
+    """``peers = "landelijk.csv"`` (or a compact ``.json``) is checked with the settings, then
+    opened inside the project only: a link planted meanwhile is refused, not read."""
+    from .test_peers import HEADER
+
+    secret = tmp_path / "geheim.csv"
+    secret.write_text(HEADER + "GEHEIMSTAD;0.1 Bestuur;;x;1.0;2.0;20000tot50000inwoners;20000\n", encoding="utf-8")
+    secret_json = tmp_path / "geheim.json"
+    secret_json.write_text('{"kind": "GEHEIM"}', encoding="utf-8")
+    for name, target in (("landelijk.csv", secret), ("landelijk.json", secret_json)):
+        toml = BASE_TOML.replace('year = 2024\n', f'year = 2024\npeers = "{name}"\n') + LONG_SOURCE
+        project = write_project(tmp_path / name, toml=toml, finance=GOOD_FINANCE, files={name: "eigen\n"})
+        checked = begroot.paths.check_project_paths
+
+        def check_then_swap(root, config, problems, project=project, name=name, target=target):
+            ok = checked(root, config, problems)  # a plain file inside the project here
+            _swap(project / name, target)
+            return ok
+
+        monkeypatch.setattr(begroot.paths, "check_project_paths", check_then_swap)
+        loaded = load_project(project)
+        monkeypatch.setattr(begroot.paths, "check_project_paths", checked)
+        problem = next(p for p in loaded.problems.errors if p.file == name)
+        assert "outside the project" in problem.message and "not read" in problem.message, problem.format()
+        assert "GEHEIM" not in repr(loaded.problems.items)
+
+
+def test_data_package_and_its_file_swapped_for_links_after_the_check_are_not_read(tmp_path, monkeypatch):
+    from .test_fdp import BUDGET_CSV, TOML, package
+
+    outside = tmp_path / "buiten"
+    outside.mkdir()
+    (outside / "datapackage.json").write_text(package(resource_extra={"name": "GEHEIM"}), encoding="utf-8")
+    (outside / "budget.csv").write_text("functional_classification,economic_classification,amount\n"
+                                        "1.1,GEHEIM-1,999\n", encoding="utf-8")
+    for swapped in ("datapackage.json", "budget.csv"):
+        project = write_project(tmp_path / swapped, toml=TOML, files={
+            "begroting-2024/open/datapackage.json": package(), "begroting-2024/open/budget.csv": BUDGET_CSV})
+        checked = begroot.paths.check_project_paths
+
+        def check_then_swap(root, config, problems, project=project, swapped=swapped):
+            ok = checked(root, config, problems)
+            _swap(project / "begroting-2024" / "open" / swapped, outside / swapped)
+            return ok
+
+        monkeypatch.setattr(begroot.paths, "check_project_paths", check_then_swap)
+        loaded = load_project(project)
+        monkeypatch.setattr(begroot.paths, "check_project_paths", checked)
+        problem = next(p for p in loaded.problems.errors if p.file.startswith("begroting-2024/open/"))
+        assert "outside the project" in problem.message and "not read" in problem.message, problem.format()
+        assert "GEHEIM" not in repr(loaded.problems.items) + repr(loaded.budget)

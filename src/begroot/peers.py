@@ -179,7 +179,9 @@ def load_edition_peers(root: Path, config, edition, problems: Problems) -> PeerD
     if cached is None or cached[0] != identity:
         found = Problems()
         with working_on(name):
-            cached = _CACHE[name] = (identity, load_peers(path, found, name), found.items)
+            # a project's file is opened only inside the project; a shipped one is begroot's own
+            inside = None if (edition.peers or "").strip().lower() == "auto" else root
+            cached = _CACHE[name] = (identity, load_peers(path, found, name, inside), found.items)
     _, data, items = cached
     problems.extend(list(items))
     return check_edition_peers(data, edition, name, problems) if data is not None else None

@@ -118,7 +118,7 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
             from .read.fdp import PackageError, resolve
 
             try:
-                inputs.append(folder / resolve(source, folder, inspect=False)[0].file)
+                inputs.append(folder / resolve(source, folder, inspect=False, root=root)[0].file)
             except (PackageError, ValueError, OSError):
                 pass  # read_finance reports it
     if edition.indicators:

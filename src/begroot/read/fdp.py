@@ -72,18 +72,20 @@ def _says_iv3(name: str, dimension: dict, column: str) -> bool:
     return any(word in re.split(r"[^a-zà-ÿ0-9]+", labels) for word in IV3_WORDS) or dimension.get("iv3") is True
 
 
-def _iv3_share(path: Path, column: str, role: str) -> tuple[float, list[str]] | None:
+def _iv3_share(path: Path, column: str, role: str, root: Path | None = None) -> tuple[float, list[str]] | None:
     """The share of the distinct non-empty values of ``column`` that are Iv3 codes (of any year's
     list), with a few values that are not; None when the file cannot be read here (the finance
-    reader reports that)."""
+    reader reports that). With ``root``, only a file inside it is read (see :func:`resolve`)."""
     import polars as pl
 
     from .. import reference
+    from ..paths import opened_inside
     from ..reference import CATEGORIE_RE, TAAKVELD_RE
 
     try:
-        values = (pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy").select(pl.col(column))
-                  .unique().collect()[column].drop_nulls().str.strip_chars())
+        with opened_inside(root, path) as opened:
+            values = (pl.scan_csv(opened, infer_schema=False, encoding="utf8-lossy").select(pl.col(column))
+                      .unique().collect()[column].drop_nulls().str.strip_chars())
     except Exception:  # noqa: BLE001 - any reading problem is the finance reader's to report
         return None
     values = values.filter(values != "")
@@ -115,18 +117,25 @@ def _direction(value, where: str) -> str | None:
 
 
 def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None = None,
-            where: str | None = None, inspect: bool = True) -> tuple[FinanceSource, str]:
+            where: str | None = None, inspect: bool = True, root: Path | None = None) -> tuple[FinanceSource, str]:
     """The finance source the package describes, and the file path relative to the edition folder.
 
     ``problems`` receives warnings about what of the package is not used (``where``: the package's
     name in messages); ``inspect=False`` does not look into the data file (only its path is needed).
+    With ``root`` (the project folder), the package and its data file are read only if they lie
+    inside it when they are opened (begroot.paths.open_inside), whatever they were when the
+    settings were checked.
     """
+    from ..paths import SWAPPED, OutsideProject, read_inside
+
     path = edition_dir / source.datapackage
     package_name = Path(source.datapackage).name
     try:
-        package = json.loads(path.read_text(encoding="utf-8"))
+        package = json.loads((read_inside(root, path) if root is not None else path.read_bytes()).decode("utf-8"))
     except FileNotFoundError:
         raise PackageError("file not found") from None
+    except OutsideProject:
+        raise PackageError(SWAPPED) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PackageError(f"not valid JSON ({exc})") from None
     if not isinstance(package, dict):
@@ -157,7 +166,7 @@ def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None 
         if not role or not column or role in columns or role in given:
             continue
         if role in IV3_ROLES and inspect and not _says_iv3(str(name), dimension, column):
-            share = _iv3_share(data_file, column, role)
+            share = _iv3_share(data_file, column, role, root)
             if share is not None and share[0] <= 0.5:
                 if problems is not None:
                     what = "taakvelden" if role == "taakveld" else "categorieën"

@@ -107,7 +107,7 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
 
         try:
             source, _ = resolve(source, project / edition.dirname, problems,
-                                f"{edition.dirname}/{source.datapackage}")
+                                f"{edition.dirname}/{source.datapackage}", root=project)
         except PackageError as exc:
             problems.error(str(exc), file=f"{edition.dirname}/{source.datapackage}", code="datapackage",
                            hint="point datapackage at a Fiscal Data Package with a resource and a mapping")

@@ -156,12 +156,12 @@ def _dataset_from_name(name: str) -> tuple[str | None, int | None]:
 
 
 def cbs_table(path: Path, file: str, problems: Problems, columns: dict[str, str], code: str,
-              hint: str) -> Table | None:
+              hint: str, root: Path | None = None) -> Table | None:
     """A national Iv3 file of CBS (``;``-separated, one row per gemeente × taakveld) as a table that
     has ``columns``; None when it cannot be read or lacks one, each problem (``code``, with the
     file, row and column) in ``problems``."""
     try:
-        table = read_table(path, file, delimiter=";", encoding="auto")
+        table = read_table(path, file, delimiter=";", encoding="auto", root=root)
     except TableError as exc:
         problems.error(exc.message, file=file, row=exc.row, code=code, hint=exc.hint)
         return None
@@ -172,11 +172,11 @@ def cbs_table(path: Path, file: str, problems: Problems, columns: dict[str, str]
     return None if missing else table
 
 
-def _read_cbs(path: Path, file: str, problems: Problems) -> PeerData | None:
+def _read_cbs(path: Path, file: str, problems: Problems, root: Path | None = None) -> PeerData | None:
     errors_before = len(problems.errors)
     table = cbs_table(path, file, problems, COLUMNS, "peers-unreadable",
                       "point peers at a national Iv3 file of CBS (one row per gemeente and taakveld) or at a file "
-                      "made by tools/make_peers.py")
+                      "made by tools/make_peers.py", root)
     if table is None:
         return None
     data = table.data.rename({v: k for k, v in COLUMNS.items()}).select(ROW, *COLUMNS)
@@ -296,13 +296,19 @@ def _sorted_codes(codes: list[str]) -> list[str]:
     return sorted(codes, key=key)
 
 
-def _read_compact(path: Path, file: str, problems: Problems) -> PeerData | None:
+def _read_compact(path: Path, file: str, problems: Problems, root: Path | None = None) -> PeerData | None:
     def error(message: str, where: str | None = None) -> None:
         problems.error(message, file=file, column=where, code="peers-format",
                        hint="make the file again with tools/make_peers.py from a national Iv3 file of CBS")
 
+    from ..paths import SWAPPED, OutsideProject, read_inside
+
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = read_inside(root, path) if root is not None else path.read_bytes()
+        doc = json.loads(data.decode("utf-8-sig"))
+    except OutsideProject:
+        problems.error(SWAPPED, file=file, code="peers-unreadable", hint="name a file inside the project folder")
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         problems.error(f"cannot be read: {exc}", file=file, code="peers-unreadable")
         return None
@@ -380,10 +386,12 @@ def _exact_cents(value) -> int | None:
     return int(Decimal(value.strip()).scaleb(2))
 
 
-def load_peers(path: Path, problems: Problems, file: str | None = None) -> PeerData | None:
+def load_peers(path: Path, problems: Problems, file: str | None = None, root: Path | None = None) -> PeerData | None:
     """Read a national Iv3 file of CBS or a compact peer file (``.json``) into :class:`PeerData`.
 
     ``file`` is the name used in messages (the path as the user wrote it in begroot.toml).
+    With ``root`` (the project folder), the file is read only if it lies inside it when it is
+    opened (begroot.paths.open_inside), whatever it was when the settings were checked.
     Every problem found is added to ``problems`` with file, row and column; None on errors.
     """
     file = file or str(path)
@@ -392,7 +400,7 @@ def load_peers(path: Path, problems: Problems, file: str | None = None) -> PeerD
                        hint="give the path relative to the project folder, or peers = \"none\"")
         return None
     if path.suffix.lower() == ".json":
-        return _read_compact(path, file, problems)
-    return _read_cbs(path, file, problems)
+        return _read_compact(path, file, problems, root)
+    return _read_cbs(path, file, problems, root)
 
 
