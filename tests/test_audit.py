@@ -39,6 +39,16 @@ def test_each_check_can_fail(change, key):
     assert key in {k for k, _ in audit_page(GOOD.replace(*change))}
 
 
+def test_only_id_attributes_count_as_ids():
+    """``data-id`` and ``grid=`` are not ids; an id attribute after a line break is."""
+    assert audit_page(GOOD.replace("<h2>Sub</h2>", '<h2 data-id="c-t" data-grid="x">Sub</h2>')) == []
+    page = GOOD.replace("<h2>Sub</h2>", '<h2 class="x"\nid="c-t">Sub</h2>')
+    assert ("ids", "id 'c-t' is used 2 times") in audit_page(page)
+    # a chart labelled by ids that exist only as data-id is not labelled
+    page = GOOD.replace('<title id="c-t">', '<title data-id="c-t">')
+    assert "charts" in {k for k, _ in audit_page(page)}
+
+
 def test_statement_lists_the_checks_and_a_writer_caused_problem(tmp_path):
     project = write_project(tmp_path / "p", finance=GOOD_FINANCE, files={
         "begroting-2024/teksten/1-doelstelling.md": "Tekst.\n\n### Te diepe kop\n\nMeer tekst.\n"})

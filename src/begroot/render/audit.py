@@ -11,6 +11,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,24 @@ _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _SVG = re.compile(r"<svg\b([^>]*)>(.*?)</svg>", re.S | re.I)
 _HTML_CHART = re.compile(r"""<div\b([^>]*\bclass=["']chart[\s"'][^>]*)>""", re.I)
 _LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S | re.I)
-_ID = re.compile(r"""\sid=["']([^"']*)["']""")
+_ID = re.compile(r"""id=["']([^"']*)["']""")  # preceded by white space: see _ids
 _TAGS = re.compile(r"<[^>]+>")
 _LOADS = re.compile(r"<(img|script|iframe|video|audio|source|embed|object)\b[^>]*?\s(?:src|data)=[\"']([^\"']*)[\"']"
                     r"|<link\b[^>]*?\shref=[\"']([^\"']*)[\"']", re.I)
 
 
+@lru_cache(maxsize=8192)
 def _attrs(raw: str) -> dict[str, str]:
+    """A tag's attributes (read only: the same tag text gives the same dictionary; a site's
+    pages repeat their tags, e.g. 235,858 attribute lists in the large benchmark city)."""
     return {k.lower(): html_lib.unescape(v[1:-1]) for k, v in _ATTR.findall(raw)}
+
+
+def _ids(html: str) -> list[str]:
+    """The values of the id attributes in ``html``, in order. (The regular expression looks for
+    ``id=`` and the white space before it is checked here: a pattern that starts with white space
+    is tried at every character, four times slower on a page.)"""
+    return [m[1] for m in _ID.finditer(html) if m.start() and html[m.start() - 1].isspace()]
 
 
 def audit_page(html: str) -> list[tuple[str, str]]:
@@ -87,11 +98,12 @@ def audit_page(html: str) -> list[tuple[str, str]]:
         if attrs.get("role") != "img":
             fail("charts", "an svg has no role=img")
         wanted = set(attrs.get("aria-labelledby", "").split())
-        inner = {i for i in _ID.findall(body)}
+        inner = set(_ids(body))
         if len(wanted) < 2 or not wanted <= inner or "<title" not in body or "<desc" not in body:
             fail("charts", "an svg is not labelled by its own title and desc")
     html_charts = _HTML_CHART.findall(html)
-    ids = set(_ID.findall(html))
+    every_id = _ids(html)
+    ids = set(every_id)
     for raw in html_charts:
         attrs = _attrs(raw)
         wanted = attrs.get("aria-labelledby", "").split()
@@ -105,13 +117,13 @@ def audit_page(html: str) -> list[tuple[str, str]]:
         attrs = _attrs(raw)
         if "skip-link" in attrs.get("class", "").split():
             skip_target = attrs.get("href", "").lstrip("#")
-    ids: dict[str, int] = {}
-    for ident in _ID.findall(html):
-        ids[ident] = ids.get(ident, 0) + 1
-    for ident, n in ids.items():
+    counts: dict[str, int] = {}
+    for ident in every_id:
+        counts[ident] = counts.get(ident, 0) + 1
+    for ident, n in counts.items():
         if n > 1:
             fail("ids", f"id {ident!r} is used {n} times")
-    if not skip_target or skip_target not in ids:
+    if not skip_target or skip_target not in counts:
         fail("skip", "no skip link to an existing target")
     for landmark in ("header", "nav", "main", "footer"):
         if not re.search(rf"<{landmark}\b", html):
