@@ -554,3 +554,27 @@ def test_shared_strings_are_counted_across_chunks(tmp_path, monkeypatch):
     monkeypatch.setattr(sheets, "UNZIP_CHUNK", 61)
     table = assert_same(path, monkeypatch)
     assert table.header == ["vet en"] and table.data["vet en"].to_list()[:5] == ["", "tekst 0 ", "vet en ", "", "tekst 1 "]
+
+
+def test_a_misnamed_column_of_a_workbook_with_a_mixed_column_is_a_message(tmp_path):
+    """A column of numbers and numbers stored as text (common in exports) has a helper column of
+    flags beside it in the table read; the search for the header lower down looked at those flags
+    too and stopped the check with an internal error. Now: the usual message, with its place."""
+    import xlsxwriter
+
+    from begroot.project import load_project
+
+    from .conftest import BASE_TOML, write_project
+
+    toml = BASE_TOML + ('[[editions.finance]]\nfile = "e.xlsx"\n[editions.finance.columns]\n'
+                        'taakveld = "Taakveld"\nkind = "Soort"\namount = "Bedragen"\n')
+    project = write_project(tmp_path / "p", toml=toml)
+    book = xlsxwriter.Workbook(str(project / "begroting-2024" / "e.xlsx"))
+    sheet = book.add_worksheet()
+    for r, row in enumerate([("Taakveld", "Soort", "Bedrag"), ("0.1", "Lasten", 100), ("0.7", "Baten", "1.234,56")]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.close()
+    loaded = load_project(project)
+    [problem] = [p for p in loaded.problems.errors if p.file == "begroting-2024/e.xlsx"]
+    assert 'column "Bedragen" not found' in problem.message

@@ -58,8 +58,11 @@ def _missing_columns(table: Table, wanted: list[str], problems: Problems) -> boo
         return False
     # Is the header lower down (a title row, or a header merged over two rows, above it)?
     lower = None
-    for offset, values in enumerate(table.data.head(10).drop(ROW).iter_rows()):
-        cells = {(v or "").strip() for v in values}
+    # the file's own columns only (an XLSX column mixing numbers and text has a helper column
+    # of flags beside it, see read/xlsx.py), each cell as text
+    own = [c for c in table.data.columns if c != ROW and not c.startswith(NUMERIC)]
+    for offset, values in enumerate(table.data.head(10).select(own).iter_rows()):
+        cells = {"" if v is None else str(v).strip() for v in values}
         if all(name in cells for name in missing):
             lower = table.header_row + 1 + offset
             break
