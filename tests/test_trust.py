@@ -258,6 +258,40 @@ def test_a_missing_programme_list_is_one_error(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
+# 4b. Baten booked as negative numbers (credits): never published as negative income
+
+CREDITS = "Taakveld;Soort;Bedrag\n1.1;Lasten;1.000,00\n0.4;Lasten;500\n1.2;Baten;-200\n0.61;Baten;-1.300,00\n"
+
+
+def test_baten_adding_up_to_less_than_zero_stop_with_the_setting_to_choose(tmp_path):
+    loaded = load(tmp_path, CREDITS)
+    [error] = [p for p in loaded.problems.errors]
+    assert (error.code, error.file, error.row, error.column) == ("baten-negative", "begroting-2024/financien.csv",
+                                                                  4, "Bedrag")
+    assert "2 of its 2 baten lines are negative, e.g. rows 4, 5" in error.message
+    assert 'baten_booked = "negative"' in error.hint and 'baten_booked = "positive"' in error.hint
+
+
+def test_baten_booked_negative_are_turned_and_positive_ones_kept(tmp_path):
+    turned = load(tmp_path / "a", CREDITS, toml=with_setting(BASE_TOML + LONG_SOURCE, 'baten_booked = "negative"'))
+    assert turned.problems.errors == [] and totals(turned) == (150000, 150000)
+    fig = turned.figures["begroting-2024"].grand()
+    assert (str(fig.baten), str(fig.saldo)) == ("1500.00", "0.00")
+    kept = load(tmp_path / "b", CREDITS, toml=with_setting(BASE_TOML + LONG_SOURCE, 'baten_booked = "positive"'))
+    assert kept.problems.errors == [] and totals(kept) == (150000, -150000)
+    # a single negative baten line (a correction) in a file whose baten are positive: read as booked
+    mixed = load(tmp_path / "c", CREDITS.replace("-1.300,00", "1.300,00"))
+    assert mixed.problems.errors == [] and totals(mixed) == (150000, 110000)
+
+
+def test_baten_booked_negative_with_signed_is_refused(tmp_path):
+    toml = BASE_TOML + '[[editions.finance]]\nfile = "financien.csv"\nsigned = true\nbaten_booked = "negative"\n' \
+        '[editions.finance.columns]\ntaakveld = "Taakveld"\namount = "Bedrag"\n'
+    loaded = load(tmp_path, "Taakveld;Bedrag\n1.1;1000\n0.61;-1300\n", toml=toml)
+    assert [p.code for p in loaded.problems.errors] == ["baten-booked-signed"]
+
+
+# ---------------------------------------------------------------------------------------------
 # 5. The property: every number accounted for, or check stops naming the place
 
 NOTATIONS = {
@@ -352,3 +386,15 @@ def test_the_site_publishes_every_row_not_counted_with_its_amounts(tmp_path):
     assert "150.25" in csv
     edition = (tmp_path / "site" / "begroting-2024" / "index.html").read_text(encoding="utf-8")
     assert 'href="verantwoording/"' in edition or "verantwoording/" in edition
+
+
+def test_the_share_chart_names_the_largest_share_when_baten_are_negative(tmp_path):
+    """Baten published as booked (negative): the chart's sentence names the programme with the
+    largest share, as its bars show, not the one with the largest (least negative) amount."""
+    from begroot.build import build
+
+    project = write_project(tmp_path / "p", toml=with_setting(BASE_TOML + LONG_SOURCE, 'baten_booked = "positive"'),
+                            finance=CREDITS)
+    build(project, tmp_path / "site")
+    page = (tmp_path / "site" / "begroting-2024" / "index.html").read_text(encoding="utf-8")
+    assert "Algemene dekkingsmiddelen heeft het grootste aandeel in de baten: 86,7 %." in page

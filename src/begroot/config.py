@@ -266,6 +266,9 @@ class FinanceSource(_Strict):
     kind_values: dict[str, Kind] = Field(default_factory=dict, description="Extra raw values for lasten/baten.")
     column_values: dict[str, Column] = Field(default_factory=dict, description="Extra raw values for the BBV column.")
     signed: bool = Field(False, description="No kind column: positive amounts are lasten, negative are baten.")
+    baten_booked: Literal["auto", "positive", "negative"] = Field("auto", description=(
+        "How the export books baten: as positive numbers, or as negative ones (credits: begroot turns their sign); "
+        "auto: as booked, but a file whose baten add up to less than zero stops the check."))
     total_column: str | None = Field(None, description=(
         "A column in which the export marks its total and subtotal rows; rows whose cell there is one of "
         "total_values are not counted (listed in the verantwoording)."))

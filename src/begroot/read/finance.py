@@ -20,6 +20,7 @@ from ..model import LINE_SCHEMA
 from ..reference import CATEGORIE_RE, TAAKVELD_RE
 from . import numbers
 from .rows import Accounting, ColumnSums
+from .signs import booked_baten
 from .subtotals import drop_subtotals, list_uncounted, note
 from .tables import NUMERIC, ROW, Table, TableError, read_table, report_invisible, report_missing_column
 
@@ -339,7 +340,9 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
         _check_saldo(table, data, source, saldo_headers, cents_of, problems)
 
     lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
-    lines = lines.cast(LINE_SCHEMA)  # type: ignore[arg-type]
+    lines = booked_baten(lines.cast(LINE_SCHEMA), source, table, mapped, problems)  # type: ignore[arg-type]
+    if lines is None:
+        return None
     exported = source.exported_at or table.modified
     return FinanceResult(lines=lines, rows=rows_read, exported_at=exported, headers=mapped, file=rel,
                          account=account)

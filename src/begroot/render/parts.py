@@ -93,7 +93,9 @@ def share_chart(site: Site, kind: str, rows: list[dict], period: str, edition: E
     if not rows:
         return None
     key = f"share_{kind}"
-    biggest = max(rows, key=lambda r: (r["amounts"].lasten if kind == "lasten" else r["amounts"].baten))
+    # the largest share, as the bars show it (not the largest amount: where baten are booked as
+    # negative numbers, the largest amount is the smallest share)
+    biggest = max(rows, key=lambda r: r[key] if r[key] is not None else Decimal("-Infinity"))
     title = site.t[f"chart_share_{kind}_title"].format(period=period)
     bars = [charts.Bar(r["programme"].title if r["programme"].is_overview
                        else f'{r["programme"].code}. {r["programme"].title}',
