@@ -114,3 +114,29 @@ def test_begroot_toml_overrides_the_package(tmp_path):
     toml = TOML + '[editions.finance.columns]\ncategorie = "economic_classification"\n'
     loaded = load_project(project(tmp_path, package(measure_extra={"direction": "expenditure"}), toml=toml))
     assert {p.code for p in loaded.problems} == {"bad-categorie-format"}  # taken as Iv3, as the user said
+
+
+def test_a_measure_in_another_currency_stops_the_read(tmp_path):
+    """Amounts in Australian dollars are not published as euros (the package's own currency)."""
+    loaded = load_project(project(tmp_path, package(measure_extra={"direction": "expenditure", "currency": "AUD"})))
+    assert [p.format() for p in loaded.problems.errors] == [
+        'error: begroting-2024/open/datapackage.json: measure "amount" of datapackage.json is in AUD; begroot '
+        "publishes amounts in euros and converts no currency — hint: convert the amounts to euros before "
+        "publishing them with begroot"]
+    euros = load_project(project(tmp_path / "eur", package(measure_extra={"direction": "expenditure",
+                                                                          "currency": "eur"})))
+    assert euros.problems.errors == []
+
+
+def test_a_measure_named_as_a_fiscal_year_says_which_year_it_is_read_as(tmp_path):
+    csv = "functional_classification,economic_classification,2024-25,2025-26\n1.1,x,100,110\n"
+    dp = package(measures={"2024-25": {"source": "2024-25", "direction": "expenditure"},
+                           "2025-26": {"source": "2025-26", "direction": "expenditure"}})
+    loaded = load_project(project(tmp_path, dp, csv))
+    fiscal = [p for p in loaded.problems if p.code == "datapackage-fiscal-year"]
+    assert [p.format() for p in fiscal] == [
+        f'warning: begroting-2024/open/datapackage.json: measure "{name}" of datapackage.json resource "budget" is '
+        f"a year from {start} into {start + 1}; its amounts are read as year {start} — hint: if they belong to "
+        f'{start + 1}, say so in begroot.toml: [editions.finance.amounts] "{name}" = {{ year = {start + 1} }}'
+        for name, start in (("2024-25", 2024), ("2025-26", 2025))]
+    assert loaded.problems.errors == []

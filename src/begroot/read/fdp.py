@@ -43,7 +43,41 @@ ROLES = {
 
 
 class PackageError(Exception):
-    pass
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+
+#: A measure named as a fiscal year that runs into the next calendar year: "2015-16", "2015/2016".
+FISCAL_YEAR = re.compile(r"^(\d{4})\s*[-/–]\s*(\d{2}|\d{4})$")
+
+
+def _check_currency(measures: dict, package_name: str) -> None:
+    """Every amount begroot publishes is in euros: a measure in another currency stops the read."""
+    for name, measure in measures.items():
+        currency = measure.get("currency") if isinstance(measure, dict) else None
+        if currency is not None and str(currency).strip().upper() not in ("EUR", "€"):
+            raise PackageError(
+                f'measure "{name}" of {package_name} is in {currency}; begroot publishes amounts in euros and '
+                "converts no currency",
+                hint="convert the amounts to euros before publishing them with begroot")
+
+
+def _fiscal_year_warnings(measures: dict, of_resource: str, where: str | None, problems: Problems | None) -> None:
+    """A measure named "2015-16" is read as year 2015: said, so that a reader's fiscal year is not
+    silently published under the calendar year it starts in."""
+    for name in measures:
+        match = FISCAL_YEAR.match(str(name))
+        if match is None or problems is None:
+            continue
+        start, end = int(match[1]), match[2]
+        if int(end) not in (start + 1, (start + 1) % 100):
+            continue
+        problems.warning(
+            f'measure "{name}" {of_resource} is a year from {start} into {start + 1}; its amounts are read as '
+            f"year {start}", file=where, code="datapackage-fiscal-year",
+            hint=f'if they belong to {start + 1}, say so in begroot.toml: [editions.finance.amounts] '
+                 f'"{name}" = {{ year = {start + 1} }}')
 
 
 def _source_column(dimension: dict) -> str | None:
@@ -153,6 +187,7 @@ def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None 
         measures = {m.get("name", m.get("source")): m for m in measures}
     if not measures:
         raise PackageError("the mapping has no measures (no amount column)")
+    _check_currency(measures, package_name)
     dimensions = mapping.get("dimensions") or {}
     if isinstance(dimensions, list):
         dimensions = {d.get("name"): d for d in dimensions}
@@ -202,6 +237,7 @@ def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None 
         if kinds[name] and not per_row:
             update["constants"] = source.constants.model_copy(update={"kind": kinds[name]})
     elif not source.amounts:
+        _fiscal_year_warnings(measures, of_resource, where, problems)
         amounts = {}
         for name, measure in measures.items():
             year = re.match(r"^(\d{4})", str(name))

@@ -114,7 +114,7 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
                                 f"{edition.dirname}/{source.datapackage}", root=project)
         except PackageError as exc:
             problems.error(str(exc), file=f"{edition.dirname}/{source.datapackage}", code="datapackage",
-                           hint="point datapackage at a Fiscal Data Package with a resource and a mapping")
+                           hint=exc.hint or "point datapackage at a Fiscal Data Package with a resource and a mapping")
             return None
         except ValidationError as exc:
             problems.error(f"its mapping is not enough to read the file: {exc.errors()[0]['msg']}",
