@@ -471,6 +471,9 @@ def test_a_foreign_fiscal_data_package_with_several_measures(real_data, tmp_path
 [organisation]
 name = "Commonwealth of Australia (test)"
 
+[site]
+currency = "AUD"                  # the package's measures are in Australian dollars
+
 [[editions]]
 id = "begroting-2015"
 year = 2015

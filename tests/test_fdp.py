@@ -2,6 +2,7 @@
 that is not Iv3 is not taken for Iv3, and messages name the field of the package."""
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -120,9 +121,9 @@ def test_a_measure_in_another_currency_stops_the_read(tmp_path):
     """Amounts in Australian dollars are not published as euros (the package's own currency)."""
     loaded = load_project(project(tmp_path, package(measure_extra={"direction": "expenditure", "currency": "AUD"})))
     assert [p.format() for p in loaded.problems.errors] == [
-        'error: begroting-2024/open/datapackage.json: measure "amount" of datapackage.json is in AUD; begroot '
-        "publishes amounts in euros and converts no currency — hint: convert the amounts to euros before "
-        "publishing them with begroot"]
+        'error: begroting-2024/open/datapackage.json: measure "amount" of datapackage.json is in AUD, the site shows '
+        'amounts in EUR; begroot converts no currency — hint: set currency = "AUD" under [site] in begroot.toml to '
+        "publish the site in AUD, or convert the amounts to EUR"]
     euros = load_project(project(tmp_path / "eur", package(measure_extra={"direction": "expenditure",
                                                                           "currency": "eur"})))
     assert euros.problems.errors == []
@@ -140,3 +141,23 @@ def test_a_measure_named_as_a_fiscal_year_says_which_year_it_is_read_as(tmp_path
         f'{start + 1}, say so in begroot.toml: [editions.finance.amounts] "{name}" = {{ year = {start + 1} }}'
         for name, start in (("2024-25", 2024), ("2025-26", 2025))]
     assert loaded.problems.errors == []
+
+
+def test_a_site_in_another_currency_shows_and_publishes_that_currency(tmp_path):
+    """``[site] currency = "AUD"``: a package in Australian dollars is read, and the site names its
+    amounts so everywhere (symbol, unit, the words of the captions, the open data), never euros."""
+    import json as _json
+
+    from begroot.build import build
+
+    toml = TOML.replace("[[editions]]", '[site]\ncurrency = "AUD"\npdf = false\n\n[[editions]]', 1)
+    root = project(tmp_path, package(measure_extra={"direction": "expenditure", "currency": "AUD"}), toml=toml)
+    build(root, tmp_path / "site")
+    pages = {p: p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html")}
+    assert not [p for p, html in pages.items() if re.search(r"€|\beuro('s|s)?\b", html, re.I)]
+    overview = pages[tmp_path / "site" / "begroting-2024" / "index.html"]
+    assert "x AU$ 1.000" in overview
+    downloads = tmp_path / "site" / "begroting-2024" / "downloads"
+    package_out = _json.loads((downloads / "datapackage.json").read_text(encoding="utf-8"))
+    assert package_out["mapping"]["measures"]["bedrag"]["currency"] == "AUD"
+    assert _json.loads((downloads / "begroting.json").read_text(encoding="utf-8"))["eenheid"] == "AUD"

@@ -35,8 +35,7 @@ DEFAULT_KIND_VALUES: dict[str, str] = {
 #: Raw values that name a BBV column (kolom), compared case-insensitively.
 DEFAULT_COLUMN_VALUES: dict[str, str] = {
     "realisatie": "realisatie", "rekening": "realisatie", "werkelijk": "realisatie",
-    "begroting": "begroting", "primitief": "begroting", "begroting primitief": "begroting",
-    "primitieve begroting": "begroting",
+    "begroting": "begroting", "primitief": "begroting", "begroting primitief": "begroting", "primitieve begroting": "begroting",
     "begroting na wijziging": "begroting_na_wijziging", "na wijziging": "begroting_na_wijziging",
     "begroting_na_wijziging": "begroting_na_wijziging", "gewijzigd": "begroting_na_wijziging",
     "meerjarenraming": "meerjarenraming", "raming": "meerjarenraming",
@@ -64,6 +63,8 @@ class Organisation(_Strict):
 class Site(_Strict):
     language: Literal["nl", "en"] = Field("nl", description="Language of the site's interface.")
     unit: int = Field(1000, description="Display unit in euros: 1000 shows amounts 'x € 1.000'.")
+    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", description=(
+        "ISO 4217 code of the amounts' currency (a package's measures must be in it); begroot converts none."))
     title: str | None = Field(None, description="Site title; defaults to the organisation name.")
     base_url: str = Field("/", description="Path the site is served under, e.g. '/begroting/'.")
     colophon: str | None = Field(None, description="Extra Markdown shown on the colophon page.")
@@ -71,9 +72,8 @@ class Site(_Strict):
     pdf_engine: Literal["weasyprint", "typst"] = Field("typst", description=(
         "What makes the PDF: 'typst' (the default: the typst Python package) or 'weasyprint' (the "
         "same contents from the site's HTML and CSS, about ten times the CPU for a large edition)."))
-    draft: bool = Field(False, description=(
-        "Mark the site as a draft: a banner on every page says that the texts are not yet written "
-        "(begroot init --gemeente sets it; delete it when the texts are yours)."))
+    draft: bool = Field(False, description="Mark the site as a draft: a banner on every page says that the texts "
+                        "are not yet written (begroot init --gemeente sets it; delete it when the texts are yours).")
 
     @field_validator("unit")
     @classmethod

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_datetime
-from babel.numbers import format_compact_currency, format_decimal, parse_pattern
+from babel.numbers import format_compact_currency, format_decimal, get_currency_symbol, parse_pattern
 from babel.units import format_unit
 
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
@@ -100,29 +100,35 @@ def change(fraction: Decimal | None, language: str = "nl") -> str:
     return _apply("+#,##0.0 %;-#,##0.0 %", value, language)
 
 
-def unit_label(unit: int, language: str = "nl") -> str:
+def symbol(currency: str = "EUR", language: str = "nl") -> str:
+    """The currency's symbol in the language: '€'; 'AU$' (nl) or 'A$' (en) for Australian dollars."""
+    return get_currency_symbol(currency, locale=_locale(language))
+
+
+def unit_label(unit: int, language: str = "nl", currency: str = "EUR") -> str:
     """The unit shown with tables: 'x € 1.000'."""
+    sign = symbol(currency, language)
     if unit == 1:
-        return "€"
+        return sign
     if unit == 1_000_000:
-        return "x € 1 mln" if _language(language) == "nl" else "x € 1 million"
-    return "x € " + format_decimal(unit, locale=_locale(language))
+        return f"x {sign} 1 mln" if _language(language) == "nl" else f"x {sign} 1 million"
+    return f"x {sign} " + format_decimal(unit, locale=_locale(language))
 
 
-def compact(euros: Decimal, language: str = "nl") -> str:
+def compact(euros: Decimal, language: str = "nl", currency: str = "EUR") -> str:
     """'€ 1,3 mld.': a short amount for running text."""
-    return format_compact_currency(euros, "EUR", locale=_locale(language), fraction_digits=1)
+    return format_compact_currency(euros, currency, locale=_locale(language), fraction_digits=1)
 
 
-def euro(euros: Decimal | None, language: str = "nl") -> str:
+def euro(euros: Decimal | None, language: str = "nl", currency: str = "EUR") -> str:
     """Whole euros with the sign: per-inhabitant amounts ('€ 5.463')."""
     if euros is None:
         return DASH
     value = euros.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return "€ " + format_decimal(value, format="#,##0;-#,##0", locale=_locale(language))
+    return symbol(currency, language) + " " + format_decimal(value, format="#,##0;-#,##0", locale=_locale(language))
 
 
-def euro_cents(euros: Decimal | None, language: str = "nl", signed: bool = False) -> str:
+def euro_cents(euros: Decimal | None, language: str = "nl", signed: bool = False, currency: str = "EUR") -> str:
     """Euros with cents and the sign, for per-inhabitant figures: '€ 3.279,33' (nl), '€ 3,279.33' (en);
     ``signed`` (a difference): '€ +12,34' and '€ -12,34', as the other differences show their sign.
 
@@ -134,7 +140,7 @@ def euro_cents(euros: Decimal | None, language: str = "nl", signed: bool = False
     if value == 0:
         value = Decimal("0.00")  # never "-0,00" (nor "+0,00")
     pattern = "+#,##0.00;-#,##0.00" if signed and value != 0 else "#,##0.00;-#,##0.00"
-    return "€\u00a0" + _apply(pattern, value, language)
+    return symbol(currency, language) + "\u00a0" + _apply(pattern, value, language)
 
 
 def number(value: Decimal | int, language: str = "nl") -> str:
@@ -182,9 +188,9 @@ class Formats:
     """The display formats of one site, its language and display unit bound once: what views and
     templates call (``money``, ``pct``, ``signed`` …)."""
 
-    def __init__(self, language: str, unit: int):
-        self.language, self.unit = language, unit
-        self.unit_label = unit_label(unit, language)
+    def __init__(self, language: str, unit: int, currency: str = "EUR"):
+        self.language, self.unit, self.currency = language, unit, currency
+        self.unit_label = unit_label(unit, language, currency)
 
     def money(self, euros: Decimal | None) -> str:
         return money(euros, self.unit, self.language)
@@ -202,13 +208,13 @@ class Formats:
         return change(fraction, self.language)
 
     def euro(self, euros: Decimal | None) -> str:
-        return euro(euros, self.language)
+        return euro(euros, self.language, self.currency)
 
     def euro_cents(self, euros: Decimal | None, signed: bool = False) -> str:
-        return euro_cents(euros, self.language, signed)
+        return euro_cents(euros, self.language, signed, self.currency)
 
     def compact(self, euros: Decimal) -> str:
-        return compact(euros, self.language)
+        return compact(euros, self.language, self.currency)
 
     def file_size(self, size: int) -> str:
         return file_size(size, self.language)

@@ -118,7 +118,8 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
             from .read.fdp import PackageError, resolve
 
             try:
-                inputs.append(folder / resolve(source, folder, inspect=False, root=root)[0].file)
+                inputs.append(folder / resolve(source, folder, inspect=False, root=root,
+                                                 currency=config.site.currency)[0].file)
             except (PackageError, ValueError, OSError):
                 pass  # read_finance reports it
     if edition.indicators:
@@ -192,7 +193,7 @@ def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
                          code="no-finance", hint="add an [[editions.finance]] table, or set text_only = true for an edition without figures")
     for source in edition.finance:
         with working_on(f"{edition.dirname}/{source.file or source.datapackage}"):
-            result = read_finance(root, edition, source, problems)
+            result = read_finance(root, edition, source, problems, config.site.currency)
         if result is None:
             continue
         frames.append(result.lines)

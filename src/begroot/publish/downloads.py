@@ -272,7 +272,7 @@ def datapackage(budget: Budget, edition: EditionData) -> dict:
         # The mapping in the shape OpenSpending's Fiscal Data Packages use: measures and dimensions
         # with their attributes; direction (expenditure/revenue) and phase come from two columns.
         "mapping": {
-            "measures": {"bedrag": {"source": "bedrag", "currency": "EUR", "factor": 1,
+            "measures": {"bedrag": {"source": "bedrag", "currency": budget.config.site.currency, "factor": 1,
                                     "direction": {"source": "soort", "values": {"lasten": "expenditure",
                                                                                "baten": "revenue"}},
                                     "phase": {"source": "kolom", "values": PHASE}}},
@@ -364,7 +364,7 @@ def _make_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFi
         "organisatie": {"naam": org.name, "cbs_code": org.cbs_code},
         "editie": {"id": edition.id, "soort": edition.config.kind, "jaar": edition.config.year,
                    "titel": edition.config.display_title},
-        "eenheid": "EUR", "programmas": programmes, "taakvelden": taakvelden,
+        "eenheid": budget.config.site.currency, "programmas": programmes, "taakvelden": taakvelden,
     }, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     sheets: dict = {"Programma's": programmes, "Taakvelden": taakvelden}
     if lines.height <= XLSX_MAX_ROWS:

@@ -52,15 +52,17 @@ class PackageError(Exception):
 FISCAL_YEAR = re.compile(r"^(\d{4})\s*[-/–]\s*(\d{2}|\d{4})$")
 
 
-def _check_currency(measures: dict, package_name: str) -> None:
-    """Every amount begroot publishes is in euros: a measure in another currency stops the read."""
+def _check_currency(measures: dict, package_name: str, site: str) -> None:
+    """The site shows every amount in its currency (``[site] currency``, euros by default), and
+    converts none: a measure in another currency stops the read."""
     for name, measure in measures.items():
         currency = measure.get("currency") if isinstance(measure, dict) else None
-        if currency is not None and str(currency).strip().upper() not in ("EUR", "€"):
+        if currency is not None and str(currency).strip().upper() != site:
             raise PackageError(
-                f'measure "{name}" of {package_name} is in {currency}; begroot publishes amounts in euros and '
+                f'measure "{name}" of {package_name} is in {currency}, the site shows amounts in {site}; begroot '
                 "converts no currency",
-                hint="convert the amounts to euros before publishing them with begroot")
+                hint=f'set currency = "{str(currency).strip().upper()}" under [site] in begroot.toml to publish the '
+                     f"site in {currency}, or convert the amounts to {site}")
 
 
 def _fiscal_year_warnings(measures: dict, of_resource: str, where: str | None, problems: Problems | None) -> None:
@@ -151,14 +153,15 @@ def _direction(value, where: str) -> str | None:
 
 
 def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None = None,
-            where: str | None = None, inspect: bool = True, root: Path | None = None) -> tuple[FinanceSource, str]:
+            where: str | None = None, inspect: bool = True, root: Path | None = None,
+            currency: str = "EUR") -> tuple[FinanceSource, str]:
     """The finance source the package describes, and the file path relative to the edition folder.
 
     ``problems`` receives warnings about what of the package is not used (``where``: the package's
     name in messages); ``inspect=False`` does not look into the data file (only its path is needed).
     With ``root`` (the project folder), the package and its data file are read only if they lie
     inside it when they are opened (begroot.paths.open_inside), whatever they were when the
-    settings were checked.
+    settings were checked. ``currency``: the site's; a measure in another is an error.
     """
     from ..paths import SWAPPED, OutsideProject, read_inside
 
@@ -187,7 +190,7 @@ def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None 
         measures = {m.get("name", m.get("source")): m for m in measures}
     if not measures:
         raise PackageError("the mapping has no measures (no amount column)")
-    _check_currency(measures, package_name)
+    _check_currency(measures, package_name, currency)
     dimensions = mapping.get("dimensions") or {}
     if isinstance(dimensions, list):
         dimensions = {d.get("name"): d for d in dimensions}

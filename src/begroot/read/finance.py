@@ -95,8 +95,10 @@ def _map_values(expr: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
     return lowered.replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
-def read_finance(project: Path, edition: Edition, source: FinanceSource, problems: Problems) -> FinanceResult | None:
-    """Read one finance source of an edition into lines; None when it could not be read at all."""
+def read_finance(project: Path, edition: Edition, source: FinanceSource, problems: Problems,
+                 currency: str = "EUR") -> FinanceResult | None:
+    """Read one finance source of an edition into lines; None when it could not be read at all.
+    ``currency``: the site's (a Fiscal Data Package's measures must be in it)."""
     if source.format == "iv3":
         from .iv3 import read_iv3
 
@@ -111,7 +113,7 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
 
         try:
             source, _ = resolve(source, project / edition.dirname, problems,
-                                f"{edition.dirname}/{source.datapackage}", root=project)
+                                f"{edition.dirname}/{source.datapackage}", root=project, currency=currency)
         except PackageError as exc:
             problems.error(str(exc), file=f"{edition.dirname}/{source.datapackage}", code="datapackage",
                            hint=exc.hint or "point datapackage at a Fiscal Data Package with a resource and a mapping")

@@ -17,7 +17,7 @@ from ..model import Budget, EditionData, Programme
 from .. import format as fmt
 from . import navigation
 from .page import THEME_FOLDER, Page, compare_path, digest, environment, programme_path
-from .strings import period_label, strings
+from .strings import in_currency, period_label, strings
 
 #: Stand-ins for the build's time in a page kept in the build cache (characters of Unicode's
 #: private use area, which no text of a page holds).
@@ -36,8 +36,8 @@ class Site:
         self.colophon_html = colophon_html
         self.config = budget.config
         self.language = budget.config.site.language
-        self.t = strings(self.language)
-        self.fmt = fmt.Formats(self.language, budget.config.site.unit)
+        self.t = in_currency(strings(self.language), self.language, budget.config.site.currency)
+        self.fmt = fmt.Formats(self.language, budget.config.site.unit, budget.config.site.currency)
         self.unit_label = self.fmt.unit_label
         self.sides: dict[str, tuple[str, compare.Side]] = {}  # see side()
         self.matches: dict = {}                                # see same_programmes()
