@@ -200,3 +200,65 @@ def tables_row(site):
     soup = BeautifulSoup((site / "over" / "toegankelijkheid" / "index.html").read_text(encoding="utf-8"), "html.parser")
     row = soup.find("th", string="Elke tabel heeft een bijschrift en kopcellen met scope").parent
     return row.find_all("td")[-1].get_text(strip=True)
+
+
+def _docx_with_footnote(path, text: str, note: str) -> None:
+    """A Word document whose paragraph has a footnote (python-docx writes none: the parts are added)."""
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    document.save(str(path))
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    notes = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {w}>'
+             '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+             '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+             f'</w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>{note}</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    with zipfile.ZipFile(path) as src:
+        parts = {name: src.read(name) for name in src.namelist()}
+    parts["word/footnotes.xml"] = notes.encode()
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        f"<w:t>{text}</w:t></w:r>".encode(), f'<w:t>{text}</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>'.encode())
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.wordprocessingml.footnotes+xml"/></Types>')
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+
+
+def test_footnotes_of_markdown_and_word_link_to_their_notes_and_no_two_texts_share_an_id(tmp_path):
+    """``[^1]`` in Markdown and Word's footnotes: a numbered reference that links to its note and
+    back, each text's ids in a namespace of its own (two texts of one page both have a note 1)."""
+    import re
+
+    from begroot.build import build
+
+    from .conftest import GOOD_FINANCE, write_project
+
+    project = write_project(tmp_path / "p", finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-doelstelling.md": "Een bewering[^1] en nog een[^1] en[^x].\n\n"
+                                                     "[^1]: De bron.\n[^x]: Twee.\n",
+        "begroting-2024/teksten/1-ontwikkelingen.md": "Ook een bewering[^1].\n\n[^1]: Een andere bron.\n"})
+    _docx_with_footnote(project / "begroting-2024" / "teksten" / "1-wat-mag-het-kosten.docx",
+                        "Een zin uit Word.", "De noot uit Word.")
+    build(project, tmp_path / "site")
+    html = (tmp_path / "site" / "begroting-2024" / "programma" / "1-veiligheid" / "index.html").read_text("utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    ids = [tag["id"] for tag in soup.select("[id]")]
+    assert len(ids) == len(set(ids))
+    refs = soup.select('.prose sup a[href^="#fn-"]')
+    assert [a.get_text() for a in refs] == ["[1]", "[1]", "[2]", "[1]", "[1]"]
+    for a in refs:  # each reference leads to its note, and the note leads back to it
+        note = soup.find(id=a["href"][1:])
+        assert note is not None and note.name == "li"
+        assert note.find("a", href="#" + a["id"]) is not None
+    notes = [soup.find(id=a["href"][1:]).get_text(" ", strip=True) for a in refs]
+    assert [re.sub(r"\s*[↩↑]", "", n) for n in notes] == ["De bron.", "De bron.", "Twee.", "Een andere bron.",
+                                                         "De noot uit Word."]
+    assert "[^1]" not in html and "\ufe0e" not in html

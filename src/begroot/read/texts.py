@@ -30,6 +30,7 @@ from ..config import Edition
 from ..errors import Problems, working_on
 from ..model import SECTION_TITLES, Text, slugify
 from ..paths import HINT as PATH_HINT, SWAPPED, OutsideProject, inside, opened_inside
+from .markdown import NOTE_ID, markdown_to_html, note_prefix  # noqa: F401  (markdown_to_html: build.py)
 from .tables import TableError, file_identity
 from .text_tables import accessible_tables
 
@@ -39,7 +40,8 @@ ALLOWED_TAGS = {
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "dl", "dt", "dd", "span",
 }
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "hreflang"},
+    "a": {"href", "title", "hreflang", "id"},  # id: a footnote's reference (see NOTE_ID)
+    "li": {"id"},                               # id: a footnote (see NOTE_ID)
     "abbr": {"title"},
     "img": {"src", "alt", "width", "height"},
     "th": {"scope", "colspan", "rowspan"},
@@ -157,6 +159,8 @@ class _Images:
 
 
 def _filter_attribute(tag: str, attr: str, value: str, images: _Images | None = None) -> str | None:
+    if attr == "id":
+        return value if NOTE_ID.fullmatch(value) else None
     if attr in ("href", "src") and value.strip().lower().startswith(("file:", MEDIA_PLACEHOLDER)) and tag != "img":
         return None  # file: is let through to the images only, to report it
     if tag == "img" and attr == "src":
@@ -241,23 +245,12 @@ def shift_headings(html: str, top: int = 3) -> str:
     return re.sub(r"<(/?)h([1-6])", repl, html)
 
 
-@functools.cache
-def _markdown():
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable("table")
-
-
-def markdown_to_html(source: str) -> str:
-    return _markdown().render(source)
-
-
 # libyaml's loader when PyYAML was built with it (several times faster), else the pure one
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def docx_to_html(path: Path, images: dict[str, bytes] | None = None,
-                 left_out: list[str] | None = None) -> tuple[str, list[str]]:
+                 left_out: list[str] | None = None, notes: str = "") -> tuple[str, list[str]]:
     """The document as HTML, and mammoth's error messages. Its images (PNG, JPEG, GIF or WebP, by
     their bytes) go into ``images`` by media name, with the alt text Word has for them; others are
     left out, each with a message in ``left_out`` (else among the messages returned)."""
@@ -301,7 +294,8 @@ def docx_to_html(path: Path, images: dict[str, bytes] | None = None,
         raise TableError(path.name, "the document links to a picture outside itself, which is not read",
                          "insert the picture into the document (not as a link) and save it again")
     with path.open("rb") as fh:
-        result = mammoth.convert_to_html(fh, convert_image=convert_image, **safe)
+        result = mammoth.convert_to_html(fh, convert_image=convert_image, **safe,
+                                         id_prefix=f"fn-{notes}-" if notes else None)
     messages = [m.message for m in result.messages if m.type == "error"] + (left_out if own else [])
     html = result.value
     # Word tables have no header cells: the first row of each table becomes th scope=col.
@@ -406,7 +400,7 @@ def _read_opened(project: Path, path: Path, at: Path, rel: str, order: int, prob
     markdown_source, source_start = None, 0  # a Markdown text, and the row before it (front matter)
     if path.suffix.lower() == ".docx":
         try:
-            html, messages = docx_to_html(at, word_images, left_out)
+            html, messages = docx_to_html(at, word_images, left_out, notes=note_prefix(rel))
         except TableError as exc:
             problems.error(exc.message, file=rel, code="docx-unreadable", hint=exc.hint)
             return None
@@ -445,7 +439,7 @@ def _read_opened(project: Path, path: Path, at: Path, rel: str, order: int, prob
             source = source[fm.end():]
             if not source.strip() and ("doelen" in meta or "goals" in meta):
                 return None  # a file that holds only goals (read by begroot.goals)
-        html = markdown_to_html(source)
+        html = markdown_to_html(source, note_prefix(rel))
         markdown_source = source
 
     images = _Images(project, path.parent, word_images)
