@@ -271,7 +271,10 @@ def test_edition_page_programme_table_and_overviews(site: Path):
     assert rows["Programma 3: Vitaal en Sociaal"] == ["799.099", "60,0 %", "265.028", "19,9 %", "-534.071"]
     assert "Algemene dekkingsmiddelen" not in rows
     overviews = section(soup, "Overzichten (BBV)").find("table")
-    assert [text_of(tr.th) for tr in overviews.tbody.find_all("tr")] == ["Algemene dekkingsmiddelen"]
+    # the overviews' total is the edition's: the programmes of the table above are its first row
+    assert [text_of(tr.th) for tr in overviews.tbody.find_all("tr")] == [
+        "Programma's samen (tabel hierboven)", "Algemene dekkingsmiddelen"]
+    assert not overviews.tbody.tr.th.find("a") and text_of(overviews.tfoot.tr.th) == "Totaal"
     # the share in the baten here; the lasten are the chart of where the money goes, above
     figures = section(soup, "Programma's").find_all("figure")
     charts_ = [f.find("div", class_="chart") for f in figures]

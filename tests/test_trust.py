@@ -112,7 +112,9 @@ def test_a_real_line_called_totaal_is_counted_with_a_warning(tmp_path):
     assert messages(loaded) == [
         'warning: begroting-2024/financien.csv, row 3, column "Omschrijving": \'Totaal onderhoud wegen en '
         "fietspaden' (column \"Omschrijving\") starts with 'Totaal', but the row's amounts are not the sum of the "
-        "rows above it, so it is counted as an ordinary line — hint: if the row is a total of other rows, name its "
+        "rows above it, so it is counted as an ordinary line; compared with the rows above it since the start of the "
+        'file that have the same "Soort" (row 2): "Bedrag" is 5.670.000 in the row and 1.200.000 in those rows, '
+        "a difference of 4.470.000 — hint: if the row is a total of other rows, name its "
         "marker column as total_column in begroot.toml; otherwise nothing to do"]
     assert totals(loaded) == (717_000_000, 0)
 

@@ -80,6 +80,15 @@ class EditionFigures:
     def of(self, code: str, period: Period | None = None) -> Amounts:
         return self.programmes.get(code, {}).get(period or self.main, Amounts())
 
+    def own(self, code: str, children: list[str], period: Period | None = None) -> Amounts:
+        """The money booked on a programme itself, not on any of its ``children``: its rolled-up
+        figures less theirs (exact), so that a table of the children, this and the programme's
+        total adds up."""
+        rest = self.of(code, period)
+        for child in children:
+            rest = rest - self.of(child, period)
+        return rest
+
     def grand(self, period: Period | None = None) -> Amounts:
         return self.total.get(period or self.main, Amounts())
 

@@ -104,7 +104,8 @@ def total_word(values) -> tuple[str, str] | None:
 
 
 def prove_subtotals(candidates: list[tuple[int, tuple[int, ...] | None, tuple]],
-                    prefix: dict[tuple, list[tuple[int, ...]]]) -> dict[int, int]:
+                    prefix: dict[tuple, list[tuple[int, ...]]],
+                    unproven: dict[int, tuple[int, tuple[int, ...]]] | None = None) -> dict[int, int]:
     """Which candidate rows are the sum of the rows they close.
 
     ``candidates``: in file order, per row that looks like a total its index in the file's
@@ -115,10 +116,14 @@ def prove_subtotals(candidates: list[tuple[int, tuple[int, ...] | None, tuple]],
     not candidates and match the filter.
 
     A candidate is proven when its amounts equal the sum of the rows from a start up to it,
-    where a start is the beginning of the file or the row after an earlier proven subtotal, and
-    the rows summed are the non-candidates and the unproven candidates (an unproven candidate
-    is an ordinary row). Candidates are decided in file order. Returns {candidate index: index
-    of the first row it closes}.
+    where a start is the beginning of the file or the row after an earlier candidate (proven or
+    not: a total that does not add up, say one rounded, still ends its block, so the exact total
+    of the next block is proven), and the rows summed are the non-candidates and the unproven
+    candidates (an unproven candidate is an ordinary row). Candidates are decided in file order.
+    Returns {candidate index: index of the first row it closes}. ``unproven``, when given, is
+    filled for each candidate with amounts that is not proven: {candidate index: (index of the
+    first row of the window it was compared with, the sum of that window)}; the window is the
+    one since the latest start, of the rows that match the candidate's key.
     """
     if not candidates:
         return {}
@@ -126,6 +131,7 @@ def prove_subtotals(candidates: list[tuple[int, tuple[int, ...] | None, tuple]],
     zero = (0,) * width
     extra = {f: zero for f in prefix}                  # unproven candidates so far, per filter
     starts = {f: {zero: 0} for f in prefix}            # running sum at a start -> first row index
+    latest = {f: (zero, 0) for f in prefix}            # the latest start: its running sum, first row
     proven: dict[int, int] = {}
     for n, (index, vector, key) in enumerate(candidates):
         f = filter_of(key)
@@ -134,12 +140,16 @@ def prove_subtotals(candidates: list[tuple[int, tuple[int, ...] | None, tuple]],
             first = starts[f].get(_minus(running[f], vector))
             if first is not None:
                 proven[index] = first
-                for g in prefix:                       # the row after a subtotal starts a block
-                    starts[g].setdefault(running[g], index + 1)
-                continue
-            for g in prefix:
-                if _matches(key, g):
-                    extra[g] = _plus(extra[g], vector)
+            else:
+                if unproven is not None:
+                    unproven[index] = (latest[f][1], _minus(running[f], latest[f][0]))
+                for g in prefix:
+                    if _matches(key, g):
+                        extra[g] = _plus(extra[g], vector)
+                        running[g] = _plus(running[g], vector)
+        for g in prefix:                               # the row after a candidate starts a block
+            starts[g].setdefault(running[g], index + 1)
+            latest[g] = (running[g], index + 1)
     return proven
 
 
@@ -173,11 +183,12 @@ def row_label(record: dict, headers: list[str]) -> str:
     return " · ".join(parts)[:200]
 
 
-def warn_counted_total(problems: Problems, file: str, row: int, header: str, value: str) -> None:
+def warn_counted_total(problems: Problems, file: str, row: int, header: str, value: str, detail: str = "") -> None:
+    """Warn that a row that looks like a total is counted; ``detail`` says what it was compared with."""
     word = _TOTAL_WORD.match(value.strip()).group(0).strip()
     problems.warning(
         f"'{value.strip()}' (column \"{header}\") starts with '{word}', but the row's amounts are not the sum "
-        "of the rows above it, so it is counted as an ordinary line",
+        "of the rows above it, so it is counted as an ordinary line" + (f"; {detail}" if detail else ""),
         file=file, row=row, column=header, code="total-word-counted",
         hint="if the row is a total of other rows, name its marker column as total_column in begroot.toml; "
              "otherwise nothing to do")

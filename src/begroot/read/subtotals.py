@@ -88,7 +88,8 @@ def drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, mone
             pl.when(~pl.col("__candidate") & match).then(pl.col(cents_of[h]).fill_null(0)).otherwise(0)
             .cast(pl.Int128).cum_sum().shift(1, fill_value=0).gather(cand_index).alias(h) for h in money])
         prefix[f] = [tuple(int(v) for v in row) for row in sums.iter_rows()]
-    proven = prove_subtotals(candidates, prefix)
+    unproven: dict[int, tuple[int, tuple[int, ...]]] = {}
+    proven = prove_subtotals(candidates, prefix, unproven)
     rows = data[ROW].to_list()
     subtotal_rows = {rows[i]: span_text(rows, first, i - 1) for i, first in proven.items() if rows[i] not in keep_rows}
     spans = {rows[i]: (rows[first], rows[i - 1]) if i > first else None for i, first in proven.items()}
@@ -102,11 +103,39 @@ def drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, mone
                          hint="nothing to do; the row is listed in the verantwoording (keep_rows counts it anyway)")
     list_uncounted(account, skipped, "subtotal", money, cents_of, text_columns, closes=spans.get)
     proven_rows = {rows[i] for i in proven}
+    compared = {rows[i]: (i, first, summed) for i, (first, summed) in unproven.items()}
+    key_of = dict(zip(cand_index, keys))
     for record in data.filter(pl.col("__candidate") & ~pl.col(ROW).is_in(list(proven_rows))).iter_rows(named=True):
         found = total_word((h, record.get(h)) for h in text_columns)
         if found:
-            warn_counted_total(problems, rel, record[ROW], found[0], found[1])
+            detail = ""
+            if record[ROW] in compared:
+                i, first, summed = compared[record[ROW]]
+                same = [c for c, v in zip(key_columns, key_of[i]) if v]
+                detail = _comparison(rows, i, first, summed, same, money,
+                                     [record[cents_of[h]] or 0 for h in money], source.unit)
+            warn_counted_total(problems, rel, record[ROW], found[0], found[1], detail)
     if source.keep_rows:
         account.kept = sorted(r for r in keep_rows if r in set(rows))
     return data.filter(~pl.col(ROW).is_in(list(subtotal_rows))).drop("__index", "__marked", "__candidate")
 
+
+
+def _comparison(rows: list[int], index: int, first: int, summed: tuple[int, ...], same: list[str],
+                money: list[str], amounts: list[int], unit: int) -> str:
+    """What a total that does not add up was compared with: 'compared with the rows above it after
+    row 5 that have the same "Soort" (rows 6–9): "Bedrag" is 151 in the row and 150 in those rows,
+    a difference of 1'."""
+    from decimal import Decimal
+
+    from ..format import exact_number
+
+    euros = lambda cents: exact_number(Decimal(cents).scaleb(-2) / unit)  # noqa: E731
+    text = "compared with the rows above it " + ("since the start of the file" if first == 0
+                                                  else f"after row {rows[first - 1]}")
+    if same:
+        text += " that have the same " + " and ".join(f'"{c}"' for c in same)
+    text += f" ({span_text(rows, first, index - 1)})"
+    parts = [f'"{h}" is {euros(value)} in the row and {euros(total)} in those rows, a difference of '
+             f"{euros(value - total)}" for h, value, total in zip(money, amounts, summed) if value != total]
+    return text + ": " + "; ".join(parts)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Callable
 
 from ..figures import Amounts, EditionFigures, execution, per_inhabitant
+from ..figures import share as share_of
 from ..model import EditionData, Programme
 from . import charts
 from .. import format as fmt
@@ -28,6 +29,27 @@ def programme_rows(site: Site, edition: EditionData, programmes: list[Programme]
     } for p in programmes]
 
 
+def extra_row(site: Site, edition: EditionData, code: str, label: str, kind: str, amounts: Amounts) -> dict:
+    """A row of a ``programme_table`` that is no programme (and so has no link): the money booked
+    on a programme itself beside its deelprogramma's, or the programmes together beside the
+    overviews; so that the rows of the table add up to its total."""
+    fig = site.figures[edition.id]
+    return {"programme": None, "path": None, "amounts": amounts, "label": label, "code": code, "name": label,
+            "kind": kind, "share_lasten": share_of(amounts.lasten, fig.grand().lasten),
+            "share_baten": share_of(amounts.baten, fig.grand().baten)}
+
+
+def own_row(site: Site, edition: EditionData, programme: Programme) -> dict | None:
+    """The row for the money booked on ``programme`` itself beside its deelprogramma's (in the
+    edition's main column); None when there is none."""
+    children = [c for c in programme.children if c in edition.programmes]
+    own = site.figures[edition.id].own(programme.code, children)
+    if own.is_zero:
+        return None
+    return extra_row(site, edition, programme.code, site.t["programme_own"].format(name=programme.title),
+                     "rechtstreeks", own)
+
+
 def programme_table_rows(site: Site, rows: list[dict], total: Amounts | None = None, shares: bool = True,
                          inhabitants: int | None = None) -> list[dict]:
     """The download of a ``programme_table``: its rows (from :func:`programme_rows`) and total;
@@ -46,7 +68,8 @@ def programme_table_rows(site: Site, rows: list[dict], total: Amounts | None = N
         return out
 
     out = [row(r["programme"].code, r["programme"].title, r["programme"].kind, r["amounts"],
-               r["share_lasten"], r["share_baten"]) for r in rows]
+               r["share_lasten"], r["share_baten"]) if r["programme"] is not None else
+           row(r["code"], r["name"], r["kind"], r["amounts"], r["share_lasten"], r["share_baten"]) for r in rows]
     if total is not None:
         out.append(row("", site.t["total"], "totaal", total, None, None))
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...figures import per_inhabitant
+from ...figures import Amounts, per_inhabitant
 from ...model import EditionData
 from .. import parts
 from ..page import Page, PageSpec, texts_key
@@ -38,6 +38,10 @@ def view(site: Site, edition: EditionData) -> Page:
         "lasten": site.fmt.euro(per_inhabitant(grand.lasten, inhabitants)),
         "baten": site.fmt.euro(per_inhabitant(grand.baten, inhabitants)),
     } if inhabitants else None
+    # the overviews' table ends with the edition's total: the programmes (the table above) are its first row
+    together = sum((r["amounts"] for r in programmes), Amounts())
+    overview_rows = ([parts.extra_row(site, edition, "", site.t["programmes_together"], "programmas", together)]
+                     if programmes else []) + overviews
     tables = {}
     page_charts = {c["name"]: c["svg"] for c in share_charts}
     if money is not None:
@@ -46,13 +50,14 @@ def view(site: Site, edition: EditionData) -> Page:
     if has_figures:
         tables["programmas"] = parts.programme_table_rows(site, programmes, inhabitants=inhabitants)
         if overviews:
-            tables["overzichten"] = parts.programme_table_rows(site, overviews, total=grand, inhabitants=inhabitants)
+            tables["overzichten"] = parts.programme_table_rows(site, overview_rows, total=grand, inhabitants=inhabitants)
         if plan:
             tables["begroting-en-realisatie"] = parts.execution_download(plan)
         if plan_rows:
             tables["uitvoering-programmas"] = [{k: v for k, v in r.items() if k != "pad"} for r in plan_rows]
     return Page(edition.id, "edition.html", {
         "fig": fig, "grand": grand, "period": period, "programmes": programmes, "overviews": overviews,
+        "overview_rows": overview_rows,
         "charts": share_charts, "money_chart": money, "texts": edition.texts_for(None),
         "tree": parts.programme_tree(site, edition), "inhabitants": inhabitants, "per_head": per_head,
         "compact": {k: site.fmt.compact(getattr(grand, k)) for k in ("lasten", "baten")},

@@ -62,8 +62,11 @@ def view(site: Site, edition: EditionData, programme: Programme) -> Page:
     people = site.config.organisation.inhabitants
     inhabitants = people.get(edition.config.year)
     glance = None
+    # the money booked on the programme itself, on none of its deelprogramma's, is a row of its own
+    own = parts.own_row(site, edition, programme) if children else None
+    child_rows = children + ([own] if own else [])
     if children:
-        tables["deelprogrammas"] = parts.programme_table_rows(site, children, total=main_amounts,
+        tables["deelprogrammas"] = parts.programme_table_rows(site, child_rows, total=main_amounts,
                                                               inhabitants=inhabitants)
         glance = glance_view(site, edition, programme, children)
         tables["oogopslag"] = glance["download"]
@@ -95,6 +98,7 @@ def view(site: Site, edition: EditionData, programme: Programme) -> Page:
     parent = edition.programmes[programme.parent] if programme.parent else None
     return Page(programme_path(edition, programme), "programme.html", {
         "programme": programme, "fig": fig, "table": table, "chart": chart, "children": children,
+        "child_rows": child_rows,
         "taakvelden": taakvelden, "texts": texts, "indicators": indicators, "execution": plan,
         "per_head_rows": per_head_rows, "per_head_cell": parts.per_head_cell(site, inhabitants),
         "goals": goals, "glance": glance,
@@ -118,6 +122,7 @@ def glance_view(site: Site, edition: EditionData, programme: Programme, children
     column, with the previous year's column beside them (a dash where a deelprogramma has none)."""
     fig = site.figures[edition.id]
     before = previous_year(fig)
+    t = site.t
 
     def amounts(code: str, period) -> Amounts | None:
         return None if period is None else fig.programmes.get(code, {}).get(period)
@@ -126,9 +131,15 @@ def glance_view(site: Site, edition: EditionData, programme: Programme, children
              "now": amounts(r["programme"].code, fig.main) or Amounts(), "before": amounts(r["programme"].code, before)}
             for r in children]
     total = {"now": fig.of(programme.code), "before": amounts(programme.code, before)}
+    # the money booked on the programme itself: its total less its deelprogramma's, in each column
+    codes = [r["programme"].code for r in children]
+    own = {"now": fig.own(programme.code, codes),
+           "before": fig.own(programme.code, codes, before) if total["before"] is not None else None}
+    if not own["now"].is_zero or (own["before"] is not None and not own["before"].is_zero):
+        rows.append({"label": t["programme_own"].format(name=programme.title), "path": None,
+                     "programme": None, **own})
     period = site.period(fig.main)
     previous = site.period(before) if before else None
-    t = site.t
 
     def download(code: str, name: str, kind: str, now: Amounts, earlier: Amounts | None) -> dict:
         out = {"code": code, "naam": name, "soort": kind, "periode": period, "lasten": exact(now.lasten)}
@@ -146,7 +157,8 @@ def glance_view(site: Site, edition: EditionData, programme: Programme, children
             period=period.lower(), previous=(previous or "").lower()),
         "period": period, "previous": previous, "rows": rows, "total": total,
         "download": [download(r["programme"].code, r["programme"].title, r["programme"].kind, r["now"], r["before"])
-                     for r in rows] + [download("", t["total"], "totaal", total["now"], total["before"])],
+                     if r["programme"] is not None else
+                     download(programme.code, r["label"], "rechtstreeks", r["now"], r["before"]) for r in rows] + [download("", t["total"], "totaal", total["now"], total["before"])],
     }
 
 
