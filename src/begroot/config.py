@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .clean import without_invisible_settings
 from .errors import Problems
+from .reference import with_cbs_code_checked
 
 CONFIG_NAME = "begroot.toml"
 
@@ -53,12 +54,13 @@ class _Strict(BaseModel):
 
 class Organisation(_Strict):
     name: str = Field(description="Name shown on every page, e.g. 'Gemeente Groningen'.")
-    cbs_code: str | None = Field(None, description="CBS code, e.g. 'GM0014'.", pattern=r"^(GM|PV|WS|GR)\d{4}$")
+    cbs_code: str | None = Field(None, description="CBS code as CBS writes it, e.g. 'GM0014', 'PV21' (see docs).")
     kind: Literal["gemeente", "provincie", "waterschap", "gemeenschappelijke regeling"] = Field(
-        "gemeente", description="Kind of organisation; selects the Iv3 reference lists.")
+        "gemeente", description="Kind of organisation; selects the Iv3 reference lists (a waterschap has none).")
     inhabitants: dict[int, int] = Field(
         default_factory=dict, description="Inhabitants per year, for per-inhabitant figures.")
     email: str | None = Field(None, description="Contact address shown in the colophon.")
+    _cbs_code = model_validator(mode="after")(with_cbs_code_checked)  # as CBS writes it for the kind
 
 
 class Site(_Strict):
