@@ -103,7 +103,7 @@ def _leaves(year: int, level: str = _LEVEL) -> tuple[str, ...]:
 
 
 @cache
-def _stored(level: str) -> dict[str, list[dict[str, Any]]]:
+def _stored(level: str = _LEVEL) -> dict[str, list[dict[str, Any]]]:
     if level not in LEVELS:
         raise NoIv3Lists(level)
     text = (files(__package__) / "data" / "crosswalk.json").read_text(encoding="utf-8")
