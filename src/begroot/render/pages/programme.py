@@ -157,7 +157,7 @@ def _text_only(site: Site, edition: EditionData, programme: Programme) -> Page:
     from ...read.programmes import match_taakveld
 
     level = site.config.organisation.kind
-    year = edition.config.year
+    year = reference.reference_year(edition.config.year, level) if reference.has_lists(level) else edition.config.year
     patterns, todo = [], [programme.code]
     while todo:  # the programme's own patterns and those of its deelprogramma's
         node = edition.programmes[todo.pop()]
