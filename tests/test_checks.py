@@ -39,7 +39,7 @@ def test_unknown_taakveld(tmp_path):
     msgs = messages(root)
     assert 'error: begroting-2024/financien.csv, row 4, column "Taakveld": taakveld 4.9 does not exist in the ' \
            "Iv3 list of 2024 — hint: use a taakveld of the Iv3 2024 list (see /taakvelden/ or the CBS Iv3 " \
-           "definitions)" in msgs
+           "definitions); 4.9 is a taakveld of the lists of a provincie: check kind under [organisation]" in msgs
     assert len(msgs) == 1  # 6.71a exists in 2024
 
 

@@ -287,7 +287,7 @@ def test_align_partitions_any_input(years: tuple[int, int], data: st.DataObject)
 def test_stale_data_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     stored = json.loads(json.dumps(crosswalk_module._stored()))
     stored["2024-2025"] = [g for g in stored["2024-2025"] if "6.2" not in g["old"]]
-    monkeypatch.setattr(crosswalk_module, "_stored", lambda: stored)
+    monkeypatch.setattr(crosswalk_module, "_stored", lambda level="gemeente": stored)
     crosswalk_module._step.cache_clear()
     crosswalk_module._compose.cache_clear()
     try:

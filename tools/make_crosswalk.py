@@ -26,11 +26,12 @@ How the groups are derived, in this order (every step only ever *joins* groups):
    year below its nearest group that exists in both years (the finest grouping that is still
    safe). This does not happen for the CBS lists 2017-2026; the script says so when it does.
 
-Output: ``src/begroot/reference/data/crosswalk.json``::
+Output: ``src/begroot/reference/data/crosswalk.json``, one section per kind of organisation (the
+lists of municipalities, provinces and joint arrangements, see ``tools/make_reference.py``)::
 
     {"format": 1, "source": "...", "gemeente": {"2024-2025": [
       {"new": ["6.21", "6.22", "6.23"], "old": ["6.2"], "reason": {"en": "...", "nl": "..."}},
-      ...]}}
+      ...]}, "provincie": {...}, "gemeenschappelijke regeling": {...}}
 
 Only groups that differ from "the same code, unchanged" are written; every leaf code of the old
 year that is in no written group exists unchanged in the new year (``begroot.reference.crosswalk``
@@ -197,8 +198,10 @@ def _join(codes: list[str], nl: bool) -> str:
 class _Step:
     """The derivation for one pair of consecutive years; see the module docstring."""
 
-    def __init__(self, year_a: int, rows_a: list[Row], year_b: int, rows_b: list[Row]) -> None:
+    def __init__(self, year_a: int, rows_a: list[Row], year_b: int, rows_b: list[Row],
+                 rules: tuple[Rule, ...] = ()) -> None:
         self.year_a, self.year_b = year_a, year_b
+        self.rules = rules
         self.a = {r["code"]: r for r in rows_a}
         self.b = {r["code"]: r for r in rows_b}
         self.leaves_a = [c for c, r in self.a.items() if r["leaf"]]
@@ -278,7 +281,7 @@ class _Step:
                 self.reason(("a", parts[0]), f"Vanaf {yb} zijn {_join(parts, True)} samengevoegd tot {stem}.",
                             f"From {yb} on, {_join(parts, False)} are merged into {stem}.")
         # 5. explicit rules
-        for rule in RULES:
+        for rule in self.rules:
             if rule.year != yb:
                 continue
             for side, codes, year, known in (("a", rule.old, self.year_a, a), ("b", rule.new, yb, b)):
@@ -344,29 +347,37 @@ class _Step:
 
 
 def build(source: Path) -> tuple[str, list[str]]:
-    """The text of crosswalk.json, and notes about codes that needed the fallback."""
-    years = sorted(
-        (int(match.group(1)), path)
-        for path in source.iterdir()
-        if (match := _REF.FILE_PATTERN.match(path.name))
-    )
-    if not years:
-        raise SystemExit(f"no iv3_definities_Gemeente_<YEAR>.json files in {source}")
-    lists = {year: _REF.read_year(path)[0] for year, path in years}
+    """The text of crosswalk.json (one section per kind of organisation), and notes about codes
+    that needed the fallback. :data:`RULES` concern the taakvelden of municipalities, which joint
+    arrangements (GR) use too; provinces have their own list and get only the derived groups."""
+    sections: dict[str, Any] = {}
+    notes: list[str] = []
+    for level in _REF.LEVELS.values():
+        years = _REF.definition_files(source, level)
+        if not years:
+            raise SystemExit(f"no Iv3 definition files for {level} in {source}")
+        lists = {year: _REF.read_year(path)[0] for year, path in years}
+        sections[level], level_notes = _level_steps(lists, RULES if level != "provincie" else ())
+        notes += [f"{level} {line}" for line in level_notes]
+    note = ("CBS Iv3 definitiebestanden iv3_definities_<Gemeente|Provincie|GR>_<jaar>.json; groups that "
+            "differ from 'same code, unchanged'; built by tools/make_crosswalk.py")
+    return _REF._render({"format": FORMAT, "source": note, **sections}), notes
+
+
+def _level_steps(lists: dict[int, list[Row]], rules: tuple[Rule, ...]) -> tuple[dict[str, Any], list[str]]:
+    """The steps between consecutive years of one kind of organisation's lists."""
     known = sorted(lists)
-    for rule in RULES:
+    for rule in rules:
         if rule.year not in known or rule.year - 1 not in known:
             raise SystemExit(f"rule for {rule.year}: no definition files for {rule.year - 1} and {rule.year}")
     steps: dict[str, Any] = {}
     notes: list[str] = []
     for year_a, year_b in zip(known, known[1:]):
-        step = _Step(year_a, lists[year_a], year_b, lists[year_b])
+        step = _Step(year_a, lists[year_a], year_b, lists[year_b], rules)
         step.derive()
         steps[f"{year_a}-{year_b}"] = step.groups()
         notes += [f"{year_a}->{year_b}: {code} needed the fallback" for code in step.fallbacks]
-    note = ("CBS Iv3 definitiebestanden iv3_definities_Gemeente_<jaar>.json; groups that differ from "
-            "'same code, unchanged'; built by tools/make_crosswalk.py")
-    return _REF._render({"format": FORMAT, "source": note, LEVEL: steps}), notes
+    return steps, notes
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """Build begroot's Iv3 delivery rules from CBS's definition files and its list of messages.
 
-Reads ``iv3_definities_Gemeente_<YEAR>.json`` and ``fouten.json`` (CBS, public repository
+Reads ``iv3_definities_<Gemeente|Provincie|GR>_<YEAR>.json`` and ``fouten.json`` (CBS, public repository
 statistiekcbs/iv3_definities) and writes ``src/begroot/reference/data/iv3_rules.json`` in
 begroot's own compact format, trimmed to what begroot checks in lasten and baten::
 
@@ -10,7 +10,10 @@ begroot's own compact format, trimmed to what begroot checks in lasten and baten
        "grijze_cellen": {"2023": {"lasten": {"0.1": "3.1 3.4.1 ..."}, "baten": {...}},
                          "2024": "2023", ...},
        "controles": {"2020": {"PF005": {"periode": [1, 2, 3, 4, 5], "uitgesloten_taakvelden": ["0.5"]},
-                              "PF006": {"periode": [0, 5]}, ...}, "2021": "2020", ...}}}
+                              "PF006": {"periode": [0, 5]}, ...}, "2021": "2020", ...}},
+     "provincie": {...}, "gemeenschappelijke regeling": {...}}
+
+One section per kind of organisation, as in ``tools/make_reference.py``.
 
 A year whose value is a year (a string) has the same rules as that earlier year (CBS repeats
 its lists unchanged: 2017-2019, 2023-2024, 2025-2026), so each distinct set ships once.
@@ -42,7 +45,6 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = PROJECT.parent / "shared" / "data" / "cbs-iv3-definities"
 DEFAULT_OUT = PROJECT / "src" / "begroot" / "reference" / "data"
-FILE_PATTERN = re.compile(r"^iv3_definities_Gemeente_(\d{4})\.json$")
 FORMAT = 1
 KINDS = ("lasten", "baten")
 #: The checks of the definition files that need only lasten and baten.
@@ -93,22 +95,24 @@ def _shared(per_year: dict[str, Any]) -> dict[str, Any]:
 
 
 def build(source: Path) -> dict[str, str]:
-    files = sorted((int(m.group(1)), path) for path in source.iterdir() if (m := FILE_PATTERN.match(path.name)))
-    if not files:
-        raise SystemExit(f"no iv3_definities_Gemeente_<YEAR>.json files in {source}")
-    cells: dict[str, Any] = {}
-    checks: dict[str, Any] = {}
-    for year, path in files:
-        definitions = json.loads(path.read_text(encoding="utf-8"))
-        cells[str(year)] = grey_cells(definitions)
-        checks[str(year)] = controles(definitions)
+    sections: dict[str, Any] = {}
+    for level in _reference["LEVELS"].values():
+        files = _reference["definition_files"](source, level)
+        if not files:
+            raise SystemExit(f"no Iv3 definition files for {level} in {source}")
+        cells: dict[str, Any] = {}
+        checks: dict[str, Any] = {}
+        for year, path in files:
+            definitions = json.loads(path.read_text(encoding="utf-8"))
+            cells[str(year)] = grey_cells(definitions)
+            checks[str(year)] = controles(definitions)
+        sections[level] = {"grijze_cellen": _shared(cells), "controles": _shared(checks)}
     faults = json.loads((source / "fouten.json").read_text(encoding="utf-8"))["fouten_overzicht"]
     messages = {f["foutcode"]: {"melding": " ".join(f["melding"].split()), "omschrijving": f["omschrijving"].strip()}
                 for f in faults if f["foutcode"] in MESSAGES}
-    note = ("CBS Iv3 definitiebestanden iv3_definities_Gemeente_<jaar>.json and fouten.json; "
+    note = ("CBS Iv3 definitiebestanden iv3_definities_<Gemeente|Provincie|GR>_<jaar>.json and fouten.json; "
             "built by tools/make_iv3_rules.py")
-    data = {"format": FORMAT, "source": note, "messages": messages,
-            "gemeente": {"grijze_cellen": _shared(cells), "controles": _shared(checks)}}
+    data = {"format": FORMAT, "source": note, "messages": messages, **sections}
     return {"iv3_rules.json": _reference["_render"](data)}
 
 

@@ -1,12 +1,17 @@
 """Build begroot's Iv3 reference lists from the CBS definition files.
 
-Reads ``iv3_definities_Gemeente_<YEAR>.json`` (the yearly Iv3 definition files CBS publishes for
-municipalities) and writes two package data files in begroot's own compact format:
+Reads ``iv3_definities_<LAAG>_<YEAR>.json`` (the yearly Iv3 definition files CBS publishes for
+municipalities (``Gemeente``), provinces (``Provincie``) and joint arrangements (``GR``,
+gemeenschappelijke regelingen)) and writes two package data files in begroot's own compact format,
+one section per kind of organisation (``gemeente``, ``provincie``, ``gemeenschappelijke regeling``:
+the values of ``[organisation] kind``; CBS publishes no Iv3 lists for waterschappen):
 
 * ``src/begroot/reference/data/taakvelden.json``::
 
       {"format": 1, "source": "...", "gemeente": {"2024": [{"code": "0.", "leaf": false,
-       "main": "0", "name": "BESTUUR EN ONDERSTEUNING", "parent": null}, ...]}}
+       "main": "0", "name": "BESTUUR EN ONDERSTEUNING", "parent": null}, ...]},
+       "provincie": {"2024": [{"code": "0.", ..., "name": "ALGEMENE DEKKINGSMIDDELEN", ...}, ...]},
+       "gemeenschappelijke regeling": {...}}
 
 * ``src/begroot/reference/data/categorieen.json``: the same rows, per year split into
   ``{"lasten": [...], "baten": [...]}``.
@@ -47,7 +52,15 @@ PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = PROJECT.parent / "shared" / "data" / "cbs-iv3-definities"
 DEFAULT_OUT = PROJECT / "src" / "begroot" / "reference" / "data"
 LEVEL = "gemeente"
-FILE_PATTERN = re.compile(r"^iv3_definities_Gemeente_(\d{4})\.json$")
+#: CBS's name of a government layer in its file names -> begroot's ``[organisation] kind``.
+LEVELS = {"Gemeente": "gemeente", "Provincie": "provincie", "GR": "gemeenschappelijke regeling"}
+
+
+def definition_files(source: Path, level: str) -> list[tuple[int, Path]]:
+    """(year, path) of the definition files of ``level`` (a begroot kind) in ``source``, by year."""
+    cbs = next(name for name, kind in LEVELS.items() if kind == level)
+    pattern = re.compile(rf"^iv3_definities_{re.escape(cbs)}_(\d{{4}})\.json$")
+    return sorted((int(m.group(1)), path) for path in source.iterdir() if (m := pattern.match(path.name)))
 FORMAT = 1
 
 # Account groups of the categorieën that 2017-2019 give only by name (normalised, see _plain).
@@ -166,21 +179,20 @@ def _render(data: dict[str, Any]) -> str:
 
 def build(source: Path) -> dict[str, str]:
     """File name -> file text for all data files, from the definition files in ``source``."""
-    files = sorted(
-        (int(match.group(1)), path)
-        for path in source.iterdir()
-        if (match := FILE_PATTERN.match(path.name))
-    )
-    if not files:
-        raise SystemExit(f"no iv3_definities_Gemeente_<YEAR>.json files in {source}")
-    note = "CBS Iv3 definitiebestanden iv3_definities_Gemeente_<jaar>.json; built by tools/make_reference.py"
+    note = ("CBS Iv3 definitiebestanden iv3_definities_<Gemeente|Provincie|GR>_<jaar>.json; "
+            "built by tools/make_reference.py")
     taakvelden: dict[str, Any] = {}
     categorieen: dict[str, Any] = {}
-    for year, path in files:
-        taakvelden[str(year)], categorieen[str(year)] = read_year(path)
+    for level in LEVELS.values():
+        files = definition_files(source, level)
+        if not files:
+            raise SystemExit(f"no Iv3 definition files for {level} (iv3_definities_<LAAG>_<YEAR>.json) in {source}")
+        taakvelden[level], categorieen[level] = {}, {}
+        for year, path in files:
+            taakvelden[level][str(year)], categorieen[level][str(year)] = read_year(path)
     return {
-        "taakvelden.json": _render({"format": FORMAT, "source": note, LEVEL: taakvelden}),
-        "categorieen.json": _render({"format": FORMAT, "source": note, LEVEL: categorieen}),
+        "taakvelden.json": _render({"format": FORMAT, "source": note, **taakvelden}),
+        "categorieen.json": _render({"format": FORMAT, "source": note, **categorieen}),
     }
 
 

@@ -418,7 +418,7 @@ def diff(project: ProjectArg,
         raise typer.BadParameter("give two different editions", param_hint="NEW")
     t = strings(CLI_LANGUAGE)
     a, b = loaded.budget.edition(old), loaded.budget.edition(new)
-    comparison = compare(a, loaded.figures[a.id], b, loaded.figures[b.id],
+    comparison = compare(a, loaded.figures[a.id], b, loaded.figures[b.id], level=loaded.budget.config.organisation.kind,
                          labels={"added": t["compare_added"], "removed": t["compare_removed"]})
     # Into a file or a pipe, a line is as long as it is (Rich would wrap tables at 80 columns).
     console = out if out.is_terminal else _Console(highlight=False, soft_wrap=True, width=UNWRAPPED)

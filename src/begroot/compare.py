@@ -106,6 +106,7 @@ class Side:
     period: Period | None                              # compared period; None: no figures
     money: dict[str, dict[tuple[str | None, str], int]]  # kind -> (top programme, taakveld) -> cents
     members: dict[str, str]                            # taakveld -> top programme (editions without figures)
+    level: str = "gemeente"                            # the organisation's kind: whose Iv3 lists
 
     @property
     def has_figures(self) -> bool:
@@ -150,8 +151,8 @@ class Side:
         return Amounts(cents_to_euros(cents["lasten"]), cents_to_euros(cents["baten"]))
 
 
-def side(edition: EditionData, figures: EditionFigures | None) -> Side:
-    """The money of an edition in its main period, per top-level programme and taakveld."""
+def side(edition: EditionData, figures: EditionFigures | None, level: str = "gemeente") -> Side:
+    """The money of an edition in its main period, per top-level programme and taakveld (by ``level``'s lists)."""
     money: dict[str, dict[tuple[str | None, str], int]] = {kind: {} for kind in KINDS}
     lines = edition.lines
     period = figures.main if figures is not None and figures.periods and not lines.is_empty() else None
@@ -162,13 +163,13 @@ def side(edition: EditionData, figures: EditionFigures | None) -> Side:
         for prog, tv, kind, cents in grouped.iter_rows():
             key = (_top(edition.programmes, prog), tv or NO_TAAKVELD)
             money[kind][key] = money[kind].get(key, 0) + int(cents)
-    else:
-        for code, entry in reference.taakvelden(edition.config.year).items():
+    elif reference.has_lists(level):
+        for code, entry in reference.taakvelden(edition.config.year, level).items():
             if entry.leaf:
                 best, _ = programme_of_taakveld(code, edition.programmes)
                 if best is not None:
                     members[code] = _top(edition.programmes, best)
-    return Side(edition, period, money, members)
+    return Side(edition, period, money, members, level)
 
 
 def allocate(amount: int, weights: list[int]) -> list[int]:
@@ -294,7 +295,7 @@ def _align(a: Side, b: Side, align: Callable | None) -> list[tuple[tuple[str, ..
         from .reference.crosswalk import align
     codes_a, codes_b = a.codes(), b.codes()
     out = [(tuple(g.old), tuple(g.new), dict(g.reason))
-           for g in align(a.year, sorted(codes_a - {NO_TAAKVELD}), b.year, sorted(codes_b - {NO_TAAKVELD}))]
+           for g in align(a.year, sorted(codes_a - {NO_TAAKVELD}), b.year, sorted(codes_b - {NO_TAAKVELD}), a.level)]
     if NO_TAAKVELD in codes_a or NO_TAAKVELD in codes_b:
         out.append(((NO_TAAKVELD,) if NO_TAAKVELD in codes_a else (),
                     (NO_TAAKVELD,) if NO_TAAKVELD in codes_b else (), {}))
@@ -447,13 +448,14 @@ def _changes(a: Side, b: Side, flows: list[Flow], basis: str | None, matched: di
 def compare(a: EditionData, fig_a: EditionFigures | None, b: EditionData, fig_b: EditionFigures | None, *,
             labels: dict[str, str] | None = None, align: Callable | None = None,
             sides: tuple[Side, Side] | None = None, diffs: DiffCache | None = None,
-            texts: bool = True, figures: Comparison | None = None) -> Comparison:
+            texts: bool = True, figures: Comparison | None = None, level: str = "gemeente") -> Comparison:
     """Compare edition ``a`` (older) with ``b`` (newer). ``sides`` are the editions' :func:`side`
     when already computed (a site compares each edition with several others); ``texts=False``
     leaves the texts out (the figures do not depend on them); ``figures``: the comparison of the
-    same sides without texts, made before (a text edit does not change it), to add the texts to."""
+    same sides without texts, made before (a text edit does not change it), to add the texts to;
+    ``level``: the organisation's kind, whose Iv3 lists and crosswalk apply."""
     labels = labels or {"added": "added", "removed": "removed"}
-    sa, sb = sides if sides is not None else (side(a, fig_a), side(b, fig_b))
+    sa, sb = sides if sides is not None else (side(a, fig_a, level), side(b, fig_b, level))
     if figures is not None and figures.a is sa and figures.b is sb:
         return _with_texts(dataclasses.replace(figures, texts=[]), a, b, labels, diffs, dict(_matches(sa, sb)))
     raw_groups = _align(sa, sb, align)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .clean import without_invisible_settings
 from .errors import Problems
+from .reference import with_cbs_code_checked
 
 CONFIG_NAME = "begroot.toml"
 
@@ -52,26 +53,25 @@ class _Strict(BaseModel):
 
 class Organisation(_Strict):
     name: str = Field(description="Name shown on every page, e.g. 'Gemeente Groningen'.")
-    cbs_code: str | None = Field(None, description="CBS code, e.g. 'GM0014'.", pattern=r"^(GM|PV|WS|GR)\d{4}$")
+    cbs_code: str | None = Field(None, description="CBS code as CBS writes it, e.g. 'GM0014', 'PV21' (see docs).")
     kind: Literal["gemeente", "provincie", "waterschap", "gemeenschappelijke regeling"] = Field(
-        "gemeente", description="Kind of organisation; selects the Iv3 reference lists.")
+        "gemeente", description="Kind of organisation; selects the Iv3 reference lists (a waterschap has none).")
     inhabitants: dict[int, int] = Field(
         default_factory=dict, description="Inhabitants per year, for per-inhabitant figures.")
     email: str | None = Field(None, description="Contact address shown in the colophon.")
+    _cbs_code = model_validator(mode="after")(with_cbs_code_checked)  # as CBS writes it for the kind
 
 
 class Site(_Strict):
     language: Literal["nl", "en"] = Field("nl", description="Language of the site's interface.")
     unit: int = Field(1000, description="Display unit in euros: 1000 shows amounts 'x € 1.000'.")
-    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", description=(
-        "ISO 4217 code of the amounts' currency (a package's measures must be in it); begroot converts none."))
+    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of the amounts' currency.")
     title: str | None = Field(None, description="Site title; defaults to the organisation name.")
     base_url: str = Field("/", description="Path the site is served under, e.g. '/begroting/'.")
     colophon: str | None = Field(None, description="Extra Markdown shown on the colophon page.")
     pdf: bool = Field(True, description="Make a PDF of each edition on its downloads page.")
-    pdf_engine: Literal["weasyprint", "typst"] = Field("typst", description=(
-        "What makes the PDF: 'typst' (the default: the typst Python package) or 'weasyprint' (the "
-        "same contents from the site's HTML and CSS, about ten times the CPU for a large edition)."))
+    pdf_engine: Literal["weasyprint", "typst"] = Field("typst", description="What makes the PDF: 'typst' (the "
+                                                       "default) or 'weasyprint' (about ten times the CPU).")
     draft: bool = Field(False, description="Mark the site as a draft: a banner on every page says that the texts "
                         "are not yet written (begroot init --gemeente sets it; delete it when the texts are yours).")
 

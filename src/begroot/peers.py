@@ -74,7 +74,7 @@ def shipped_path(dataset: str, year: int) -> Path | None:
 def peer_source(root: Path, config, edition) -> tuple[Path, str] | None:
     """Which peer file belongs to an edition (``[[editions]] peers``): (path, name for messages)."""
     setting = (edition.peers or "").strip()
-    if setting.lower() in ("", "none"):
+    if setting.lower() in ("", "none") or config.organisation.kind != "gemeente":
         return None
     if setting.lower() == "auto":
         dataset = DATASET_OF_EDITION.get(edition.kind)
@@ -162,6 +162,13 @@ def load_edition_peers(root: Path, config, edition, problems: Problems) -> PeerD
     """
     from .read.tables import file_identity
 
+    kind = config.organisation.kind
+    if kind != "gemeente" and (edition.peers or "").strip().lower() not in ("", "none", "auto"):
+        problems.error(f"peers compares a municipality's figures per inhabitant with those of other municipalities; "
+                       f"begroot.toml says [organisation] kind = {kind!r}, for which that comparison means nothing",
+                       file="begroot.toml", column=f"editions.{edition.id}.peers", code="peers-not-gemeente",
+                       hint="delete peers for this edition, or set peers = \"none\"")
+        return None
     missing = missing_auto(config, edition)
     if missing is not None:
         problems.warning(f"begroot has no figures of other municipalities for {missing[0]} {missing[1]} (it has "

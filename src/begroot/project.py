@@ -129,7 +129,7 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
     peer_file = peer_source(root, config, edition)
     if peer_file is not None:
         inputs.append(peer_file[0])
-    key = (edition.model_dump_json(), config.site.language, tuple(file_identity(p) for p in inputs))
+    key = (edition.model_dump_json(), config.site.language, config.organisation.kind, tuple(file_identity(p) for p in inputs))
     cached = cache.editions.get(edition.id)
     if cached is not None and cached[0] == key:
         core = cached[1]
@@ -193,7 +193,8 @@ def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
                          code="no-finance", hint="add an [[editions.finance]] table, or set text_only = true for an edition without figures")
     for source in edition.finance:
         with working_on(f"{edition.dirname}/{source.file or source.datapackage}"):
-            result = read_finance(root, edition, source, problems, config.site.currency)
+            result = read_finance(root, edition, source, problems, config.site.currency,
+                                  config.organisation.kind)
         if result is None:
             continue
         frames.append(result.lines)
@@ -206,8 +207,8 @@ def _load_core(root: Path, config: Config, edition: Edition) -> EditionCore:
     lines = pl.concat(frames) if frames else pl.DataFrame(schema=LINE_SCHEMA)
     with working_on(f"the finance lines of edition {edition.id}"):
         lines = _within_bounds(lines, edition, problems)
-        lines = assign_programmes(lines, programmes, edition, problems)
-        check_lines(lines, programmes, edition, problems, headers)
+        lines = assign_programmes(lines, programmes, edition, problems, config.organisation.kind)
+        check_lines(lines, programmes, edition, problems, headers, config.organisation.kind)
     with working_on(f"{edition.dirname}/{edition.indicators or 'indicators'}"):
         indicators = read_indicators(root, edition, set(programmes), problems if programmes else Problems())
     return EditionCore(programmes=programmes, lines=lines, indicators=indicators, sources=sources,

@@ -37,14 +37,22 @@ def cents_as_euros_text(cents: pl.Expr) -> pl.Expr:
             + (absolute // 100).cast(pl.String) + "." + (absolute % 100).cast(pl.String).str.zfill(2))
 
 
-def lines_table(edition: EditionData) -> pl.DataFrame:
+def _taakveld_names(year: int, level: str) -> dict[str, str]:
+    """Code -> CBS name in ``year``'s list of the organisation's kind (none for a kind without lists)."""
+    if not reference.has_lists(level):
+        return {}
+    return {c: v.name for c, v in reference.taakvelden(year, level).items()}
+
+
+def lines_table(edition: EditionData, level: str) -> pl.DataFrame:
+    """The finance lines as published; taakveld names from the lists of ``level`` (the organisation's kind)."""
     names = {code: p.title for code, p in edition.programmes.items()}
     lines = edition.lines
     # a line of another year may have a code of its own year's list (6.71a beside 2025's 6.711)
     tv_names = {}
     for year in sorted({y for y in lines["year"].unique().to_list() if y is not None} - {edition.config.year}):
-        tv_names.update({c: v.name for c, v in reference.taakvelden(year).items()})
-    tv_names.update({c: v.name for c, v in reference.taakvelden(edition.config.year).items()})
+        tv_names.update(_taakveld_names(year, level))
+    tv_names.update(_taakveld_names(edition.config.year, level))
     return lines.select(
         pl.col("programme").alias("programma"),
         pl.col("programme").replace_strict(names, default=None, return_dtype=pl.String).alias("programma_naam"),
@@ -71,8 +79,8 @@ def programme_rows(edition: EditionData, fig: EditionFigures) -> list[dict]:
     return rows
 
 
-def taakveld_rows(edition: EditionData, fig: EditionFigures) -> list[dict]:
-    names = {c: v.name for c, v in reference.taakvelden(edition.config.year).items()}
+def taakveld_rows(edition: EditionData, fig: EditionFigures, level: str) -> list[dict]:
+    names = _taakveld_names(edition.config.year, level)
     rows = []
     for code in sorted(fig.taakvelden, key=reference.sort_key):
         for period in sorted(fig.taakvelden[code], key=period_key):
@@ -310,7 +318,7 @@ def write_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFi
     folder.mkdir(parents=True, exist_ok=True)
     address = None
     with working_on(f"{edition.id}/downloads/financien.csv and financien.parquet"):
-        lines = lines_table(edition)
+        lines = lines_table(edition, budget.config.organisation.kind)
         written = _write_lines(lines, folder)
     if edition.content is not None:
         address = cache.key("edition-downloads", budget.config.model_dump_json(), edition.content, created)
@@ -351,7 +359,7 @@ PARQUET_ROW_GROUP = 500_000
 def _make_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFigures, folder: Path,
                             created, lines: pl.DataFrame) -> list[Path]:
     """The edition's other open data: the aggregates as CSV, JSON and a workbook, the package."""
-    programmes, taakvelden = programme_rows(edition, fig), taakveld_rows(edition, fig)
+    programmes, taakvelden = programme_rows(edition, fig), taakveld_rows(edition, fig, budget.config.organisation.kind)
     written = []
 
     def write(name: str, text: str) -> None:

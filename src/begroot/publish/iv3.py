@@ -75,10 +75,12 @@ def _rows(file: str, rows: list[int]) -> str:
     return f"{file} row{'s' if len(rows) > 1 else ''} {shown}{more}"
 
 
-def check(table: pl.DataFrame, year: int, period: int, problems: Problems) -> None:
-    """CBS's findings on the cells of a delivery (see the module docstring)."""
-    taakvelden = {c for c, v in reference.taakvelden(year).items() if v.leaf}
-    controles = iv3rules.controles(year)
+def check(table: pl.DataFrame, year: int, period: int, problems: Problems, level: str = "gemeente") -> None:
+    """CBS's findings on the cells of a delivery (see the module docstring), by the rules of the
+    kind of organisation ``level``."""
+    lists = reference.taakvelden(year, level)
+    taakvelden = {c for c, v in lists.items() if v.leaf}
+    controles = iv3rules.controles(year, level)
     for kind, tv, cat, cents, file, rows in table.iter_rows():
         if cents == 0:
             continue
@@ -90,9 +92,9 @@ def check(table: pl.DataFrame, year: int, period: int, problems: Problems) -> No
 
         if tv not in taakvelden:
             finding("DF001", onderdeel=kind, fout=tv, extra=f"(categorie {cat})")
-        elif cat not in {c for c, v in reference.categorieen(year, kind).items() if v.leaf}:
+        elif cat not in {c for c, v in reference.categorieen(year, kind, level).items() if v.leaf}:
             finding("DF002", onderdeel=kind, fout=cat, extra=f"(taakveld {tv})")
-        elif (tv, cat) in iv3rules.grey_cells(year, kind):
+        elif (tv, cat) in iv3rules.grey_cells(year, kind, level):
             finding("DF002", onderdeel=kind, fout=cat,
                     extra=f"Grijze cel: bij taakveld {tv} is categorie {cat} niet toegestaan.")
         pf005 = controles.get("PF005", {})
@@ -103,10 +105,12 @@ def check(table: pl.DataFrame, year: int, period: int, problems: Problems) -> No
     if period in controles.get("PF006", {}).get("periode", []):
         totals = {k: int(table.filter(pl.col("kind") == k)["cents"].sum()) for k in reference.KINDS}
         if totals["lasten"] != totals["baten"]:
+            balance = " or ".join(f"{c} {v.name}" for c, v in lists.items()
+                                  if v.leaf and v.name.lower().startswith(("mutaties reserves", "resultaat")))
             problems.warning(
                 f"CBS PF006: {iv3rules.message('PF006', fout=_euros(totals['lasten'] - totals['baten']), goed='0')} "
-                f"(lasten {_euros(totals['lasten'])}, baten {_euros(totals['baten'])}; the difference belongs on 0.10 "
-                "Mutaties reserves or 0.11 Resultaat)", file=table["file"][0], code="PF006")
+                f"(lasten {_euros(totals['lasten'])}, baten {_euros(totals['baten'])}; the difference belongs on "
+                f"{balance})", file=table["file"][0], code="PF006")
 
 
 def _euros(cents: int) -> str:
@@ -122,18 +126,22 @@ def delivery(budget: Budget, edition_id: str, when: dt.datetime, contact: dict[s
     edition = budget.edition(edition_id)
     config = edition.config
     period, status, _ = PERIOD.get(config.kind, (None, None, None))
+    organisation = budget.config.organisation
+    if not reference.has_lists(organisation.kind):
+        raise Iv3Refused(f"begroot.toml: [organisation] kind = {organisation.kind!r}; CBS publishes no Iv3 lists "
+                         f"for a {organisation.kind} (only for {', '.join(reference.LEVELS)}), so begroot cannot "
+                         "make or check an Iv3 delivery for it")
     table = cells(edition)
-    check(table, config.year, period, problems)
+    check(table, config.year, period, problems, organisation.kind)
     if problems.has_errors():
         return None
-    organisation = budget.config.organisation
     data: dict[str, list] = {"lasten": [], "baten": []}
     for kind, tv, cat, cents, _file, _rows in table.iter_rows():
         if cents != 0:
             data[kind].append({"taakveld": tv, "categorie": cat, "bedrag": amount(cents)})
     return {
         "metadata": {
-            "overheidslaag": "Gemeente",
+            "overheidslaag": reference.CBS_LAYER[organisation.kind],
             "overheidsnummer": (organisation.cbs_code or "")[2:],
             "overheidsnaam": organisation.name,
             "boekjaar": config.year, "periode": period, "status": status,

@@ -130,12 +130,13 @@ def _iv3_share(path: Path, column: str, role: str, root: Path | None = None) -> 
     pattern = TAAKVELD_RE if role == "taakveld" else CATEGORIE_RE
     codes = values.str.extract(pattern, 1)
     known: set[str] = set()
-    for year in reference.shipped_years():
-        if role == "taakveld":
-            known.update(reference.taakvelden(year))
-        else:
-            for kind in reference.KINDS:
-                known.update(reference.categorieen(year, kind))
+    for level in reference.LEVELS:  # the codes of every kind of organisation: this only recognises a column
+        for year in reference.shipped_years(level):
+            if role == "taakveld":
+                known.update(reference.taakvelden(year, level))
+            else:
+                for kind in reference.KINDS:
+                    known.update(reference.categorieen(year, kind, level))
     ok = codes.str.to_lowercase().is_in(list(known)).fill_null(False) if role == "taakveld" else \
         codes.is_in(list(known)).fill_null(False)
     others = sorted(values.filter(~ok).to_list())[:3]

@@ -96,13 +96,14 @@ def _map_values(expr: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
 
 
 def read_finance(project: Path, edition: Edition, source: FinanceSource, problems: Problems,
-                 currency: str = "EUR") -> FinanceResult | None:
+                 currency: str = "EUR", level: str = "gemeente") -> FinanceResult | None:
     """Read one finance source of an edition into lines; None when it could not be read at all.
-    ``currency``: the site's (a Fiscal Data Package's measures must be in it)."""
+    ``currency``: the site's (a Fiscal Data Package's measures must be in it); ``level``: the
+    organisation's kind (``[organisation] kind``), which an Iv3 delivery must match."""
     if source.format == "iv3":
         from .iv3 import read_iv3
 
-        read = read_iv3(project, edition, source, problems)
+        read = read_iv3(project, edition, source, problems, level)
         return None if read is None else FinanceResult(
             lines=read[0], rows=read[0].height, exported_at=source.exported_at, file=read[1].file, account=read[1],
             headers={"taakveld": "taakveld", "categorie": "categorie", "amount": "bedrag"})

@@ -25,7 +25,7 @@ import polars as pl
 from ..config import Edition, FinanceSource
 from ..errors import Problems
 from ..model import LINE_SCHEMA
-from ..reference import KINDS
+from ..reference import CBS_LAYER, KINDS
 from .rows import Accounting, ColumnSums
 
 #: Euros per unit of an Iv3 amount unless the source sets ``unit``.
@@ -150,9 +150,11 @@ def items(data: dict, unit: int) -> list[tuple[str, int, str, str, int]]:
 
 
 def read_iv3(project: Path, edition: Edition, source: FinanceSource,
-             problems: Problems) -> tuple[pl.DataFrame, Accounting] | None:
+             problems: Problems, level: str = "gemeente") -> tuple[pl.DataFrame, Accounting] | None:
     """The lines of one Iv3 delivery (:data:`begroot.model.LINE_SCHEMA`) and their account; None
-    (with an error naming the file and the JSON path) when it cannot be read."""
+    (with an error naming the file and the JSON path) when it cannot be read. ``level`` is the
+    organisation's kind: a delivery of another government layer is refused (its codes mean
+    other things)."""
     rel = f"{edition.dirname}/{source.file}"
     try:
         data = load(project / edition.dirname / source.file)
@@ -162,9 +164,13 @@ def read_iv3(project: Path, edition: Edition, source: FinanceSource,
         message = f"at {exc.path}: {exc.message}" if exc.path else exc.message
         problems.error(message, file=rel, hint=exc.hint, code="iv3-input")
         return None
-    if meta["overheidslaag"].lower() != "gemeente":
-        problems.warning(f"the delivery is of a {meta['overheidslaag']}; begroot checks it against the lists "
-                         "of municipalities", file=rel, code="iv3-input")
+    expected = CBS_LAYER.get(level, level)
+    if meta["overheidslaag"].strip().lower() != expected.lower():
+        problems.error(f"at metadata.overheidslaag: the delivery is of a {meta['overheidslaag']}, but begroot.toml "
+                       f"says [organisation] kind = {level!r} (overheidslaag {expected}): a taakveld code means "
+                       "something else in each layer's Iv3 list", file=rel, code="iv3-layer",
+                       hint=f"set kind under [organisation] to the delivery's layer, or use the {expected} delivery")
+        return None
     if 1 <= meta["periode"] <= 4:
         problems.warning(f"the delivery is of quarter {meta['periode']} of {meta['boekjaar']}: its amounts are "
                          "realised up to that quarter, not the year's (metadata.periode)", file=rel,

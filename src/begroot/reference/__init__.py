@@ -9,6 +9,11 @@ CBS. Two code lists matter for a budget website:
   *baten* (income), e.g. ``1.1`` "Salarissen en sociale lasten", grouped in the accounts
   ``LR`` (Lopende Rekening), ``FR`` (Financiële Rekening) and ``IV`` (Interne Verrekeningen).
 
+Each kind of organisation has its own lists (``[organisation] kind`` in ``begroot.toml``): a
+province's ``0.1`` is "Uitkering provinciefonds", a municipality's "Bestuur". Every function takes
+that kind as ``level`` (:data:`LEVELS`; default ``"gemeente"``); CBS publishes no Iv3 lists for
+waterschappen, so a level without lists raises :class:`NoIv3Lists` (see :func:`has_lists`).
+
 The lists change now and then (2023 split several social-domain taakvelden, 2025 renumbered
 them), so every function takes the budget year. The data ships with the package
 (``begroot/reference/data/*.json``) and is generated from the CBS definition files by
@@ -33,8 +38,11 @@ CATEGORIE_RE = r"^\s*(\d(?:\.\d{1,2}){0,3}[a-z]?)(?:\s|$|[-–:])"
 
 __all__ = [
     "KINDS",
+    "LEVELS",
     "Code",
+    "NoIv3Lists",
     "categorieen",
+    "has_lists",
     "main_group_name",
     "reference_year",
     "shipped_years",
@@ -44,7 +52,52 @@ __all__ = [
 
 #: The kinds of economic categories: expenses and income.
 KINDS = ("lasten", "baten")
+#: The kinds of organisation (``[organisation] kind``) whose Iv3 lists ship.
+LEVELS = ("gemeente", "provincie", "gemeenschappelijke regeling")
+#: ``[organisation] kind`` -> CBS's name of the government layer (``overheidslaag`` of a delivery).
+CBS_LAYER = {"gemeente": "Gemeente", "provincie": "Provincie", "gemeenschappelijke regeling": "GR",
+             "waterschap": "Waterschap"}
 _LEVEL = "gemeente"
+
+
+class NoIv3Lists(ValueError):
+    """Asked for the Iv3 lists of a kind of organisation that has none (a waterschap)."""
+
+    def __init__(self, level: str) -> None:
+        super().__init__(f"begroot has no Iv3 lists for kind {level!r}; CBS publishes them for "
+                         f"{', '.join(LEVELS)}")
+        self.level = level
+
+
+#: How CBS writes an organisation's code, per ``[organisation] kind``: (prefix, digits, example).
+CBS_CODES = {"gemeente": ("GM", 4, "GM0014"), "provincie": ("PV", 2, "PV21"),
+             "waterschap": ("WS", 4, "WS0155"), "gemeenschappelijke regeling": ("GR", 4, "GR0001")}
+
+
+def cbs_code_problem(code: str, kind: str) -> str | None:
+    """None when ``code`` is written as CBS writes the code of a ``kind`` (``GM0014``, ``PV21``),
+    else a sentence that says what is expected."""
+    prefix, digits, example = CBS_CODES[kind]
+    if re.fullmatch(rf"{prefix}\d{{{digits}}}", code):
+        return None
+    other = next((k for k, (p, n, _) in CBS_CODES.items() if re.fullmatch(rf"{p}\d{{{n}}}", code)), None)
+    also = f"; {code} is how CBS writes the code of a {other}: check kind" if other else ""
+    return (f"cbs_code {code!r} is not a CBS code of a {kind}: CBS writes it as '{prefix}' and {digits} digits, "
+            f"e.g. '{example}'{also}")
+
+
+def with_cbs_code_checked(organisation: Any) -> Any:
+    """``organisation`` (``[organisation]`` of begroot.toml) when its ``cbs_code`` is unset or fits
+    its ``kind``; else ValueError with :func:`cbs_code_problem`'s sentence."""
+    code = organisation.cbs_code
+    if code is not None and (problem := cbs_code_problem(code, organisation.kind)):
+        raise ValueError(problem)
+    return organisation
+
+
+def has_lists(level: str) -> bool:
+    """Whether Iv3 lists ship for the kind of organisation ``level``."""
+    return level in LEVELS
 
 
 @dataclass(frozen=True)
@@ -67,10 +120,16 @@ class Code:
 
 
 @cache
-def _data(name: str) -> dict[str, Any]:
+def _file(name: str) -> dict[str, Any]:
     """One data file, parsed once."""
-    text = (files(__name__) / "data" / name).read_text(encoding="utf-8")
-    return json.loads(text)[_LEVEL]
+    return json.loads((files(__name__) / "data" / name).read_text(encoding="utf-8"))
+
+
+def _data(name: str, level: str = _LEVEL) -> dict[str, Any]:
+    """The section of ``level`` of one data file; :class:`NoIv3Lists` for a level without lists."""
+    if level not in LEVELS:
+        raise NoIv3Lists(level)
+    return _file(name)[level]
 
 
 def _codes(rows: list[dict[str, Any]]) -> tuple[Code, ...]:
@@ -81,43 +140,45 @@ def _codes(rows: list[dict[str, Any]]) -> tuple[Code, ...]:
 
 
 @cache
-def _taakvelden(year: int) -> tuple[Code, ...]:
-    return _codes(_data("taakvelden.json")[str(year)])
+def _taakvelden(year: int, level: str) -> tuple[Code, ...]:
+    return _codes(_data("taakvelden.json", level)[str(year)])
 
 
 @cache
-def _categorieen(year: int, kind: str) -> tuple[Code, ...]:
-    return _codes(_data("categorieen.json")[str(year)][kind])
+def _categorieen(year: int, kind: str, level: str) -> tuple[Code, ...]:
+    return _codes(_data("categorieen.json", level)[str(year)][kind])
 
 
 @cache
-def shipped_years() -> tuple[int, ...]:
-    """The budget years for which a reference list ships, ascending (e.g. 2017 .. 2026)."""
-    return tuple(sorted(int(year) for year in _data("taakvelden.json")))
+def shipped_years(level: str = _LEVEL) -> tuple[int, ...]:
+    """The budget years for which ``level``'s reference lists ship, ascending (gemeente 2017 ..
+    2026, provincie and gemeenschappelijke regeling 2018 .. 2026)."""
+    return tuple(sorted(int(year) for year in _data("taakvelden.json", level)))
 
 
-def reference_year(year: int) -> int:
+def reference_year(year: int, level: str = _LEVEL) -> int:
     """The year whose lists are used for budget year ``year``.
 
     That is ``year`` itself if it ships, else the nearest shipped year: years before the first
     shipped year use the first, years after the last use the last (on a tie, the earlier year).
     """
-    years = shipped_years()
+    years = shipped_years(level)
     if year in years:
         return year
     return min(years, key=lambda shipped: (abs(shipped - year), shipped))
 
 
-def taakvelden(year: int) -> dict[str, Code]:
-    """All taakvelden (main groups, intermediate groups and leaves) valid in budget ``year``.
+def taakvelden(year: int, level: str = _LEVEL) -> dict[str, Code]:
+    """All taakvelden (main groups, intermediate groups and leaves) valid in budget ``year`` for
+    the kind of organisation ``level``.
 
     Keyed by code, in the order CBS lists them (each group before its members). Uses the list of
     :func:`reference_year`. The returned dict is a fresh copy that the caller may change.
     """
-    return {c.code: c for c in _taakvelden(reference_year(year))}
+    return {c.code: c for c in _taakvelden(reference_year(year, level), level)}
 
 
-def categorieen(year: int, kind: str) -> dict[str, Code]:
+def categorieen(year: int, kind: str, level: str = _LEVEL) -> dict[str, Code]:
     """The economic categories of budget ``year`` for ``kind`` ``"lasten"`` or ``"baten"``.
 
     Keyed by code, in CBS order, account groups (``LR``, ``FR``, ``IV``) included. Uses the list
@@ -125,7 +186,7 @@ def categorieen(year: int, kind: str) -> dict[str, Code]:
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be 'lasten' or 'baten', not {kind!r}")
-    return {c.code: c for c in _categorieen(reference_year(year), kind)}
+    return {c.code: c for c in _categorieen(reference_year(year, level), kind, level)}
 
 
 _TOKEN = re.compile(r"(\d+)|([^\d]+)")
@@ -176,7 +237,7 @@ def _sentence_case(text: str) -> str:
     return lower[:1].upper() + lower[1:]
 
 
-def main_group_name(year: int, main: str, *, sentence_case: bool = False) -> str:
+def main_group_name(year: int, main: str, *, sentence_case: bool = False, level: str = _LEVEL) -> str:
     """Name of taakveld main group ``main`` (``"6"``; ``"6."`` and ``6`` work too) in ``year``.
 
     By default the CBS text, which is in capitals (``"SOCIAAL DOMEIN"``). With
@@ -185,7 +246,7 @@ def main_group_name(year: int, main: str, *, sentence_case: bool = False) -> str
     Raises :class:`KeyError` for an unknown main group.
     """
     number = str(main).strip().rstrip(".")
-    entry = taakvelden(year).get(f"{number}.")
+    entry = taakvelden(year, level).get(f"{number}.")
     if entry is None or entry.parent is not None:
-        raise KeyError(f"no taakveld main group {main!r} in {reference_year(year)}")
+        raise KeyError(f"no taakveld main group {main!r} in {reference_year(year, level)} ({level})")
     return _sentence_case(entry.name) if sentence_case else entry.name

@@ -11,7 +11,8 @@ compared at the finest level both years share and are never divided by guesswork
 
 The groups between consecutive years ship in ``data/crosswalk.json``, made by
 ``tools/make_crosswalk.py`` (its docstring and ``docs/comparison.md`` explain how). Any other pair
-of years is composed from the consecutive steps. Use :func:`crosswalk` for the full lists and
+of years is composed from the consecutive steps. Each kind of organisation has its own lists and
+steps: every function takes it as ``level`` (see :data:`begroot.reference.LEVELS`). Use :func:`crosswalk` for the full lists and
 :func:`align` for the codes that two editions actually book on::
 
     for group in align(2024, codes_2024, 2025, codes_2025):
@@ -31,7 +32,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from . import reference_year, shipped_years, sort_key, taakvelden
+from . import LEVELS, NoIv3Lists, reference_year, shipped_years, sort_key, taakvelden
 
 __all__ = ["Group", "align", "crosswalk", "successors"]
 
@@ -96,21 +97,23 @@ def _combine(reasons: Iterable[_Reason]) -> dict[str, str]:
 
 
 @cache
-def _leaves(year: int) -> tuple[str, ...]:
+def _leaves(year: int, level: str = _LEVEL) -> tuple[str, ...]:
     """The leaf taakvelden of a shipped year, in CBS order."""
-    return tuple(c.code for c in taakvelden(year).values() if c.leaf)
+    return tuple(c.code for c in taakvelden(year, level).values() if c.leaf)
 
 
 @cache
-def _stored() -> dict[str, list[dict[str, Any]]]:
+def _stored(level: str = _LEVEL) -> dict[str, list[dict[str, Any]]]:
+    if level not in LEVELS:
+        raise NoIv3Lists(level)
     text = (files(__package__) / "data" / "crosswalk.json").read_text(encoding="utf-8")
-    return json.loads(text)[_LEVEL]
+    return json.loads(text)[level]
 
 
 @cache
-def _step(year_a: int, year_b: int) -> tuple[tuple[tuple[str, ...], tuple[str, ...], _Reason], ...]:
+def _step(year_a: int, year_b: int, level: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...], _Reason], ...]:
     """All groups between two consecutive shipped years: the stored ones plus the unchanged codes."""
-    stored = _stored().get(f"{year_a}-{year_b}")
+    stored = _stored(level).get(f"{year_a}-{year_b}")
     if stored is None:
         raise RuntimeError(f"crosswalk.json has no step {year_a}-{year_b}; run tools/make_crosswalk.py")
     groups = []
@@ -121,8 +124,8 @@ def _step(year_a: int, year_b: int) -> tuple[tuple[tuple[str, ...], tuple[str, .
         groups.append((tuple(entry["old"]), tuple(entry["new"]), (reason.get("nl", ""), reason.get("en", ""))))
         seen_a.update(entry["old"])
         seen_b.update(entry["new"])
-    leaves_b = set(_leaves(year_b))
-    for code in _leaves(year_a):
+    leaves_b = set(_leaves(year_b, level))
+    for code in _leaves(year_a, level):
         if code not in seen_a:
             if code not in leaves_b:
                 raise RuntimeError(f"crosswalk.json is out of date: {code} ({year_a}) has no group towards "
@@ -135,24 +138,24 @@ def _step(year_a: int, year_b: int) -> tuple[tuple[tuple[str, ...], tuple[str, .
 
 
 @cache
-def _compose(first: int, last: int) -> tuple[tuple[tuple[str, ...], tuple[str, ...], _Reason], ...]:
+def _compose(first: int, last: int, level: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...], _Reason], ...]:
     """Groups from shipped year ``first`` to the later shipped year ``last``, via every year between."""
-    years = [y for y in shipped_years() if first <= y <= last]
+    years = [y for y in shipped_years(level) if first <= y <= last]
     union = _Union()
     reasons: list[tuple[Any, _Reason]] = []
     for year in (first, last):
-        for code in _leaves(year):
+        for code in _leaves(year, level):
             union.find((year, code))
     for year_a, year_b in zip(years, years[1:]):
-        for old, new, reason in _step(year_a, year_b):
+        for old, new, reason in _step(year_a, year_b, level):
             nodes = [(year_a, c) for c in old] + [(year_b, c) for c in new]
             union.union(*nodes)
             if reason[0] or reason[1]:
                 reasons.append((nodes[0], reason))
     members: dict[Any, tuple[list[str], list[str]]] = {}
-    for code in _leaves(first):
+    for code in _leaves(first, level):
         members.setdefault(union.find((first, code)), ([], []))[0].append(code)
-    for code in _leaves(last):
+    for code in _leaves(last, level):
         members.setdefault(union.find((last, code)), ([], []))[1].append(code)
     texts: dict[Any, list[_Reason]] = {}
     for node, reason in reasons:
@@ -169,7 +172,7 @@ def _first_key(group: Group) -> tuple:
     return sort_key(codes[0]) if codes else (2,)
 
 
-def crosswalk(year_a: int, year_b: int) -> list[Group]:
+def crosswalk(year_a: int, year_b: int, level: str = _LEVEL) -> list[Group]:
     """The comparable groups between the leaf taakvelden of ``year_a`` and those of ``year_b``.
 
     Every leaf code of each year is in exactly one group, and no group has an empty side. Works
@@ -180,11 +183,11 @@ def crosswalk(year_a: int, year_b: int) -> list[Group]:
     the list of :func:`begroot.reference.reference_year`. Groups are in CBS order of their first
     ``old`` code. A fresh list: the caller may change it.
     """
-    first, last = reference_year(year_a), reference_year(year_b)
+    first, last = reference_year(year_a, level), reference_year(year_b, level)
     if first == last:
-        return [Group((c,), (c,), {}) for c in _leaves(first)]
+        return [Group((c,), (c,), {}) for c in _leaves(first, level)]
     forward = first < last
-    steps = _compose(first, last) if forward else _compose(last, first)
+    steps = _compose(first, last, level) if forward else _compose(last, first, level)
     groups = []
     for old, new, (nl, en) in steps:
         reason = {"nl": nl, "en": en} if nl or en else {}
@@ -193,9 +196,9 @@ def crosswalk(year_a: int, year_b: int) -> list[Group]:
     return groups
 
 
-def _below(year: int, code: str) -> list[str]:
+def _below(year: int, code: str, level: str) -> list[str]:
     """The leaf taakvelden of ``year`` below the group ``code``."""
-    tv = taakvelden(year)
+    tv = taakvelden(year, level)
 
     def under(current: str | None) -> bool:
         while current is not None:
@@ -204,10 +207,11 @@ def _below(year: int, code: str) -> list[str]:
             current = tv[current].parent
         return False
 
-    return [c for c in _leaves(reference_year(year)) if under(c)]
+    return [c for c in _leaves(reference_year(year, level), level) if under(c)]
 
 
-def align(year_a: int, codes_a: Iterable[str], year_b: int, codes_b: Iterable[str]) -> list[Group]:
+def align(year_a: int, codes_a: Iterable[str], year_b: int, codes_b: Iterable[str],
+          level: str = _LEVEL) -> list[Group]:
     """Comparable groups for the taakvelden two editions actually book on.
 
     ``codes_a`` are the taakveld codes in the finance lines of an edition of budget year
@@ -221,14 +225,19 @@ def align(year_a: int, codes_a: Iterable[str], year_b: int, codes_b: Iterable[st
     * A code not in its year's list is matched with the same code of the other year (given, or
       in the other year's list); otherwise it stands alone, in a group with one empty side.
 
+    For a kind of organisation without Iv3 lists (``level`` a waterschap) no code is in a list.
+
     Groups whose codes appear in neither input are left out. A merged group's reason combines
     the reasons of its parts. Codes are compared exactly as given (no trimming).
     """
     given_a = list(dict.fromkeys(codes_a))
     given_b = list(dict.fromkeys(codes_b))
-    lists = {"a": taakvelden(year_a), "b": taakvelden(year_b)}
+    if level in LEVELS:
+        lists = {"a": taakvelden(year_a, level), "b": taakvelden(year_b, level)}
+        base = crosswalk(year_a, year_b, level)
+    else:  # a kind without Iv3 lists (a waterschap): each code with the same code of the other edition
+        lists, base = {"a": {}, "b": {}}, []
     years = {"a": year_a, "b": year_b}
-    base = crosswalk(year_a, year_b)
     union = _Union()
     for index, group in enumerate(base):
         union.union(("g", index), *(("a", c) for c in group.old), *(("b", c) for c in group.new))
@@ -241,7 +250,7 @@ def align(year_a: int, codes_a: Iterable[str], year_b: int, codes_b: Iterable[st
             return False
         union.find((side, code))
         if not entry.leaf:
-            union.union((side, code), *((side, leaf) for leaf in _below(years[side], code)))
+            union.union((side, code), *((side, leaf) for leaf in _below(years[side], code, level)))
             if booked:
                 year = years[side]
                 notes.append(((side, code), (
@@ -294,7 +303,7 @@ def _plain_name(name: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-def successors(code: str, year: int, other_year: int) -> tuple[str, ...]:
+def successors(code: str, year: int, other_year: int, level: str = _LEVEL) -> tuple[str, ...]:
     """The taakvelden of ``other_year`` that stand for taakveld ``code`` of ``year``.
 
     For a later ``other_year``, the codes that replaced it; for an earlier one, the codes it
@@ -305,14 +314,14 @@ def successors(code: str, year: int, other_year: int) -> tuple[str, ...]:
     when ``code`` is not a leaf of ``year``'s list, and ``(code,)`` when the code is a leaf of
     both years' lists.
     """
-    first, last = reference_year(year), reference_year(other_year)
-    if code not in _leaves(first):
+    first, last = reference_year(year, level), reference_year(other_year, level)
+    if code not in _leaves(first, level):
         return ()
-    if code in _leaves(last):
+    if code in _leaves(last, level):
         return (code,)
-    group = next(g for g in crosswalk(first, last) if code in g.old)
-    name = _plain_name(taakvelden(first)[code].name)
-    other = taakvelden(last)
+    group = next(g for g in crosswalk(first, last, level) if code in g.old)
+    name = _plain_name(taakvelden(first, level)[code].name)
+    other = taakvelden(last, level)
     same = tuple(c for c in group.new if _plain_name(other[c].name) == name)
     if same:
         return same

@@ -4,7 +4,8 @@ PF009) and CBS's messages for them and for codes that are not allowed (DF001, DF
 
 The data ships with the package (``begroot/reference/data/iv3_rules.json``), made by
 ``tools/make_iv3_rules.py`` from CBS's definition files and ``fouten.json``. A year outside the
-shipped range uses the nearest shipped year (:func:`begroot.reference.reference_year`).
+shipped range uses the nearest shipped year (:func:`begroot.reference.reference_year`). Each kind of
+organisation (``level``, see :data:`begroot.reference.LEVELS`) has its own rules.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from . import KINDS, reference_year
+from . import _LEVEL, KINDS, LEVELS, NoIv3Lists, reference_year
 
 
 @cache
@@ -22,27 +23,30 @@ def _data() -> dict[str, Any]:
     return json.loads((files(__package__) / "data" / "iv3_rules.json").read_text(encoding="utf-8"))
 
 
-def _of_year(section: str, year: int) -> dict[str, Any]:
-    per_year = _data()["gemeente"][section]
-    value = per_year.get(str(reference_year(year)), {})
+def _of_year(section: str, year: int, level: str) -> dict[str, Any]:
+    if level not in LEVELS:
+        raise NoIv3Lists(level)
+    per_year = _data()[level][section]
+    value = per_year.get(str(reference_year(year, level)), {})
     while isinstance(value, str):  # the same as that earlier year
         value = per_year[value]
     return value
 
 
 @cache
-def grey_cells(year: int, kind: str) -> frozenset[tuple[str, str]]:
-    """The (taakveld, categorie) cells in which ``kind`` (lasten or baten) may have no amount in ``year``."""
+def grey_cells(year: int, kind: str, level: str = _LEVEL) -> frozenset[tuple[str, str]]:
+    """The (taakveld, categorie) cells in which ``kind`` (lasten or baten) may have no amount in
+    ``year``, for the kind of organisation ``level``."""
     if kind not in KINDS:
         raise ValueError(f"kind must be 'lasten' or 'baten', not {kind!r}")
-    cells = _of_year("grijze_cellen", year).get(kind, {})
+    cells = _of_year("grijze_cellen", year, level).get(kind, {})
     return frozenset((tv, cat) for tv, cats in cells.items() for cat in cats.split())
 
 
-def controles(year: int) -> dict[str, dict[str, list]]:
+def controles(year: int, level: str = _LEVEL) -> dict[str, dict[str, list]]:
     """The checks of ``year`` that begroot runs, by CBS code, with their periods (``periode``) and
     excluded taakvelden (``uitgesloten_taakvelden``); empty for years without checks (before 2020)."""
-    return _of_year("controles", year)
+    return _of_year("controles", year, level)
 
 
 def message(code: str, **slots: str) -> str:

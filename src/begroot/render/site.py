@@ -103,7 +103,7 @@ class Site:
         workers (it is the part that needs Polars)."""
         known = self.sides.get(edition.id)
         if known is None or known[0] != edition.version:
-            known = (edition.version, compare.side(edition, self.figures.get(edition.id)))
+            known = (edition.version, compare.side(edition, self.figures.get(edition.id), self.config.organisation.kind))
             self.sides[edition.id] = known
         return known[1]
 

@@ -110,7 +110,8 @@ def print_comparison(console: Console, budget: Budget, c: Comparison, *, words: 
         console.print("* " + t["compare_estimated"])
 
     if figures:
-        names_a, names_b = iv3.names(a.config.year), iv3.names(b.config.year)
+        level = budget.config.organisation.kind
+        names_a, names_b = iv3.names(a.config.year, level), iv3.names(b.config.year, level)
         groups = Table(title=t["compare_by_taakveld"], title_justify="left")
         groups.add_column(t["taakveld"])
         for col in (f'{t["lasten"]} {la}', f'{t["lasten"]} {lb}', t["compare_difference"],

@@ -179,7 +179,8 @@ def view(site: Site, a: EditionData, b: EditionData) -> Page:
 
 def _groups(site: Site, c: compare.Comparison, a: EditionData, b: EditionData) -> list[dict]:
     """The taakvelden of both editions, those renumbered between the years' lists side by side."""
-    known_a, known_b = iv3.names(a.config.year), iv3.names(b.config.year)
+    level = site.config.organisation.kind
+    known_a, known_b = iv3.names(a.config.year, level), iv3.names(b.config.year, level)
     return [{
         "old": [(code, known_a.get(code, "")) for code in g.old],
         "new": [(code, known_b.get(code, "")) for code in g.new],

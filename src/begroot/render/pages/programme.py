@@ -47,7 +47,7 @@ def view(site: Site, edition: EditionData, programme: Programme) -> Page:
         unit=t["amounts_in"].format(unit=site.unit_label), source=parts.chart_source(site, edition),
     )
     children = parts.programme_rows(site, edition, [edition.programmes[c] for c in programme.children])
-    known = iv3.names(edition.config.year)
+    known = iv3.names(edition.config.year, site.config.organisation.kind)
     taakvelden = [{"code": tv, "name": known.get(tv, ""), "amounts": a}
                   for tv, a in sorted(fig.programme_taakvelden.get(programme.code, {}).items(),
                                       key=lambda kv: iv3.sort_key(kv[0]))
@@ -168,13 +168,15 @@ def _text_only(site: Site, edition: EditionData, programme: Programme) -> Page:
     from ... import reference
     from ...read.programmes import match_taakveld
 
-    year = reference.reference_year(edition.config.year)
+    level = site.config.organisation.kind
+    year = reference.reference_year(edition.config.year, level) if reference.has_lists(level) else edition.config.year
     patterns, todo = [], [programme.code]
     while todo:  # the programme's own patterns and those of its deelprogramma's
         node = edition.programmes[todo.pop()]
         patterns.extend(node.taakvelden)
         todo.extend(c for c in node.children if c in edition.programmes)
-    covered = [{"code": code, "name": tv.name} for code, tv in reference.taakvelden(year).items()
+    lists = reference.taakvelden(year, level) if reference.has_lists(level) else {}
+    covered = [{"code": code, "name": tv.name} for code, tv in lists.items()
                if tv.leaf and any(match_taakveld(code, p) for p in patterns)]
     covered.sort(key=lambda r: iv3.sort_key(r["code"]))
     children = [{"label": site.programme_label(edition.programmes[c], edition),

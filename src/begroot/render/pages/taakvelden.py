@@ -22,7 +22,8 @@ def specs(site: Site) -> list[PageSpec]:
 def view(site: Site, edition: EditionData) -> Page:
     fig = site.figures[edition.id]
     year = edition.config.year
-    known = iv3.names(year)
+    level = site.config.organisation.kind
+    known = iv3.names(year, level)
     by_tv: dict[str, list[str]] = {}
     lines = edition.lines
     if not lines.is_empty():
@@ -36,7 +37,7 @@ def view(site: Site, edition: EditionData) -> Page:
         amounts = fig.taakvelden[code].get(fig.main, Amounts())
         main = code.split(".")[0]
         group = groups.setdefault(main, {
-            "main": main, "name": iv3.main_group_name(year, main), "rows": [], "total": Amounts()})
+            "main": main, "name": iv3.main_group_name(year, main, level), "rows": [], "total": Amounts()})
         progs = [edition.programmes[c] for c in by_tv.get(code, []) if c in edition.programmes]
         group["rows"].append({
             "code": code, "name": known.get(code, ""), "amounts": amounts,
