@@ -89,3 +89,13 @@ def test_broken_xlsx_is_reported(tmp_path):
     with pytest.raises(TableError) as exc:
         read_table(path, "kapot.xlsx")
     assert exc.value.message == "cannot be opened as an Excel workbook: the file is damaged, or it is not an Excel workbook"
+
+
+def test_a_header_that_polars_would_read_as_a_wildcard_or_a_pattern_is_a_plain_name(tmp_path):
+    """A header cell "*" or "^…$" is a column's name: it was taken for Polars' wildcard (every
+    column, the row numbers too) and stopped the check with an internal error."""
+    path = tmp_path / "f.csv"
+    path.write_text("*;^Bedrag$;Taakveld\nx\u202ey;1;6.1\n", encoding="utf-8")
+    table = read_table(path, "f.csv")
+    assert table.header == ["*", "^Bedrag$", "Taakveld"]
+    assert table.data.get_column("*").to_list() == ["xy"] and table.invisible[0][:2] == (2, "*")

@@ -112,15 +112,23 @@ def clean_table(table: Table) -> Table:
     schema = table.data.schema  # (made anew each time it is asked for: once, for a sheet of 16,384 columns)
     columns = [c for c in header if schema.get(c) == pl.String]
     if columns:
-        marks = table.data.select([pl.col(c).str.contains(INVISIBLE_RUST).fill_null(False) for c in columns])
-        dirty = [c for c, hit in zip(columns, marks.select(pl.all().any()).row(0)) if hit]
+        # by their series, not pl.col(name): a header may be "*" or "^…$", which pl.col reads as a
+        # wildcard or a regular expression
+        index = {c: i for i, c in enumerate(table.data.columns)}
+        # (a series keeps its name, which its methods read as pl.col does: each is renamed first)
+        series = lambda frame, c: frame.to_series(index[c]).rename("cell")  # noqa: E731
+        marks = {c: series(table.data, c).str.contains(INVISIBLE_RUST).fill_null(False) for c in columns}
+        dirty = [c for c in columns if marks[c].any()]
         if dirty:
-            rows = table.data.filter(pl.any_horizontal([pl.col(c).str.contains(INVISIBLE_RUST).fill_null(False)
-                                                        for c in dirty]))
-            for rec in rows.select([ROW, *dirty]).iter_rows(named=True):
-                found.extend((rec[ROW], c, describe(rec[c])) for c in dirty
-                             if rec[c] is not None and INVISIBLE.search(rec[c]))
-            table.data = table.data.with_columns([pl.col(c).str.replace_all(INVISIBLE_RUST, "") for c in dirty])
+            hit = pl.Series([False] * table.data.height)
+            for c in dirty:
+                hit = hit | marks[c]
+            rows = table.data.filter(hit)
+            for values in zip(rows.to_series(index[ROW]), *(series(rows, c) for c in dirty)):
+                found.extend((values[0], c, describe(v)) for c, v in zip(dirty, values[1:])
+                             if v is not None and INVISIBLE.search(v))
+            for c in dirty:
+                table.data.replace_column(index[c], series(table.data, c).str.replace_all(INVISIBLE_RUST, "").rename(c))
     table.invisible = sorted(found)
     return table
 
