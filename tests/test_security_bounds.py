@@ -129,7 +129,7 @@ def run_main(monkeypatch, capsys, *args: str) -> str:
 def test_an_internal_error_while_reading_names_the_file(tmp_path, monkeypatch, capsys):
     project = text_project(tmp_path / "p", "1-tekst.md", "Gewone tekst.\n")
 
-    def broken(source):
+    def broken(source, *notes):
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(texts, "markdown_to_html", broken)
