@@ -161,3 +161,15 @@ def test_a_site_in_another_currency_shows_and_publishes_that_currency(tmp_path):
     package_out = _json.loads((downloads / "datapackage.json").read_text(encoding="utf-8"))
     assert package_out["mapping"]["measures"]["bedrag"]["currency"] == "AUD"
     assert _json.loads((downloads / "begroting.json").read_text(encoding="utf-8"))["eenheid"] == "AUD"
+
+
+def test_a_constant_in_begroot_toml_wins_over_the_package_s_column(tmp_path):
+    """constants.programme holds for every row, also where the package maps a programme column."""
+    doc = json.loads(package(measure_extra={"direction": "expenditure"}))
+    doc["model"]["dimensions"]["activity"] = {"dimensionType": "activity", "primaryKey": "code",
+                                              "attributes": {"code": {"source": "program"}}}
+    csv = "functional_classification,economic_classification,program,amount\n1.1,x,Onbekend,100\n6.1,y,Ook niet,50\n"
+    toml = TOML + '[editions.finance.constants]\nprogramme = "AD"\n'
+    loaded = load_project(project(tmp_path, json.dumps(doc), csv, toml=toml))
+    assert loaded.problems.errors == []
+    assert loaded.figures["begroting-2024"].of("AD").lasten == Decimal(150)

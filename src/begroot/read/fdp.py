@@ -197,12 +197,14 @@ def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None 
         dimensions = {d.get("name"): d for d in dimensions}
 
     given = {k: v for k, v in source.columns.model_dump().items() if v}
+    # a constant in begroot.toml holds for every row: the package's column for it is not used
+    fixed = {k for k, v in source.constants.model_dump().items() if v is not None}
     columns = {}
     data_file = edition_dir / Path(source.datapackage).parent / resource["path"]
     for name, dimension in dimensions.items():
         role = _role(str(name), dimension if isinstance(dimension, dict) else {})
         column = _source_column(dimension) if isinstance(dimension, dict) else None
-        if not role or not column or role in columns or role in given:
+        if not role or not column or role in columns or role in given or role in fixed:
             continue
         if role in IV3_ROLES and inspect and not _says_iv3(str(name), dimension, column):
             share = _iv3_share(data_file, column, role, root)
