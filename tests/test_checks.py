@@ -260,3 +260,18 @@ def test_an_accessibility_contact_must_be_an_email_or_web_address(tmp_path):
         "error: begroot.toml: accessibility.contact: 'bel ons' is neither an e-mail address (name@gemeente.nl) "
         "nor a web address (https://www.gemeente.nl/contact) — hint: run 'begroot docs project-format' for "
         "every setting"]
+
+
+def test_an_unknown_programme_in_a_wide_file_is_reported_once_per_row(tmp_path):
+    """A row of a wide file is a line per amount column: its unknown programme is one error, not three."""
+    from begroot.project import load_project
+
+    from .conftest import BASE_TOML, write_project
+
+    toml = BASE_TOML + ('[[editions.finance]]\nfile = "financien.csv"\nlayout = "wide"\n[editions.finance.columns]\n'
+                        'programme = "Programma"\n[editions.finance.amounts]\nLasten = { kind = "lasten" }\n'
+                        'Baten = { kind = "baten" }\n"Lasten 2025" = { kind = "lasten", year = 2025 }\n')
+    finance = "Programma;Lasten;Baten;Lasten 2025\n1;100;20;110\n9;5;1;6\n"
+    loaded = load_project(write_project(tmp_path / "p", toml=toml, finance=finance))
+    unknown = [(p.code, p.row) for p in loaded.problems.errors if p.code == "unknown-programme"]
+    assert unknown == [("unknown-programme", 3)]

@@ -141,7 +141,8 @@ def check_lines(lines: pl.DataFrame, programmes: dict[str, Programme], edition: 
     # Unknown programme codes in the export.
     bad = by_programme.filter(pl.col("programme").is_not_null() & ~pl.col("programme").is_in(list(programmes)))
     for code, group in _groups(bad, "programme"):
-        for file, row in group.select("file", "row").iter_rows():
+        # once per row of the file (a row of a wide file is a line per amount column)
+        for file, row in group.select("file", "row").unique(maintain_order=True).iter_rows():
             problems.error(f"programme {code} is not in the programme list", file=file, row=row,
                            column=col(file, "programme"), code="unknown-programme",
                            hint=f"add programme {code} to {edition.dirname}/{edition.programmes} or correct the code")
