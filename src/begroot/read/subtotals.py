@@ -105,7 +105,10 @@ def drop_subtotals(table: Table, data: pl.DataFrame, source: FinanceSource, mone
     proven_rows = {rows[i] for i in proven}
     compared = {rows[i]: (i, first, summed) for i, (first, summed) in unproven.items()}
     key_of = dict(zip(cand_index, keys))
-    for record in data.filter(pl.col("__candidate") & ~pl.col(ROW).is_in(list(proven_rows))).iter_rows(named=True):
+    # (a row without any amount is not counted either: it is listed as such, without this warning)
+    without_amount = pl.all_horizontal([pl.col(status_of[h]).fill_null("") == numbers.EMPTY for h in money])
+    for record in data.filter(pl.col("__candidate") & ~pl.col(ROW).is_in(list(proven_rows))
+                              & ~without_amount).iter_rows(named=True):
         found = total_word((h, record.get(h)) for h in text_columns)
         if found:
             detail = ""
