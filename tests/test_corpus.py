@@ -95,7 +95,7 @@ EXPECTED = {  # the messages, verbatim
         "error: begroting-2024/teksten/7-doelstelling.md: this text is for programme 7, which is not in the programme list — hint: correct 'programma' in the front matter or the file name, or add the programme",
     ],
     'text-bad-front-matter': [
-        "error: begroting-2024/teksten/1-x.md, row 3: the front matter is not valid YAML: did not find expected ',' or ']' — hint: write it as 'key: value' lines between two '---' lines",
+        "error: begroting-2024/teksten/1-x.md, line 3: the front matter is not valid YAML: did not find expected ',' or ']' — hint: write it as 'key: value' lines between two '---' lines",
     ],
     'text-truncated-docx': [
         'error: begroting-2024/teksten/1-doelstelling.docx: cannot be opened as a Word document: the file is damaged, or it is not a Word document — hint: open it and save it again, or export it again',

@@ -51,7 +51,7 @@ def test_a_text_of_150_nested_blockquotes_is_a_check_error(tmp_path):
 def test_a_build_of_a_deeply_nested_text_fails_cleanly_naming_the_file(tmp_path, monkeypatch, capsys):
     project = text_project(tmp_path / "p", "1-diep.md", nested_quotes(150))
     err = run_main(monkeypatch, capsys, "build", str(project), "--out", str(tmp_path / "site"))
-    assert "error: begroting-2024/teksten/1-diep.md, row 7: the text nests" in err
+    assert "error: begroting-2024/teksten/1-diep.md, line 7: the text nests" in err
     assert "RecursionError" not in err and "Traceback" not in err
     assert not (tmp_path / "site").exists()
 

@@ -52,7 +52,9 @@ class Problem:
         if self.file:
             parts.append(self.file)
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            # a text (Markdown, begroot.toml) has lines; a table has rows
+            lines = str(self.file or "").lower().endswith((".md", ".markdown", ".toml"))
+            parts.append(f"{'line' if lines else 'row'} {self.row}")
         if self.column:
             parts.append(f'column "{self.column}"')
         return ", ".join(parts)
