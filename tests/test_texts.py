@@ -262,3 +262,14 @@ def test_footnotes_of_markdown_and_word_link_to_their_notes_and_no_two_texts_sha
     assert [re.sub(r"\s*[↩↑]", "", n) for n in notes] == ["De bron.", "De bron.", "Twee.", "Een andere bron.",
                                                          "De noot uit Word."]
     assert "[^1]" not in html and "\ufe0e" not in html
+
+
+def test_details_keep_their_summary_apart_on_the_page_and_in_the_pdf():
+    """<details><summary>Meer</summary>…</details> from a writer: kept on the page (it was stripped
+    and its words ran together: "MeerVerborgen tekst"); in the PDF the summary is a line of its own."""
+    from begroot.publish.typst_markup import Converter
+
+    html = sanitise("<details><summary>Meer</summary><p>Verborgen tekst</p></details>")
+    assert html == "<details><summary>Meer</summary><p>Verborgen tekst</p></details>"
+    markup = Converter().convert(html)
+    assert markup == '#block(strong[#"Meer"])\n\n#"Verborgen tekst"'

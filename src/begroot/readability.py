@@ -20,7 +20,7 @@ from .errors import Problems
 from .model import Text
 
 BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "blockquote", "figcaption",
-          "caption", "br", "tr"}
+          "caption", "br", "tr", "details", "summary"}
 WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+(?=[A-Z0-9À-Ý\"'“‘(])")
 

@@ -18,7 +18,8 @@ from html.parser import HTMLParser
 #: Elements that have no end tag.
 _VOID = frozenset({"br", "hr", "img"})
 #: Elements that are blocks: they end the paragraph before them.
-_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table",
+_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "details",
+                     "summary",
                      "figure", "figcaption", "dl", "dt", "dd", "hr", "caption", "thead", "tbody", "tfoot", "tr",
                      "th", "td"})
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
@@ -174,6 +175,8 @@ class Converter:
             if caption:
                 body += f"\n\n#block(strong[{self.inline(_trimmed(caption[0].children))}])"
             return f"#block[{body}]"
+        if tag == "summary":  # a details' title: on paper everything is open
+            return f"#block(strong[{self.inline(_trimmed(node.children))}])"
         if tag == "dl":
             parts = []
             for child in node.children:

@@ -37,7 +37,7 @@ from .text_tables import accessible_tables
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup",
     "ul", "ol", "li", "blockquote", "code", "pre", "a", "abbr", "img", "figure", "figcaption",
-    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "dl", "dt", "dd", "span",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "dl", "dt", "dd", "span", "details", "summary",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang", "id"},  # id: a footnote's reference (see NOTE_ID)
