@@ -122,3 +122,25 @@ def test_the_build_time_in_the_footer_does_not_make_an_index_again(tmp_path):
     assert search.index_site(site, editions) == ["", "editie/begroting-2024"]
     (site / "begroting-2024" / "index.html").write_text(page.format("Begroting", "2"), encoding="utf-8")
     assert search.index_site(site, editions) == []
+
+
+def test_the_colophons_build_time_does_not_make_the_index_of_no_edition_again(demo_dir, tmp_path, monkeypatch):
+    # without SOURCE_DATE_EPOCH the colophon (/over/) says when the site was built, in its body
+    import datetime as dt
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("BEGROOT_CACHE_DIR", str(tmp_path / "cache"))
+    project, site = tmp_path / "demo", tmp_path / "site"
+    shutil.copytree(demo_dir, project)
+    made: list[list[str]] = []
+    index_site = search.index_site
+    monkeypatch.setattr("begroot.build.index_site", lambda *a, **k: made.append(index_site(*a, **k)) or made[-1])
+    monkeypatch.setattr("begroot.build.build_time", lambda: dt.datetime(2024, 5, 1, 10, 0, 0))
+    build(project, site)
+    assert made[-1][0] == ""
+    text = project / "begroting-2016" / "teksten" / "inleiding.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nEen nieuwe zin over zwembadtegels.\n", encoding="utf-8")
+    monkeypatch.setattr("begroot.build.build_time", lambda: dt.datetime(2024, 5, 1, 10, 0, 7))
+    build(project, site)
+    assert "2024-05-01T10:00:07" in (site / "over" / "index.html").read_text(encoding="utf-8")
+    assert made[-1] == ["editie/begroting-2016"]  # not "" too: the colophon changed only in its build time

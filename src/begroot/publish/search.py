@@ -28,11 +28,12 @@ from .reuse import carry, put
 # What the index leaves out, so that a result's excerpt is a sentence of the texts and not a run of
 # figures: charts (their SVG titles are numbers), the figures in tables (a table's row and column
 # headers, i.e. the names of programmes and taakvelden, stay findable), key figures, download
-# links, and the lists that repeat on every page of an edition (contents, the programmes beside a
-# programme, previous/next, breadcrumbs). The pages keep them; only the index does not see them.
+# links, the lists that repeat on every page of an edition (contents, the programmes beside a
+# programme, previous/next, breadcrumbs), and the colophon's build time (without SOURCE_DATE_EPOCH
+# it changes with every build, and would make the index of the pages of no edition again). The pages keep them; only the index does not see them.
 NOT_INDEXED = ", ".join([
     "figure", "td.num", ".key-figures dd", "p.downloads", ".on-this-page", ".programme-aside", ".pager",
-    ".section-nav", ".breadcrumbs",
+    ".section-nav", ".breadcrumbs", "p.built",
 ])
 
 #: The folder of the editions' indexes in ``pagefind/`` (an edition id never names one of
@@ -143,11 +144,14 @@ def _indexed_part(data: bytes) -> bytes:
     # the figures in tables are left out of the index (NOT_INDEXED: td.num), so they are left out
     # here too: the downloads page shows its files' sizes once they are written, which may be
     # after the index was made (under serve, after the PDF)
-    return _FIGURE_CELL.sub(rb"\1\2", start + data[at:end if end > at else len(data)])
+    return _BUILT.sub(b"", _FIGURE_CELL.sub(rb"\1\2", start + data[at:end if end > at else len(data)]))
 
 
 #: A table cell of figures (``<td class="num">…</td>``), as NOT_INDEXED's ``td.num`` selects it.
 _FIGURE_CELL = re.compile(rb'(<td\b[^>]*\bclass="(?:[^"]*\s)?num(?:\s[^"]*)?"[^>]*>).*?(</td>)', re.S)
+
+#: The colophon's build time (``<p class="built">…</p>``), as NOT_INDEXED's ``p.built`` selects it.
+_BUILT = re.compile(rb'<p class="built">.*?</p>', re.S)
 
 
 def _pagefind_version() -> str:
