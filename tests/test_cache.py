@@ -284,3 +284,56 @@ def test_an_edition_keeps_its_lines_exactly_in_the_cache():
     state["lines"] = (state["lines"][0], [(name, pl.Int64 if name == "year" else t) for name, t in lines.schema.items()])
     with pytest.raises(ValueError):
         EditionCore.__new__(EditionCore).__setstate__(state)
+
+
+def test_a_fresh_process_does_not_parse_unchanged_texts_again(demo_dir, tmp_path, fresh_cache, monkeypatch):
+    """The texts (and their goals) of an earlier build come from the build cache: a load with a new
+    LoadCache, as a new process has, parses only the text whose bytes changed, and gives the same."""
+    import begroot.goals
+    import begroot.read.texts
+    from begroot.project import LoadCache, load_project
+
+    project = tmp_path / "demo"
+    shutil.copytree(demo_dir, project)
+    parsed: list[str] = []
+    read_opened, goals_of_file = begroot.read.texts._read_opened, begroot.goals.goals_of_file
+
+    def counted(project_, path, *args, **kwargs):
+        parsed.append(path.name)
+        return read_opened(project_, path, *args, **kwargs)
+
+    goals_read: list[str] = []
+    monkeypatch.setattr(begroot.read.texts, "_read_opened", counted)
+    monkeypatch.setattr(begroot.goals, "goals_of_file",
+                        lambda project_, path, problems: goals_read.append(path.name) or goals_of_file(project_, path, problems))
+
+    def load():
+        parsed.clear()
+        goals_read.clear()
+        loaded = load_project(project, cache=LoadCache())
+        return loaded, [(e.id, e.texts, e.goals) for e in loaded.budget.editions]
+
+    first, texts = load()
+    assert len(parsed) == len(list(project.rglob("*.md"))) and goals_read
+    again, same = load()
+    assert parsed == [] and goals_read == [] and same == texts
+    assert [str(p) for p in again.problems.items] == [str(p) for p in first.problems.items]
+
+    text = project / "begroting-2016" / "teksten" / "inleiding.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nEen nieuwe zin over zwembadtegels.\n", encoding="utf-8")
+    _, edited = load()
+    assert parsed == ["inleiding.md"] and goals_read == ["inleiding.md"]
+    assert any("zwembadtegels" in t.html for _, ts, _ in edited for t in ts)
+    _, edited_again = load()
+    assert parsed == [] and edited_again == edited
+
+    # a text that shows an image depends on the image's file too: it is always read afresh
+    picture = project / "begroting-2016" / "teksten" / "plaatje.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"1" * 64)
+    text.write_text(text.read_text(encoding="utf-8") + "\n![Een plaatje](plaatje.png)\n", encoding="utf-8")
+    load()
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"2" * 64)
+    _, shown = load()
+    assert parsed == ["inleiding.md"]
+    images = [data for _, ts, _ in shown for t in ts for _, data in t.images]
+    assert images == [b"\x89PNG\r\n\x1a\n" + b"2" * 64]

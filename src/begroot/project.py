@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,6 +176,61 @@ def _load_core_cached(root: Path, config: Config, edition: Edition, inputs: list
     return core
 
 
+#: A text whose file holds one of these may show an image: what it gives depends on another file
+#: too, so it is read afresh each time instead of kept in the build cache (see texts_from_disk).
+_MAY_SHOW_IMAGE = re.compile(rb"!\[|<img", re.IGNORECASE)
+
+
+def texts_from_disk(root: Path, edition: Edition, language: str, cache: LoadCache) -> None:
+    """Fill ``cache.texts`` and ``cache.goals`` with what the edition's text files gave an earlier
+    build, from the build cache on disk, so that a fresh process does not parse thousands of
+    unchanged texts again; what is new is read here and stored for the next build.
+
+    One entry per edition holds each file's text and goals by its path, place and the digest of
+    its bytes (the entry is authenticated as every entry is; a file whose bytes changed is simply
+    not found in it). Word files and texts that may show an image are left out: they are read by
+    :func:`read_all_texts` as without the cache. A file that changes while it is read here is
+    not stored."""
+    from . import cache as disk
+
+    if disk.folder() is None:
+        return
+    from .goals import goals_of_file
+    from .paths import OutsideProject, read_inside
+    from .read.texts import read_text_file, text_files
+
+    address = disk.key("texts", root.resolve().as_posix(), edition.dirname, edition.texts, language)
+    stored = disk.get_object("texts", address)
+    stored = stored if isinstance(stored, dict) else {}
+    entry: dict = {}
+    for order, path in enumerate(text_files(root, edition)):
+        if path.suffix.lower() == ".docx" or os.path.islink(path):  # read_all_texts reports a link
+            continue
+        identity = file_identity(path)
+        try:
+            data = read_inside(root, path)
+        except (OutsideProject, OSError):
+            continue  # read_all_texts reports it
+        if _MAY_SHOW_IMAGE.search(data):
+            continue
+        rel = path.relative_to(root).as_posix()
+        place = (rel, order, hashlib.sha256(data).hexdigest())
+        found = stored.get(place)
+        if found is None:
+            text_problems, goal_problems = Problems(), Problems()
+            with working_on(rel):
+                text = read_text_file(root, path, order, text_problems, language)
+                goals = goals_of_file(root, path, goal_problems)
+            if file_identity(path) != identity:
+                continue  # changed while it was read: the next build reads it again
+            found = (text, text_problems, goals, goal_problems)
+        entry[place] = found
+        cache.texts[(*identity, order, language)] = found[:2]
+        cache.goals[identity] = found[2:]
+    if entry.keys() != stored.keys():
+        disk.put_object("texts", address, entry)
+
+
 def _finance_files(folder: Path, edition: Edition) -> list[Path]:
     """The finance files begroot.toml names for an edition (a package's datapackage.json)."""
     return [folder / (source.file or source.datapackage) for source in edition.finance]
@@ -256,6 +312,7 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
 
     def texts_of(edition: Edition):
         found, seen = Problems(), {}
+        texts_from_disk(root, edition, config.site.language, cache)
         return read_all_texts(root, edition, found, config.site.language, cache.texts, seen), found, seen
 
     # Texts are parsed in Python while the finance files are read in Polars, which releases the
