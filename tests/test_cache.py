@@ -337,3 +337,32 @@ def test_a_fresh_process_does_not_parse_unchanged_texts_again(demo_dir, tmp_path
     assert parsed == ["inleiding.md"]
     images = [data for _, ts, _ in shown for t in ts for _, data in t.images]
     assert images == [b"\x89PNG\r\n\x1a\n" + b"2" * 64]
+
+
+def test_a_build_after_a_text_edit_reads_no_editions_lines(demo_dir, tmp_path, fresh_cache, monkeypatch):
+    """The lines of an edition from the build cache are read into a frame only when used: after a
+    text edit, nothing needs them (figures, pages, the comparisons' money and the downloads are
+    in the cache or the previous site), and the site is still the one a build without the cache makes."""
+    import pickle
+
+    from begroot.model import StoredLines
+    from begroot.project import EditionCore
+
+    project, site = tmp_path / "demo", tmp_path / "site"
+    shutil.copytree(demo_dir, project)
+    build(project, site)
+    text = project / "begroting-2016" / "teksten" / "inleiding.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nEen nieuwe zin over zwembadtegels.\n", encoding="utf-8")
+    read: list[bytes] = []
+    frame = StoredLines.frame
+    monkeypatch.setattr(StoredLines, "frame", lambda self: read.append(self.data) or frame(self))
+    result = build(project, site)
+    assert read == []
+    # an unread edition stored again keeps its bytes as they were, and reads back to the same frame
+    core = pickle.loads(pickle.dumps(EditionCore(programmes={}, lines=result.loaded.budget.editions[0].__dict__["_lines"],
+                                                 indicators=[], sources=[], exported_at=None, problems=None)))
+    assert read == [] and isinstance(core.__dict__["_lines"], StoredLines)
+    assert core.lines.equals(result.loaded.budget.editions[0].lines) and len(read) == 2
+    monkeypatch.setenv("BEGROOT_CACHE_DIR", "off")
+    build(project, tmp_path / "without")
+    assert same_tree(site, tmp_path / "without") == []

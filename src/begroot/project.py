@@ -21,7 +21,7 @@ from .check import assign_programmes, check_expected_totals, check_lines
 from .config import Config, Edition, load_config
 from .errors import Problems, working_on
 from .figures import EditionFigures, compute
-from .model import LINE_SCHEMA, Budget, EditionData, SourceFile
+from .model import LINE_SCHEMA, Budget, EditionData, LazyLines, SourceFile, StoredLines
 from .read.finance import read_finance
 from .read.indicators import read_indicators
 from .read.programmes import read_programmes
@@ -52,7 +52,7 @@ class LoadCache:
 @dataclass
 class EditionCore:
     programmes: dict
-    lines: pl.DataFrame
+    lines: pl.DataFrame = LazyLines()  # from the build cache: read when first used (see StoredLines)
     indicators: list
     sources: list[SourceFile]
     exported_at: dt.datetime | None
@@ -62,17 +62,23 @@ class EditionCore:
 
     # In the build cache, the lines are kept as Parquet (LZ4): a tenth of the bytes of a pickled
     # DataFrame, and faster to write and read (for a large city's edition 1.9 MB instead of 19 MB).
+    # They are read into a frame only when used (most builds after a text edit use no unchanged
+    # edition's lines); their schema is checked from the Parquet footer when the entry is read.
     def __getstate__(self) -> dict:
+        state = {key: value for key, value in self.__dict__.items() if key != "_lines"}
+        stored = LazyLines.stored(self)
+        if stored is not None:  # stored again (with its figures) unread: the same bytes
+            return {**state, "lines": (stored.data, stored.schema)}
         buffer = io.BytesIO()
         self.lines.write_parquet(buffer, compression="lz4", statistics=False)
-        return {**self.__dict__, "lines": (buffer.getvalue(), list(self.lines.schema.items()))}
+        return {**state, "lines": (buffer.getvalue(), list(self.lines.schema.items()))}
 
     def __setstate__(self, state: dict) -> None:
         data, schema = state["lines"]
-        lines = pl.read_parquet(io.BytesIO(data))
-        if list(lines.schema.items()) != schema:  # a miss (see cache.get_object), never other types
-            raise ValueError("the lines of a cached edition came back with another schema")
-        self.__dict__.update({**state, "lines": lines})
+        if list(pl.read_parquet_schema(io.BytesIO(data)).items()) != schema:
+            raise ValueError("the lines of a cached edition came back with another schema")  # a miss
+        self.__dict__.update({key: value for key, value in state.items() if key != "lines"})
+        self.lines = StoredLines(data, schema)
 
 
 @dataclass
@@ -148,7 +154,7 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
         goals = check_goals(read_goal_texts(root, edition, problems, cache.goals, files)
                             + read_goal_sheet(root, edition, problems),
                             set(core.programmes), series, edition, problems)
-    return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=text_list,
+    return EditionData(config=edition, programmes=core.programmes, lines=core.__dict__["_lines"], texts=text_list,
                        indicators=core.indicators, sources=core.sources, exported_at=core.exported_at,
                        # by the files' bytes (and the export's time) when the build cache read
                        # them, else by their dates and sizes
