@@ -366,3 +366,29 @@ def test_a_build_after_a_text_edit_reads_no_editions_lines(demo_dir, tmp_path, f
     monkeypatch.setenv("BEGROOT_CACHE_DIR", "off")
     build(project, tmp_path / "without")
     assert same_tree(site, tmp_path / "without") == []
+
+
+def test_serve_does_not_read_unchanged_texts_again_for_the_build_cache(demo_dir, tmp_path, fresh_cache, monkeypatch):
+    """Under serve (one LoadCache for every rebuild) a text file unchanged since the last rebuild
+    is known by its date and size, as before the build cache kept texts: not read, not looked up."""
+    import begroot.paths
+    from begroot import cache as disk
+    from begroot.project import LoadCache, load_project
+
+    project = tmp_path / "demo"
+    shutil.copytree(demo_dir, project)
+    kept = LoadCache()
+    load_project(project, cache=kept)
+    opened: list[str] = []
+    looked_up: list[str] = []
+    read_inside, get_object = begroot.paths.read_inside, disk.get_object
+    monkeypatch.setattr(begroot.paths, "read_inside", lambda root, path: opened.append(path.name) or read_inside(root, path))
+    monkeypatch.setattr(disk, "get_object", lambda kind, address: looked_up.append(kind) or get_object(kind, address))
+    load_project(project, cache=kept)
+    assert [name for name in opened if name.endswith(".md")] == [] and "texts" not in looked_up
+    text = project / "begroting-2016" / "teksten" / "inleiding.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nEen nieuwe zin.\n", encoding="utf-8")
+    loaded = load_project(project, cache=kept)
+    assert [name for name in opened if name.endswith(".md")] == ["inleiding.md"]  # for its digest
+    assert looked_up.count("texts") == 1
+    assert any("Een nieuwe zin." in t.html for e in loaded.budget.editions for t in e.texts)

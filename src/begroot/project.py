@@ -47,6 +47,7 @@ class LoadCache:
     texts: dict = field(default_factory=dict)        # text file identity -> (Text | None, Problems)
     readability: dict = field(default_factory=dict)  # (source, html, settings) -> Score
     goals: dict = field(default_factory=dict)        # text file identity -> (goals, Problems)
+    digests: dict = field(default_factory=dict)      # text file identity -> digest of its bytes (texts_from_disk)
 
 
 @dataclass
@@ -206,21 +207,30 @@ def texts_from_disk(root: Path, edition: Edition, language: str, cache: LoadCach
     from .read.texts import read_text_file, text_files
 
     address = disk.key("texts", root.resolve().as_posix(), edition.dirname, edition.texts, language)
-    stored = disk.get_object("texts", address)
-    stored = stored if isinstance(stored, dict) else {}
+    stored: dict | None = None  # read when a file is not known from an earlier load in this process
     entry: dict = {}
     for order, path in enumerate(text_files(root, edition)):
         if path.suffix.lower() == ".docx" or os.path.islink(path):  # read_all_texts reports a link
             continue
         identity = file_identity(path)
-        try:
-            data = read_inside(root, path)
-        except (OutsideProject, OSError):
-            continue  # read_all_texts reports it
-        if _MAY_SHOW_IMAGE.search(data):
-            continue
+        digest = cache.digests.get(identity)  # (serve: a file unchanged since the last rebuild is not read)
+        if digest is None:
+            try:
+                data = read_inside(root, path)
+            except (OutsideProject, OSError):
+                continue  # read_all_texts reports it
+            if _MAY_SHOW_IMAGE.search(data):
+                continue
+            digest = hashlib.sha256(data).hexdigest()
         rel = path.relative_to(root).as_posix()
-        place = (rel, order, hashlib.sha256(data).hexdigest())
+        place = (rel, order, digest)
+        key = (*identity, order, language)
+        if key in cache.texts and identity in cache.goals:  # (serve: known since the last rebuild)
+            entry[place] = (*cache.texts[key], *cache.goals[identity])
+            continue
+        if stored is None:
+            stored = disk.get_object("texts", address)
+            stored = stored if isinstance(stored, dict) else {}
         found = stored.get(place)
         if found is None:
             text_problems, goal_problems = Problems(), Problems()
@@ -230,10 +240,11 @@ def texts_from_disk(root: Path, edition: Edition, language: str, cache: LoadCach
             if file_identity(path) != identity:
                 continue  # changed while it was read: the next build reads it again
             found = (text, text_problems, goals, goal_problems)
+        cache.digests[identity] = digest
         entry[place] = found
-        cache.texts[(*identity, order, language)] = found[:2]
+        cache.texts[key] = found[:2]
         cache.goals[identity] = found[2:]
-    if entry.keys() != stored.keys():
+    if stored is not None and entry.keys() != stored.keys():
         disk.put_object("texts", address, entry)
 
 
