@@ -284,3 +284,111 @@ def test_an_edition_keeps_its_lines_exactly_in_the_cache():
     state["lines"] = (state["lines"][0], [(name, pl.Int64 if name == "year" else t) for name, t in lines.schema.items()])
     with pytest.raises(ValueError):
         EditionCore.__new__(EditionCore).__setstate__(state)
+
+
+def test_a_fresh_process_does_not_parse_unchanged_texts_again(demo_dir, tmp_path, fresh_cache, monkeypatch):
+    """The texts (and their goals) of an earlier build come from the build cache: a load with a new
+    LoadCache, as a new process has, parses only the text whose bytes changed, and gives the same."""
+    import begroot.goals
+    import begroot.read.texts
+    from begroot.project import LoadCache, load_project
+
+    project = tmp_path / "demo"
+    shutil.copytree(demo_dir, project)
+    parsed: list[str] = []
+    read_opened, goals_of_file = begroot.read.texts._read_opened, begroot.goals.goals_of_file
+
+    def counted(project_, path, *args, **kwargs):
+        parsed.append(path.name)
+        return read_opened(project_, path, *args, **kwargs)
+
+    goals_read: list[str] = []
+    monkeypatch.setattr(begroot.read.texts, "_read_opened", counted)
+    monkeypatch.setattr(begroot.goals, "goals_of_file",
+                        lambda project_, path, problems: goals_read.append(path.name) or goals_of_file(project_, path, problems))
+
+    def load():
+        parsed.clear()
+        goals_read.clear()
+        loaded = load_project(project, cache=LoadCache())
+        return loaded, [(e.id, e.texts, e.goals) for e in loaded.budget.editions]
+
+    first, texts = load()
+    assert len(parsed) == len(list(project.rglob("*.md"))) and goals_read
+    again, same = load()
+    assert parsed == [] and goals_read == [] and same == texts
+    assert [str(p) for p in again.problems.items] == [str(p) for p in first.problems.items]
+
+    text = project / "begroting-2016" / "teksten" / "inleiding.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nEen nieuwe zin over zwembadtegels.\n", encoding="utf-8")
+    _, edited = load()
+    assert parsed == ["inleiding.md"] and goals_read == ["inleiding.md"]
+    assert any("zwembadtegels" in t.html for _, ts, _ in edited for t in ts)
+    _, edited_again = load()
+    assert parsed == [] and edited_again == edited
+
+    # a text that shows an image depends on the image's file too: it is always read afresh
+    picture = project / "begroting-2016" / "teksten" / "plaatje.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"1" * 64)
+    text.write_text(text.read_text(encoding="utf-8") + "\n![Een plaatje](plaatje.png)\n", encoding="utf-8")
+    load()
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"2" * 64)
+    _, shown = load()
+    assert parsed == ["inleiding.md"]
+    images = [data for _, ts, _ in shown for t in ts for _, data in t.images]
+    assert images == [b"\x89PNG\r\n\x1a\n" + b"2" * 64]
+
+
+def test_a_build_after_a_text_edit_reads_no_editions_lines(demo_dir, tmp_path, fresh_cache, monkeypatch):
+    """The lines of an edition from the build cache are read into a frame only when used: after a
+    text edit, nothing needs them (figures, pages, the comparisons' money and the downloads are
+    in the cache or the previous site), and the site is still the one a build without the cache makes."""
+    import pickle
+
+    from begroot.model import StoredLines
+    from begroot.project import EditionCore
+
+    project, site = tmp_path / "demo", tmp_path / "site"
+    shutil.copytree(demo_dir, project)
+    build(project, site)
+    text = project / "begroting-2016" / "teksten" / "inleiding.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nEen nieuwe zin over zwembadtegels.\n", encoding="utf-8")
+    read: list[bytes] = []
+    frame = StoredLines.frame
+    monkeypatch.setattr(StoredLines, "frame", lambda self: read.append(self.data) or frame(self))
+    result = build(project, site)
+    assert read == []
+    # an unread edition stored again keeps its bytes as they were, and reads back to the same frame
+    core = pickle.loads(pickle.dumps(EditionCore(programmes={}, lines=result.loaded.budget.editions[0].__dict__["_lines"],
+                                                 indicators=[], sources=[], exported_at=None, problems=None)))
+    assert read == [] and isinstance(core.__dict__["_lines"], StoredLines)
+    assert core.lines.equals(result.loaded.budget.editions[0].lines) and len(read) == 2
+    monkeypatch.setenv("BEGROOT_CACHE_DIR", "off")
+    build(project, tmp_path / "without")
+    assert same_tree(site, tmp_path / "without") == []
+
+
+def test_serve_does_not_read_unchanged_texts_again_for_the_build_cache(demo_dir, tmp_path, fresh_cache, monkeypatch):
+    """Under serve (one LoadCache for every rebuild) a text file unchanged since the last rebuild
+    is known by its date and size, as before the build cache kept texts: not read, not looked up."""
+    import begroot.paths
+    from begroot import cache as disk
+    from begroot.project import LoadCache, load_project
+
+    project = tmp_path / "demo"
+    shutil.copytree(demo_dir, project)
+    kept = LoadCache()
+    load_project(project, cache=kept)
+    opened: list[str] = []
+    looked_up: list[str] = []
+    read_inside, get_object = begroot.paths.read_inside, disk.get_object
+    monkeypatch.setattr(begroot.paths, "read_inside", lambda root, path: opened.append(path.name) or read_inside(root, path))
+    monkeypatch.setattr(disk, "get_object", lambda kind, address: looked_up.append(kind) or get_object(kind, address))
+    load_project(project, cache=kept)
+    assert [name for name in opened if name.endswith(".md")] == [] and "texts" not in looked_up
+    text = project / "begroting-2016" / "teksten" / "inleiding.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nEen nieuwe zin.\n", encoding="utf-8")
+    loaded = load_project(project, cache=kept)
+    assert [name for name in opened if name.endswith(".md")] == ["inleiding.md"]  # for its digest
+    assert looked_up.count("texts") == 1
+    assert any("Een nieuwe zin." in t.html for e in loaded.budget.editions for t in e.texts)

@@ -292,3 +292,30 @@ def test_the_build_runs_typst_pdfs_on_threads_and_weasyprint_ones_in_processes(t
         assert (site / "begroting-2024" / "downloads" / "begroting-2024.pdf").read_bytes().startswith(b"%PDF")
     else:
         assert seen == ["page", ("after the pages", 1, False)]
+
+
+def test_pdfs_on_threads_start_with_the_newest_edition_and_raise_in_the_editions_order(monkeypatch):
+    """The newest edition (the last in the settings) is the one most often edited: its PDF, made
+    again while the others are found in the build cache, starts first; with two failing jobs the
+    first one's error is still the one raised."""
+    import threading
+
+    from begroot.publish import workers
+
+    monkeypatch.setattr(workers, "worker_count", lambda: 1)
+    ran: list[int] = []
+    gate = threading.Event()
+
+    def job(number: int, fails: bool = False):
+        def run():
+            gate.wait(10)
+            ran.append(number)
+            if fails:
+                raise ValueError(number)
+        return run
+
+    wait = workers.start_on_threads([job(1), job(2, fails=True), job(3), job(4, fails=True)])
+    gate.set()
+    with pytest.raises(ValueError) as raised:
+        wait()
+    assert ran == [4, 3, 2, 1] and raised.value.args == (2,)

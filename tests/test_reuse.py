@@ -111,3 +111,36 @@ def test_serve_rebuild_replaces_files_instead_of_writing_into_them(project, tmp_
         state.indexing.join()
     assert table.read_bytes() != kept  # the page's table changed...
     assert (tmp_path / "shared.csv").read_bytes() == kept  # ...in a new file
+
+
+def test_unchanged_lines_files_are_linked_without_being_made(project, tmp_path, monkeypatch):
+    """financien.csv and financien.parquet of an edition whose data did not change are linked from
+    the previous site by the sizes and digests the build cache recorded, without making them; a
+    file changed by hand since is made again."""
+    import begroot.publish.downloads as downloads
+
+    made: list[str] = []
+    write_lines = downloads._write_lines
+    monkeypatch.setattr(downloads, "_write_lines", lambda lines, folder: made.append(folder.parent.name)
+                        or write_lines(lines, folder))
+    site = tmp_path / "site"
+    build(project, site)
+    assert made == ["begroting-2024"]
+    before = inodes(site)
+    (project / TEXT).write_text("Tweede tekst.\n", encoding="utf-8")
+    made.clear()
+    build(project, site)
+    assert made == []
+    csv = "begroting-2024/downloads/financien.csv"
+    assert inodes(site)[csv] == before[csv]
+    assert digest(site) == digest(cold(project, tmp_path, monkeypatch))
+
+    # the same size, changed where it stands: its digest tells, and it is made again
+    monkeypatch.setenv("BEGROOT_CACHE_DIR", str(tmp_path / "cache"))
+    build(project, site)
+    original = (site / csv).read_bytes()
+    with open(site / csv, "r+b") as f:
+        f.write(b"X")
+    made.clear()
+    build(project, site)
+    assert made == ["begroting-2024"] and (site / csv).read_bytes() == original

@@ -122,3 +122,52 @@ def test_the_build_time_in_the_footer_does_not_make_an_index_again(tmp_path):
     assert search.index_site(site, editions) == ["", "editie/begroting-2024"]
     (site / "begroting-2024" / "index.html").write_text(page.format("Begroting", "2"), encoding="utf-8")
     assert search.index_site(site, editions) == []
+
+
+def test_the_colophons_build_time_does_not_make_the_index_of_no_edition_again(demo_dir, tmp_path, monkeypatch):
+    # without SOURCE_DATE_EPOCH the colophon (/over/) says when the site was built, in its body
+    import datetime as dt
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("BEGROOT_CACHE_DIR", str(tmp_path / "cache"))
+    project, site = tmp_path / "demo", tmp_path / "site"
+    shutil.copytree(demo_dir, project)
+    made: list[list[str]] = []
+    index_site = search.index_site
+    monkeypatch.setattr("begroot.build.index_site", lambda *a, **k: made.append(index_site(*a, **k)) or made[-1])
+    monkeypatch.setattr("begroot.build.build_time", lambda: dt.datetime(2024, 5, 1, 10, 0, 0))
+    build(project, site)
+    assert made[-1][0] == ""
+    text = project / "begroting-2016" / "teksten" / "inleiding.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nEen nieuwe zin over zwembadtegels.\n", encoding="utf-8")
+    monkeypatch.setattr("begroot.build.build_time", lambda: dt.datetime(2024, 5, 1, 10, 0, 7))
+    build(project, site)
+    assert "2024-05-01T10:00:07" in (site / "over" / "index.html").read_text(encoding="utf-8")
+    assert made[-1] == ["editie/begroting-2016"]  # not "" too: the colophon changed only in its build time
+
+
+def test_the_unchanged_indexes_are_linked_while_pagefind_makes_the_edited_editions(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    page = '<html lang="nl"><body><main data-pagefind-body><h1>{}</h1><p>{}</p></main></body></html>'
+    editions = {"begroting-2023": "Begroting 2023", "begroting-2024": "Begroting 2024"}
+    for folder in ["", *editions]:
+        (site / folder).mkdir(parents=True, exist_ok=True)
+        (site / folder / "index.html").write_text(page.format(folder or "Home", "Zwembad"), encoding="utf-8")
+    assert search.index_site(site, editions) == ["", "editie/begroting-2023", "editie/begroting-2024"]
+    before = index_files(site)
+    (site / "begroting-2024" / "index.html").write_text(page.format("Begroting", "Sporthal"), encoding="utf-8")
+    events: list[str] = []
+    popen, link = search.subprocess.Popen, search._link_index
+
+    class Recorded(popen):
+        def communicate(self, *args, **kwargs):
+            events.append("Pagefind waited for")
+            return super().communicate(*args, **kwargs)
+
+    monkeypatch.setattr(search.subprocess, "Popen", lambda *a, **k: events.append("Pagefind started") or Recorded(*a, **k))
+    monkeypatch.setattr(search, "_link_index", lambda old, target: events.append(f"linked {old.name}") or link(old, target))
+    assert search.index_site(site, editions) == ["editie/begroting-2024"]
+    assert events == ["Pagefind started", "linked pagefind", "linked begroting-2023", "Pagefind waited for"]
+    after = index_files(site)
+    unchanged = [n for n in before if not n.startswith("editie/begroting-2024/") and n != search.EDITIONS_FILE]
+    assert {n: after[n] for n in unchanged} == {n: before[n] for n in unchanged}  # the same files (inodes)

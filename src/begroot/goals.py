@@ -153,7 +153,7 @@ def read_goal_texts(project: Path, edition: Edition, problems: Problems, cache: 
         else:
             problems_found = Problems()
             with working_on(path.relative_to(project).as_posix()):
-                found = _goals_of_file(project, path, problems_found)
+                found = goals_of_file(project, path, problems_found)
             if cache is not None:
                 cache[key] = (found, problems_found)
         problems.extend(problems_found)
@@ -161,7 +161,8 @@ def read_goal_texts(project: Path, edition: Edition, problems: Problems, cache: 
     return goals
 
 
-def _goals_of_file(project: Path, path: Path, problems: Problems) -> list[Goal]:
+def goals_of_file(project: Path, path: Path, problems: Problems) -> list[Goal]:
+    """The goals in the front matter of one Markdown text (its other problems are the text reader's)."""
     from .clean import clean
     from .read.texts import FRONT_MATTER_RE, YAML_LOADER
 

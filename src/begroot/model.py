@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -127,11 +128,62 @@ class SourceFile:
     account: object = None   # read.rows.Accounting: every row counted or not, and why
 
 
+class StoredLines:
+    """An edition's finance lines as the build cache holds them (Parquet bytes), read into a
+    frame only when something asks for them: a build after a text edit needs the lines of no
+    edition whose data is unchanged (its figures, pages, comparisons' money and downloads are
+    in the cache or in the previous site)."""
+
+    def __init__(self, data: bytes, schema: list):
+        self.data, self.schema = data, schema
+        self._lock = threading.Lock()
+        self._frame: pl.DataFrame | None = None
+
+    def frame(self) -> pl.DataFrame:
+        with self._lock:  # the PDF's thread and the pages may ask at once: read once
+            if self._frame is None:
+                import io
+
+                frame = pl.read_parquet(io.BytesIO(self.data))
+                if list(frame.schema.items()) != self.schema:  # checked from the footer when stored
+                    raise ValueError("the lines of a cached edition came back with another schema")
+                self._frame = frame
+            return self._frame
+
+    def __getstate__(self) -> dict:
+        return {"data": self.data, "schema": self.schema}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["data"], state["schema"])
+
+
+class LazyLines:
+    """The ``lines`` of an edition: a frame, or :class:`StoredLines` read on first use."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = "_" + name
+
+    def __get__(self, obj, owner=None) -> pl.DataFrame:
+        if obj is None:
+            raise AttributeError(self.name)  # (no default for the dataclass field)
+        value = obj.__dict__[self.name]
+        return value.frame() if isinstance(value, StoredLines) else value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.name] = value
+
+    @staticmethod
+    def stored(obj) -> "StoredLines | None":
+        """The object's lines as still unread bytes, or None when they are a frame."""
+        value = obj.__dict__.get("_lines")
+        return value if isinstance(value, StoredLines) and value._frame is None else None
+
+
 @dataclass
 class EditionData:
     config: Edition
     programmes: dict[str, Programme]   # in display order; parents before their children
-    lines: pl.DataFrame                # LINE_SCHEMA
+    lines: pl.DataFrame = LazyLines()  # LINE_SCHEMA (may be StoredLines, read on first use)
     texts: list[Text]
     indicators: list[Indicator]
     sources: list[SourceFile]

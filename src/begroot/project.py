@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from .check import assign_programmes, check_expected_totals, check_lines
 from .config import Config, Edition, load_config
 from .errors import Problems, working_on
 from .figures import EditionFigures, compute
-from .model import LINE_SCHEMA, Budget, EditionData, SourceFile
+from .model import LINE_SCHEMA, Budget, EditionData, LazyLines, SourceFile, StoredLines
 from .read.finance import read_finance
 from .read.indicators import read_indicators
 from .read.programmes import read_programmes
@@ -46,12 +47,13 @@ class LoadCache:
     texts: dict = field(default_factory=dict)        # text file identity -> (Text | None, Problems)
     readability: dict = field(default_factory=dict)  # (source, html, settings) -> Score
     goals: dict = field(default_factory=dict)        # text file identity -> (goals, Problems)
+    digests: dict = field(default_factory=dict)      # text file identity -> digest of its bytes (texts_from_disk)
 
 
 @dataclass
 class EditionCore:
     programmes: dict
-    lines: pl.DataFrame
+    lines: pl.DataFrame = LazyLines()  # from the build cache: read when first used (see StoredLines)
     indicators: list
     sources: list[SourceFile]
     exported_at: dt.datetime | None
@@ -61,17 +63,23 @@ class EditionCore:
 
     # In the build cache, the lines are kept as Parquet (LZ4): a tenth of the bytes of a pickled
     # DataFrame, and faster to write and read (for a large city's edition 1.9 MB instead of 19 MB).
+    # They are read into a frame only when used (most builds after a text edit use no unchanged
+    # edition's lines); their schema is checked from the Parquet footer when the entry is read.
     def __getstate__(self) -> dict:
+        state = {key: value for key, value in self.__dict__.items() if key != "_lines"}
+        stored = LazyLines.stored(self)
+        if stored is not None:  # stored again (with its figures) unread: the same bytes
+            return {**state, "lines": (stored.data, stored.schema)}
         buffer = io.BytesIO()
         self.lines.write_parquet(buffer, compression="lz4", statistics=False)
-        return {**self.__dict__, "lines": (buffer.getvalue(), list(self.lines.schema.items()))}
+        return {**state, "lines": (buffer.getvalue(), list(self.lines.schema.items()))}
 
     def __setstate__(self, state: dict) -> None:
         data, schema = state["lines"]
-        lines = pl.read_parquet(io.BytesIO(data))
-        if list(lines.schema.items()) != schema:  # a miss (see cache.get_object), never other types
-            raise ValueError("the lines of a cached edition came back with another schema")
-        self.__dict__.update({**state, "lines": lines})
+        if list(pl.read_parquet_schema(io.BytesIO(data)).items()) != schema:
+            raise ValueError("the lines of a cached edition came back with another schema")  # a miss
+        self.__dict__.update({key: value for key, value in state.items() if key != "lines"})
+        self.lines = StoredLines(data, schema)
 
 
 @dataclass
@@ -148,7 +156,7 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
         goals = check_goals(read_goal_texts(root, edition, problems, cache.goals, files)
                             + read_goal_sheet(root, edition, problems),
                             set(core.programmes), series, edition, problems)
-    return EditionData(config=edition, programmes=core.programmes, lines=core.lines, texts=text_list,
+    return EditionData(config=edition, programmes=core.programmes, lines=core.__dict__["_lines"], texts=text_list,
                        indicators=core.indicators, sources=core.sources, exported_at=core.exported_at,
                        # by the files' bytes (and the export's time) when the build cache read
                        # them, else by their dates and sizes
@@ -174,6 +182,71 @@ def _load_core_cached(root: Path, config: Config, edition: Edition, inputs: list
         core.exported_at = _exported_at(edition, core.sources, _finance_files(root / edition.dirname, edition))
     core.address = address
     return core
+
+
+#: A text whose file holds one of these may show an image: what it gives depends on another file
+#: too, so it is read afresh each time instead of kept in the build cache (see texts_from_disk).
+_MAY_SHOW_IMAGE = re.compile(rb"!\[|<img", re.IGNORECASE)
+
+
+def texts_from_disk(root: Path, edition: Edition, language: str, cache: LoadCache) -> None:
+    """Fill ``cache.texts`` and ``cache.goals`` with what the edition's text files gave an earlier
+    build, from the build cache on disk, so that a fresh process does not parse thousands of
+    unchanged texts again; what is new is read here and stored for the next build.
+
+    One entry per edition holds each file's text and goals by its path, place and the digest of
+    its bytes (the entry is authenticated as every entry is; a file whose bytes changed is simply
+    not found in it). Word files and texts that may show an image are left out: they are read by
+    :func:`read_all_texts` as without the cache. A file that changes while it is read here is
+    not stored."""
+    from . import cache as disk
+
+    if disk.folder() is None:
+        return
+    from .goals import goals_of_file
+    from .paths import OutsideProject, read_inside
+    from .read.texts import read_text_file, text_files
+
+    address = disk.key("texts", root.resolve().as_posix(), edition.dirname, edition.texts, language)
+    stored: dict | None = None  # read when a file is not known from an earlier load in this process
+    entry: dict = {}
+    for order, path in enumerate(text_files(root, edition)):
+        if path.suffix.lower() == ".docx" or os.path.islink(path):  # read_all_texts reports a link
+            continue
+        identity = file_identity(path)
+        digest = cache.digests.get(identity)  # (serve: a file unchanged since the last rebuild is not read)
+        if digest is None:
+            try:
+                data = read_inside(root, path)
+            except (OutsideProject, OSError):
+                continue  # read_all_texts reports it
+            if _MAY_SHOW_IMAGE.search(data):
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+        rel = path.relative_to(root).as_posix()
+        place = (rel, order, digest)
+        key = (*identity, order, language)
+        if key in cache.texts and identity in cache.goals:  # (serve: known since the last rebuild)
+            entry[place] = (*cache.texts[key], *cache.goals[identity])
+            continue
+        if stored is None:
+            stored = disk.get_object("texts", address)
+            stored = stored if isinstance(stored, dict) else {}
+        found = stored.get(place)
+        if found is None:
+            text_problems, goal_problems = Problems(), Problems()
+            with working_on(rel):
+                text = read_text_file(root, path, order, text_problems, language)
+                goals = goals_of_file(root, path, goal_problems)
+            if file_identity(path) != identity:
+                continue  # changed while it was read: the next build reads it again
+            found = (text, text_problems, goals, goal_problems)
+        cache.digests[identity] = digest
+        entry[place] = found
+        cache.texts[key] = found[:2]
+        cache.goals[identity] = found[2:]
+    if stored is not None and entry.keys() != stored.keys():
+        disk.put_object("texts", address, entry)
 
 
 def _finance_files(folder: Path, edition: Edition) -> list[Path]:
@@ -258,6 +331,7 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
 
     def texts_of(edition: Edition):
         found, seen = Problems(), {}
+        texts_from_disk(root, edition, config.site.language, cache)
         return read_all_texts(root, edition, found, config.site.language, cache.texts, seen), found, seen
 
     # Texts are parsed in Python while the finance files are read in Polars, which releases the

@@ -8,7 +8,9 @@ the pages show the Dutch format). Files are written to ``<edition>/downloads/``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import os
 import json
 import re
 from decimal import Decimal
@@ -20,7 +22,7 @@ from .. import reference
 from ..figures import EditionFigures, euros_text, period_key
 from ..errors import working_on
 from ..model import Budget, EditionData
-from .reuse import put
+from .reuse import put, put_known
 
 #: Above this many lines the workbook holds the aggregates only (the lines are in the CSV and
 #: Parquet files): writing millions of cells cell by cell takes minutes, and Excel stops at 1,048,576.
@@ -318,8 +320,13 @@ def write_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFi
     folder.mkdir(parents=True, exist_ok=True)
     address = None
     with working_on(f"{edition.id}/downloads/financien.csv and financien.parquet"):
-        lines = lines_table(edition, budget.config.organisation.kind)
-        written = _write_lines(lines, folder)
+        written, lines = _reuse_lines(edition, folder), None
+        if written is None:
+            lines = lines_table(edition, budget.config.organisation.kind)
+            written = _write_lines(lines, folder)
+            if edition.content is not None:  # what they were, for the next build (see _reuse_lines)
+                cache.put_object("edition-lines-files", cache.key("edition-lines-files", edition.content),
+                                 {p.name: _size_and_digest(p) for p in written})
     if edition.content is not None:
         address = cache.key("edition-downloads", budget.config.model_dump_json(), edition.content, created)
         files = cache.get_object("edition-downloads", address)
@@ -329,10 +336,36 @@ def write_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFi
             return written + [folder / name for name in files]
     with working_on(f"{edition.id}/downloads (programmas, taakvelden, begroting.json, begroting.xlsx, "
                     "datapackage.json)"):
+        if lines is None:
+            lines = lines_table(edition, budget.config.organisation.kind)
         made = _make_edition_downloads(budget, edition, fig, folder, created, lines)
     if address is not None:
         cache.put_object("edition-downloads", address, {p.name: p.read_bytes() for p in made})
     return written + made
+
+
+def _reuse_lines(edition: EditionData, folder: Path) -> list[Path] | None:
+    """financien.csv and financien.parquet linked from the site being replaced, without making
+    them, when the build cache knows what an earlier build made from the same data (the files'
+    sizes and SHA-256 digests) and the previous site's files are those bytes (see
+    reuse.put_known); None when they must be made. A build into the previous build's folder
+    then needs no edition's lines for its downloads: only an edition whose data changed."""
+    from .. import cache
+
+    if edition.content is None:
+        return None
+    known = cache.get_object("edition-lines-files", cache.key("edition-lines-files", edition.content))
+    names = ("financien.csv", "financien.parquet")
+    if not isinstance(known, dict) or sorted(known) != sorted(names):
+        return None
+    if not all(put_known(folder / name, *known[name]) for name in names):
+        return None  # (a file linked already is replaced when both are written)
+    return [folder / name for name in names]
+
+
+def _size_and_digest(path: Path) -> tuple[int, str]:
+    with open(path, "rb") as f:
+        return os.fstat(f.fileno()).st_size, hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _write_lines(lines: pl.DataFrame, folder: Path) -> list[Path]:

@@ -17,6 +17,7 @@ it fails (another file system, a system without hard links).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from contextlib import contextmanager
@@ -113,6 +114,26 @@ def put(path: Path, data: bytes | str) -> Path:
     if twin is None or not _same_bytes(twin, data) or not _link(twin, path):
         _write_new(path, data)
     return path
+
+
+def put_known(path: Path, size: int, digest: str) -> bool:
+    """Link a site's file from the old site without having its bytes, when the build cache knows
+    them by their ``size`` and SHA-256 ``digest`` and the old site's file is those bytes (read
+    and hashed here, so a file changed by hand since is not carried over). False when it is not
+    linked: the caller makes the file."""
+    twin = _old_twin(path)
+    if twin is None:
+        return False
+    try:
+        info = os.stat(twin, follow_symlinks=False)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != size:
+            return False
+        with open(twin, "rb") as f:
+            if hashlib.file_digest(f, "sha256").hexdigest() != digest:
+                return False
+    except OSError:
+        return False
+    return _link(twin, path)
 
 
 def carry(old: Path, path: Path) -> Path:

@@ -21,6 +21,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import BegrootError
 from .reuse import carry, put
@@ -28,11 +29,12 @@ from .reuse import carry, put
 # What the index leaves out, so that a result's excerpt is a sentence of the texts and not a run of
 # figures: charts (their SVG titles are numbers), the figures in tables (a table's row and column
 # headers, i.e. the names of programmes and taakvelden, stay findable), key figures, download
-# links, and the lists that repeat on every page of an edition (contents, the programmes beside a
-# programme, previous/next, breadcrumbs). The pages keep them; only the index does not see them.
+# links, the lists that repeat on every page of an edition (contents, the programmes beside a
+# programme, previous/next, breadcrumbs), and the colophon's build time (without SOURCE_DATE_EPOCH
+# it changes with every build, and would make the index of the pages of no edition again). The pages keep them; only the index does not see them.
 NOT_INDEXED = ", ".join([
     "figure", "td.num", ".key-figures dd", "p.downloads", ".on-this-page", ".programme-aside", ".pager",
-    ".section-nav", ".breadcrumbs",
+    ".section-nav", ".breadcrumbs", "p.built",
 ])
 
 #: The folder of the editions' indexes in ``pagefind/`` (an edition id never names one of
@@ -83,15 +85,25 @@ def index_site(site: Path, editions: dict[str, str], previous: Path | None = Non
     before = (previous if previous is not None else site) / "pagefind"
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
-    made = []
+    made: list[str] = []
     try:
         fresh.mkdir()
-        for group in groups(site, editions):  # the primary index first: Pagefind writes into its folder
-            target = fresh / group.folder
-            if not _reuse(before / group.folder, target, group.digest):
-                _pagefind(site, group, target)
-                put(target / DIGEST_FILE, group.digest + "\n")
-                made.append(group.folder)
+        todo, kept = [], []
+        for group in groups(site, editions):
+            (kept if _same_digest(before / group.folder, group.digest) else todo).append(group)
+
+        def link_kept() -> None:
+            for group in kept:
+                _link_index(before / group.folder, fresh / group.folder)
+            kept.clear()
+
+        # the primary index first (Pagefind writes into its folder); the unchanged indexes are
+        # linked while Pagefind makes the first edition's
+        for group in todo:
+            _pagefind(site, group, fresh / group.folder, meanwhile=link_kept if group.folder else None)
+            put(fresh / group.folder / DIGEST_FILE, group.digest + "\n")
+            made.append(group.folder)
+        link_kept()
         write_editions(fresh, editions)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -143,11 +155,14 @@ def _indexed_part(data: bytes) -> bytes:
     # the figures in tables are left out of the index (NOT_INDEXED: td.num), so they are left out
     # here too: the downloads page shows its files' sizes once they are written, which may be
     # after the index was made (under serve, after the PDF)
-    return _FIGURE_CELL.sub(rb"\1\2", start + data[at:end if end > at else len(data)])
+    return _BUILT.sub(b"", _FIGURE_CELL.sub(rb"\1\2", start + data[at:end if end > at else len(data)]))
 
 
 #: A table cell of figures (``<td class="num">…</td>``), as NOT_INDEXED's ``td.num`` selects it.
 _FIGURE_CELL = re.compile(rb'(<td\b[^>]*\bclass="(?:[^"]*\s)?num(?:\s[^"]*)?"[^>]*>).*?(</td>)', re.S)
+
+#: The colophon's build time (``<p class="built">…</p>``), as NOT_INDEXED's ``p.built`` selects it.
+_BUILT = re.compile(rb'<p class="built">.*?</p>', re.S)
 
 
 def _pagefind_version() -> str:
@@ -164,18 +179,28 @@ def _glob(pages: list[str]) -> str:
     return "{" + ",".join(re.sub(r"([\\{}\[\]*?,!])", r"\\\1", p) for p in pages) + "}"
 
 
-def _pagefind(site: Path, group: Group, target: Path) -> None:
+def _pagefind(site: Path, group: Group, target: Path, meanwhile: Callable[[], None] | None = None) -> None:
     """Index the group's pages into ``target`` with Pagefind; keep only the files the search
-    page uses."""
+    page uses. ``meanwhile`` is done while Pagefind runs."""
     try:
-        result = subprocess.run(
+        process = subprocess.Popen(
             [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", _glob(group.pages),
              "--output-path", str(target), "--exclude-selectors", NOT_INDEXED, "--silent"],
-            capture_output=True, text=True, timeout=900)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
         raise BegrootError(f"the search index could not be built: {exc}") from None
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        stdout, stderr = process.communicate(timeout=900)
+    except subprocess.TimeoutExpired as exc:
+        raise BegrootError(f"the search index could not be built: {exc}") from None
+    finally:
+        if process.poll() is None:  # an error meanwhile, or the time is up: Pagefind is done with the folder
+            process.kill()
+            process.communicate()
+    if process.returncode != 0:
+        detail = (stderr or stdout).strip().splitlines()
         raise BegrootError("the search index could not be built: " + (detail[-1] if detail else "pagefind failed")
                            + " (is the package pagefind[bin] installed?)")
     for path in _files(target):
@@ -192,19 +217,20 @@ def _files(folder: Path) -> list[Path]:
                   and p.relative_to(folder).parts[0] not in (EDITIONS_FOLDER, EDITIONS_FILE))
 
 
-def _reuse(old: Path, target: Path, digest: str) -> bool:
-    """Link the files of the index in ``old`` into ``target`` when it was made from the same
-    pages (its digest is ``digest``); False when it was not (or is not there)."""
+def _same_digest(old: Path, digest: str) -> bool:
+    """Whether the index in ``old`` was made from the same pages (its digest is ``digest``)."""
     try:
-        if (old / DIGEST_FILE).read_text(encoding="utf-8").strip() != digest:
-            return False
+        return (old / DIGEST_FILE).read_text(encoding="utf-8").strip() == digest
     except OSError:
         return False
+
+
+def _link_index(old: Path, target: Path) -> None:
+    """Link the files of the index in ``old`` (and its digest) into ``target``."""
     for path in _files(old):
         name = path.relative_to(old)
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         carry(path, target / name)
-    return True
 
 
 def write_editions(index: Path, editions: dict[str, str]) -> None:

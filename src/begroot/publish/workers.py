@@ -42,7 +42,10 @@ def start_on_threads(jobs: list[Callable[[], object]]) -> Callable[[], None]:
     from concurrent.futures import wait as all_done
 
     pool = ThreadPoolExecutor(min(worker_count(), len(jobs)), thread_name_prefix="begroot-pdf")
-    futures = [pool.submit(job) for job in jobs]
+    # the last job first: the editions' PDFs come in the settings' order, and the newest edition,
+    # the one most often edited, is the one whose PDF is made again (the others are found in the
+    # build cache in a moment); its errors are still raised in the jobs' order
+    futures = [pool.submit(job) for job in reversed(jobs)][::-1]
     pool.shutdown(wait=False)
 
     def wait() -> None:

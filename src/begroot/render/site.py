@@ -103,7 +103,7 @@ class Site:
         workers (it is the part that needs Polars)."""
         known = self.sides.get(edition.id)
         if known is None or known[0] != edition.version:
-            known = (edition.version, compare.side(edition, self.figures.get(edition.id), self.config.organisation.kind))
+            known = (edition.version, _side(edition, self.figures.get(edition.id), self.config.organisation.kind))
             self.sides[edition.id] = known
         return known[1]
 
@@ -203,3 +203,19 @@ class Site:
     def fill(self, html: str) -> str:
         """Put the build's time in the placeholders of a page rendered with ``placeholders``."""
         return html.replace(BUILT, fmt.stamp(self.build_time)).replace(BUILT_ISO, fmt.iso(self.build_time))
+
+
+def _side(edition: EditionData, figures, level: str = "gemeente") -> compare.Side:
+    """:func:`compare.side`, from the build cache when an earlier build computed it from the same
+    data (``EditionData.content``): a build after a text edit then reads no unchanged edition's
+    lines for the comparisons of the edited edition's texts."""
+    from .. import cache
+
+    address = cache.key("compare-side", edition.content, level) if edition.content is not None else None
+    stored = cache.get_object("compare-side", address) if address is not None else None
+    if isinstance(stored, tuple) and len(stored) == 3:
+        return compare.Side(edition, *stored)
+    side = compare.side(edition, figures, level)
+    if address is not None:
+        cache.put_object("compare-side", address, (side.period, side.money, side.members))
+    return side
