@@ -220,7 +220,32 @@ def test_a_character_no_font_has_is_shown_as_a_replacement_and_said(tmp_path, ca
     loaded = load_project(project)
     pdf = write_pdf(loaded.budget, loaded.figures, "begroting-2024", tmp_path / "b.pdf", build_time())
     assert "Het teken \ufffd staat hier." in _text(pdf)
-    assert "b.pdf: no font here has \u0378; the PDF shows \ufffd instead" in capsys.readouterr().err
+    assert ("b.pdf: no font here has \u0378 (U+0378) (in begroting-2024/teksten/1-doelstelling.md); the PDF shows "
+            "\ufffd instead") in capsys.readouterr().err
+
+
+@needs_programs("pdftotext")
+def test_emoji_are_replaced_at_once_and_named_with_their_text(tmp_path, capsys):
+    """A text full of emoji (joined ones too: a family is four code points) makes the PDF with
+    each emoji shown as one U+FFFD, in one more compilation instead of one per code point (which
+    stopped the build after twelve), and the warning names them, their code points and the text,
+    with no U+FFFD of its own."""
+    from begroot.build import build_time
+    from begroot.project import load_project
+    from begroot.publish.pdf import write_pdf
+
+    from .conftest import GOOD_FINANCE, write_project
+
+    emoji = ["\U0001F389", "\U0001F469\u200d\U0001F469\u200d\U0001F467", "\U0001F44D\U0001F3FD"] + [
+        chr(0x1F600 + i) for i in range(12)]
+    project = write_project(tmp_path / "p", finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-doelstelling.md": "Feest " + " en ".join(emoji) + " voor iedereen.\n"})
+    loaded = load_project(project)
+    pdf = write_pdf(loaded.budget, loaded.figures, "begroting-2024", tmp_path / "b.pdf", build_time())
+    assert "Feest \ufffd en \ufffd en \ufffd en" in _text(pdf)
+    err = capsys.readouterr().err
+    assert "U+1F469 U+200D U+1F469 U+200D U+1F467" in err and "(in begroting-2024/teksten/1-doelstelling.md)" in err
+    assert "\ufffd" not in err.split("; the PDF shows")[0]
 
 
 def test_too_many_characters_no_font_has_stop_the_pdf_with_a_hint():

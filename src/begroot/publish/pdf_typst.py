@@ -266,15 +266,20 @@ def typst_pdf(source: str, images: dict[str, bytes], tables: list[TableTags], ti
                 message = str(getattr(exc, "message", exc))
                 glyph = _MISSING_GLYPH.search(message)
                 shown = _typst_text(glyph.group(1)) if glyph else ""
+                emoji = sorted(set(_EMOJI.findall(source))) if _EMOJI.search(shown) else []
+                if emoji:  # every emoji of the document at once (one compilation, not one each)
+                    replaced += emoji
+                    source = _EMOJI.sub("\ufffd", source)
+                    continue
                 if shown and shown in source and len(replaced) < MAX_MISSING:
                     replaced.append(shown)
                     source = source.replace(shown, "\ufffd")
                     continue
                 hints = "; ".join(getattr(exc, "hints", []) or [])
                 if glyph:
-                    hints = ("no font here has these characters: " + " ".join(replaced + [shown])
+                    hints = ("no font here has these characters: " + shown_characters(replaced + [shown])
                              + "; install a font that has them (Debian: fonts-noto-cjk for Chinese, Japanese "
-                             "and Korean), or set pdf_engine = \"weasyprint\" under [site]")
+                             "and Korean), remove them from the texts, or set pdf_engine = \"weasyprint\" under [site]")
                 raise BegrootError(f"Typst could not make the PDF: {message}"
                                    + (f" ({hints})" if hints else "")) from None
     if missing is not None:
@@ -282,8 +287,25 @@ def typst_pdf(source: str, images: dict[str, bytes], tables: list[TableTags], ti
     return tag_row_headers(data, tables)
 
 
-#: How many characters no font has the PDF may show as U+FFFD (each costs a compilation).
+#: How many characters no font has the PDF may show as U+FFFD (each costs a compilation; the
+#: emoji of a document count once, see _EMOJI).
 MAX_MISSING = 12
+#: An emoji with what joins it into one picture (skin tone, presentation selector, zero-width
+#: joiner and the next emoji): no font the PDF uses has them, and each is shown as one U+FFFD.
+_EMOJI_CHAR = "[\U0001F000-\U0001FAFF]"
+_EMOJI = re.compile(f"{_EMOJI_CHAR}[\U0001F3FB-\U0001F3FF\ufe0e\ufe0f]*"
+                    f"(?:\u200d[\u2600-\u27bf\U0001F000-\U0001FAFF][\U0001F3FB-\U0001F3FF\ufe0e\ufe0f]*)*")
+
+
+def shown_characters(found: list[str]) -> str:
+    """Characters no font has, for a message: each once, without the U+FFFD shown instead of one
+    before, and with its code points ('👩 (U+1F469)')."""
+    seen = []
+    for item in found:
+        item = item.replace("\ufffd", "").strip()
+        if item and item not in seen:
+            seen.append(item)
+    return ", ".join(f"{item} ({' '.join(f'U+{ord(c):04X}' for c in item)})" for item in seen)
 _MISSING_GLYPH = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed')
 
 
@@ -329,8 +351,11 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
             missing: list[str] = []
             data = typst_pdf(source, images, tables, date, missing)
             if missing:
-                sys.stderr.write(f"warning: {target.name}: no font here has {' '.join(missing)}; the PDF shows "
-                                 "\ufffd instead (install a font that has them)\n")
+                texts = sorted({t.source for t in budget.edition(edition_id).texts
+                                if any(m.replace("\ufffd", "") in t.html for m in missing)})
+                sys.stderr.write(f"warning: {target.name}: no font here has {shown_characters(missing)}"
+                                 f"{' (in ' + ', '.join(texts[:5]) + ')' if texts else ''}; the PDF shows "
+                                 "\ufffd instead (install a font that has them, or remove them from the text)\n")
             if refused:  # as the WeasyPrint PDF: said on every build until it is gone, not kept
                 shown = ", ".join(sorted(set(refused))[:5])
                 sys.stderr.write(f"warning: {target.name}: left out what is not a file of the site: {shown}\n")
