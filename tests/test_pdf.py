@@ -114,6 +114,45 @@ def test_slow_jobs_run_each_once_and_their_errors_reach_the_caller(tmp_path):
     run_jobs([])
 
 
+class _Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("not picklable")
+
+
+def _fail_unpicklable():
+    raise _Unpicklable("lock held")
+
+
+def _write_pid(path):
+    import os
+
+    path.write_text(str(os.getpid()), encoding="utf-8")
+
+
+def test_jobs_started_in_processes_run_in_children_and_raise_the_first_jobs_error(tmp_path, monkeypatch):
+    """A large build's Typst PDFs are made in forked processes of their own (start_in_processes):
+    each job runs once, outside this process, and the first job's error is raised by the wait, as
+    if the jobs had run one by one, after every job has ended."""
+    import functools
+    import os
+
+    from begroot.publish import workers
+
+    monkeypatch.setattr(workers, "worker_count", lambda: 2)
+    jobs = [functools.partial(_write_pid, tmp_path / f"{i}.txt") for i in range(3)]
+    workers.start_in_processes(jobs)()
+    pids = {int((tmp_path / f"{i}.txt").read_text(encoding="utf-8")) for i in range(3)}
+    assert len(pids) == 2 and os.getpid() not in pids  # two processes share the three jobs
+    wait = workers.start_in_processes([functools.partial(_write, tmp_path / "a.txt", "a"), _fail,
+                                       functools.partial(_write, tmp_path / "c.txt", "c")])
+    with pytest.raises(ValueError, match="job failed"):
+        wait()
+    assert (tmp_path / "a.txt").exists() and (tmp_path / "c.txt").exists()
+    with pytest.raises(RuntimeError, match="lock held"):  # an error that cannot be sent is named
+        workers.start_in_processes([_fail_unpicklable])()
+    workers.start_in_processes([])()
+
+
 @needs_programs("pdftotext")
 def test_jaarstukken_pdf_has_plan_against_realisation_and_the_explanations(demo_built):
     site, result = demo_built

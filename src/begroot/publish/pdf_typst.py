@@ -24,6 +24,7 @@ from typing import NamedTuple
 from ..errors import BegrootError, working_on
 from ..figures import EditionFigures
 from ..model import Budget
+from . import workers
 from .reuse import put
 from .typst_markup import Converter, TableTags, amounts_table, string, text
 
@@ -245,6 +246,9 @@ def typst_pdf(source: str, images: dict[str, bytes], tables: list[TableTags], ti
 
     from .pdf_tags import tag_row_headers
 
+    global _used
+    _used = True
+
     with tempfile.TemporaryDirectory(prefix="begroot-typst-") as root:
         if images:
             (Path(root) / "media").mkdir()
@@ -284,6 +288,13 @@ def typst_pdf(source: str, images: dict[str, bytes], tables: list[TableTags], ti
 
 #: How many characters no font has the PDF may show as U+FFFD (each costs a compilation).
 MAX_MISSING = 12
+_used = False  # whether this process has used Typst (see :func:`used_here`)
+
+
+def used_here() -> bool:
+    """Whether this process has used Typst: a child it forks then waits forever for Typst's pool
+    of threads, which are not in the child, and must make no Typst PDF."""
+    return _used
 _MISSING_GLYPH = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed')
 
 
@@ -339,6 +350,7 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
                 if inputs is not None:
                     cache.put("pdf-inputs", inputs, address.encode("ascii"))
         target.parent.mkdir(parents=True, exist_ok=True)
+        workers.stop_if_orphaned()  # made in a process of its own whose build was killed: not written
         # as every file of the site: never written into (it may be a link to the previous site's)
         return put(target, data)
 
