@@ -325,6 +325,7 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
         known = cache.get("pdf-inputs", inputs) if inputs is not None else None
         data = cache.get("pdf", known.decode("ascii")) if known else None
         if data is not None:
+            workers.stop_if_orphaned()
             target.parent.mkdir(parents=True, exist_ok=True)
             return put(target, data)
         source, images, tables, refused = edition_typst(budget, figures, edition_id, build_time, stamp)
@@ -349,8 +350,8 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
                 cache.put("pdf", address, data)
                 if inputs is not None:
                     cache.put("pdf-inputs", inputs, address.encode("ascii"))
-        target.parent.mkdir(parents=True, exist_ok=True)
         workers.stop_if_orphaned()  # made in a process of its own whose build was killed: not written
+        target.parent.mkdir(parents=True, exist_ok=True)
         # as every file of the site: never written into (it may be a link to the previous site's)
         return put(target, data)
 

@@ -102,6 +102,7 @@ def _run_share(jobs: list[Callable[[], object]], indices: list[int], conn, paren
     """In a forked process of :func:`start_in_processes`: the jobs ``indices``, one by one, until one fails."""
     global _PARENT
     _PARENT = parent
+    _die_with_parent()
     try:
         for i in indices:
             try:
@@ -142,6 +143,22 @@ def run_jobs(jobs: list[Callable[[], object]], threads: bool = False) -> None:
                 result.get()
     finally:
         _FORKED_JOBS = None
+
+
+def _die_with_parent() -> None:
+    """Where the system can (Linux), have this forked process killed when the build that forked
+    it is: a PDF's process spends seconds in Typst, and must not write into the build's folder
+    after the next build removed it. Elsewhere, :func:`stop_if_orphaned` before writing."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    stop_if_orphaned()  # the build was gone before that
 
 
 class Claims:
