@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_datetime
@@ -58,6 +58,13 @@ def money(euros: Decimal | None, unit: int = 1000, language: str = "nl") -> str:
     value = rounded(euros, unit)
     if value == 0:
         value = Decimal(0)  # never "-0"
+    return _whole(value, language)
+
+
+@lru_cache(maxsize=1 << 16)
+def _whole(value: Decimal, language: str) -> str:
+    """A whole number of display units as text: a page and the PDF show each amount several
+    times (its table, its chart, its summary), formatted once."""
     return _apply("#,##0;-#,##0", value, language)
 
 
