@@ -3,6 +3,7 @@
 (Typst, in the demo's build) and by WeasyPrint (``pdf_engine = "weasyprint"``)."""
 
 import subprocess
+import sys
 
 import pytest
 
@@ -112,6 +113,85 @@ def test_slow_jobs_run_each_once_and_their_errors_reach_the_caller(tmp_path):
     with pytest.raises(ValueError, match="job failed"):
         run_jobs([functools.partial(_write, tmp_path / "x.txt", "x"), _fail])
     run_jobs([])
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("not picklable")
+
+
+def _fail_unpicklable():
+    raise _Unpicklable("lock held")
+
+
+def _write_pid(path):
+    import os
+
+    path.write_text(str(os.getpid()), encoding="utf-8")
+
+
+def test_jobs_started_in_processes_run_in_children_and_raise_the_first_jobs_error(tmp_path, monkeypatch):
+    """A large build's Typst PDFs are made in forked processes of their own (start_in_processes):
+    each job runs once, outside this process, and the first job's error is raised by the wait, as
+    if the jobs had run one by one, after every job has ended."""
+    import functools
+    import os
+
+    from begroot.publish import workers
+
+    monkeypatch.setattr(workers, "worker_count", lambda: 2)
+    jobs = [functools.partial(_write_pid, tmp_path / f"{i}.txt") for i in range(3)]
+    workers.start_in_processes(jobs)()
+    pids = {int((tmp_path / f"{i}.txt").read_text(encoding="utf-8")) for i in range(3)}
+    assert len(pids) == 2 and os.getpid() not in pids  # two processes share the three jobs
+    wait = workers.start_in_processes([functools.partial(_write, tmp_path / "a.txt", "a"), _fail,
+                                       functools.partial(_write, tmp_path / "c.txt", "c")])
+    with pytest.raises(ValueError, match="job failed"):
+        wait()
+    assert (tmp_path / "a.txt").exists() and (tmp_path / "c.txt").exists()
+    with pytest.raises(RuntimeError, match="lock held"):  # an error that cannot be sent is named
+        workers.start_in_processes([_fail_unpicklable])()
+    workers.start_in_processes([])()
+
+
+_KILLED_WITH_A_PDF_UNDER_WAY = """
+import os, signal, sys, time
+from pathlib import Path
+from begroot.publish import workers
+def job():
+    Path(sys.argv[1]).write_text(str(os.getpid()))
+    time.sleep(60)
+    Path(sys.argv[1] + ".written").write_text("after its build was killed")
+workers.start_in_processes([job])
+while not Path(sys.argv[1]).exists():
+    time.sleep(0.01)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a process killed with its parent: Linux")
+def test_a_pdfs_process_ends_when_its_build_is_killed(tmp_path):
+    """A build killed midway (SIGKILL) leaves no PDF process behind that could write into the
+    build's folder after the next build removed it."""
+    import os
+    import time
+    from pathlib import Path
+
+    marker = tmp_path / "pid"
+    subprocess.run([sys.executable, "-c", _KILLED_WITH_A_PDF_UNDER_WAY, str(marker)], timeout=60)
+    pid = int(marker.read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            if (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                break  # ended, not yet reaped
+        except (FileNotFoundError, ProcessLookupError):
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        pytest.fail("the PDF's process outlived its build")
+    assert not (tmp_path / "pid.written").exists()
 
 
 @needs_programs("pdftotext")

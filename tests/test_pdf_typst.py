@@ -344,3 +344,46 @@ def test_pdfs_on_threads_start_with_the_newest_edition_and_raise_in_the_editions
     with pytest.raises(ValueError) as raised:
         wait()
     assert ran == [4, 3, 2, 1] and raised.value.args == (2,)
+
+
+_BUILD_IN_PROCESSES = """
+import sys
+from pathlib import Path
+from begroot import cache
+from begroot.build import build
+from begroot.publish import workers
+from begroot.publish.pdf_typst import typst_pdf
+cache.disable()  # the PDF made, not taken from the build cache
+if sys.argv[3] == "typst-used":
+    typst_pdf('#set document(title: "a")\\n#"een"', {}, [], None)
+started = workers.start_in_processes
+workers.start_in_processes = lambda jobs: print("in processes", len(jobs)) or started(jobs)
+workers.worker_count = lambda: 2
+workers.PARALLEL_MIN_PAGES = 1
+build(Path(sys.argv[1]), Path(sys.argv[2]))
+print("built")
+"""
+
+
+@pytest.mark.parametrize("before", ["fresh", "typst-used"])
+def test_a_build_with_forked_page_workers_makes_its_typst_pdf_in_a_process_of_its_own(tmp_path, monkeypatch, before):
+    """When the pages are shared with forked workers (a large build), the Typst PDF is made in a
+    forked process of its own (its Python work then does not wait for the lock of the process
+    that renders pages), and is the PDF a build on threads writes; unless the process has used
+    Typst before (a child would wait forever for Typst's threads): then on threads. In a process
+    of its own, with a time limit, so that a hang fails the test instead of the suite."""
+    from begroot import cache
+    from begroot.build import build
+
+    from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, write_project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    project = write_project(tmp_path / "p", toml=BASE_TOML + LONG_SOURCE, finance=GOOD_FINANCE)
+    done = subprocess.run([sys.executable, "-c", _BUILD_IN_PROCESSES, str(project), str(tmp_path / "forked"), before],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "built" in done.stdout, done.stderr
+    assert ("in processes 1" in done.stdout) == (before == "fresh")
+    monkeypatch.setattr(cache, "_disabled", True)
+    build(project, tmp_path / "threads")
+    pdf = Path("begroting-2024") / "downloads" / "begroting-2024.pdf"
+    assert (tmp_path / "forked" / pdf).read_bytes() == (tmp_path / "threads" / pdf).read_bytes()

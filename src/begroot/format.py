@@ -66,7 +66,7 @@ def money(euros: Decimal | None, unit: int = 1000, language: str = "nl") -> str:
     value = rounded(euros, unit)
     if value == 0:
         value = Decimal(0)  # never "-0"
-    return _apply("#,##0;-#,##0", value, language)
+    return _apply("#,##0;-#,##0", value, language)  # each value formatted once (see _apply)
 
 
 def pct(fraction: Decimal | None, language: str = "nl") -> str:

@@ -24,6 +24,7 @@ from typing import NamedTuple
 from ..errors import BegrootError, working_on
 from ..figures import EditionFigures
 from ..model import Budget
+from . import workers
 from .reuse import put
 from .typst_markup import Converter, TableTags, amounts_table, string, text
 
@@ -245,6 +246,9 @@ def typst_pdf(source: str, images: dict[str, bytes], tables: list[TableTags], ti
 
     from .pdf_tags import tag_row_headers
 
+    global _used
+    _used = True
+
     with tempfile.TemporaryDirectory(prefix="begroot-typst-") as root:
         if images:
             (Path(root) / "media").mkdir()
@@ -306,6 +310,17 @@ def shown_characters(found: list[str]) -> str:
         if item and item not in seen:
             seen.append(item)
     return ", ".join(f"{item} ({' '.join(f'U+{ord(c):04X}' for c in item)})" for item in seen)
+
+
+_used = False  # whether this process has used Typst (see :func:`used_here`)
+
+
+def used_here() -> bool:
+    """Whether this process has used Typst: a child it forks then waits forever for Typst's pool
+    of threads, which are not in the child, and must make no Typst PDF."""
+    return _used
+
+
 _MISSING_GLYPH = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed')
 
 
@@ -336,6 +351,7 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
         known = cache.get("pdf-inputs", inputs) if inputs is not None else None
         data = cache.get("pdf", known.decode("ascii")) if known else None
         if data is not None:
+            workers.stop_if_orphaned()
             target.parent.mkdir(parents=True, exist_ok=True)
             return put(target, data)
         source, images, tables, refused = edition_typst(budget, figures, edition_id, build_time, stamp)
@@ -363,6 +379,7 @@ def write_pdf_typst(budget: Budget, figures: dict[str, EditionFigures], edition_
                 cache.put("pdf", address, data)
                 if inputs is not None:
                     cache.put("pdf-inputs", inputs, address.encode("ascii"))
+        workers.stop_if_orphaned()  # made in a process of its own whose build was killed: not written
         target.parent.mkdir(parents=True, exist_ok=True)
         # as every file of the site: never written into (it may be a link to the previous site's)
         return put(target, data)

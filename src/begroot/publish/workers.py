@@ -55,6 +55,72 @@ def start_on_threads(jobs: list[Callable[[], object]]) -> Callable[[], None]:
     return wait
 
 
+def start_in_processes(jobs: list[Callable[[], object]]) -> Callable[[], None]:
+    """Start jobs (the Typst PDFs of a build that renders its pages in forked workers) in forked
+    processes of their own, alongside whatever this process does next: their Python work (a large
+    document's source, the tagging of its tables' row headers, seconds each) then does not wait
+    for this process's lock, which its share of the pages holds. Returns the function that waits
+    for them and raises the first job's error as if they had run one by one. This process uses
+    no Typst here, so it may go on forking; a job's process stops before writing when the build
+    that forked it is gone (see :func:`stop_if_orphaned`)."""
+    if not jobs:
+        return lambda: None
+    if not can_fork():
+        return start_on_threads(jobs)
+    context = mp.get_context("fork")
+    count = min(worker_count(), len(jobs))
+    children = []
+    try:
+        for k in range(count):
+            conn, theirs = context.Pipe(duplex=False)
+            process = context.Process(target=_run_share, args=(jobs, list(range(k, len(jobs), count)), theirs,
+                                                              os.getpid()), daemon=True)
+            process.start()
+            theirs.close()
+            children.append((k, process, conn))
+    except BaseException:
+        for _, process, _ in children:
+            process.terminate()
+            process.join()
+        raise
+
+    def wait() -> None:
+        failures = []
+        for first, process, conn in children:  # every job ended (none still writing) before an error is raised
+            try:
+                kind, index, payload = conn.recv()
+            except EOFError:
+                kind, index, payload = "error", first, RuntimeError(
+                    f"the process making a PDF stopped unexpectedly (exit code {process.exitcode})")
+            conn.close()
+            process.join()
+            if kind == "error":
+                failures.append((index, payload))
+        if failures:
+            raise min(failures, key=lambda failure: failure[0])[1]
+    return wait
+
+
+def _run_share(jobs: list[Callable[[], object]], indices: list[int], conn, parent: int) -> None:
+    """In a forked process of :func:`start_in_processes`: the jobs ``indices``, one by one, until one fails."""
+    global _PARENT
+    _PARENT = parent
+    _die_with_parent()
+    try:
+        for i in indices:
+            try:
+                jobs[i]()
+            except BaseException as exc:  # noqa: BLE001 - raised again in the parent
+                try:
+                    conn.send(("error", i, exc))
+                except Exception:  # noqa: BLE001 - an exception that does not pickle
+                    conn.send(("error", i, RuntimeError(repr(exc))))
+                return
+        conn.send(("done", None, None))
+    finally:
+        conn.close()
+
+
 def run_jobs(jobs: list[Callable[[], object]], threads: bool = False) -> None:
     """Run independent slow jobs (the PDFs of the editions), spread over forked workers when there
     are several jobs and cores; errors are raised here as if the jobs had run one by one.
@@ -80,6 +146,22 @@ def run_jobs(jobs: list[Callable[[], object]], threads: bool = False) -> None:
                 result.get()
     finally:
         _FORKED_JOBS = None
+
+
+def _die_with_parent() -> None:
+    """Where the system can (Linux), have this forked process killed when the build that forked
+    it is: a PDF's process spends seconds in Typst, and must not write into the build's folder
+    after the next build removed it. Elsewhere, :func:`stop_if_orphaned` before writing."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    stop_if_orphaned()  # the build was gone before that
 
 
 class Claims:

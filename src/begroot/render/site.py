@@ -43,6 +43,7 @@ class Site:
         self.matches: dict = {}                                # see same_programmes()
         self.compared: dict = {}                               # see comparison()
         self.diffs = compare.DiffCache()
+        self._series: dict[str, tuple[dict, dict]] = {}        # see series_of()
 
     # ----------------------------------------------------------------------------- dependencies
     @functools.cached_property
@@ -53,6 +54,18 @@ class Site:
     def edition_digest(self, edition: EditionData, *more) -> str:
         """What a page of ``edition`` depends on: the site, the edition's data, and ``more``."""
         return digest((self.site_digest, edition.version), *more)
+
+    def series_of(self, edition: EditionData, code: str) -> list[tuple[str, object]]:
+        """The edition's indicator series of programme ``code``: (name, series) in the order of
+        their names. Sorted once per edition (each programme's page and the PDF ask: sorting
+        every series for each of 2,000 programmes took seconds)."""
+        kept = self._series.get(edition.id)
+        if kept is None or kept[0] is not edition.series:
+            found: dict[str, list] = {}
+            for (programme, name), series in sorted(edition.series.items()):
+                found.setdefault(programme, []).append((name, series))
+            kept = self._series[edition.id] = (edition.series, found)
+        return kept[1].get(code, [])
 
     # ----------------------------------------------------------------------------- labels
     def has_figures(self, edition: EditionData) -> bool:

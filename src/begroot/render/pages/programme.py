@@ -54,7 +54,7 @@ def view(site: Site, edition: EditionData, programme: Programme) -> Page:
                   if tv is not None]
     in_goals = {name for g in edition.goals if g.programme == programme.code for name in g.indicators}
     indicators = [parts.series_view(site, s, f"ind-x-{n}", edition) for n, s in enumerate(
-        s for (code, name), s in sorted(edition.series.items()) if code == programme.code and name not in in_goals)]
+        s for name, s in site.series_of(edition, programme.code) if name not in in_goals)]
     goals = parts.goal_views(site, edition, programme.code)
     tables = {"cijfers": [{"jaar": r["period"][0], "kolom": r["period"][1], "lasten": exact(r["amounts"].lasten),
                            "baten": exact(r["amounts"].baten), "saldo": exact(r["amounts"].saldo)} for r in table]}
