@@ -370,7 +370,9 @@ def test_a_build_after_a_text_edit_reads_no_editions_lines(demo_dir, tmp_path, f
 
 def test_serve_does_not_read_unchanged_texts_again_for_the_build_cache(demo_dir, tmp_path, fresh_cache, monkeypatch):
     """Under serve (one LoadCache for every rebuild) a text file unchanged since the last rebuild
-    is known by its date and size, as before the build cache kept texts: not read, not looked up."""
+    is known by its date and size, as before the build cache kept texts: not read, not looked up;
+    the build cache's texts are looked up by the first load only (an edited text is read as
+    without the build cache: looking every text up again cost a rebuild about 40 ms)."""
     import begroot.paths
     from begroot import cache as disk
     from begroot.project import LoadCache, load_project
@@ -389,6 +391,5 @@ def test_serve_does_not_read_unchanged_texts_again_for_the_build_cache(demo_dir,
     text = project / "begroting-2016" / "teksten" / "inleiding.md"
     text.write_text(text.read_text(encoding="utf-8") + "\nEen nieuwe zin.\n", encoding="utf-8")
     loaded = load_project(project, cache=kept)
-    assert [name for name in opened if name.endswith(".md")] == ["inleiding.md"]  # for its digest
-    assert looked_up.count("texts") == 1
+    assert [name for name in opened if name.endswith(".md")] == [] and "texts" not in looked_up
     assert any("Een nieuwe zin." in t.html for e in loaded.budget.editions for t in e.texts)

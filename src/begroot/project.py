@@ -48,6 +48,7 @@ class LoadCache:
     readability: dict = field(default_factory=dict)  # (source, html, settings) -> Score
     goals: dict = field(default_factory=dict)        # text file identity -> (goals, Problems)
     digests: dict = field(default_factory=dict)      # text file identity -> digest of its bytes (texts_from_disk)
+    from_disk: set = field(default_factory=set)      # editions whose texts texts_from_disk has looked up
 
 
 @dataclass
@@ -331,7 +332,11 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
 
     def texts_of(edition: Edition):
         found, seen = Problems(), {}
-        texts_from_disk(root, edition, config.site.language, cache)
+        # once a process (a fresh build's only load; serve's first): after that, the texts this
+        # process read are in ``cache.texts``, and an edited one is read by read_all_texts
+        if edition.id not in cache.from_disk:
+            texts_from_disk(root, edition, config.site.language, cache)
+            cache.from_disk.add(edition.id)
         return read_all_texts(root, edition, found, config.site.language, cache.texts, seen), found, seen
 
     # Texts are parsed in Python while the finance files are read in Polars, which releases the
