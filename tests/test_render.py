@@ -513,3 +513,24 @@ def test_every_language_has_the_same_interface_texts():
     for language in LANGUAGES:
         assert set(strings(language)) == set(dutch), language
     assert strings("xx") is dutch  # a language begroot does not have: Dutch
+
+
+def test_an_english_site_titles_its_editions_in_english(tmp_path: Path):
+    """An edition without a title of its own is "Budget 2024" on an English site (it was "Begroting
+    2024 at a glance"); a title from begroot.toml is kept as it is, and a Dutch site is unchanged."""
+    from begroot.build import build as build_site
+    from begroot.project import load_project
+
+    from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, write_project
+
+    toml = BASE_TOML.replace("[[editions]]", '[site]\nlanguage = "en"\npdf = false\n\n[[editions]]', 1) + LONG_SOURCE
+    project = write_project(tmp_path / "en", toml=toml, finance=GOOD_FINANCE)
+    build_site(project, tmp_path / "site-en")
+    heading = BeautifulSoup((tmp_path / "site-en" / "begroting-2024" / "index.html").read_text("utf-8"),
+                            "html.parser").h1.get_text(" ", strip=True)
+    assert heading.startswith("Budget 2024"), heading
+    own = write_project(tmp_path / "own", toml=toml.replace("year = 2024\n", 'year = 2024\ntitle = "Programmabegroting 2024"\n', 1),
+                        finance=GOOD_FINANCE)
+    assert load_project(own).budget.editions[0].config.display_title == "Programmabegroting 2024"
+    dutch = write_project(tmp_path / "nl", finance=GOOD_FINANCE)
+    assert load_project(dutch).budget.editions[0].config.title is None

@@ -307,6 +307,23 @@ def _within_bounds(lines: pl.DataFrame, edition: Edition, problems: Problems) ->
     return lines.clear()
 
 
+#: An edition's title when begroot.toml gives none, in a site language other than Dutch (whose
+#: default is the kind's name: "Begroting 2024").
+EDITION_TITLES = {"en": {"begroting": "Budget {year}", "voorjaarsnota": "Spring memorandum {year}",
+                         "najaarsnota": "Autumn memorandum {year}", "jaarstukken": "Annual accounts {year}"}}
+
+
+def _titled(config: Config) -> Config:
+    """The configuration with each edition that has no title of its own titled in the site's
+    language ("Budget 2024" on an English site; the Dutch default is "Begroting 2024")."""
+    titles = EDITION_TITLES.get(config.site.language)
+    if not titles:
+        return config
+    editions = [e if e.title else e.model_copy(update={"title": titles[e.kind].format(year=e.year)})
+                for e in config.editions]
+    return config if editions == list(config.editions) else config.model_copy(update={"editions": editions})
+
+
 def load_project(root: Path, cache: LoadCache | None = None, readability: bool = True) -> Loaded:
     """Read and check a whole project; ``budget`` is None when it cannot be built.
 
@@ -318,6 +335,7 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
     config = load_config(root, problems)
     if config is None:
         return Loaded(None, problems, {})
+    config = _titled(config)
     from .paths import check_project_paths
 
     if not check_project_paths(root, config, problems):
