@@ -47,7 +47,6 @@ class LoadCache:
     texts: dict = field(default_factory=dict)        # text file identity -> (Text | None, Problems)
     readability: dict = field(default_factory=dict)  # (source, html, settings) -> Score
     goals: dict = field(default_factory=dict)        # text file identity -> (goals, Problems)
-    digests: dict = field(default_factory=dict)      # text file identity -> digest of its bytes (texts_from_disk)
     from_disk: set = field(default_factory=set)      # editions whose texts texts_from_disk has looked up
 
 
@@ -199,7 +198,8 @@ def texts_from_disk(root: Path, edition: Edition, language: str, cache: LoadCach
     its bytes (the entry is authenticated as every entry is; a file whose bytes changed is simply
     not found in it). Word files and texts that may show an image are left out: they are read by
     :func:`read_all_texts` as without the cache. A file that changes while it is read here is
-    not stored."""
+    not stored. Called once an edition in a process (see load_project): later loads of the same
+    process (``begroot serve``) have what they read in ``cache.texts``."""
     from . import cache as disk
 
     if disk.folder() is None:
@@ -215,21 +215,14 @@ def texts_from_disk(root: Path, edition: Edition, language: str, cache: LoadCach
         if path.suffix.lower() == ".docx" or os.path.islink(path):  # read_all_texts reports a link
             continue
         identity = file_identity(path)
-        digest = cache.digests.get(identity)  # (serve: a file unchanged since the last rebuild is not read)
-        if digest is None:
-            try:
-                data = read_inside(root, path)
-            except (OutsideProject, OSError):
-                continue  # read_all_texts reports it
-            if _MAY_SHOW_IMAGE.search(data):
-                continue
-            digest = hashlib.sha256(data).hexdigest()
-        rel = path.relative_to(root).as_posix()
-        place = (rel, order, digest)
-        key = (*identity, order, language)
-        if key in cache.texts and identity in cache.goals:  # (serve: known since the last rebuild)
-            entry[place] = (*cache.texts[key], *cache.goals[identity])
+        try:
+            data = read_inside(root, path)
+        except (OutsideProject, OSError):
+            continue  # read_all_texts reports it
+        if _MAY_SHOW_IMAGE.search(data):
             continue
+        rel = path.relative_to(root).as_posix()
+        place = (rel, order, hashlib.sha256(data).hexdigest())
         if stored is None:
             stored = disk.get_object("texts", address)
             stored = stored if isinstance(stored, dict) else {}
@@ -242,9 +235,8 @@ def texts_from_disk(root: Path, edition: Edition, language: str, cache: LoadCach
             if file_identity(path) != identity:
                 continue  # changed while it was read: the next build reads it again
             found = (text, text_problems, goals, goal_problems)
-        cache.digests[identity] = digest
         entry[place] = found
-        cache.texts[key] = found[:2]
+        cache.texts[(*identity, order, language)] = found[:2]
         cache.goals[identity] = found[2:]
     if stored is not None and entry.keys() != stored.keys():
         disk.put_object("texts", address, entry)
