@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import json
 import re
 from decimal import Decimal
@@ -323,10 +322,10 @@ def write_edition_downloads(budget: Budget, edition: EditionData, fig: EditionFi
         written, lines = _reuse_lines(edition, folder), None
         if written is None:
             lines = lines_table(edition, budget.config.organisation.kind)
-            written = _write_lines(lines, folder)
+            made = _write_lines(lines, folder)
+            written = [folder / name for name in made]
             if edition.content is not None:  # what they were, for the next build (see _reuse_lines)
-                cache.put_object("edition-lines-files", cache.key("edition-lines-files", edition.content),
-                                 {p.name: _size_and_digest(p) for p in written})
+                cache.put_object("edition-lines-files", cache.key("edition-lines-files", edition.content), made)
     if edition.content is not None:
         address = cache.key("edition-downloads", budget.config.model_dump_json(), edition.content, created)
         files = cache.get_object("edition-downloads", address)
@@ -363,26 +362,24 @@ def _reuse_lines(edition: EditionData, folder: Path) -> list[Path] | None:
     return [folder / name for name in names]
 
 
-def _size_and_digest(path: Path) -> tuple[int, str]:
-    with open(path, "rb") as f:
-        return os.fstat(f.fileno()).st_size, hashlib.file_digest(f, "sha256").hexdigest()
-
-
-def _write_lines(lines: pl.DataFrame, folder: Path) -> list[Path]:
-    """Every finance line as CSV and Parquet. Made from the lines by every build, not kept in the
-    build cache: Polars writes them in about 0.1 s for 170,000 lines, and a copy in the cache
-    would double the bytes a build writes (20 MB per edition of a large city)."""
+def _write_lines(lines: pl.DataFrame, folder: Path) -> dict[str, tuple[int, str]]:
+    """Every finance line as CSV and Parquet; returns each file's size and SHA-256 digest by its
+    name (what the build cache records, see :func:`_reuse_lines`). The files themselves are not
+    kept in the build cache: a copy there would double the bytes a build writes (20 MB per
+    edition of a large city)."""
     # made in memory, then written (or linked from the previous site when the same bytes)
     buffer = io.BytesIO()
     csv_safe_frame(lines).write_csv(buffer, line_terminator="\n")
-    put(folder / "financien.csv", buffer.getvalue())
+    files = {"financien.csv": buffer.getvalue()}
     # In one chunk and with a set row group size: Polars splits a Parquet file along the frame's
     # chunks, which differ between lines read from the export and lines from the build cache.
     buffer = io.BytesIO()
     lines.with_columns(pl.col("bedrag").cast(pl.Decimal(20, 2))).rechunk().write_parquet(
         buffer, compression="zstd", statistics=False, row_group_size=PARQUET_ROW_GROUP)
-    put(folder / "financien.parquet", buffer.getvalue())
-    return [folder / "financien.csv", folder / "financien.parquet"]
+    files["financien.parquet"] = buffer.getvalue()
+    for name, data in files.items():
+        put(folder / name, data)
+    return {name: (len(data), hashlib.sha256(data).hexdigest()) for name, data in files.items()}
 
 
 #: Rows per row group of financien.parquet.

@@ -22,7 +22,7 @@ import os
 import stat
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Callable, Iterator
 
 #: (new site's folder, old site's folder) while a build may link from the old site.
 _SITES: tuple[str, str] | None = None
@@ -51,15 +51,21 @@ def _old_twin(path: Path) -> str | None:
     return old + full[len(new):]
 
 
-def _same_bytes(twin: str, data: bytes) -> bool:
+def _twin_is(twin: str, size: int, same: Callable[[BinaryIO], bool]) -> bool:
+    """Whether the old site's file ``twin`` is a plain file of ``size`` bytes that ``same`` finds
+    to be the bytes wanted (given the open file)."""
     try:
         info = os.stat(twin, follow_symlinks=False)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+        if not stat.S_ISREG(info.st_mode) or info.st_size != size:
             return False
         with open(twin, "rb") as f:
-            return f.read(len(data) + 1) == data
+            return same(f)
     except OSError:
         return False
+
+
+def _same_bytes(twin: str, data: bytes) -> bool:
+    return _twin_is(twin, len(data), lambda f: f.read(len(data) + 1) == data)
 
 
 def _aside(path: Path) -> Path:
@@ -122,18 +128,8 @@ def put_known(path: Path, size: int, digest: str) -> bool:
     and hashed here, so a file changed by hand since is not carried over). False when it is not
     linked: the caller makes the file."""
     twin = _old_twin(path)
-    if twin is None:
-        return False
-    try:
-        info = os.stat(twin, follow_symlinks=False)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != size:
-            return False
-        with open(twin, "rb") as f:
-            if hashlib.file_digest(f, "sha256").hexdigest() != digest:
-                return False
-    except OSError:
-        return False
-    return _link(twin, path)
+    return (twin is not None and _twin_is(twin, size, lambda f: hashlib.file_digest(f, "sha256").hexdigest() == digest)
+            and _link(twin, path))
 
 
 def carry(old: Path, path: Path) -> Path:
