@@ -86,8 +86,11 @@ def _within(root_real: str, real: str) -> bool:
     return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
 
 
-def read_inside(root: Path, path: Path) -> bytes:
-    """The bytes of ``path``, read through :func:`open_inside`."""
+def read_inside(root: Path | None, path: Path) -> bytes:
+    """The bytes of ``path``, read through :func:`open_inside`; with ``root`` None (a file of
+    begroot's own, or a caller that names no project), ``path`` as it is (as :func:`opened_inside`)."""
+    if root is None:
+        return path.read_bytes()
     with os.fdopen(open_inside(root, path), "rb") as fh:
         return fh.read()
 

@@ -57,12 +57,13 @@ def _check_currency(measures: dict, package_name: str, site: str) -> None:
     converts none: a measure in another currency stops the read."""
     for name, measure in measures.items():
         currency = measure.get("currency") if isinstance(measure, dict) else None
-        if currency is not None and str(currency).strip().upper() != site:
+        code = str(currency).strip().upper()
+        if currency is not None and code != site:
             raise PackageError(
                 f'measure "{name}" of {package_name} is in {currency}, the site shows amounts in {site}; begroot '
                 "converts no currency",
-                hint=f'set currency = "{str(currency).strip().upper()}" under [site] in begroot.toml to publish the '
-                     f"site in {currency}, or convert the amounts to {site}")
+                hint=f'set currency = "{code}" under [site] in begroot.toml to publish the site in {currency}, '
+                     f"or convert the amounts to {site}")
 
 
 def _fiscal_year_warnings(measures: dict, of_resource: str, where: str | None, problems: Problems | None) -> None:
@@ -169,7 +170,7 @@ def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None 
     path = edition_dir / source.datapackage
     package_name = Path(source.datapackage).name
     try:
-        package = json.loads((read_inside(root, path) if root is not None else path.read_bytes()).decode("utf-8"))
+        package = json.loads(read_inside(root, path).decode("utf-8"))
     except FileNotFoundError:
         raise PackageError("file not found") from None
     except OutsideProject:

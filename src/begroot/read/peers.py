@@ -304,7 +304,7 @@ def _read_compact(path: Path, file: str, problems: Problems, root: Path | None =
     from ..paths import SWAPPED, OutsideProject, read_inside
 
     try:
-        data = read_inside(root, path) if root is not None else path.read_bytes()
+        data = read_inside(root, path)
         doc = json.loads(data.decode("utf-8-sig"))
     except OutsideProject:
         problems.error(SWAPPED, file=file, code="peers-unreadable", hint="name a file inside the project folder")
