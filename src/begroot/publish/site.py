@@ -228,9 +228,12 @@ class SiteWriter:
     def _downloads_todo(self, out: Path, previous: RenderState | None) -> list[tuple]:
         """The editions whose downloads are made (again): (edition, its open data?, its PDF?); under
         serve only what changed: the open data with the edition's data or the settings, the PDF
-        also with its texts (a text edit makes the PDF again, not the open data)."""
+        also with its texts (a text edit makes the PDF again, not the open data). Worked out once
+        a build (:meth:`start_pdfs` asks first, :meth:`write_downloads` after it)."""
+        if self._todo is not None:
+            return self._todo
         old = previous.downloads if previous is not None else {}
-        todo = []
+        todo = self._todo = []
         for edition in self.budget.editions:
             folder = out / edition.id / "downloads"
             data_key = digest(self.config.model_dump_json(), edition.version)
@@ -369,6 +372,7 @@ class SiteWriter:
         seen: set[str] = set()
         self.audit = AuditResult()
         self.state = RenderState()
+        self._todo: list[tuple] | None = None  # see _downloads_todo
         self.sized: list[tuple[str, str]] = []  # (path, HTML with the marks of files' sizes)
         old = previous.pages if previous is not None else {}
         old_files = previous.files if previous is not None else {}
