@@ -154,6 +154,75 @@ def test_jobs_started_in_processes_run_in_children_and_raise_the_first_jobs_erro
     workers.start_in_processes([])()
 
 
+def _niceness_to(folder, jobs, claims):  # a Workers' write_binaries: where it runs, at what priority
+    import os
+
+    (folder / str(os.getpid())).write_text(str(os.getpriority(os.PRIO_PROCESS, 0)), encoding="utf-8")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getpriority"), reason="process priorities: POSIX")
+def test_render_workers_give_way_to_the_pdfs_and_the_build_keeps_its_priority(tmp_path, monkeypatch):
+    """While a large build's PDF is made in a process of its own, the forked render workers run at
+    a lower priority (the PDF is the longest job and the build ends with it); the build's own
+    process, which may be a caller's (as here), keeps its priority."""
+    import functools
+    import os
+
+    from begroot.publish import workers
+
+    monkeypatch.setattr(workers, "worker_count", lambda: 2)
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    pool = workers.Workers.fork(0, lambda k: None, functools.partial(_niceness_to, tmp_path))
+    pool.give_way()
+    assert pool.results() == []
+    pool.share([])
+    pool.finish()
+    seen = {int(p.name): int(p.read_text(encoding="utf-8")) for p in tmp_path.iterdir()}
+    assert seen.pop(os.getpid()) == own == os.getpriority(os.PRIO_PROCESS, 0)
+    assert list(seen.values()) == [min(own + workers.GIVE_WAY, 19)]
+
+
+_FORKED_BUILD = """
+import os, sys
+from pathlib import Path
+from begroot.build import build
+from begroot.cli import demo_project
+from begroot.publish import workers
+workers.PARALLEL_MIN_PAGES = 1
+workers.worker_count = lambda: 2
+seen = []
+real = workers.Workers.give_way
+def give_way(self):
+    real(self)
+    seen.extend(os.getpriority(os.PRIO_PROCESS, p.pid) for p, _ in self.processes)
+workers.Workers.give_way = give_way
+start = workers.start_in_processes
+workers.start_in_processes = lambda jobs: (seen.append(len(jobs)), start(jobs))[1]
+build(demo_project(), Path(sys.argv[1]))
+print(seen, os.getpriority(os.PRIO_PROCESS, 0))
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getpriority") or not sys.platform.startswith("linux"),
+                    reason="process priorities and forked workers: Linux")
+def test_a_large_build_makes_its_pdfs_in_processes_and_its_render_workers_give_way(tmp_path):
+    """A build with enough pages to fork render workers (here: any) makes its Typst PDFs in
+    processes of their own, and lowers its render workers' priority meanwhile, not its own."""
+    import os
+
+    from begroot.publish import workers
+
+    env = {**os.environ, "BEGROOT_CACHE_DIR": "off"}
+    done = subprocess.run([sys.executable, "-c", _FORKED_BUILD, str(tmp_path / "site")], capture_output=True,
+                          text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    seen, own = done.stdout.strip().splitlines()[-1].rsplit(" ", 1)
+    assert int(own) == os.getpriority(os.PRIO_PROCESS, 0)
+    jobs, niceness = eval(seen)[0], eval(seen)[1:]  # [PDF jobs, each worker's niceness]
+    assert jobs == len(list((tmp_path / "site").glob("*/downloads/*.pdf"))) >= 2
+    assert niceness == [min(int(own) + workers.GIVE_WAY, 19)]
+
+
 _KILLED_WITH_A_PDF_UNDER_WAY = """
 import os, signal, sys, time
 from pathlib import Path

@@ -200,21 +200,22 @@ class SiteWriter:
 
     # ----------------------------------------------------------------------------- every page
     def render_all(self, todo: list[PageSpec], out: Path,
-                   after_fork: Callable[[bool], None] = lambda forked: None) -> tuple[list[Rendered], work.Workers]:
+                   after_fork: Callable[[work.Workers | None], None] = lambda workers: None
+                   ) -> tuple[list[Rendered], work.Workers]:
         """Render and write pages; with many pages, the pure ones are shared with a forked worker
         per extra core (each process takes the next page when free; the parent first makes the
         pages that need Polars). Returns the pages in the order of ``todo``, and the workers, to
         whom ``share()`` then gives every page's workbook and text files. The output does not depend
-        on how the work was shared. ``after_fork(forked)`` is called once the workers are forked
-        (``forked``: whether there are any)."""
+        on how the work was shared. ``after_fork(workers)`` is called once the workers are forked
+        (None when there are none)."""
         pure = [i for i, spec in enumerate(todo) if spec.pure]
         if work.worker_count() < 2 or len(pure) < work.PARALLEL_MIN_PAGES or not work.can_fork():
-            after_fork(False)
+            after_fork(None)
             return [self.render_and_write(spec, out) for spec in todo], work.Workers([], write_binaries)
         if self.before_fork is not None:
             self.before_fork()
         pool = work.Workers.fork(len(pure), lambda k: self.render_and_write(todo[pure[k]], out), write_binaries)
-        after_fork(True)
+        after_fork(pool)
         try:
             is_pure = set(pure)
             results = [(i, self.render_and_write(spec, out)) for i, spec in enumerate(todo) if i not in is_pure]
@@ -256,12 +257,13 @@ class SiteWriter:
         return functools.partial(write_pdf, self.budget, self.site.figures, edition.id,
                                  out / edition.id / "downloads" / f"{edition.id}.pdf", self.site.build_time)
 
-    def start_pdfs(self, out: Path, previous: RenderState | None, forked: bool = False) -> None:
+    def start_pdfs(self, out: Path, previous: RenderState | None, workers: work.Workers | None = None) -> None:
         """Start the editions' Typst PDFs to be made alongside the pages instead of after them: a
         large edition's PDF is the longest single job of a build. When the pages are rendered by
-        forked workers too (``forked``: a large build), each PDF is made in a forked process of its
-        own, whose Python work (the document's source, the tagging of its tables) does not wait for
-        this process's lock; otherwise on threads of this process (Typst works outside Python's lock).
+        forked ``workers`` too (a large build), each PDF is made in a forked process of its own,
+        whose Python work (the document's source, the tagging of its tables) does not wait for this
+        process's lock, and the render workers give way to it (they have time until the PDFs are
+        done); otherwise on threads of this process (Typst works outside Python's lock).
         Not under serve, which makes them after the pages are shown, nor with WeasyPrint, which
         holds Python's lock and runs in forked workers. Called once the render workers are forked:
         a process that has used Typst forks no worker (nor a process for a PDF: after a build
@@ -273,8 +275,11 @@ class SiteWriter:
             (out / edition.id / "downloads").mkdir(parents=True, exist_ok=True)
         from .pdf_typst import used_here
 
-        start = work.start_in_processes if forked and not used_here() else work.start_on_threads
+        in_processes = workers is not None and bool(editions) and not used_here()
+        start = work.start_in_processes if in_processes else work.start_on_threads
         self._early_pdfs = ({e.id for e in editions}, start([self._pdf_job(out, e) for e in editions]))
+        if in_processes:
+            workers.give_way()
 
     def write_downloads(self, out: Path, previous: RenderState | None) -> None:
         """The open data of each edition, and its PDF (unless started early, see :meth:`start_pdfs`)."""
@@ -405,7 +410,7 @@ class SiteWriter:
                 cached = {spec.path for spec, _ in hits}
                 todo = [spec for spec in todo if spec.path not in cached]
         self._prepare(todo, previous)
-        results, workers = self.render_all(todo, out, after_fork=lambda forked: self.start_pdfs(out, previous, forked))
+        results, workers = self.render_all(todo, out, after_fork=lambda workers: self.start_pdfs(out, previous, workers))
         try:
             self._finish_pages(out, results, hits, workers, old_files, written, previous)
         except BaseException:

@@ -10,6 +10,10 @@ from typing import Callable
 
 #: Below this many pages to render, the work is not split over processes.
 PARALLEL_MIN_PAGES = 200
+#: How much the render workers' niceness is raised while a PDF is made in a process of its own
+#: (see :meth:`Workers.give_way`): at 10 the kernel gives a worker about a tenth of a core's
+#: share against the PDF's threads.
+GIVE_WAY = 10
 _FORKED: tuple | None = None   # (render item k, number of items, write binaries, claims of items, of binaries)
 _FORKED_JOBS: list | None = None  # the jobs of run_jobs, inherited by forked workers
 _PARENT: int | None = None  # in a forked render worker: the process id of the build that forked it
@@ -276,6 +280,18 @@ class Workers:
         for process, conn in self.processes:
             self.receive(conn, "done")
             process.join()
+
+    def give_way(self) -> None:
+        """Lower the render workers' priority (nice): the PDFs started in processes of their own
+        are the longest jobs of a large build, which ends when they do; the pages, done seconds
+        before them, then take the time the PDFs leave. This process keeps its priority (it may
+        be a caller's, as in the tests, and no process can raise its own again)."""
+        for process, _ in self.processes:
+            try:
+                os.setpriority(os.PRIO_PROCESS, process.pid, min(os.getpriority(os.PRIO_PROCESS, process.pid)
+                                                                  + GIVE_WAY, 19))
+            except (OSError, AttributeError):
+                pass  # not here (Windows) or not allowed: the same work, in a different order
 
     def abort(self) -> None:
         for process, _ in self.processes:
