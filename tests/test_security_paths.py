@@ -260,6 +260,12 @@ def test_images_without_alt_or_not_raster_are_reported(tmp_path):
     assert warnings.count(("text-image", "begroting-2024/teksten/1-doelstelling.md", None)) == 3
     text = next(t for t in loaded.budget.edition("begroting-2024").texts if t.programme == "1")
     assert text.html.count("<img") == 1 and len(text.images) == 1  # only the real PNG
+    # warned, and shown with an empty alt text (read past by a screen reader), from Markdown as from
+    # Word: an <img> without any alt attribute makes a screen reader read out its file name
+    for source in ("1-doelstelling.md", "2-doelstelling.docx"):
+        text = next(t for t in loaded.budget.edition("begroting-2024").texts if t.source.endswith(source))
+        [img] = BeautifulSoup(text.html, "html.parser").find_all("img")
+        assert img.get("alt") == "", (source, str(img))
 
 
 def test_word_images_that_are_not_raster_are_left_out(tmp_path):

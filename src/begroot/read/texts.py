@@ -189,7 +189,9 @@ _IMG_RE = re.compile(r"<img\b[^>]*>")
 
 
 def _finish_images(html: str) -> tuple[str, int]:
-    """Leave out images that have no source left; count those without alt text."""
+    """Leave out images that have no source left; count those without alt text, and give those
+    without an alt attribute (Word's pictures without one) an empty one, as Markdown's have: a
+    screen reader then passes over them instead of reading out their file's name."""
     missing_alt = 0
 
     def repl(match: re.Match) -> str:
@@ -199,6 +201,8 @@ def _finish_images(html: str) -> tuple[str, int]:
             return ""
         if not re.search(r' alt="[^"]*\S[^"]*"', tag):
             missing_alt += 1
+            if ' alt="' not in tag:
+                tag = '<img alt=""' + tag[len("<img"):]
         return tag
     return _IMG_RE.sub(repl, html), missing_alt
 
