@@ -68,7 +68,7 @@ def view(site: Site, edition: EditionData, programme: Programme) -> Page:
     if children:
         tables["deelprogrammas"] = parts.programme_table_rows(site, child_rows, total=main_amounts,
                                                               inhabitants=inhabitants)
-        glance = glance_view(site, edition, programme, children)
+        glance = glance_view(site, edition, programme, children, own["amounts"] if own else Amounts())
         tables["oogopslag"] = glance["download"]
     # every column per inhabitant, each by the inhabitants of its own year (where known)
     per_head_rows = [{"jaar": r["period"][0], "kolom": r["period"][1],
@@ -117,9 +117,12 @@ def previous_year(fig) -> tuple[int, str] | None:
     return next((p for p in earlier if p[1] == column), earlier[0] if earlier else None)
 
 
-def glance_view(site: Site, edition: EditionData, programme: Programme, children: list[dict]) -> dict:
+def glance_view(site: Site, edition: EditionData, programme: Programme, children: list[dict],
+                own_now: Amounts) -> dict:
     """"Begroting in één oogopslag": the lasten and baten of the deelprogramma's in the main
-    column, with the previous year's column beside them (a dash where a deelprogramma has none)."""
+    column, with the previous year's column beside them (a dash where a deelprogramma has none).
+    ``own_now``: the money booked on the programme itself in the main column, the amounts of the
+    deelprogramma table's row (:func:`parts.own_row`), so that both tables show the same."""
     fig = site.figures[edition.id]
     before = previous_year(fig)
     t = site.t
@@ -133,7 +136,7 @@ def glance_view(site: Site, edition: EditionData, programme: Programme, children
     total = {"now": fig.of(programme.code), "before": amounts(programme.code, before)}
     # the money booked on the programme itself: its total less its deelprogramma's, in each column
     codes = [r["programme"].code for r in children]
-    own = {"now": fig.own(programme.code, codes),
+    own = {"now": own_now,
            "before": fig.own(programme.code, codes, before) if total["before"] is not None else None}
     if not own["now"].is_zero or (own["before"] is not None and not own["before"].is_zero):
         rows.append({"label": t["programme_own"].format(name=programme.title), "path": None,
