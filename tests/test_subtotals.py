@@ -8,17 +8,9 @@ import polars as pl
 from begroot.project import load_project
 from begroot.read.rows import prove_subtotals
 
-from .conftest import BASE_TOML, write_project
+from .conftest import BASE_TOML, LONG_SOURCE, write_project
 
-DESCRIBED = BASE_TOML + """
-[[editions.finance]]
-file = "financien.csv"
-[editions.finance.columns]
-taakveld = "Taakveld"
-kind = "Soort"
-amount = "Bedrag"
-description = "Omschrijving"
-"""
+DESCRIBED = BASE_TOML + LONG_SOURCE + 'description = "Omschrijving"\n'  # the long source with a description column
 WIDE = BASE_TOML + """
 [[editions.finance]]
 file = "financien.csv"
@@ -110,14 +102,7 @@ def test_proving_restarts_after_an_unproven_total_and_reports_its_window():
 def test_a_total_row_without_amounts_is_listed_as_such_and_not_said_to_be_counted(tmp_path):
     """'Totaal' with empty amount cells is not counted (a row without an amount): no warning may
     say it was counted as an ordinary line."""
-    from begroot.project import load_project
-
-    from .conftest import BASE_TOML, write_project
-
-    toml = BASE_TOML + ('[[editions.finance]]\nfile = "financien.csv"\n[editions.finance.columns]\n'
-                        'taakveld = "Taakveld"\nkind = "Soort"\namount = "Bedrag"\ndescription = "Omschrijving"\n')
-    finance = "Taakveld;Omschrijving;Soort;Bedrag\n1.1;Brandweer;Lasten;100\n;Totaal;;\n6.1;Zorg;Lasten;50\n"
-    loaded = load_project(write_project(tmp_path / "p", toml=toml, finance=finance))
+    loaded = load(tmp_path, "Taakveld;Omschrijving;Soort;Bedrag\n1.1;Brandweer;Lasten;100\n;Totaal;;\n6.1;Zorg;Lasten;50\n")
     assert [p.code for p in loaded.problems if p.code == "total-word-counted"] == []
     account = loaded.budget.editions[0].sources[0].account
     assert account.reasons.get("no-amount") == 1 and account.counted == 2
