@@ -54,3 +54,59 @@ def test_headers_that_state_no_unit_are_read_as_they_are(tmp_path):
                                 "Lasten 1000 dagen"]):
         loaded = load_project(_wide(tmp_path / str(n), header))
         assert [p.code for p in loaded.problems if p.severity.value == "error"] == [], header
+
+
+def _site(root):
+    import datetime as dt
+
+    from begroot.render.site import Site
+
+    loaded = load_project(root)
+    assert loaded.budget is not None, [p.format() for p in loaded.problems.errors]
+    built = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    return Site(loaded.budget, loaded.figures, build_time=built, warnings=[]), loaded
+
+
+LEDGER = """
+[[editions.finance]]
+file = "financien.csv"
+[editions.finance.columns]
+programme = "Programma"
+kind = "Soort"
+amount = "Bedrag"
+
+[[editions.finance]]
+file = "taakvelden.csv"
+[editions.finance.columns]
+programme = "Programma"
+taakveld = "Taakveld"
+kind = "Soort"
+amount = "Bedrag"
+"""
+
+
+def test_money_without_a_taakveld_is_a_row_of_the_taakvelden_page_and_download(tmp_path):
+    # one source books on programmes only: its 450 lasten and 500 baten were in the page's total
+    # but in none of its rows, nor in downloads/taakvelden.csv
+    from begroot.publish.downloads import taakveld_rows
+    from begroot.render.pages import taakvelden
+
+    root = write_project(tmp_path, toml=BASE_TOML + LEDGER,
+                         finance="Programma;Soort;Bedrag\n1;Lasten;100\n2.2;Lasten;350\nAD;Baten;500\n",
+                         files={"begroting-2024/taakvelden.csv": "Programma;Taakveld;Soort;Bedrag\n1;1.2;Lasten;1000\n"})
+    site, loaded = _site(root)
+    edition = loaded.budget.editions[0]
+    page = taakvelden.view(site, edition)
+    rows = page.tables["taakvelden"]
+    counted = [r for r in rows if r["niveau"] not in ("hoofdtaakveld", "totaal")]
+    total = next(r for r in rows if r["niveau"] == "totaal")
+    assert sum(r["lasten"] for r in counted) == total["lasten"] == Decimal("1450.00")
+    assert sum(r["baten"] for r in counted) == total["baten"] == Decimal("500.00")
+    assert counted[-1] == {"taakveld": "", "naam": "Zonder taakveld", "programmas": "1, 2.2, Algemene dekkingsmiddelen",
+                           "niveau": "zonder-taakveld", "lasten": Decimal("450.00"), "baten": Decimal("500.00"),
+                           "saldo": Decimal("50.00")}
+    assert "Zonder taakveld" in site.render(page)
+    download = taakveld_rows(edition, loaded.figures[edition.id], "gemeente")
+    assert sum(Decimal(r["lasten"]) for r in download) == Decimal("1450")
+    assert sum(Decimal(r["baten"]) for r in download) == Decimal("500")
+    assert download[-1]["taakveld"] == "" and download[-1]["naam"] == "(zonder taakveld)"

@@ -88,6 +88,10 @@ def taakveld_rows(edition: EditionData, fig: EditionFigures, level: str) -> list
             a = fig.taakvelden[code][period]
             rows.append({"taakveld": code, "naam": names.get(code, ""), "jaar": period[0], "kolom": period[1],
                          "lasten": euros_text(a.lasten), "baten": euros_text(a.baten), "saldo": euros_text(a.saldo)})
+    for period in sorted(fig.no_taakveld, key=period_key):  # lines booked without a taakveld
+        a = fig.no_taakveld[period]
+        rows.append({"taakveld": "", "naam": "(zonder taakveld)", "jaar": period[0], "kolom": period[1],
+                     "lasten": euros_text(a.lasten), "baten": euros_text(a.baten), "saldo": euros_text(a.saldo)})
     return rows
 
 
