@@ -110,3 +110,30 @@ def test_money_without_a_taakveld_is_a_row_of_the_taakvelden_page_and_download(t
     assert sum(Decimal(r["lasten"]) for r in download) == Decimal("1450")
     assert sum(Decimal(r["baten"]) for r in download) == Decimal("500")
     assert download[-1]["taakveld"] == "" and download[-1]["naam"] == "(zonder taakveld)"
+
+
+
+def test_money_without_a_taakveld_is_named_in_the_comparison_by_taakveld(tmp_path):
+    # the comparison's table per taakveld had a row without a name for it
+    from begroot.render.pages import compare as compare_page
+
+    from .conftest import PROGRAMMES_CSV
+
+    older = """
+[[editions]]
+id = "begroting-2023"
+year = 2023
+""" + LEDGER
+    root = write_project(tmp_path, toml=BASE_TOML + LEDGER + older,
+                         finance="Programma;Soort;Bedrag\n1;Lasten;100\n",
+                         files={"begroting-2024/taakvelden.csv": "Programma;Taakveld;Soort;Bedrag\n1;1.2;Lasten;1000\n",
+                                "begroting-2023/financien.csv": "Programma;Soort;Bedrag\n1;Lasten;70\n",
+                                "begroting-2023/taakvelden.csv": "Programma;Taakveld;Soort;Bedrag\n1;1.2;Lasten;900\n",
+                                "begroting-2023/programmas.csv": PROGRAMMES_CSV})
+    site, loaded = _site(root)
+    old, new = sorted(loaded.budget.editions, key=lambda e: e.config.year)
+    rows = compare_page.view(site, old, new).tables["taakvelden"]
+    assert [(r["naam"], r["lasten_oud"], r["lasten_nieuw"], r["verschil_lasten"]) for r in rows] == [
+        ("1.2 Openbare orde en veiligheid", Decimal("900.00"), Decimal("1000.00"), Decimal("100.00")),
+        ("Zonder taakveld", Decimal("70.00"), Decimal("100.00"), Decimal("30.00")),
+    ]

@@ -186,7 +186,8 @@ def _groups(site: Site, c: compare.Comparison, a: EditionData, b: EditionData) -
         "new": [(code, known_b.get(code, "")) for code in g.new],
         "changed": g.changed_codes, "reason": g.reason.get(site.language, ""),
         "a": g.a, "b": g.b, "delta": g.delta,
-        "label": (f'{", ".join(g.old)} → {", ".join(g.new)}' if g.changed_codes else
+        "label": (site.t["no_taakveld"] if set(g.old + g.new) == {compare.NO_TAAKVELD} else
+                  f'{", ".join(g.old)} → {", ".join(g.new)}' if g.changed_codes else
                   " ".join(x for x in ((g.new or g.old)[0], (known_b if g.new else known_a).get((g.new or g.old)[0], ""))
                            if x)),
     } for g in c.groups]
