@@ -137,3 +137,26 @@ year = 2023
         ("1.2 Openbare orde en veiligheid", Decimal("900.00"), Decimal("1000.00"), Decimal("100.00")),
         ("Zonder taakveld", Decimal("70.00"), Decimal("100.00"), Decimal("30.00")),
     ]
+
+
+def test_a_taakveld_of_another_years_list_is_named_in_the_taakvelden_download(tmp_path):
+    # a begroting 2024 with the 2025 column in 2025's codes: downloads/taakvelden.csv had 6.711 without a name
+    from begroot.publish.downloads import taakveld_rows
+
+    toml = BASE_TOML + """
+[[editions.finance]]
+file = "financien.csv"
+layout = "wide"
+[editions.finance.columns]
+taakveld = "Taakveld"
+kind = "Soort"
+[editions.finance.amounts]
+"Begroting 2024" = { year = 2024, column = "begroting" }
+"Raming 2025" = { year = 2025, column = "meerjarenraming" }
+"""
+    root = write_project(tmp_path, toml=toml, finance="Taakveld;Soort;Begroting 2024;Raming 2025\n"
+                         "6.71a;Lasten;60;\n6.711;Lasten;;70\n0.7;Baten;200;200\n")
+    loaded = load_project(root)
+    edition = loaded.budget.editions[0]
+    names = {r["taakveld"]: r["naam"] for r in taakveld_rows(edition, loaded.figures[edition.id], "gemeente")}
+    assert names["6.71a"] == names["6.711"] == "Huishoudelijke hulp (WMO)"
