@@ -160,3 +160,49 @@ kind = "Soort"
     edition = loaded.budget.editions[0]
     names = {r["taakveld"]: r["naam"] for r in taakveld_rows(edition, loaded.figures[edition.id], "gemeente")}
     assert names["6.71a"] == names["6.711"] == "Huishoudelijke hulp (WMO)"
+
+
+def test_an_edition_without_lines_of_its_own_period_is_warned_and_counts_that_periods_inhabitants(tmp_path):
+    # a begroting 2024 whose file holds only the 2023 column: the site showed the begroting 2023 as its
+    # figures, without a word, and divided them by the inhabitants of 2024 (€ 917 per inhabitant, not € 1.100)
+    from begroot.render.pages import edition as edition_page
+    from begroot.render.pages import programme as programme_page
+
+    toml = BASE_TOML.replace("[organisation]", "[organisation]\ninhabitants = { 2023 = 1000, 2024 = 1200 }") + """
+[[editions.finance]]
+file = "financien.csv"
+layout = "wide"
+[editions.finance.columns]
+taakveld = "Taakveld"
+kind = "Soort"
+[editions.finance.amounts]
+"Begroting 2023" = { year = 2023, column = "begroting" }
+"""
+    root = write_project(tmp_path, toml=toml, finance="Taakveld;Soort;Begroting 2023\n1.1;Lasten;1100\n"
+                         "4.1;Lasten;300\n6.1;Lasten;200\n0.7;Baten;1600\n")
+    loaded = load_project(root)
+    assert [p.format() for p in loaded.problems if p.code == "main-period-missing"] == [
+        'warning: begroot.toml, column "editions.begroting-2024": edition begroting-2024 (begroting 2024) '
+        "has no amounts of the begroting of 2024; its pages show the begroting of 2023 instead"
+        " — hint: check the year and column of the amounts in [[editions.finance]] (constants, columns or amounts),"
+        " or the edition's year"
+    ]
+    site, loaded = _site(root)
+    edition = loaded.budget.editions[0]
+    rows = edition_page.view(site, edition).tables["programmas"]
+    assert {r["code"]: r["lasten_per_inwoner"] for r in rows} == {"1": Decimal("1.100000"), "2": Decimal("0.500000")}
+    deel = programme_page.view(site, edition, edition.programmes["2"]).tables["deelprogrammas"]
+    assert [r["lasten_per_inwoner"] for r in deel][:2] == [Decimal("0.300000"), Decimal("0.200000")]
+    # compared with itself under another id, the same figures of 2023 are the same per inhabitant
+    from begroot.render.pages import compare as compare_page
+
+    twin = BASE_TOML.replace('"begroting-2024"', '"begroting-2023"').replace("year = 2024", "year = 2023")
+    twin = toml + twin[twin.index("[[editions]]"):] + toml[toml.index("[[editions.finance]]"):]
+    root = write_project(tmp_path / "twin", toml=twin, finance="Taakveld;Soort;Begroting 2023\n1.1;Lasten;1100\n0.7;Baten;1100\n",
+                         files={"begroting-2023/financien.csv": "Taakveld;Soort;Begroting 2023\n1.1;Lasten;1100\n0.7;Baten;1100\n",
+                                "begroting-2023/programmas.csv": open(root / "begroting-2024" / "programmas.csv").read()})
+    site, loaded = _site(root)
+    old, new = sorted(loaded.budget.editions, key=lambda e: e.config.year)
+    heads = compare_page.view(site, old, new).tables["per-inwoner"]
+    assert [(r["per_inwoner_oud"], r["per_inwoner_nieuw"], r["verschil_per_inwoner"]) for r in heads] == [
+        (Decimal("1.100000"), Decimal("1.100000"), Decimal("0.000000"))] * 2

@@ -93,7 +93,8 @@ def _totals(site: Site, c: compare.Comparison, a: EditionData, b: EditionData) -
     ta = c.a.total() if c.a.has_figures else None
     tb = c.b.total() if c.b.has_figures else None
     people = site.config.organisation.inhabitants
-    heads = (people.get(a.config.year), people.get(b.config.year))
+    # each by the inhabitants of the year of the figures compared (an edition's own, unless it has none of it)
+    heads = (people.get(c.a.period[0] if c.a.period else a.config.year), people.get(c.b.period[0] if c.b.period else b.config.year))
     for key in ("lasten", "baten", "saldo"):
         x = getattr(ta, key) if ta is not None else None
         y = getattr(tb, key) if tb is not None else None
