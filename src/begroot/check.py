@@ -15,7 +15,7 @@ import polars as pl
 from . import reference
 from .config import Edition
 from .errors import Problems
-from .figures import EditionFigures
+from .figures import MAIN_COLUMN, EditionFigures
 from .model import Programme
 from .read.programmes import match_taakveld, specificity
 from .reference.iv3rules import grey_cells
@@ -367,3 +367,19 @@ def check_expected_totals(edition: Edition, figures: EditionFigures, problems: P
                 f"{exact_number(want)}: a difference of {exact_number((have - want_euros) / unit)}",
                 file="begroot.toml", column=f"editions.{edition.id}.expected.{kind}", code="total-mismatch",
                 hint="find the missing or extra lines in the export, or correct the expected total")
+
+
+def check_main_period(edition: Edition, figures: EditionFigures, problems: Problems) -> None:
+    """An edition whose lines hold none of its own period (the begroting of its year for a begroting,
+    the realisatie for jaarstukken) shows another period's figures as its own: say so."""
+    wanted = (edition.year, MAIN_COLUMN[edition.kind])
+    if not figures.periods or figures.main == wanted:
+        return
+    def name(period):
+        return f"{period[1].replace('_', ' ')} of {period[0]}"
+    problems.warning(
+        f"edition {edition.id} ({edition.kind} {edition.year}) has no amounts of the {name(wanted)}; its pages "
+        f"show the {name(figures.main)} instead", file="begroot.toml", column=f"editions.{edition.id}",
+        code="main-period-missing",
+        hint="check the year and column of the amounts in [[editions.finance]] (constants, columns or amounts), "
+             "or the edition's year")

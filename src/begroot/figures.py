@@ -76,6 +76,7 @@ class EditionFigures:
     programme_taakvelden: dict[str, dict[str, Amounts]]   # main period, rolled up
     export_total: dict[Period, Amounts]
     unassigned: dict[Period, Amounts] = field(default_factory=dict)
+    no_taakveld: dict[Period, Amounts] = field(default_factory=dict)  # lines booked without a taakveld
 
     def of(self, code: str, period: Period | None = None) -> Amounts:
         return self.programmes.get(code, {}).get(period or self.main, Amounts())
@@ -177,8 +178,10 @@ def compute(edition: EditionData) -> EditionFigures:
             total[period] = total.get(period, Amounts()) + amounts
 
     taakvelden: dict[str, dict[Period, Amounts]] = {}
+    no_taakveld: dict[Period, Amounts] = {}
     for (tv, year, column), amounts in by_tv.items():
         if tv is None:
+            no_taakveld[(year, column)] = amounts
             continue
         taakvelden.setdefault(tv, {})[(year, column)] = amounts
 
@@ -193,6 +196,7 @@ def compute(edition: EditionData) -> EditionFigures:
         programme_taakvelden=programme_taakvelden,
         export_total=export_total,
         unassigned=unassigned,
+        no_taakveld=no_taakveld,
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .check import assign_programmes, check_expected_totals, check_lines
+from .check import assign_programmes, check_expected_totals, check_lines, check_main_period
 from .config import Config, Edition, load_config
 from .errors import Problems, working_on
 from .figures import EditionFigures, compute
@@ -383,6 +383,7 @@ def load_project(root: Path, cache: LoadCache | None = None, readability: bool =
     for e in editions:
         with working_on(f"the expected totals of edition {e.id} (begroot.toml)"):
             check_expected_totals(e.config, figures[e.id], problems)
+        check_main_period(e.config, figures[e.id], problems)
         if not figures[e.id].reconciles() and not problems.errors:
             problems.error(f"the totals of {e.id} do not reconcile with the export", code="reconcile",
                            hint="report this as a bug in begroot")

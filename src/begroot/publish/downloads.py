@@ -86,8 +86,14 @@ def taakveld_rows(edition: EditionData, fig: EditionFigures, level: str) -> list
     for code in sorted(fig.taakvelden, key=reference.sort_key):
         for period in sorted(fig.taakvelden[code], key=period_key):
             a = fig.taakvelden[code][period]
-            rows.append({"taakveld": code, "naam": names.get(code, ""), "jaar": period[0], "kolom": period[1],
+            # a code of another year's list (6.711 in the 2025 column of a begroting 2024): its year's name
+            name = names.get(code) or _taakveld_names(period[0], level).get(code, "")
+            rows.append({"taakveld": code, "naam": name, "jaar": period[0], "kolom": period[1],
                          "lasten": euros_text(a.lasten), "baten": euros_text(a.baten), "saldo": euros_text(a.saldo)})
+    for period in sorted(fig.no_taakveld, key=period_key):  # lines booked without a taakveld
+        a = fig.no_taakveld[period]
+        rows.append({"taakveld": "", "naam": "(zonder taakveld)", "jaar": period[0], "kolom": period[1],
+                     "lasten": euros_text(a.lasten), "baten": euros_text(a.baten), "saldo": euros_text(a.saldo)})
     return rows
 
 

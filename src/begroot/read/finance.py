@@ -43,6 +43,38 @@ AMOUNT_MESSAGES = {
 }
 
 
+#: How a header states the unit of its amounts: "x € 1.000", "(€ 1.000)", "x1000", "in duizenden",
+#: "x € 1 mln", "(€ mln)", "x 1.000.000". A header that states another unit than the file's ``unit``
+#: would publish every amount a thousand (or a million) times too small or too large.
+_TIMES = r"(?:\bx|[×*])\s*(?:€|eur(?:o)?\b)?\s*"
+STATED_UNITS = (
+    (1_000_000, re.compile(_TIMES + r"(?:1\s*)?(?:mln|miljoen)\b|" + _TIMES + r"1[.,\s]?000[.,\s]?000\b"
+                           r"|€\s*(?:1\s*)?(?:mln|miljoen)\b|\bin miljoenen\b", re.IGNORECASE)),
+    (1_000, re.compile(_TIMES + r"1[.,\s]?000\b(?![.,\s]?000)|€\s*(?:x\s*)?1[.\s]?000\b(?![.,\s]?000)"
+                       r"|\bin duizenden\b|\bk€|€\s*k\b", re.IGNORECASE)),
+)
+UNIT_NAMES = {1: "euros", 1000: "€ 1.000", 1_000_000: "€ 1.000.000"}
+
+
+def stated_unit(header: str) -> int | None:
+    """The unit a column header states for its amounts (1000 for "Begroting 2024 (x € 1.000)"), or None."""
+    for unit, pattern in STATED_UNITS:
+        if pattern.search(header):
+            return unit
+    return None
+
+
+def _check_stated_units(rel: str, headers: list[str], source: FinanceSource, problems: Problems) -> None:
+    """An amount column whose header states another unit than the file is read with is an error."""
+    for header in headers:
+        unit = stated_unit(header)
+        if unit is not None and unit != source.unit:
+            problems.error(
+                f"the header says the amounts are in {UNIT_NAMES[unit]}, but the file is read with "
+                f"unit = {source.unit} ({UNIT_NAMES.get(source.unit, f'€ {source.unit}')})", file=rel, column=header,
+                code="unit-stated", hint=f"set unit = {unit} for this file in begroot.toml (or correct the header)")
+
+
 @dataclass
 class FinanceResult:
     lines: pl.DataFrame
@@ -174,6 +206,7 @@ def read_finance(project: Path, edition: Edition, source: FinanceSource, problem
     else:
         money = [h for h, spec in source.amounts.items() if spec.kind != "saldo"]
         saldo_headers = [h for h, spec in source.amounts.items() if spec.kind == "saldo"]
+    _check_stated_units(rel, money + saldo_headers, source, problems)
     parsed: dict[str, pl.DataFrame] = {}
     for header in money + saldo_headers:
         decimal = _decimal_of(table, data, header, source, problems)

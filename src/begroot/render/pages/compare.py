@@ -93,7 +93,8 @@ def _totals(site: Site, c: compare.Comparison, a: EditionData, b: EditionData) -
     ta = c.a.total() if c.a.has_figures else None
     tb = c.b.total() if c.b.has_figures else None
     people = site.config.organisation.inhabitants
-    heads = (people.get(a.config.year), people.get(b.config.year))
+    # each by the inhabitants of the year of the figures compared (an edition's own, unless it has none of it)
+    heads = (people.get(c.a.period[0] if c.a.period else a.config.year), people.get(c.b.period[0] if c.b.period else b.config.year))
     for key in ("lasten", "baten", "saldo"):
         x = getattr(ta, key) if ta is not None else None
         y = getattr(tb, key) if tb is not None else None
@@ -186,7 +187,8 @@ def _groups(site: Site, c: compare.Comparison, a: EditionData, b: EditionData) -
         "new": [(code, known_b.get(code, "")) for code in g.new],
         "changed": g.changed_codes, "reason": g.reason.get(site.language, ""),
         "a": g.a, "b": g.b, "delta": g.delta,
-        "label": (f'{", ".join(g.old)} → {", ".join(g.new)}' if g.changed_codes else
+        "label": (site.t["no_taakveld"] if set(g.old + g.new) == {compare.NO_TAAKVELD} else
+                  f'{", ".join(g.old)} → {", ".join(g.new)}' if g.changed_codes else
                   " ".join(x for x in ((g.new or g.old)[0], (known_b if g.new else known_a).get((g.new or g.old)[0], ""))
                            if x)),
     } for g in c.groups]

@@ -32,7 +32,7 @@ def view(site: Site, edition: EditionData) -> Page:
     share_charts = [parts.share_chart(site, "baten", programmes + overviews, period, edition) if has_figures else None]
     share_charts = [dict(c, name="grafiek-baten") for c in share_charts if c is not None]
     money = parts.money_chart(site, edition, depth=1)
-    inhabitants = site.config.organisation.inhabitants.get(edition.config.year)
+    inhabitants = site.config.organisation.inhabitants.get(fig.main[0])  # of the year of the figures shown
     grand = fig.grand()
     per_head = {
         "lasten": site.fmt.euro(per_inhabitant(grand.lasten, inhabitants)),

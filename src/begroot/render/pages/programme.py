@@ -60,7 +60,7 @@ def view(site: Site, edition: EditionData, programme: Programme) -> Page:
                            "baten": exact(r["amounts"].baten), "saldo": exact(r["amounts"].saldo)} for r in table]}
     page_charts = {"grafiek": chart}
     people = site.config.organisation.inhabitants
-    inhabitants = people.get(edition.config.year)
+    inhabitants = people.get(fig.main[0])  # of the year of the figures shown
     glance = None
     # the money booked on the programme itself, on none of its deelprogramma's, is a row of its own
     own = parts.own_row(site, edition, programme) if children else None

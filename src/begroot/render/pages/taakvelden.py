@@ -45,13 +45,21 @@ def view(site: Site, edition: EditionData) -> Page:
                             "title": p.title, "path": programme_path(edition, p)} for p in progs],
         })
         group["total"] = group["total"] + amounts
+    # money booked without a taakveld: a row of its own, so that the rows add up to the total
+    untagged = None
+    if fig.main in fig.no_taakveld:
+        progs = sorted({p for tv, p in lines.select("taakveld", "programme").unique().iter_rows()
+                        if tv is None and p in edition.programmes}, key=list(edition.programmes).index)
+        untagged = {"amounts": fig.no_taakveld[fig.main],
+                    "programmes": [{"label": p.code if not p.is_overview else p.title, "title": p.title,
+                                    "path": programme_path(edition, p)} for p in map(edition.programmes.get, progs)]}
     from ...peers import missing_auto
     from ..peers import comparison
 
     period = site.period(fig.main)
     peers = comparison(edition.peers, site.config.organisation.inhabitants.get(year), list(groups.values()),
                        fig.grand(), name=site.config.organisation.name, period=period, language=site.language)
-    tables = {"taakvelden": table(site, list(groups.values()), fig.grand())}
+    tables = {"taakvelden": table(site, list(groups.values()), fig.grand(), untagged)}
     if peers is not None:
         tables["per-inwoner"] = peers["download"]
     missing = missing_auto(site.config, edition.config) if peers is None and edition.peers is None else None
@@ -59,13 +67,15 @@ def view(site: Site, edition: EditionData) -> Page:
         if missing else None
     return Page(f"{edition.id}/taakvelden", "taakvelden.html", {
         "fig": fig, "groups": list(groups.values()), "grand": fig.grand(), "period": period, "peers": peers,
+        "untagged": untagged,
         "peers_missing": peers_missing,
     }, site.t["taakvelden_title"].format(edition=edition.config.display_title), edition=edition,
         crumbs=site.home_crumbs(edition), tables=tables)
 
 
-def table(site: Site, groups: list[dict], grand: Amounts) -> list[dict]:
-    """The taakvelden table as shown: each main group's row, then its taakvelden; the total last."""
+def table(site: Site, groups: list[dict], grand: Amounts, untagged: dict | None = None) -> list[dict]:
+    """The taakvelden table as shown: each main group's row, then its taakvelden; the money booked
+    without a taakveld (``untagged``); the total last."""
     def row(code: str, name: str, programmes: str, level: str, a: Amounts) -> dict:
         return {"taakveld": code, "naam": name, "programmas": programmes, "niveau": level,
                 "lasten": exact(a.lasten), "baten": exact(a.baten), "saldo": exact(a.saldo)}
@@ -75,5 +85,8 @@ def table(site: Site, groups: list[dict], grand: Amounts) -> list[dict]:
         out.append(row(group["main"], group["name"], "", "hoofdtaakveld", group["total"]))
         out += [row(r["code"], r["name"], ", ".join(p["label"] for p in r["programmes"]), "taakveld", r["amounts"])
                 for r in group["rows"]]
+    if untagged is not None:
+        out.append(row("", site.t["no_taakveld"], ", ".join(p["label"] for p in untagged["programmes"]),
+                       "zonder-taakveld", untagged["amounts"]))
     out.append(row("", site.t["total"], "", "totaal", grand))
     return out
