@@ -124,3 +124,16 @@ def test_every_table_is_in_a_labelled_region_a_keyboard_can_scroll(browser, stre
     assert problems == [], "\n".join(problems)
     captions = [t["caption"] for t in found["programme"]["tables"]]
     assert "Investeringen per jaar" in captions
+
+
+@pytest.mark.parametrize("width", (390, 1280))
+def test_long_names_urls_and_words_wrap_inside_the_page(browser, stress_site, width):
+    """No page scrolls sideways and nothing sticks out of it: a long URL or compound word in a
+    text, a code block, an 80-character name of long compound words in the list of search results
+    without JavaScript, the accessibility statement's list of pages, the programme list beside a
+    programme and a chart's title all wrap (at 390 px the search page and the statement scrolled
+    sideways by 180 px; at 1280 the programme list ran over the page's edge)."""
+    problems = [f"{name}: the page scrolls sideways by {m['overflow']} px; out: {m['out']}" if m["overflow"] > 0
+                else f"{name}: sticks out of the page: {m['out']}"
+                for name, m in _measure(browser, stress_site, width).items() if m["overflow"] > 0 or m["out"]]
+    assert problems == [], "\n".join(problems)
