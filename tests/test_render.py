@@ -548,3 +548,14 @@ def test_text_tables_sit_in_a_named_region_of_their_own():
     assert [r["aria-label"] for r in regions] == ["Kosten & baten", "Tabel uit de tekst"]
     assert all(r["role"] == "region" and r["tabindex"] == "0" for r in regions)
     assert [len(r.find_all("table")) for r in regions] == [1, 2] and soup.p.text == "a"
+
+
+def test_an_english_programme_page_names_its_glance_in_english(tmp_path: Path):
+    """The section "in één oogopslag" of a programme is "Budget at a glance" on an English site (it
+    was "Begroting at a glance": the edition's kind from begroot.toml, a Dutch word)."""
+    out, _ = build(tmp_path, language="en")
+    soup = page(out, "/begroting-2024/programma/3-vitaal-en-sociaal/")
+    assert text_of(soup.find(id="in-een-oogopslag")) == "Budget at a glance"
+    dutch, _ = build(tmp_path, "nl")
+    soup = page(dutch, "/begroting-2024/programma/3-vitaal-en-sociaal/")
+    assert text_of(soup.find(id="in-een-oogopslag")) == "Begroting in één oogopslag"
