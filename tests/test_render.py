@@ -534,3 +534,28 @@ def test_an_english_site_titles_its_editions_in_english(tmp_path: Path):
     assert load_project(own).budget.editions[0].config.display_title == "Programmabegroting 2024"
     dutch = write_project(tmp_path / "nl", finance=GOOD_FINANCE)
     assert load_project(dutch).budget.editions[0].config.title is None
+
+
+def test_text_tables_sit_in_a_named_region_of_their_own():
+    """A text's table is wrapped in a focusable region named by its caption (tags and entities
+    read as text) or by the label given; a table inside another is not wrapped again."""
+    from begroot.render.page import text_tables
+
+    html = ('<p>a</p><table><caption>Kosten &amp; <em>baten</em></caption><tr><td>1</td></tr></table>'
+            '<table><tr><td><table><tr><td>2</td></tr></table></td></tr></table>')
+    soup = BeautifulSoup(str(text_tables(html, "Tabel uit de tekst")), "html.parser")
+    regions = soup.select("div.table-scroll")
+    assert [r["aria-label"] for r in regions] == ["Kosten & baten", "Tabel uit de tekst"]
+    assert all(r["role"] == "region" and r["tabindex"] == "0" for r in regions)
+    assert [len(r.find_all("table")) for r in regions] == [1, 2] and soup.p.text == "a"
+
+
+def test_an_english_programme_page_names_its_glance_in_english(tmp_path: Path):
+    """The section "in één oogopslag" of a programme is "Budget at a glance" on an English site (it
+    was "Begroting at a glance": the edition's kind from begroot.toml, a Dutch word)."""
+    out, _ = build(tmp_path, language="en")
+    soup = page(out, "/begroting-2024/programma/3-vitaal-en-sociaal/")
+    assert text_of(soup.find(id="in-een-oogopslag")) == "Budget at a glance"
+    dutch, _ = build(tmp_path, "nl")
+    soup = page(dutch, "/begroting-2024/programma/3-vitaal-en-sociaal/")
+    assert text_of(soup.find(id="in-een-oogopslag")) == "Begroting in één oogopslag"

@@ -158,3 +158,22 @@ def test_wide_tables_become_cards_on_a_phone_and_use_the_width_on_a_desktop(brow
     wide = [t for t in m["tables"] if t["caption"].startswith(("Per programma", "Per taakveld"))]
     assert len(wide) == 2 and all(not t["stacked"] and not t["scrolls"] and not t["outside"] for t in wide), wide
     context.close()
+
+
+@pytest.mark.parametrize("width", (1024, 1280, 1600))
+def test_wide_tables_beside_the_programme_list_stay_on_the_screen(browser, site_url, width):
+    """On a desktop a programme page has the list of programmes beside it; its table of
+    deelprogramma's (eight columns) was centred on the narrower column and started 116 px left of
+    the screen (44 px at 1600), its caption and names cut off where no scrolling reaches. Every
+    table region of every page type now starts and ends on the screen."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems = []
+    for name, path in PAGE_TYPES.items():
+        page.goto(site_url + path)
+        problems += [f"{name}: {box}" for box in page.evaluate("""() => [...document.querySelectorAll('.table-scroll')]
+            .map(e => [e.getAttribute('aria-labelledby') || e.getAttribute('aria-label'), e.getBoundingClientRect()])
+            .filter(([, r]) => r.left < -0.5 || r.right > document.documentElement.clientWidth + 0.5)
+            .map(([name, r]) => `${name}: ${Math.round(r.left)}..${Math.round(r.right)}`)""")]
+    context.close()
+    assert problems == [], "\n".join(problems)

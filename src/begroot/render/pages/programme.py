@@ -155,7 +155,7 @@ def glance_view(site: Site, edition: EditionData, programme: Programme, children
         return out
 
     return {
-        "title": t["glance_title"].format(kind=edition.config.kind.capitalize()),
+        "title": t["glance_title"].format(kind=t[f"kind_{edition.config.kind}"]),
         "intro": (t["glance_intro"] if before else t["glance_intro_single"]).format(
             period=period.lower(), previous=(previous or "").lower()),
         "period": period, "previous": previous, "rows": rows, "total": total,
