@@ -173,3 +173,69 @@ def test_a_constant_in_begroot_toml_wins_over_the_package_s_column(tmp_path):
     loaded = load_project(project(tmp_path, json.dumps(doc), csv, toml=toml))
     assert loaded.problems.errors == []
     assert loaded.figures["begroting-2024"].of("AD").lasten == Decimal(150)
+
+
+@pytest.mark.parametrize("measures, header, periods", [
+    # the phase of each measure says its column: a budget and its realisation of the same year
+    ({"budget": {"source": "budget", "phase": "approved"}, "actual": {"source": "actual", "phase": "executed"}},
+     "budget,actual", [(2024, "begroting"), (2024, "realisatie")]),
+    # a year in the measure's name, not only at its start
+    ({"amount_2024": {"source": "a2024"}, "amount_2025": {"source": "a2025"}}, "a2024,a2025",
+     [(2024, "begroting"), (2025, "begroting")]),
+    ({"FY2024": {"source": "FY2024"}, "FY2025": {"source": "FY2025"}}, "FY2024,FY2025",
+     [(2024, "begroting"), (2025, "begroting")]),
+])
+def test_measures_of_other_phases_or_years_are_not_added_up_in_one_figure(tmp_path, measures, header, periods):
+    """Two measures of one package used to be read as the edition's begroting both: a budget of
+    300 and its realisation of 300 were published as a begroting of 600."""
+    for m in measures.values():
+        m["direction"] = "expenditure"
+    csv = f"functional_classification,economic_classification,{header}\n1.1,x,100,90\n6.1,y,200,210\n"
+    loaded = load_project(project(tmp_path, package(measures=measures), csv))
+    assert loaded.problems.errors == []
+    fig = loaded.figures["begroting-2024"]
+    assert [fig.grand(p).lasten for p in periods] == [Decimal(300), Decimal(300)]
+
+
+def test_a_single_measure_s_phase_and_year_are_read(tmp_path):
+    dp = package(measures={"realised_2023": {"source": "amount", "direction": "expenditure", "phase": "executed"}})
+    loaded = load_project(project(tmp_path, dp))
+    lines = loaded.budget.editions[0].lines
+    assert set(zip(lines["year"], lines["column"])) == {(2023, "realisatie")}
+    assert loaded.figures["begroting-2024"].grand((2023, "realisatie")).lasten == TOTAL
+
+
+def test_measures_that_do_not_say_how_they_differ_are_refused(tmp_path):
+    csv = "functional_classification,economic_classification,p,m\n1.1,x,100,90\n"
+    dp = package(measures={"personnel": {"source": "p", "direction": "expenditure"},
+                           "material": {"source": "m", "direction": "expenditure"}})
+    loaded = load_project(project(tmp_path, dp, csv))
+    assert [p.format() for p in loaded.problems.errors] == [
+        'error: begroting-2024/open/datapackage.json: measures "personnel" and "material" of datapackage.json do not '
+        "say how they differ (the same year, phase and direction): read as they are, the two amounts of each row "
+        "would be added up in one figure — hint: say in begroot.toml what each measure holds, e.g. "
+        '[editions.finance.amounts] "m" = { year = 2024, column = "realisatie" }']
+
+
+@pytest.mark.parametrize("factor, total", [(1000, TOTAL * 1000), (1000.0, TOTAL * 1000), ("1000", TOTAL * 1000)])
+def test_a_measure_s_factor_is_the_unit(tmp_path, factor, total):
+    """A factor written 1000.0 or "1000" was ignored: amounts in thousands were published as euros."""
+    loaded = load_project(project(tmp_path, package(measure_extra={"direction": "expenditure", "factor": factor})))
+    assert loaded.problems.errors == []
+    assert loaded.figures["begroting-2024"].grand().lasten == total
+
+
+@pytest.mark.parametrize("factors, message", [
+    ((1000, 1), 'the measures of datapackage.json have different factors ("spent" 1000, "received" 1); begroot '
+                "reads a file with one unit, so some amounts would be published a factor off"),
+    ((0.001, 0.001), 'measure "spent" of datapackage.json has factor 0.001; begroot reads amounts in whole units '
+                     "of euros (a factor of 1, 1000, 1000000)"),
+])
+def test_factors_begroot_cannot_apply_stop_the_read(tmp_path, factors, message):
+    """Different factors per measure were all ignored: the measure in thousands was published as euros."""
+    csv = "functional_classification,economic_classification,spent,received\n1.1,x,100,0\n0.61,y,0,40.5\n"
+    dp = package(measures={"spent": {"source": "spent", "direction": "expenditure", "factor": factors[0]},
+                           "received": {"source": "received", "direction": "revenue", "factor": factors[1]}})
+    loaded = load_project(project(tmp_path, dp, csv))
+    assert [p.format().split(" — hint")[0] for p in loaded.problems.errors] == [
+        f"error: begroting-2024/open/datapackage.json: {message}"]

@@ -4,7 +4,9 @@ amounts and what the dimensions are, so no column mapping needs to be written by
 Dimensions are recognised by their ``dimensionType``/``classificationType`` or their name:
 activity → programme, functional classification → taakveld, economic classification → categorie,
 ``direction`` → lasten/baten, ``date``/fiscal period → year, ``phase`` → BBV column. Several
-measures become a wide file; a measure named like a year ("2015", "2015-16") gives that year.
+measures become a wide file; a year in a measure's name ("2015", "amount_2015", "2015-16") gives
+that year, its ``phase`` the BBV column, its ``factor`` the unit (one for the file); two measures
+that would give the same figure (same year, phase and direction) are refused, not added up.
 
 The ``direction`` of the amounts (``expenditure`` → lasten, ``revenue`` → baten) is taken from
 the measure, else its resource, else the package (the Fiscal Data Package puts it on the measure;
@@ -22,12 +24,16 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..config import AmountColumn, FinanceColumns, FinanceSource
 from ..errors import Problems
 
 DIRECTIONS = {"expenditure": "lasten", "revenue": "baten"}
+#: A measure's ``phase`` (Fiscal Data Package) as the BBV column of its amounts.
+PHASES = {"proposed": "begroting", "approved": "begroting", "adjusted": "begroting_na_wijziging",
+          "executed": "realisatie"}
 #: Iv3 roles of a classification, and the words by which a package says a dimension is Iv3.
 IV3_ROLES = ("taakveld", "categorie")
 IV3_WORDS = ("iv3", "taakveld", "taakvelden", "categorie", "categorieen", "categorieën")
@@ -81,6 +87,55 @@ def _fiscal_year_warnings(measures: dict, of_resource: str, where: str | None, p
             f"year {start}", file=where, code="datapackage-fiscal-year",
             hint=f'if they belong to {start + 1}, say so in begroot.toml: [editions.finance.amounts] '
                  f'"{name}" = {{ year = {start + 1} }}')
+
+
+#: A year in a measure's name or column ("2015", "amount_2015", "FY2016", "2015-16").
+YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _phase(value, where: str) -> str | None:
+    """A measure's ``phase`` as a BBV column; None when absent or given per row (an object)."""
+    if value is None or isinstance(value, dict):
+        return None
+    if isinstance(value, str) and value.strip().lower() in PHASES:
+        return PHASES[value.strip().lower()]
+    raise PackageError(f'{where} is {json.dumps(value)}; the Fiscal Data Package allows "proposed", "approved", '
+                       f'"adjusted" or "executed"')
+
+
+def _measure_year(name, measure) -> int | None:
+    """The year a measure's name (else its column) says it holds, if any."""
+    for text in (name, measure.get("source") if isinstance(measure, dict) else None):
+        match = YEAR_IN_NAME.search(str(text or ""))
+        if match:
+            return int(match[1])
+    return None
+
+
+def _factor(measures: dict, package_name: str) -> int | None:
+    """The one whole factor of the package's measures (euros per unit of their amounts); None when
+    no measure states one. PackageError when a factor is not a whole number or they differ: begroot
+    reads a file with one unit."""
+    factors = {}
+    for name, measure in measures.items():
+        value = measure.get("factor") if isinstance(measure, dict) else None
+        if value is None:
+            continue
+        try:
+            number = Decimal(str(value).strip()) if not isinstance(value, bool) else None
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or number < 1 or number != number.to_integral_value():
+            raise PackageError(f'measure "{name}" of {package_name} has factor {json.dumps(value)}; begroot reads '
+                               "amounts in whole units of euros (a factor of 1, 1000, 1000000)",
+                               hint="set unit for this file in begroot.toml and convert the amounts to it")
+        factors[name] = int(number)
+    if len(set(factors.values())) > 1:
+        listed = ", ".join(f'"{n}" {f}' for n, f in factors.items())
+        raise PackageError(f"the measures of {package_name} have different factors ({listed}); begroot reads a "
+                           "file with one unit, so some amounts would be published a factor off",
+                           hint="describe each measure in a package of its own, or convert the amounts to one unit")
+    return next(iter(factors.values()), None)
 
 
 def _source_column(dimension: dict) -> str | None:
@@ -225,9 +280,9 @@ def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None 
 
     update: dict = {"file": str((Path(source.datapackage).parent / resource["path"]).as_posix()),
                     "datapackage": None, "resource": None}
-    factor = {m.get("factor", 1) for m in measures.values() if isinstance(m, dict)}
-    if source.unit == 1 and len(factor) == 1 and isinstance(next(iter(factor)), int):
-        update["unit"] = next(iter(factor))
+    factor = _factor(measures, package_name)
+    if factor is not None and "unit" not in source.model_fields_set:
+        update["unit"] = factor
     # The direction of the amounts: the measure's, else the resource's, else the package's.
     outer = (_direction(resource.get("direction"), f'field "direction" {of_resource}')
              or _direction(resource.get("type") if str(resource.get("type", "")).lower() in DIRECTIONS else None,
@@ -237,19 +292,36 @@ def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None 
                     if isinstance(m, dict) else None) or outer
              for name, m in measures.items()}
     per_row = "kind" in columns or source.constants.kind or source.signed
+    # The BBV column of a measure's amounts (its phase) and their year (named in the measure), unless
+    # a column of the data or begroot.toml says them.
+    phases = {name: None if "column" in columns or source.constants.column else
+              _phase(m.get("phase") if isinstance(m, dict) else None,
+                     f'field "phase" of {package_name} measure "{name}"')
+              for name, m in measures.items()}
+    years = {name: None if "year" in columns or source.constants.year else _measure_year(name, m)
+             for name, m in measures.items()}
     if len(measures) == 1 and not source.amounts:
         name, measure = next(iter(measures.items()))
         columns.setdefault("amount", measure.get("source"))
         update["layout"] = "long"
-        if kinds[name] and not per_row:
-            update["constants"] = source.constants.model_copy(update={"kind": kinds[name]})
+        constants = {"kind": kinds[name] if not per_row else None, "column": phases[name], "year": years[name]}
+        constants = {k: v for k, v in constants.items() if v}
+        if constants:
+            update["constants"] = source.constants.model_copy(update=constants)
     elif not source.amounts:
         _fiscal_year_warnings(measures, of_resource, where, problems)
-        amounts = {}
+        amounts, seen = {}, {}
         for name, measure in measures.items():
-            year = re.match(r"^(\d{4})", str(name))
-            amounts[measure.get("source", name)] = AmountColumn(
-                year=int(year.group(1)) if year else None, kind=None if per_row else kinds[name])
+            held = AmountColumn(year=years[name], kind=None if per_row else kinds[name], column=phases[name])
+            other = seen.setdefault((held.year, held.column, held.kind), name)
+            if other != name:
+                raise PackageError(
+                    f'measures "{other}" and "{name}" of {package_name} do not say how they differ (the same year, '
+                    "phase and direction): read as they are, the two amounts of each row would be added up in "
+                    "one figure",
+                    hint="say in begroot.toml what each measure holds, e.g. [editions.finance.amounts] "
+                         f'"{measure.get("source", name)}" = {{ year = 2024, column = "realisatie" }}')
+            amounts[measure.get("source", name)] = held
         update["amounts"] = amounts
         update["layout"] = "wide"
     if "direction" in str(measures) and "kind" in columns and not source.kind_values:
