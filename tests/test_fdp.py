@@ -239,3 +239,16 @@ def test_factors_begroot_cannot_apply_stop_the_read(tmp_path, factors, message):
     loaded = load_project(project(tmp_path, dp, csv))
     assert [p.format().split(" — hint")[0] for p in loaded.problems.errors] == [
         f"error: begroting-2024/open/datapackage.json: {message}"]
+
+
+def test_a_field_s_decimal_char_is_honoured(tmp_path):
+    """A package whose amount field says decimalChar "," was read with a decimal point: every
+    amount was refused as "not a number"."""
+    doc = json.loads(package(measure_extra={"direction": "expenditure"}))
+    doc["resources"][0]["schema"] = {"fields": [{"name": "amount", "type": "number", "decimalChar": ",",
+                                                 "groupChar": "."}]}
+    csv = ('functional_classification,economic_classification,amount\n1.1,x,"1.000,50"\n6.1,y,"2.500"\n'
+           '0.61,z,"300,25"\n')
+    loaded = load_project(project(tmp_path, json.dumps(doc), csv))
+    assert loaded.problems.errors == []
+    assert loaded.figures["begroting-2024"].grand().lasten == TOTAL

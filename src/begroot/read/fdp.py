@@ -331,7 +331,12 @@ def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None 
                                      if v in DIRECTIONS}
     update["columns"] = FinanceColumns(**{k: v for k, v in columns.items() if k in FinanceColumns.model_fields})
     if source.decimal == "auto":
-        update["decimal"] = "."  # Frictionless numbers use a decimal point unless the schema says otherwise
+        # Frictionless numbers use a decimal point unless the schema's field says otherwise (decimalChar)
+        schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+        fields = {f.get("name"): f for f in schema.get("fields") or [] if isinstance(f, dict)}
+        marks = {str(fields.get(m.get("source", n), {}).get("decimalChar", ".")) for n, m in measures.items()
+                 if isinstance(m, dict)}
+        update["decimal"] = marks.pop() if marks in ({","}, {"."}) else "."
     resolved = source.model_copy(update=update)
     return FinanceSource.model_validate(resolved.model_dump()), update["file"]
 
