@@ -522,3 +522,24 @@ def test_without_a_matching_size_class_only_the_nation_is_shown(tmp_path):
     assert shown_euros(view["groups"][0]["rows"][0]["cells"]["own"]) == Decimal("0.01")        # 600 / 60.000
     assert comparison(data, None, groups, Amounts(), name="Y", period="", language="nl") is None
     assert comparison(None, 60000, groups, Amounts(), name="Y", period="", language="nl") is None
+
+
+@pytest.mark.parametrize("edition_id, shipped, expected", [
+    ("jaarstukken-2023", "begroting", "the peer file holds the CBS begroting figures; edition jaarstukken-2023 is a "
+     "jaarstukken, whose realised lasten would be shown beside the other municipalities' budgets — hint: point "
+     'peers at the national Iv3 file 2023_jaarrekening.csv of CBS, or set peers = "none" for this edition'),
+    ("begroting-2023", "jaarrekening", "the peer file holds the CBS jaarrekening figures; edition begroting-2023 is "
+     "a begroting, whose budgeted lasten would be shown beside the other municipalities' realised lasten — hint: "
+     'point peers at the national Iv3 file 2023_begroting.csv of CBS, or set peers = "none" for this edition'),
+    ("begroting-2023", "begroting", None),
+])
+def test_a_peer_file_of_the_other_dataset_is_refused(tmp_path, edition_id, shipped, expected):
+    """Jaarstukken compared with the CBS begroting of the same year used to pass: the page's caption
+    said "lasten per inwoner in realisatie 2023" over the other municipalities' budgets."""
+    config = type("C", (), {"organisation": Organisation(name="X")})()
+    (tmp_path / "nl.json").write_bytes(peers.shipped_path(shipped, 2023).read_bytes())
+    problems = Problems()
+    edition = Edition(id=edition_id, kind=edition_id.split("-")[0], year=2023, peers="nl.json")
+    data = peers.load_edition_peers(tmp_path, config, edition, problems)
+    assert [p.format() for p in problems] == ([] if expected is None else [f"error: nl.json: {expected}"])
+    assert (data is None) == (expected is not None)

@@ -117,7 +117,8 @@ def shipped_years() -> list[str]:
 
 def check_edition_peers(data: PeerData, edition, name: str, problems: Problems) -> PeerData | None:
     """Whether peer figures can stand as the national figures of an edition: they are of the
-    edition's year and hold the whole country. None (with an error naming the file) when not.
+    edition's year and dataset (a begroting's budgets, jaarstukken's realisations) and hold the whole
+    country. None (with an error naming the file) when not.
 
     A file of one municipality would be published as "alle 1 gemeenten in Nederland" with that
     municipality's own figures as the national ones; a file of another year would compare the
@@ -135,6 +136,15 @@ def check_edition_peers(data: PeerData, edition, name: str, problems: Problems) 
                        f"edition {edition.id}", file=name, code="peers-year",
                        hint=f"point peers at the national Iv3 file of {edition.year}, or set peers = \"none\" "
                             f"for this edition")
+        ok = False
+    wanted = DATASET_OF_EDITION.get(edition.kind)
+    if data.dataset in DATASET_OF_EDITION.values() and wanted is not None and data.dataset != wanted:
+        own, others = ("realised", "budgets") if wanted == "jaarrekening" else ("budgeted", "realised lasten")
+        problems.error(f"the peer file holds the CBS {data.dataset} figures; edition {edition.id} is a "
+                       f"{edition.kind}, whose {own} lasten would be shown beside the other municipalities' {others}",
+                       file=name, code="peers-dataset",
+                       hint=f"point peers at the national Iv3 file {edition.year}_{wanted}.csv of CBS, or set "
+                            f"peers = \"none\" for this edition")
         ok = False
     count = data.municipalities()
     if count < MIN_MUNICIPALITIES:
