@@ -64,6 +64,13 @@ def test_a_realisation_and_a_unit_set_in_the_toml(tmp_path):
                                    'not a year'),
     (delivery(status="Prognose"), 'begroting-2024/iv3.json: at metadata.status: status is "Prognose"; CBS '
                                   'allows "Begroting" or "Realisatie"'),
+    # a begroting of periode 5 was published as begroting, a realisation of periode 0 as realisatie, unsaid
+    (delivery(periode=5), 'begroting-2024/iv3.json: at metadata.periode: status is "Begroting" and periode 5: '
+                          "CBS's begroting is periode 0, a realisation periode 1-5, so it is unclear which column "
+                          "the amounts are"),
+    (delivery(status="Realisatie"), 'begroting-2024/iv3.json: at metadata.periode: status is "Realisatie" and '
+                                    "periode 0: CBS's begroting is periode 0, a realisation periode 1-5, so it is "
+                                    "unclear which column the amounts are"),
     (delivery(baten=[{"taakveld": "0.61", "categorie": "2.2.1", "bedrag": "12"}]),
      'begroting-2024/iv3.json: at data.baten[0].bedrag: bedrag is "12"; a number is expected'),
     (delivery(lasten=[{"taakveld": "0.1", "bedrag": 1}]),

@@ -100,6 +100,10 @@ def metadata(data: dict) -> dict:
     if status not in STATUS_COLUMN:
         raise Iv3Error(f"status is {json.dumps(_plain(meta.get('status')))}; CBS allows \"Begroting\" or "
                        "\"Realisatie\"", "metadata.status")
+    if (status == "begroting") != (period == 0):
+        raise Iv3Error(f"status is {json.dumps(_plain(meta.get('status')))} and periode {period}: CBS's begroting is "
+                       "periode 0, a realisation periode 1-5, so it is unclear which column the amounts are",
+                       "metadata.periode", "export the delivery again, or correct status or periode")
     out["status"] = status
     out["overheidslaag"] = str(meta.get("overheidslaag") or "Gemeente")
     out["overheidsnaam"] = str(meta.get("overheidsnaam") or "")
