@@ -81,6 +81,29 @@ def test_text_for_a_programme_that_does_not_exist(tmp_path):
     ]
 
 
+def test_words_owner_file_beside_an_open_text_is_not_read(tmp_path):
+    # Word writes ~$<name>.docx beside a document it has open; it is not a document
+    root = write_project(tmp_path, finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-doelstelling.md": "Tekst.\n",
+        "begroting-2024/teksten/~$doelstelling.docx": b"\x08jan     \x00\x00",
+    })
+    assert messages(root) == []
+
+
+def test_a_text_of_a_type_begroot_does_not_read_is_reported(tmp_path):
+    root = write_project(tmp_path, finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-doelstelling.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+        "begroting-2024/teksten/1-ambitie.odt": b"PK\x03\x04",
+        "begroting-2024/teksten/plaatjes/kaart.png": b"\x89PNG\r\n\x1a\n",
+    })
+    assert messages(root) == [
+        "warning: begroting-2024/teksten/1-ambitie.odt: begroot does not read .odt files: this text is not on "
+        "the site — hint: save it as a Word document (.docx), or write it as Markdown (.md)",
+        "warning: begroting-2024/teksten/1-doelstelling.doc: begroot does not read .doc files: this text is not "
+        "on the site — hint: save it as a Word document (.docx), or write it as Markdown (.md)",
+    ]
+
+
 def test_taakveld_that_no_programme_takes(tmp_path):
     root = write_project(tmp_path, finance=GOOD_FINANCE + "7.2;Lasten;10\n7.2;Baten;12\n")
     assert messages(root) == [
