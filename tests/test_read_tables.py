@@ -122,3 +122,15 @@ def test_one_row_with_an_extra_field_still_points_at_the_separators(tmp_path):
     with pytest.raises(TableError) as caught:
         read_csv(path, "f.csv")
     assert caught.value.row == 3 and "check the separators" in caught.value.hint
+
+
+@pytest.mark.parametrize("magic, kind", [(b"PK\x03\x04", "an Excel workbook (.xlsx)"),
+                                         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel workbook (.xls)")])
+def test_a_workbook_with_a_csv_name_is_named_as_one(tmp_path, magic, kind):
+    # some systems export a workbook as 'export.csv'; it was reported as 'empty CSV' or not cp1252
+    path = tmp_path / "export.csv"
+    path.write_bytes(magic + bytes(range(256)) * 4)
+    with pytest.raises(TableError) as caught:
+        read_csv(path, "export.csv")
+    assert caught.value.message == f"this is not CSV text: the file is {kind} with a .csv name"
+    assert "save it as 'CSV UTF-8'" in caught.value.hint

@@ -159,6 +159,11 @@ def read_csv(path: Path, file: str, *, delimiter: str = "auto", encoding: str = 
              header_row: int = 1) -> Table:
     check_size(path, file)
     raw = path.read_bytes()
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a zip (.xlsx, .ods) or an old Office file
+        kind = "an Excel workbook (.xlsx)" if raw.startswith(b"PK") else "an old Excel workbook (.xls)"
+        raise TableError(file, f"this is not CSV text: the file is {kind} with a {path.suffix} name",
+                         "open it in Excel and save it as 'CSV UTF-8' (or, for an .xlsx, name the file "
+                         ".xlsx in begroot.toml)") from None
     text = decode(raw, encoding, file)
     if not text.strip():
         raise TableError(file, "the file is empty", "export the data again")
