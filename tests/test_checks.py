@@ -104,6 +104,31 @@ def test_a_text_of_a_type_begroot_does_not_read_is_reported(tmp_path):
     ]
 
 
+def test_a_workbook_whose_figures_are_on_a_later_sheet_names_the_sheets(tmp_path):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Toelichting"
+    book.active["A1"] = "Zie blad Data"
+    data = book.create_sheet("Data")
+    for row in [("Taakveld", "Soort", "Bedrag"), ("6.1", "Lasten", 2500), ("6.1", "Baten", 500)]:
+        data.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    toml = BASE_TOML + LONG_SOURCE.replace("financien.csv", "financien.xlsx")
+    root = write_project(tmp_path, toml=toml, files={"begroting-2024/financien.xlsx": out.getvalue()})
+    assert messages(root)[0] == (
+        "error: begroting-2024/financien.xlsx, row 1: column \"Taakveld\" not found; sheet 'Toelichting' has the "
+        "columns: Zie blad Data — hint: correct the column name in begroot.toml or in the file's header row; or, "
+        "if the data is on another sheet of the workbook, set sheet = \"Data\" for this file in begroot.toml")
+    # following the hint reads the figures
+    (root / "begroot.toml").write_text(toml.replace('file = "financien.xlsx"', 'file = "financien.xlsx"\nsheet = "Data"'),
+                                       encoding="utf-8")
+    assert not [m for m in messages(root) if m.startswith("error")]
+
+
 def test_taakveld_that_no_programme_takes(tmp_path):
     root = write_project(tmp_path, finance=GOOD_FINANCE + "7.2;Lasten;10\n7.2;Baten;12\n")
     assert messages(root) == [
