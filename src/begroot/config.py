@@ -485,7 +485,13 @@ def load_config(project: Path, problems: Problems) -> Config | None:
                        hint="save begroot.toml as UTF-8")
         return None
     except tomllib.TOMLDecodeError as exc:
-        problems.error(f"not valid TOML: {exc}", file=CONFIG_NAME, code="config-toml")
+        at = re.search(r"at line (\d+)", str(exc))
+        hint = ("a Windows path: write it in single quotes ('C:\\data\\x.csv') or with /"
+                if "escape" in str(exc).lower() or "\\" in str(exc) else
+                "text in double quotes (name = \"Gemeente Voorbeeld\"), a [section] header closed with ], "
+                "one setting per line")
+        problems.error(f"not valid TOML: {exc}", file=CONFIG_NAME, row=int(at.group(1)) if at else None,
+                       code="config-toml", hint=f"correct line {at.group(1) if at else '…'}: {hint}")
         return None
     try:
         return Config.model_validate(without_invisible_settings(raw, problems, CONFIG_NAME))
