@@ -16,7 +16,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .clean import without_invisible_settings
-from .errors import Problems
+from .errors import Problems, toml_syntax_error
 from .reference import with_cbs_code_checked
 
 CONFIG_NAME = "begroot.toml"
@@ -485,13 +485,7 @@ def load_config(project: Path, problems: Problems) -> Config | None:
                        hint="save begroot.toml as UTF-8")
         return None
     except tomllib.TOMLDecodeError as exc:
-        at = re.search(r"at line (\d+)", str(exc))
-        hint = ("a Windows path: write it in single quotes ('C:\\data\\x.csv') or with /"
-                if "escape" in str(exc).lower() or "\\" in str(exc) else
-                "text in double quotes (name = \"Gemeente Voorbeeld\"), a [section] header closed with ], "
-                "one setting per line")
-        problems.error(f"not valid TOML: {exc}", file=CONFIG_NAME, row=int(at.group(1)) if at else None,
-                       code="config-toml", hint=f"correct line {at.group(1) if at else '…'}: {hint}")
+        toml_syntax_error(problems, exc, CONFIG_NAME)
         return None
     try:
         return Config.model_validate(without_invisible_settings(raw, problems, CONFIG_NAME))
