@@ -129,6 +129,20 @@ def test_a_workbook_whose_figures_are_on_a_later_sheet_names_the_sheets(tmp_path
     assert not [m for m in messages(root) if m.startswith("error")]
 
 
+def test_an_empty_text_is_reported_and_left_off_the_site(tmp_path):
+    # an empty file, or front matter only: the programme page showed the heading with nothing under it
+    root = write_project(tmp_path, finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-ambitie.md": "",
+        "begroting-2024/teksten/1-beleid.md": "---\nprogramma: '1'\n---\n\n",
+        "begroting-2024/teksten/1-doelstelling.md": "Tekst.\n",
+    })
+    budget = load_project(root)
+    assert [p.format() for p in budget.problems] == [
+        f"warning: begroting-2024/teksten/{name}: the text is empty; it is not on the site — hint: write it, "
+        "or delete it" for name in ("1-ambitie.md", "1-beleid.md")]
+    assert [t.source for t in budget.budget.editions[0].texts] == ["begroting-2024/teksten/1-doelstelling.md"]
+
+
 def test_taakveld_that_no_programme_takes(tmp_path):
     root = write_project(tmp_path, finance=GOOD_FINANCE + "7.2;Lasten;10\n7.2;Baten;12\n")
     assert messages(root) == [

@@ -321,8 +321,7 @@ def _first_row_to_th(match: re.Match) -> str:
     return f"<table><thead><tr>{row}</tr></thead><tbody>"
 
 
-#: Documents in a texts folder that begroot does not read (reported, so that none is left out unseen).
-OTHER_DOCUMENTS = (".doc", ".docm", ".dotx", ".odt", ".rtf", ".txt")
+OTHER_DOCUMENTS = (".doc", ".docm", ".dotx", ".odt", ".rtf", ".txt")  # not read, but reported
 
 
 def text_files(project: Path, edition: Edition, others: list[Path] | None = None) -> list[Path]:
@@ -485,6 +484,9 @@ def _read_opened(project: Path, path: Path, at: Path, rel: str, order: int, prob
 
     order_value = meta.get("volgorde", meta.get("order", order))
     html, missing_alt = _finish_images(html)
+    if not TAG_RE.sub("", html).strip() and "<img" not in html:  # else: a heading with nothing under it
+        problems.warning("the text is empty; it is not on the site", file=rel, code="text-empty", hint="write it, or delete it")
+        return None
     for code_, message, hint in images.errors:  # outside the project: an error; else left out
         (problems.error if code_ == "path-outside" else problems.warning)(message, file=rel, code=code_, hint=hint)
     if missing_alt:
