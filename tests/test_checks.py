@@ -143,6 +143,15 @@ def test_an_empty_text_is_reported_and_left_off_the_site(tmp_path):
     assert [t.source for t in budget.budget.editions[0].texts] == ["begroting-2024/teksten/1-doelstelling.md"]
 
 
+def test_a_programme_taakveld_of_no_iv3_code_is_reported(tmp_path):
+    # a typo in programmas.csv (9.9 for 0.9) was accepted without a word
+    root = write_project(tmp_path, finance=GOOD_FINANCE, programmes=PROGRAMMES_CSV + "VPB;Vennootschapsbelasting;;9.9;overzicht\n")
+    assert messages(root) == [
+        "warning: begroting-2024/programmas.csv, row 8, column \"taakvelden\": '9.9' in the taakvelden of programme "
+        "VPB is no taakveld of the Iv3 lists — hint: correct the code (see /taakvelden/ or the CBS Iv3 "
+        "definitions)"]
+
+
 def test_taakveld_that_no_programme_takes(tmp_path):
     root = write_project(tmp_path, finance=GOOD_FINANCE + "7.2;Lasten;10\n7.2;Baten;12\n")
     assert messages(root) == [
