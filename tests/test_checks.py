@@ -81,6 +81,77 @@ def test_text_for_a_programme_that_does_not_exist(tmp_path):
     ]
 
 
+def test_words_owner_file_beside_an_open_text_is_not_read(tmp_path):
+    # Word writes ~$<name>.docx beside a document it has open; it is not a document
+    root = write_project(tmp_path, finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-doelstelling.md": "Tekst.\n",
+        "begroting-2024/teksten/~$doelstelling.docx": b"\x08jan     \x00\x00",
+    })
+    assert messages(root) == []
+
+
+def test_a_text_of_a_type_begroot_does_not_read_is_reported(tmp_path):
+    root = write_project(tmp_path, finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-doelstelling.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+        "begroting-2024/teksten/1-ambitie.odt": b"PK\x03\x04",
+        "begroting-2024/teksten/plaatjes/kaart.png": b"\x89PNG\r\n\x1a\n",
+    })
+    assert messages(root) == [
+        "warning: begroting-2024/teksten/1-ambitie.odt: begroot does not read .odt files: this text is not on "
+        "the site — hint: save it as a Word document (.docx), or write it as Markdown (.md)",
+        "warning: begroting-2024/teksten/1-doelstelling.doc: begroot does not read .doc files: this text is not "
+        "on the site — hint: save it as a Word document (.docx), or write it as Markdown (.md)",
+    ]
+
+
+def test_a_workbook_whose_figures_are_on_a_later_sheet_names_the_sheets(tmp_path):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Toelichting"
+    book.active["A1"] = "Zie blad Data"
+    data = book.create_sheet("Data")
+    for row in [("Taakveld", "Soort", "Bedrag"), ("6.1", "Lasten", 2500), ("6.1", "Baten", 500)]:
+        data.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    toml = BASE_TOML + LONG_SOURCE.replace("financien.csv", "financien.xlsx")
+    root = write_project(tmp_path, toml=toml, files={"begroting-2024/financien.xlsx": out.getvalue()})
+    assert messages(root)[0] == (
+        "error: begroting-2024/financien.xlsx, row 1: column \"Taakveld\" not found; sheet 'Toelichting' has the "
+        "columns: Zie blad Data — hint: correct the column name in begroot.toml or in the file's header row; or, "
+        "if the data is on another sheet of the workbook, set sheet = \"Data\" for this file in begroot.toml")
+    # following the hint reads the figures
+    (root / "begroot.toml").write_text(toml.replace('file = "financien.xlsx"', 'file = "financien.xlsx"\nsheet = "Data"'),
+                                       encoding="utf-8")
+    assert not [m for m in messages(root) if m.startswith("error")]
+
+
+def test_an_empty_text_is_reported_and_left_off_the_site(tmp_path):
+    # an empty file, or front matter only: the programme page showed the heading with nothing under it
+    root = write_project(tmp_path, finance=GOOD_FINANCE, files={
+        "begroting-2024/teksten/1-ambitie.md": "",
+        "begroting-2024/teksten/1-beleid.md": "---\nprogramma: '1'\n---\n\n",
+        "begroting-2024/teksten/1-doelstelling.md": "Tekst.\n",
+    })
+    budget = load_project(root)
+    assert [p.format() for p in budget.problems] == [
+        f"warning: begroting-2024/teksten/{name}: the text is empty; it is not on the site — hint: write it, "
+        "or delete it" for name in ("1-ambitie.md", "1-beleid.md")]
+    assert [t.source for t in budget.budget.editions[0].texts] == ["begroting-2024/teksten/1-doelstelling.md"]
+
+
+def test_a_programme_taakveld_of_no_iv3_code_is_reported(tmp_path):
+    # a typo in programmas.csv (9.9 for 0.9) was accepted without a word
+    root = write_project(tmp_path, finance=GOOD_FINANCE, programmes=PROGRAMMES_CSV + "VPB;Vennootschapsbelasting;;9.9;overzicht\n")
+    assert messages(root) == [
+        "warning: begroting-2024/programmas.csv, row 8, column \"taakvelden\": '9.9' in the taakvelden of programme "
+        "VPB is no taakveld of the Iv3 lists — hint: correct the code (see /taakvelden/ or the CBS Iv3 "
+        "definitions)"]
+
+
 def test_taakveld_that_no_programme_takes(tmp_path):
     root = write_project(tmp_path, finance=GOOD_FINANCE + "7.2;Lasten;10\n7.2;Baten;12\n")
     assert messages(root) == [

@@ -122,7 +122,7 @@ EXPECTED = {  # the messages, verbatim
         'error: elders: the folder of edition begroting-2024 does not exist — hint: create elders/ or set folder in begroot.toml',
     ],
     'config-not-toml': [
-        "error: begroot.toml: not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 14)",
+        "error: begroot.toml, line 1: not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 14) — hint: correct line 1: text in double quotes (name = \"Gemeente Voorbeeld\"), a [section] header closed with ], one setting per line",
     ],
     'config-unknown-setting': [
         "error: begroot.toml: site.kleur: unknown setting — hint: run 'begroot docs project-format' for every setting",

@@ -83,6 +83,18 @@ primary_colour = "#01689b"
     assert all(p.hint == "run 'begroot docs project-format' for every setting" for p in loaded.problems.errors)
 
 
+@pytest.mark.parametrize("toml, line, hint", [
+    ('[organisation]\nname = Gemeente Voorbeeld\n', 2, "text in double quotes"),
+    ('[organisation]\nname = "X"\nlogo = "C:\\data\\logo.png"\n', 3, "a Windows path: write it in single quotes"),
+])
+def test_a_toml_syntax_error_names_its_line_and_how_to_correct_it(tmp_path, toml, line, hint):
+    (tmp_path / "begroot.toml").write_text(toml, encoding="utf-8")
+    result = run("check", str(tmp_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"error: begroot.toml, line {line}: not valid TOML:" in result.stderr
+    assert f"— hint: correct line {line}: {hint}" in result.stderr
+
+
 def test_docs_lists_the_pages_and_prints_one():
     from .conftest import ROOT
 

@@ -99,3 +99,38 @@ def test_a_header_that_polars_would_read_as_a_wildcard_or_a_pattern_is_a_plain_n
     table = read_table(path, "f.csv")
     assert table.header == ["*", "^Bedrag$", "Taakveld"]
     assert table.data.get_column("*").to_list() == ["xy"] and table.invisible[0][:2] == (2, "*")
+
+
+def test_a_title_block_above_the_header_points_at_header_row(tmp_path):
+    # a financial system's export: a title and a date above the header, one field each
+    path = tmp_path / "f.csv"
+    path.write_bytes(("Gemeente Voorbeeld export\r\nDatum: 01-02-2025\r\n\r\n"
+                      "Taakveld;Omschrijving;Lasten/baten;Bedrag\r\n0.1;Bestuur;Lasten;1.234,56\r\n"
+                      "0.5;Treasury;Baten;2.000,00\r\n").encode("cp1252"))
+    with pytest.raises(TableError) as caught:
+        read_csv(path, "f.csv")
+    assert caught.value.row == 4
+    assert "the header seems to be row 4" in caught.value.message
+    assert caught.value.hint == "set header_row = 4 for this file in begroot.toml"
+    # following the hint reads the file
+    assert read_csv(path, "f.csv", header_row=4).header[0] == "Taakveld"
+
+
+def test_one_row_with_an_extra_field_still_points_at_the_separators(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("Taakveld;Soort;Bedrag\n6.1;Lasten;5\n6.1;Lasten;5;extra\n6.2;Lasten;5\n", encoding="utf-8")
+    with pytest.raises(TableError) as caught:
+        read_csv(path, "f.csv")
+    assert caught.value.row == 3 and "check the separators" in caught.value.hint
+
+
+@pytest.mark.parametrize("magic, kind", [(b"PK\x03\x04", "an Excel workbook (.xlsx)"),
+                                         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel workbook (.xls)")])
+def test_a_workbook_with_a_csv_name_is_named_as_one(tmp_path, magic, kind):
+    # some systems export a workbook as 'export.csv'; it was reported as 'empty CSV' or not cp1252
+    path = tmp_path / "export.csv"
+    path.write_bytes(magic + bytes(range(256)) * 4)
+    with pytest.raises(TableError) as caught:
+        read_csv(path, "export.csv")
+    assert caught.value.message == f"this is not CSV text: the file is {kind} with a .csv name"
+    assert "save it as 'CSV UTF-8'" in caught.value.hint

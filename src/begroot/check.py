@@ -55,11 +55,18 @@ def assign_programmes(lines: pl.DataFrame, programmes: dict[str, Programme], edi
     the edition's year no longer has (6.71a in 2024, 6.711 in 2025): it gets the programme of the
     code that replaced it (:func:`old_taakveld_programme`).
     """
+    lists = reference.has_lists(level)
+    known = reference.taakvelden(edition.year, level) if lists else {}
+    every = {tv for year in reference.shipped_years(level) for tv in reference.taakvelden(year, level)} if lists else ()
+    for prog in programmes.values():  # a pattern that takes no taakveld of any year: a typo (9.9 for 0.9)
+        for pattern in (p for p in prog.taakvelden if every and not any(match_taakveld(tv, p) for tv in every)):
+            problems.warning(f"'{pattern}' in the taakvelden of programme {prog.code} is no taakveld of the Iv3 "
+                             "lists", file=f"{edition.dirname}/{edition.programmes}",
+                             row=prog.source_row, column="taakvelden", code="taakveld-pattern-unknown",
+                             hint="correct the code (see /taakvelden/ or the CBS Iv3 definitions)")
     todo = lines.filter(pl.col("programme").is_null() & pl.col("taakveld").is_not_null())
     if todo.is_empty():
         return lines
-    lists = reference.has_lists(level)
-    known = reference.taakvelden(edition.year, level) if lists else {}
     mapping: dict[str, str] = {}
     for tv in sorted(todo["taakveld"].unique().to_list(), key=reference.sort_key):
         best, rival = programme_of_taakveld(tv, programmes)

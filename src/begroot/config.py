@@ -16,7 +16,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .clean import without_invisible_settings
-from .errors import Problems
+from .errors import Problems, toml_syntax_error
 from .reference import with_cbs_code_checked
 
 CONFIG_NAME = "begroot.toml"
@@ -485,7 +485,7 @@ def load_config(project: Path, problems: Problems) -> Config | None:
                        hint="save begroot.toml as UTF-8")
         return None
     except tomllib.TOMLDecodeError as exc:
-        problems.error(f"not valid TOML: {exc}", file=CONFIG_NAME, code="config-toml")
+        toml_syntax_error(problems, exc, CONFIG_NAME)
         return None
     try:
         return Config.model_validate(without_invisible_settings(raw, problems, CONFIG_NAME))

@@ -173,3 +173,14 @@ def working_on(what: str):
 def where(exc: BaseException) -> str | None:
     """The file or page an unexpected exception was raised while working on (see :func:`working_on`)."""
     return getattr(exc, WHERE, None)
+
+
+def toml_syntax_error(problems: Problems, exc: Exception, file: str) -> None:
+    """The error for a TOML file that does not parse: at its line, with a hint for the usual causes."""
+    at = re.search(r"at line (\d+)", str(exc))
+    hint = ("a Windows path: write it in single quotes ('C:\\data\\x.csv') or with /"
+            if "escape" in str(exc).lower() or "\\" in str(exc) else
+            "text in double quotes (name = \"Gemeente Voorbeeld\"), a [section] header closed with ], "
+            "one setting per line")
+    problems.error(f"not valid TOML: {exc}", file=file, row=int(at.group(1)) if at else None,
+                   code="config-toml", hint=f"correct line {at.group(1) if at else '…'}: {hint}")

@@ -73,6 +73,7 @@ class Table:
     modified: dt.datetime | None = None                     # export time found in the file
     garbled: tuple[int, str, str] | None = None              # (row, sample, hint): text of a wrong encoding
     invisible: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, what): removed controls
+    other_sheets: list[str] = field(default_factory=list)  # XLSX read without `sheet`: its other table sheets
 
 
 def file_identity(path: Path) -> tuple:
@@ -148,7 +149,13 @@ def report_invisible(problems, table: Table) -> None:
 
 def report_missing_column(problems, table: Table, name: str, hint: str) -> None:
     """The one message for a column that a file lacks."""
-    problems.error(f'column "{name}" not found; the file has the columns: {", ".join(table.header)}',
+    where = "the file has"
+    if table.other_sheets:  # the data may be on another sheet than the one read
+        where = f"sheet '{table.sheet}' has"
+        named = (f'set sheet = "{table.other_sheets[0]}"' if len(table.other_sheets) == 1
+                 else f"set sheet to its name ({', '.join(table.other_sheets)})")
+        hint += f"; or, if the data is on another sheet of the workbook, {named} for this file in begroot.toml"
+    problems.error(f'column "{name}" not found; {where} the columns: {", ".join(table.header)}',
                    file=table.file, row=table.header_row, code="missing-column", hint=hint)
 
 

@@ -127,29 +127,43 @@ def sniff_delimiter(text: str, header_row: int) -> str:
     return best
 
 
-def _first_ragged_row(text: str, sep: str, header_row: int) -> tuple[int, int, int] | None:
-    """The first row with more fields than the header (as a spreadsheet numbers rows)."""
+def _first_ragged_row(text: str, sep: str, header_row: int) -> tuple[int, int, int, bool] | None:
+    """The first row with more fields than the header (as a spreadsheet numbers rows), and whether
+    it starts the table: the rows after it have as many fields as it has (the header row given is
+    then a title above the real header)."""
     import csv
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    expected = None
+    expected, ragged, after = None, None, []
     try:
         for number, fields in enumerate(reader, start=1):
             if number < header_row:
                 continue
-            if expected is None:
+            if ragged is not None:
+                if any(f.strip() for f in fields):
+                    after.append(len(fields))
+                if len(after) == 5:
+                    break
+            elif expected is None:
                 expected = len(fields)
             elif len(fields) > expected:
-                return number, len(fields), expected
+                ragged = (number, len(fields))
     except csv.Error:
         return None  # the general message is given instead
-    return None
+    if ragged is None:
+        return None
+    return (*ragged, expected, bool(after) and all(n == ragged[1] for n in after))
 
 
 def read_csv(path: Path, file: str, *, delimiter: str = "auto", encoding: str = "auto",
              header_row: int = 1) -> Table:
     check_size(path, file)
     raw = path.read_bytes()
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a zip (.xlsx, .ods) or an old Office file
+        kind = "an Excel workbook (.xlsx)" if raw.startswith(b"PK") else "an old Excel workbook (.xls)"
+        raise TableError(file, f"this is not CSV text: the file is {kind} with a {path.suffix} name",
+                         "open it in Excel and save it as 'CSV UTF-8' (or, for an .xlsx, name the file "
+                         ".xlsx in begroot.toml)") from None
     text = decode(raw, encoding, file)
     if not text.strip():
         raise TableError(file, "the file is empty", "export the data again")
@@ -168,7 +182,11 @@ def read_csv(path: Path, file: str, *, delimiter: str = "auto", encoding: str = 
     except pl.exceptions.PolarsError as exc:
         ragged = _first_ragged_row(text, sep, header_row)
         if ragged is not None:
-            row, found, expected = ragged
+            row, found, expected, starts_table = ragged
+            if starts_table:  # a title block above the header
+                raise TableError(file, f"this row has {found} fields, as the rows after it have, but the header "
+                                       f"row (row {header_row}) has {expected}: the header seems to be row {row}",
+                                 f"set header_row = {row} for this file in begroot.toml", row=row) from None
             raise TableError(file, f"this row has {found} fields but the header row has {expected}",
                              f"check the separators and quotes in row {row}, or export the file again",
                              row=row) from None

@@ -321,16 +321,21 @@ def _first_row_to_th(match: re.Match) -> str:
     return f"<table><thead><tr>{row}</tr></thead><tbody>"
 
 
-def text_files(project: Path, edition: Edition) -> list[Path]:
-    """The text files of an edition, in a stable order."""
+OTHER_DOCUMENTS = (".doc", ".docm", ".dotx", ".odt", ".rtf", ".txt")  # not read, but reported
+
+
+def text_files(project: Path, edition: Edition, others: list[Path] | None = None) -> list[Path]:
+    """The text files of an edition, in a stable order; ``others`` gets the OTHER_DOCUMENTS. The
+    owner file Word writes beside a document it has open (``~$doelstelling.docx``) is neither."""
     folder = project / edition.dirname / edition.texts
     if not folder.is_dir():
         return []
     # os.walk lists files without a stat call each (an edition can hold thousands of texts, and
     # serve lists them on every rebuild)
-    found = [Path(root) / name for root, _, names in os.walk(folder)
-             for name in names if name.lower().endswith((".md", ".markdown", ".docx"))]
-    return sorted(found)
+    found = [Path(root) / name for root, _, names in os.walk(folder) for name in names if not name.startswith("~$")]
+    if others is not None:
+        others += [path for path in found if path.suffix.lower() in OTHER_DOCUMENTS]
+    return sorted(path for path in found if path.suffix.lower() in (".md", ".markdown", ".docx"))
 
 
 def read_texts(project: Path, edition: Edition, programme_codes: set[str], problems: Problems,
@@ -346,7 +351,8 @@ def read_all_texts(project: Path, edition: Edition, problems: Problems, language
     identity (path, modification time, size) to what reading it gave, so an edit re-reads one file.
     ``seen``, when given, gets each file's identity by its path (the goals reader uses them)."""
     texts: list[Text] = []
-    for order, path in enumerate(text_files(project, edition)):
+    others: list[Path] = []
+    for order, path in enumerate(text_files(project, edition, others)):
         # the texts folder is inside the project (checked with the settings) and os.walk does not
         # follow linked folders: only a file that is a link itself can lead elsewhere
         if os.path.islink(path) and not inside(project, path):  # never read, never published
@@ -368,6 +374,10 @@ def read_all_texts(project: Path, edition: Edition, problems: Problems, language
         problems.extend(found)
         if text is not None:
             texts.append(text)
+    for path in sorted(others):
+        problems.warning(f"begroot does not read {path.suffix.lower()} files: this text is not on the site",
+                         file=path.relative_to(project).as_posix(), code="text-not-read",
+                         hint="save it as a Word document (.docx), or write it as Markdown (.md)")
     return texts
 
 
@@ -474,6 +484,9 @@ def _read_opened(project: Path, path: Path, at: Path, rel: str, order: int, prob
 
     order_value = meta.get("volgorde", meta.get("order", order))
     html, missing_alt = _finish_images(html)
+    if not TAG_RE.sub("", html).strip() and "<img" not in html:  # else: a heading with nothing under it
+        problems.warning("the text is empty; it is not on the site", file=rel, code="text-empty", hint="write it, or delete it")
+        return None
     for code_, message, hint in images.errors:  # outside the project: an error; else left out
         (problems.error if code_ == "path-outside" else problems.warning)(message, file=rel, code=code_, hint=hint)
     if missing_alt:

@@ -215,6 +215,7 @@ def read_xlsx(path: Path, file: str, *, sheet: str | None = None, header_row: in
         file=file, header=header, data=data, header_row=header_row, sheet=title,
         numeric_columns=numeric, mixed_columns=mixed, formulas_without_value=formulas, hidden=hidden,
         modified=modified if isinstance(modified, dt.datetime) else None,
+        other_sheets=[s.name for s in sheets if s.part and s.name != title] if sheet is None else [],
     )
 
 
