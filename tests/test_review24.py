@@ -67,6 +67,17 @@ def _site(root):
     return Site(loaded.budget, loaded.figures, build_time=built, warnings=[]), loaded
 
 
+#: A wide source by taakveld and kind; its amount columns follow.
+WIDE_SOURCE = """
+[[editions.finance]]
+file = "financien.csv"
+layout = "wide"
+[editions.finance.columns]
+taakveld = "Taakveld"
+kind = "Soort"
+[editions.finance.amounts]
+"""
+
 LEDGER = """
 [[editions.finance]]
 file = "financien.csv"
@@ -143,17 +154,8 @@ def test_a_taakveld_of_another_years_list_is_named_in_the_taakvelden_download(tm
     # a begroting 2024 with the 2025 column in 2025's codes: downloads/taakvelden.csv had 6.711 without a name
     from begroot.publish.downloads import taakveld_rows
 
-    toml = BASE_TOML + """
-[[editions.finance]]
-file = "financien.csv"
-layout = "wide"
-[editions.finance.columns]
-taakveld = "Taakveld"
-kind = "Soort"
-[editions.finance.amounts]
-"Begroting 2024" = { year = 2024, column = "begroting" }
-"Raming 2025" = { year = 2025, column = "meerjarenraming" }
-"""
+    toml = BASE_TOML + WIDE_SOURCE + ('"Begroting 2024" = { year = 2024, column = "begroting" }\n'
+                                      '"Raming 2025" = { year = 2025, column = "meerjarenraming" }\n')
     root = write_project(tmp_path, toml=toml, finance="Taakveld;Soort;Begroting 2024;Raming 2025\n"
                          "6.71a;Lasten;60;\n6.711;Lasten;;70\n0.7;Baten;200;200\n")
     loaded = load_project(root)
@@ -168,16 +170,8 @@ def test_an_edition_without_lines_of_its_own_period_is_warned_and_counts_that_pe
     from begroot.render.pages import edition as edition_page
     from begroot.render.pages import programme as programme_page
 
-    toml = BASE_TOML.replace("[organisation]", "[organisation]\ninhabitants = { 2023 = 1000, 2024 = 1200 }") + """
-[[editions.finance]]
-file = "financien.csv"
-layout = "wide"
-[editions.finance.columns]
-taakveld = "Taakveld"
-kind = "Soort"
-[editions.finance.amounts]
-"Begroting 2023" = { year = 2023, column = "begroting" }
-"""
+    toml = (BASE_TOML.replace("[organisation]", "[organisation]\ninhabitants = { 2023 = 1000, 2024 = 1200 }")
+            + WIDE_SOURCE + '"Begroting 2023" = { year = 2023, column = "begroting" }\n')
     root = write_project(tmp_path, toml=toml, finance="Taakveld;Soort;Begroting 2023\n1.1;Lasten;1100\n"
                          "4.1;Lasten;300\n6.1;Lasten;200\n0.7;Baten;1600\n")
     loaded = load_project(root)

@@ -93,14 +93,19 @@ def _fiscal_year_warnings(measures: dict, of_resource: str, where: str | None, p
 YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
-def _phase(value, where: str) -> str | None:
-    """A measure's ``phase`` as a BBV column; None when absent or given per row (an object)."""
+def _one_of(value, where: str, meanings: dict[str, str], allowed: str) -> str | None:
+    """What a mapping's value means (its ``meanings``, read without case); None when absent or given
+    per row (an object); PackageError naming the ``allowed`` values when another."""
     if value is None or isinstance(value, dict):
         return None
-    if isinstance(value, str) and value.strip().lower() in PHASES:
-        return PHASES[value.strip().lower()]
-    raise PackageError(f'{where} is {json.dumps(value)}; the Fiscal Data Package allows "proposed", "approved", '
-                       f'"adjusted" or "executed"')
+    if isinstance(value, str) and value.strip().lower() in meanings:
+        return meanings[value.strip().lower()]
+    raise PackageError(f"{where} is {json.dumps(value)}; the Fiscal Data Package allows {allowed}")
+
+
+def _phase(value, where: str) -> str | None:
+    """A measure's ``phase`` as a BBV column."""
+    return _one_of(value, where, PHASES, '"proposed", "approved", "adjusted" or "executed"')
 
 
 def _measure_year(name, measure) -> int | None:
@@ -200,13 +205,8 @@ def _iv3_share(path: Path, column: str, role: str, root: Path | None = None) -> 
 
 
 def _direction(value, where: str) -> str | None:
-    """``expenditure``/``revenue`` as lasten/baten; None when absent; PackageError when another value."""
-    if value is None or isinstance(value, dict):
-        return None
-    if isinstance(value, str) and value.strip().lower() in DIRECTIONS:
-        return DIRECTIONS[value.strip().lower()]
-    raise PackageError(f'{where} is {json.dumps(value)}; the Fiscal Data Package allows "expenditure" '
-                       f'(lasten) or "revenue" (baten)')
+    """``expenditure``/``revenue`` as lasten/baten."""
+    return _one_of(value, where, DIRECTIONS, '"expenditure" (lasten) or "revenue" (baten)')
 
 
 def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None = None,
