@@ -241,3 +241,20 @@ def test_following_the_readme_leaves_no_untracked_project_in_the_clone():
         assert target.startswith("../") or f"/{target.strip('/')}/" in ignored, target
     assert "/mijn-begroting/" in ignored
     assert "--blank" in readme
+
+
+def test_a_misspelt_file_name_is_answered_with_the_name_beside_it(tmp_path):
+    """A finance file named 'financein.csv' in begroot.toml beside 'financien.csv': the message says
+    which file is there; a name like no file beside it gets the plain hint."""
+    from begroot.paths import missing_file_hint
+    from begroot.project import load_project
+
+    from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, write_project
+
+    project = write_project(tmp_path / "p", toml=BASE_TOML + LONG_SOURCE.replace("financien.csv", "financein.csv"),
+                            finance=GOOD_FINANCE)
+    [error] = load_project(project).problems.errors
+    assert (error.code, error.file, error.message) == ("unreadable", "begroting-2024/financein.csv", "file not found")
+    assert error.hint == "check the file name in begroot.toml: did you mean 'financien.csv'?"
+    assert missing_file_hint(project / "begroting-2024" / "uitgaven.csv", "check it") == "check it"
+    assert missing_file_hint(tmp_path / "geen-map" / "financien.csv", "check it") == "check it"

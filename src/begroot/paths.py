@@ -112,6 +112,19 @@ def opened_inside(root: Path | None, path: Path):
         os.close(fd)
 
 
+def missing_file_hint(path: Path, hint: str) -> str:
+    """``hint`` for a file that is not there, with the name of a file beside where it was looked
+    for that is spelt nearly the same ("financien.csv" for "financein.csv"), when there is one."""
+    import difflib
+
+    try:
+        names = sorted(p.name for p in path.parent.iterdir() if p.is_file())
+    except OSError:
+        return hint
+    near = difflib.get_close_matches(path.name, names, n=1, cutoff=0.75)
+    return f"{hint}: did you mean '{near[0]}'?" if near else hint
+
+
 def why_not_relative(value: str) -> str | None:
     """Why a path written in a setting or a link is not a plain relative path (None when it is)."""
     text = value.strip()

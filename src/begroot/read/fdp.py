@@ -227,7 +227,9 @@ def resolve(source: FinanceSource, edition_dir: Path, problems: Problems | None 
     try:
         package = json.loads(read_inside(root, path).decode("utf-8"))
     except FileNotFoundError:
-        raise PackageError("file not found") from None
+        from ..paths import missing_file_hint
+
+        raise PackageError("file not found", missing_file_hint(path, "check the file name in begroot.toml")) from None
     except OutsideProject:
         raise PackageError(SWAPPED) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

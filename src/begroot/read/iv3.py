@@ -52,7 +52,9 @@ def load(path: Path) -> dict:
             raise Iv3Error("the file is larger than 100 MB")
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise Iv3Error("file not found", hint="check the file name in begroot.toml") from None
+        from ..paths import missing_file_hint
+
+        raise Iv3Error("file not found", hint=missing_file_hint(path, "check the file name in begroot.toml")) from None
     except OSError as exc:
         raise Iv3Error(f"cannot be read ({exc.strerror})") from None
     try:

@@ -396,8 +396,10 @@ def load_peers(path: Path, problems: Problems, file: str | None = None, root: Pa
     """
     file = file or str(path)
     if not path.is_file():
-        problems.error("file not found", file=file, code="peers-unreadable",
-                       hint="give the path relative to the project folder, or peers = \"none\"")
+        from ..paths import missing_file_hint
+
+        problems.error("file not found", file=file, code="peers-unreadable", hint=missing_file_hint(
+            path, "give the path relative to the project folder, or peers = \"none\""))
         return None
     if path.suffix.lower() == ".json":
         return _read_compact(path, file, problems, root)

@@ -211,10 +211,10 @@ def read_table(path: Path, file: str, *, sheet: str | None = None, delimiter: st
     (``table.invisible`` says where they were; the caller reports them with report_invisible).
     With ``root`` (the project folder) the file is opened only if it lies inside it when it is
     opened (begroot.paths.opened_inside), whatever it was when the settings were checked."""
-    from ..paths import SWAPPED, OutsideProject, opened_inside
+    from ..paths import SWAPPED, OutsideProject, missing_file_hint, opened_inside
 
     if not path.is_file():
-        raise TableError(file, "file not found", "check the file name in begroot.toml")
+        raise TableError(file, "file not found", missing_file_hint(path, "check the file name in begroot.toml"))
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
         if suffix == ".xls":
