@@ -2,9 +2,15 @@
 (with the build cache, from the previous site, or under ``begroot serve``) is the site a cold
 build of the changed project gives, byte for byte."""
 
+import hashlib
 from pathlib import Path
 
+import pytest
+
+from begroot.build import BuildState, build
 from begroot.publish.reuse import put, reusing
+
+from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, PROGRAMMES_CSV, write_project
 
 
 def test_a_file_put_twice_with_the_old_sites_bytes_leaves_no_file_aside(tmp_path):
@@ -16,3 +22,66 @@ def test_a_file_put_twice_with_the_old_sites_bytes_leaves_no_file_aside(tmp_path
         put(new / "index.html", "<p>downloads</p>")  # a page written again once its files' sizes are known
         put(new / "index.html", "<p>downloads</p>")
     assert sorted(p.name for p in new.iterdir()) == ["index.html"]
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    return write_project(tmp_path / "p", finance=GOOD_FINANCE, toml=BASE_TOML + LONG_SOURCE + OLD_EDITION, files={
+        "begroting-2024/teksten/1-doelstelling.md": "Eerste tekst.\n",
+        "begroting-2016/programmas.csv": PROGRAMMES_CSV, "begroting-2016/teksten/inleiding.md": "Oud.\n"})
+
+
+OLD_EDITION = """
+[[editions]]
+id = "begroting-2016"
+year = 2016
+text_only = true
+"""
+
+
+def digest(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def folders(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())
+
+
+def served(project: Path, site: Path, change) -> BuildState:
+    """Build as ``begroot serve`` does, change the project, and rebuild (background work done)."""
+    state = BuildState()
+    build(project, site, state=state)
+    state.indexing and state.indexing.join()
+    change()
+    build(project, site, state=state)
+    state.indexing and state.indexing.join()
+    return state
+
+
+def cold(project: Path, tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("BEGROOT_CACHE_DIR", "off")
+    build(project, tmp_path / "cold")
+    return tmp_path / "cold"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_serve_removes_the_pdfs_once_pdf_is_turned_off(project, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    served(project, site, lambda: edit(project / "begroot.toml", "[[editions]]", "[site]\npdf = false\n\n[[editions]]"))
+    assert not (site / "begroting-2024" / "downloads" / "begroting-2024.pdf").exists()
+    assert digest(site) == digest(cold(project, tmp_path, monkeypatch))
+
+
+def test_serve_removes_the_downloads_and_folders_of_an_edition_removed(project, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    served(project, site, lambda: edit(project / "begroot.toml", OLD_EDITION, ""))
+    assert not (site / "begroting-2016").exists()
+    assert digest(site) == digest(cold(project, tmp_path, monkeypatch))
+    assert folders(site) == folders(tmp_path / "cold")
