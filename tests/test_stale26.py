@@ -3,6 +3,8 @@
 build of the changed project gives, byte for byte."""
 
 import hashlib
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,32 @@ def test_serve_removes_the_downloads_and_folders_of_an_edition_removed(project, 
     assert not (site / "begroting-2016").exists()
     assert digest(site) == digest(cold(project, tmp_path, monkeypatch))
     assert folders(site) == folders(tmp_path / "cold")
+
+
+def png(red: int) -> bytes:
+    """A PNG of one pixel, of the same size for every ``red``."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    pixels = zlib.compress(bytes([0, red, 0, 0]), 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+
+
+def test_serve_shows_an_image_replaced_under_the_same_name(project, tmp_path, monkeypatch):
+    picture = project / "begroting-2024" / "teksten" / "kaart.png"
+    picture.write_bytes(png(1))
+    edit(project / "begroting-2024" / "teksten" / "1-doelstelling.md", "Eerste tekst.", "Eerste tekst.\n\n![Kaart](kaart.png)")
+    site = tmp_path / "site"
+    served(project, site, lambda: picture.write_bytes(png(2)))
+    shown = [p.read_bytes() for p in (site / "media").iterdir()]
+    assert shown == [png(2)]
+    assert digest(site) == digest(cold(project, tmp_path, monkeypatch))
+
+
+def test_serve_shows_an_image_once_its_file_is_added(project, tmp_path, monkeypatch):
+    edit(project / "begroting-2024" / "teksten" / "1-doelstelling.md", "Eerste tekst.", "Eerste tekst.\n\n![Kaart](kaart.png)")
+    site = tmp_path / "site"
+    picture = project / "begroting-2024" / "teksten" / "kaart.png"
+    served(project, site, lambda: picture.write_bytes(png(1)))
+    assert [p.read_bytes() for p in (site / "media").iterdir()] == [picture.read_bytes()]
+    assert digest(site) == digest(cold(project, tmp_path, monkeypatch))
