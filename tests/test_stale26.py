@@ -3,6 +3,7 @@
 build of the changed project gives, byte for byte."""
 
 import hashlib
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -115,4 +116,28 @@ def test_serve_shows_an_image_once_its_file_is_added(project, tmp_path, monkeypa
     picture = project / "begroting-2024" / "teksten" / "kaart.png"
     served(project, site, lambda: picture.write_bytes(png(1)))
     assert [p.read_bytes() for p in (site / "media").iterdir()] == [picture.read_bytes()]
+    assert digest(site) == digest(cold(project, tmp_path, monkeypatch))
+
+
+def same_size_and_time(path: Path, old: str, new: str) -> None:
+    """Other bytes in ``path``, of the same size and with the same modification time (an editor
+    that keeps the time, a copy with ``cp -p``, a checkout within the clock's resolution)."""
+    stamp = path.stat()
+    edit(path, old, new)
+    assert path.stat().st_size == stamp.st_size
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+
+
+def test_serve_reads_a_finance_file_of_the_same_size_and_time_again(project, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    served(project, site, lambda: same_size_and_time(project / "begroting-2024" / "financien.csv",
+                                                     "4.2;Lasten;3.000", "4.2;Lasten;9.000"))
+    assert digest(site) == digest(cold(project, tmp_path, monkeypatch))
+
+
+def test_serve_reads_a_text_of_the_same_size_and_time_again(project, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    served(project, site, lambda: same_size_and_time(project / "begroting-2024" / "teksten" / "1-doelstelling.md",
+                                                     "Eerste", "Eeuwig"))
+    assert "Eeuwig" in (site / "begroting-2024" / "programma" / "1-veiligheid" / "index.html").read_text("utf-8")
     assert digest(site) == digest(cold(project, tmp_path, monkeypatch))
