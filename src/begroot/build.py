@@ -211,13 +211,21 @@ def write_media(budget, site: Path) -> None:
     from .read.texts import MEDIA_FOLDER
 
     folder = site / MEDIA_FOLDER
+    shown = set()
     for edition in budget.editions:
         for text in edition.texts:
             for name, data in text.images:
+                shown.add(name)
                 path = folder / name
                 if not path.is_file() or path.stat().st_size != len(data):
                     folder.mkdir(exist_ok=True)
                     put(path, data)
+    if folder.is_dir():  # a rebuild under serve: the images no text shows any more are removed
+        for path in folder.iterdir():
+            if path.name not in shown:
+                path.unlink()
+        if not shown:
+            folder.rmdir()
 
 
 def colophon_html(markdown_text: str | None) -> str:

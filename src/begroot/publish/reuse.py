@@ -82,6 +82,7 @@ def _link(twin: str, path: Path) -> bool:
             aside.unlink(missing_ok=True)
             os.link(twin, aside, follow_symlinks=False)
             os.replace(aside, path)
+            aside.unlink(missing_ok=True)  # left by a rename onto a name of the same file (a no-op)
             return True
         except OSError:
             aside.unlink(missing_ok=True)

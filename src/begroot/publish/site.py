@@ -234,6 +234,7 @@ class SiteWriter:
         if self._todo is not None:
             return self._todo
         old = previous.downloads if previous is not None else {}
+        old_made = previous.made if previous is not None else {}
         todo = self._todo = []
         for edition in self.budget.editions:
             folder = out / edition.id / "downloads"
@@ -244,9 +245,12 @@ class SiteWriter:
             if data:
                 self.state.downloads[edition.id] = data_key
                 data = old.get(edition.id) != data_key or not (folder / "datapackage.json").exists()
+                if not data:  # kept: its files are those written before (written again: see write_downloads)
+                    self.state.made[edition.id] = [n for n in old_made.get(edition.id, []) if n != f"{edition.id}.pdf"]
             if pdf:
                 self.state.downloads[edition.id + "#pdf"] = pdf_key
                 pdf = old.get(edition.id + "#pdf") != pdf_key or not (folder / f"{edition.id}.pdf").exists()
+                self.state.made.setdefault(edition.id, []).append(f"{edition.id}.pdf")
             if data or pdf:
                 todo.append((edition, data, pdf))
         return todo
@@ -291,8 +295,9 @@ class SiteWriter:
             for edition, data, pdf in self._downloads_todo(out, previous):
                 if data:
                     with working_on(f"the open data of edition {edition.id}"):
-                        write_edition_downloads(self.budget, edition, self.site.figures[edition.id], out,
-                                                created=edition.exported_at or self.site.build_time)
+                        files = write_edition_downloads(self.budget, edition, self.site.figures[edition.id], out,
+                                                        created=edition.exported_at or self.site.build_time)
+                    self.state.made.setdefault(edition.id, [])[:0] = [file.name for file in files]
                 if pdf and edition.id not in started:
                     job = self._pdf_job(out, edition)
                     if self.background is not None:
@@ -303,6 +308,10 @@ class SiteWriter:
         finally:
             self._early_pdfs = (set(), lambda: None)
             wait()  # the PDFs started early: done, or their error raised here
+        # the files of an edition's downloads no longer made (an edition removed, the PDF turned off)
+        self._discard(sorted(out / edition / "downloads" / name
+                             for edition, names in (previous or self.state).made.items()
+                             for name in set(names) - set(self.state.made.get(edition, []))))
 
     def _discard(self, files: list[Path], folder: Path | None = None) -> None:
         """Remove files of pages that are gone (and ``folder`` once empty); under serve, after
@@ -416,8 +425,12 @@ class SiteWriter:
         except BaseException:
             workers.abort()
             raise
-        for path in sorted(set(old) - seen):  # pages that no longer exist (a programme was removed)
-            (out / path / "index.html").unlink(missing_ok=True)
+        # pages that no longer exist (a programme was removed), and the folders that held only such
+        # pages (an edition's programma/), the deepest first: a folder emptied is removed
+        gone = set(old) - seen
+        above = {path.rsplit("/", k)[0] for path in gone for k in range(1, path.count("/") + 1)} - seen
+        for path in sorted(gone | above, key=lambda path: (-path.count("/"), path)):
+            (out / path / "index.html").unlink(missing_ok=True)  # (none in a folder that was no page)
             self._discard([out / path / name for name in old_files.get(path, [])], out / path)
         written += self._write_static(out)
         written += self._write_warnings(out)
@@ -469,6 +482,7 @@ def write_site(budget: Budget, figures: dict[str, EditionFigures], out: Path, *,
     if state is not None:
         state.pages = writer.state.pages
         state.downloads = writer.state.downloads
+        state.made = writer.state.made
         state.sides, state.matches, state.diffs = site.sides, site.matches, site.diffs.used
         state.compared = site.compared
         state.files = writer.state.files

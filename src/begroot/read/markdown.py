@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from pathlib import Path
 
 #: The ids a text may have: those of its footnotes and their references, in the text's own
 #: namespace (:func:`note_prefix`), so that no two texts of a page, nor the page itself, share one.
@@ -41,3 +42,10 @@ def markdown_to_html(source: str, notes: str = "") -> str:
     if "footnote" not in html:
         return html
     return _NOTE_CAPTION.sub(r"\1[\2]</a>", html).replace("\u21a9\ufe0e", "\u21a9")
+
+
+def shows_a_file(path: Path, text, found) -> bool:
+    """Whether a Markdown text shows an image (or names one it could not show): it depends on that
+    file too, so ``begroot serve`` reads it again each time instead of keeping it by its own file's
+    identity (as the build cache on disk leaves it out, see project.texts_from_disk)."""
+    return path.suffix.lower() != ".docx" and (bool(text and text.images) or any(p.code == "text-image" for p in found))

@@ -77,12 +77,14 @@ class Table:
 
 
 def file_identity(path: Path) -> tuple:
-    """What tells a changed file from an unchanged one in the caches of ``begroot serve``."""
+    """What tells a changed file from an unchanged one in the caches of ``begroot serve``: besides
+    its modification time and size (which an editor or ``cp -p`` may keep for other bytes), the
+    time its inode last changed, which writing or replacing the file always sets, and its inode."""
     try:
         stat = path.stat()
-        return (path.as_posix(), stat.st_mtime_ns, stat.st_size)
+        return (path.as_posix(), stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino)
     except OSError:
-        return (path.as_posix(), None, None)
+        return (path.as_posix(), None, None, None, None)
 
 
 #: At most this many cells with invisible controls are named one by one; the rest are counted.

@@ -30,7 +30,7 @@ from ..config import Edition
 from ..errors import Problems, working_on
 from ..model import SECTION_TITLES, Text, slugify
 from ..paths import HINT as PATH_HINT, SWAPPED, OutsideProject, inside, opened_inside
-from .markdown import NOTE_ID, markdown_to_html, note_prefix  # noqa: F401  (markdown_to_html: build.py)
+from .markdown import NOTE_ID, markdown_to_html, note_prefix, shows_a_file  # noqa: F401  (markdown_to_html: build.py)
 from .tables import TableError, file_identity
 from .text_tables import accessible_tables
 
@@ -369,7 +369,7 @@ def read_all_texts(project: Path, edition: Edition, problems: Problems, language
             found = Problems()
             with working_on(path.relative_to(project).as_posix()):
                 text = read_text_file(project, path, order, found, language)
-            if cache is not None:
+            if cache is not None and not shows_a_file(path, text, found):
                 cache[key] = (text, found)
         problems.extend(found)
         if text is not None:

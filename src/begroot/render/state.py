@@ -13,6 +13,9 @@ class RenderState:
     pages: dict[str, tuple[str | None, list]] = field(default_factory=dict)
     files: dict[str, list[str]] = field(default_factory=dict)
     downloads: dict[str, str] = field(default_factory=dict)  # edition id -> digest of what was written
+    # edition id -> the names of the files in its downloads folder that are not a page's (open data,
+    # PDF): those no longer made (an edition removed, the PDF turned off) are removed
+    made: dict[str, list[str]] = field(default_factory=dict)
     # edition id -> (its data version, its money per programme and taakveld for comparisons): a
     # text edit does not change the figures, so a rebuild reuses them
     sides: dict[str, tuple[str, object]] = field(default_factory=dict)
