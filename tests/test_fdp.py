@@ -129,6 +129,20 @@ def test_a_measure_in_another_currency_stops_the_read(tmp_path):
     assert euros.problems.errors == []
 
 
+def test_serve_reads_a_package_again_when_the_sites_currency_changes(tmp_path):
+    """Under ``begroot serve`` (one LoadCache across rebuilds), a package in Australian dollars read
+    while the site was in AUD is not kept once the site is set back to euros: the rebuild stops
+    as a cold read does, instead of publishing the dollars as euros."""
+    from begroot.project import LoadCache
+
+    toml = TOML.replace("[[editions]]", '[site]\ncurrency = "AUD"\n\n[[editions]]', 1)
+    root = project(tmp_path, package(measure_extra={"direction": "expenditure", "currency": "AUD"}), toml=toml)
+    cache = LoadCache()
+    assert load_project(root, cache=cache).problems.errors == []
+    (root / "begroot.toml").write_text(TOML, encoding="utf-8")
+    assert [p.code for p in load_project(root, cache=cache).problems.errors] == ["datapackage"]
+
+
 def test_a_measure_named_as_a_fiscal_year_says_which_year_it_is_read_as(tmp_path):
     csv = "functional_classification,economic_classification,2024-25,2025-26\n1.1,x,100,110\n"
     dp = package(measures={"2024-25": {"source": "2024-25", "direction": "expenditure"},

@@ -137,7 +137,9 @@ def load_edition(root: Path, config: Config, edition: Edition, problems: Problem
     peer_file = peer_source(root, config, edition)
     if peer_file is not None:
         inputs.append(peer_file[0])
-    key = (edition.model_dump_json(), config.site.language, config.organisation.kind, tuple(file_identity(p) for p in inputs))
+    # every setting outside the edition that its reading uses (a package's currency is checked against the site's)
+    key = (edition.model_dump_json(), config.site.language, config.organisation.kind, config.site.currency,
+           tuple(file_identity(p) for p in inputs))
     cached = cache.editions.get(edition.id)
     if cached is not None and cached[0] == key:
         core = cached[1]
