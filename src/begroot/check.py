@@ -56,10 +56,11 @@ def assign_programmes(lines: pl.DataFrame, programmes: dict[str, Programme], edi
     code that replaced it (:func:`old_taakveld_programme`).
     """
     lists = reference.has_lists(level)
-    known = reference.taakvelden(edition.year, level) if lists else {}
     every = {tv for year in reference.shipped_years(level) for tv in reference.taakvelden(year, level)} if lists else ()
+    patterns = {p for prog in programmes.values() for p in prog.taakvelden}  # each looked up once
+    unknown = {p for p in patterns if every and not any(match_taakveld(tv, p) for tv in every)}
     for prog in programmes.values():  # a pattern that takes no taakveld of any year: a typo (9.9 for 0.9)
-        for pattern in (p for p in prog.taakvelden if every and not any(match_taakveld(tv, p) for tv in every)):
+        for pattern in (p for p in prog.taakvelden if p in unknown):
             problems.warning(f"'{pattern}' in the taakvelden of programme {prog.code} is no taakveld of the Iv3 "
                              "lists", file=f"{edition.dirname}/{edition.programmes}",
                              row=prog.source_row, column="taakvelden", code="taakveld-pattern-unknown",
@@ -67,6 +68,7 @@ def assign_programmes(lines: pl.DataFrame, programmes: dict[str, Programme], edi
     todo = lines.filter(pl.col("programme").is_null() & pl.col("taakveld").is_not_null())
     if todo.is_empty():
         return lines
+    known = reference.taakvelden(edition.year, level) if lists else {}
     mapping: dict[str, str] = {}
     for tv in sorted(todo["taakveld"].unique().to_list(), key=reference.sort_key):
         best, rival = programme_of_taakveld(tv, programmes)

@@ -24,12 +24,16 @@ def view(site: Site, edition: EditionData) -> Page:
     year = edition.config.year
     level = site.config.organisation.kind
     known = iv3.names(year, level)
-    by_tv: dict[str, list[str]] = {}
+    by_tv: dict[str | None, list[str]] = {}
     lines = edition.lines
     if not lines.is_empty():
         for tv, prog in lines.select("taakveld", "programme").unique().sort(["taakveld", "programme"]).iter_rows():
-            if tv is not None and prog is not None:
+            if prog is not None:  # (taakveld None: the money booked without one, below)
                 by_tv.setdefault(tv, []).append(prog)
+
+    def links(codes) -> list[dict]:
+        return [{"label": p.code if not p.is_overview else p.title, "title": p.title,
+                 "path": programme_path(edition, p)} for p in (edition.programmes[c] for c in codes)]
     groups: dict[str, dict] = {}
     for code in sorted(fig.taakvelden, key=iv3.sort_key):
         if code not in known and fig.main not in fig.taakvelden[code]:
@@ -38,21 +42,17 @@ def view(site: Site, edition: EditionData) -> Page:
         main = code.split(".")[0]
         group = groups.setdefault(main, {
             "main": main, "name": iv3.main_group_name(year, main, level), "rows": [], "total": Amounts()})
-        progs = [edition.programmes[c] for c in by_tv.get(code, []) if c in edition.programmes]
         group["rows"].append({
             "code": code, "name": known.get(code, ""), "amounts": amounts,
-            "programmes": [{"label": p.code if not p.is_overview else p.title,
-                            "title": p.title, "path": programme_path(edition, p)} for p in progs],
+            "programmes": links(c for c in by_tv.get(code, []) if c in edition.programmes),
         })
         group["total"] = group["total"] + amounts
     # money booked without a taakveld: a row of its own, so that the rows add up to the total
     untagged = None
     if fig.main in fig.no_taakveld:
-        progs = sorted({p for tv, p in lines.select("taakveld", "programme").unique().iter_rows()
-                        if tv is None and p in edition.programmes}, key=list(edition.programmes).index)
-        untagged = {"amounts": fig.no_taakveld[fig.main],
-                    "programmes": [{"label": p.code if not p.is_overview else p.title, "title": p.title,
-                                    "path": programme_path(edition, p)} for p in map(edition.programmes.get, progs)]}
+        order = list(edition.programmes)
+        untagged = {"amounts": fig.no_taakveld[fig.main], "programmes": links(sorted(
+            (c for c in by_tv.get(None, []) if c in edition.programmes), key=order.index))}
     from ...peers import missing_auto
     from ..peers import comparison
 
