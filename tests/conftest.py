@@ -56,6 +56,16 @@ kind = "Soort"
 amount = "Bedrag"
 """
 
+#: A long source booked on programmes, without taakvelden.
+PROGRAMME_SOURCE = """
+[[editions.finance]]
+file = "financien.csv"
+[editions.finance.columns]
+programme = "Programma"
+kind = "Soort"
+amount = "Bedrag"
+"""
+
 
 def write_project(root: Path, *, toml: str = BASE_TOML + LONG_SOURCE, finance: str | bytes | None = None,
                   programmes: str = PROGRAMMES_CSV, files: dict[str, str | bytes] | None = None) -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, PROGRAMMES_CSV, write_project
+from .conftest import BASE_TOML, GOOD_FINANCE, LONG_SOURCE, PROGRAMME_SOURCE, PROGRAMMES_CSV, write_project
 
 HEAD = "Taakveld;Soort;Bedrag\n"
 
@@ -126,14 +126,7 @@ kind = "Soort"
 year = "Jaar"
 amount = "Bedrag"
 """
-PROGRAMME_COLUMN = BASE_TOML + """
-[[editions.finance]]
-file = "financien.csv"
-[editions.finance.columns]
-programme = "Programma"
-kind = "Soort"
-amount = "Bedrag"
-"""
+PROGRAMME_COLUMN = BASE_TOML + PROGRAMME_SOURCE
 
 #: name -> (what to write, whether the messages may include warnings only)
 BAD = {

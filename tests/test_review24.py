@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from begroot.project import load_project
 
-from .conftest import BASE_TOML, write_project
+from .conftest import BASE_TOML, PROGRAMME_SOURCE, write_project
 
 WIDE_YEARS = BASE_TOML + """
 [[editions.finance]]
@@ -78,14 +78,8 @@ kind = "Soort"
 [editions.finance.amounts]
 """
 
-LEDGER = """
-[[editions.finance]]
-file = "financien.csv"
-[editions.finance.columns]
-programme = "Programma"
-kind = "Soort"
-amount = "Bedrag"
-
+#: One source booked on programmes only, one by programme and taakveld.
+LEDGER = PROGRAMME_SOURCE + """
 [[editions.finance]]
 file = "taakvelden.csv"
 [editions.finance.columns]
